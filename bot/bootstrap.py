@@ -1,0 +1,98 @@
+"""The composition root: settings → engine → app context → router, sender and scheduler.
+
+Tests call `bootstrap()` with their own settings and clock; nothing else builds these objects.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+
+from bot.sender import OutboxSender, RateLimiter
+from bot.settings import Settings
+from handlers.registry import build_router
+from handlers.router import Router
+from services.config import load_approval_config, load_report_config
+from services.context import AppContext, system_clock
+from services.ports import Channel
+from storage.db import make_engine, make_session_factory
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """Everything a running bot holds; `start_background()` must run inside the event loop."""
+
+    settings: Settings
+    engine: Engine
+    app: AppContext
+    router: Router
+    channel: Channel | None = None
+    sender: OutboxSender | None = None
+    scheduler: Any = None
+    limiter: RateLimiter = field(default_factory=RateLimiter)
+
+    def attach_channel(self, channel: Channel) -> None:
+        """Bind the channel the sender delivers through."""
+        self.channel = channel
+        self.sender = OutboxSender(uow=self.app.uow, channel=channel, clock=self.app.clock,
+                                   instance=self.app.instance_id, limiter=self.limiter)
+        self.app.kick_sender = self.sender.kick
+
+    def start_background(self) -> None:
+        """Start the outbox sender and (when enabled) the scheduler."""
+        if self.sender is not None:
+            self.sender.start()
+        if self.settings.scheduler_enabled:
+            from schedules.runner import start_scheduler  # noqa: PLC0415 - optional, needs the loop
+
+            self.scheduler = start_scheduler(self)
+
+    async def stop_background(self) -> None:
+        """Stop the scheduler and the sender."""
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+            self.scheduler = None
+        if self.sender is not None:
+            await self.sender.stop()
+
+    def dispose(self) -> None:
+        """Close database connections."""
+        self.engine.dispose()
+
+
+def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = system_clock) -> Runtime:
+    """Build the runtime from settings; the clock is injectable for tests."""
+    configure_logging(settings.log_level)
+    engine = make_engine(settings.database_url)
+    factory = make_session_factory(engine)
+    app = AppContext(
+        uow=lambda: UnitOfWork(factory),
+        clock=clock,
+        company_name=settings.company_name,
+        default_timezone=settings.timezone,
+        default_locale=settings.locale,
+        product_catalog=settings.product_catalog,
+        checkin_grace_minutes=settings.checkin_grace_minutes,
+        location_max_age_minutes=settings.location_max_age_minutes,
+        instance_id=f"{socket.gethostname()}:{os.getpid()}",
+        approval_config=load_approval_config(settings.approvals_file),
+        report_config=load_report_config(settings.reports_file),
+    )
+    return Runtime(settings=settings, engine=engine, app=app, router=build_router())
+
+
+def configure_logging(level: str) -> None:
+    """Plain logs; httpx stays at WARNING because its INFO lines print URLs holding the bot token."""
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)

@@ -1,0 +1,181 @@
+"""`officebot` command line: run, sandbox, db upgrade, admin (offices, invites, import), jobs."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Runtime
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(**({"DATABASE_URL": args.database} if getattr(args, "database", None) else {}))
+    except SettingsError as exc:
+        print(f"officebot: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return int(args.func(settings, args) or 0)
+    except (ValueError, LookupError) as exc:
+        print(f"officebot: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The argument grammar."""
+    parser = argparse.ArgumentParser(prog="officebot", description="Branch-office bot")
+    parser.add_argument("--database", help="override DATABASE_URL")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="apply migrations and run the bot (the sandbox when no token is set)") \
+        .set_defaults(func=_run)
+    sandbox = sub.add_parser("sandbox", help="run the bot against a local Bot API stand-in with demo data")
+    sandbox.add_argument("--port", type=int, default=None, help="web page port (default 8080)")
+    sandbox.set_defaults(func=_sandbox)
+    db = sub.add_parser("db", help="database commands").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply all migrations").set_defaults(func=_db_upgrade)
+    admin = sub.add_parser("admin", help="offices and staff").add_subparsers(dest="admin_command", required=True)
+    office = admin.add_parser("create-office", help="create a branch office")
+    office.add_argument("--name", required=True)
+    office.add_argument("--timezone", default=None)
+    office.add_argument("--hours", default="08:30-17:30", help="working hours, e.g. 08:30-17:30")
+    office.add_argument("--address", default=None)
+    office.add_argument("--geofence", default=None, help="lat,lon,radius_m (WGS-84)")
+    office.add_argument("--hq", action="store_true", help="this is headquarters")
+    office.set_defaults(func=_create_office)
+    inv = admin.add_parser("invite", help="invite a person; prints the code on the last line")
+    inv.add_argument("--office", required=True)
+    inv.add_argument("--role", required=True, help="one role or several, comma-separated")
+    inv.add_argument("--name", required=True)
+    inv.add_argument("--phone", default=None)
+    inv.add_argument("--manager", default=None, help="the manager's name")
+    inv.set_defaults(func=_invite)
+    imp = admin.add_parser("import", help="import offices and staff from YAML or staff from CSV")
+    imp.add_argument("file")
+    imp.set_defaults(func=_import)
+    jobs = sub.add_parser("jobs", help="scheduled jobs")
+    jobs.add_argument("name", nargs="?", help="run this job now (omit to list them)")
+    jobs.set_defaults(func=_jobs)
+    return parser
+
+
+def _runtime(settings: Settings) -> Runtime:
+    """Migrate, then build the runtime."""
+    from bot.bootstrap import bootstrap  # noqa: PLC0415 - keep `--help` fast
+    from storage.migrate import upgrade  # noqa: PLC0415
+
+    upgrade(settings.database_url)
+    return bootstrap(settings)
+
+
+def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
+    """officebot db upgrade."""
+    from storage.migrate import upgrade  # noqa: PLC0415
+
+    upgrade(settings.database_url)
+    print("database is up to date")
+    return 0
+
+
+def _create_office(settings: Settings, args: argparse.Namespace) -> int:
+    """officebot admin create-office."""
+    from services import onboarding  # noqa: PLC0415
+    from services.importer import parse_hours  # noqa: PLC0415
+
+    runtime = _runtime(settings)
+    start, end = parse_hours(args.hours)
+    fence = None
+    if args.geofence:
+        lat, lon, radius = (part.strip() for part in args.geofence.split(","))
+        fence = (float(lat), float(lon), int(radius))
+    office_id = onboarding.create_office(
+        runtime.app.uow(), name=args.name, timezone=args.timezone or settings.timezone, now=runtime.app.now(),
+        work_start=start, work_end=end, address=args.address, geofence=fence, is_hq=args.hq,
+    )
+    print(f"office created: {args.name} (id {office_id})")
+    return 0
+
+
+def _invite(settings: Settings, args: argparse.Namespace) -> int:
+    """officebot admin invite: the code alone on the last line, for scripts."""
+    from services import onboarding  # noqa: PLC0415
+
+    runtime = _runtime(settings)
+    code = onboarding.invite(
+        runtime.app.uow(), office_name=args.office, roles=[r.strip() for r in args.role.split(",") if r.strip()],
+        name=args.name, phone=args.phone, manager_name=args.manager, now=runtime.app.now(),
+        locale=settings.locale,
+    )
+    print(f"invite for {args.name}: the person sends /start {code} to the bot (valid 14 days)")
+    print(code)
+    return 0
+
+
+def _import(settings: Settings, args: argparse.Namespace) -> int:
+    """officebot admin import FILE."""
+    from services.importer import import_file  # noqa: PLC0415
+
+    runtime = _runtime(settings)
+    codes = import_file(runtime.app.uow, path=args.file, now=runtime.app.now(),
+                        default_timezone=settings.timezone)
+    for name, code in codes:
+        print(f"{name}\t{code}")
+    return 0
+
+
+def _jobs(settings: Settings, args: argparse.Namespace) -> int:
+    """officebot jobs [NAME]: list the scheduled jobs or run one now."""
+    from schedules.runner import JOBS, run_job_now  # noqa: PLC0415
+
+    if not args.name:
+        for name in JOBS:
+            print(name)
+        return 0
+    runtime = _runtime(settings)
+    print(asyncio.run(run_job_now(runtime, args.name)))
+    return 0
+
+
+def _run(settings: Settings, _args: argparse.Namespace) -> int:
+    """officebot run: polling, or webhook when OFFICEBOT_WEBHOOK_URL is set; the sandbox without a token."""
+    if not settings.telegram_bot_token:
+        print("TELEGRAM_BOT_TOKEN is not set: starting the local sandbox instead.", file=sys.stderr)
+        return _sandbox(settings, argparse.Namespace(port=None))
+    from bot.telegram.app import build_application  # noqa: PLC0415
+
+    runtime = _runtime(settings)
+    application = build_application(runtime)
+    if settings.webhook_url:
+        application.run_webhook(
+            listen=settings.webhook_listen, port=settings.webhook_port, url_path="telegram",
+            secret_token=settings.webhook_secret, webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
+        )
+    else:
+        application.run_polling()
+    return 0
+
+
+def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
+    """officebot sandbox: the stand-in, the demo company and the bot, in one process."""
+    from bot.sandbox import run_sandbox  # noqa: PLC0415
+
+    port = args.port if args.port is not None else settings.sandbox_port
+    if "DATABASE_URL" not in _env_keys() and not getattr(args, "database", None):
+        settings = settings.model_copy(update={"database_url": "sqlite:///officebot-sandbox.sqlite3"})
+    asyncio.run(run_sandbox(settings, port=port))
+    return 0
+
+
+def _env_keys() -> set[str]:
+    """Names set in the environment (to tell an explicit DATABASE_URL from the default)."""
+    import os  # noqa: PLC0415
+
+    return set(os.environ)
+

@@ -1,0 +1,117 @@
+"""One typed Settings object, read from the environment and `.env`, validated at start-up."""
+
+from __future__ import annotations
+
+from datetime import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SUPPORTED_LOCALES = ("zh_CN", "en")
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names it in one line."""
+
+
+class Settings(BaseSettings):
+    """Every knob of the bot; `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: str | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_base_url: str = Field(default="https://api.telegram.org/bot", alias="TELEGRAM_API_BASE_URL")
+    database_url: str = Field(default="sqlite:///officebot.sqlite3", alias="DATABASE_URL")
+    timezone: str = Field(default="Asia/Shanghai", alias="OFFICEBOT_TIMEZONE")
+    locale: str = Field(default="zh_CN", alias="OFFICEBOT_LOCALE")
+    company_name: str = Field(default="officebot", alias="OFFICEBOT_COMPANY_NAME")
+    webhook_url: str | None = Field(default=None, alias="OFFICEBOT_WEBHOOK_URL")
+    webhook_listen: str = Field(default="127.0.0.1", alias="OFFICEBOT_WEBHOOK_LISTEN")
+    webhook_port: int = Field(default=8443, ge=1, le=65535, alias="OFFICEBOT_WEBHOOK_PORT")
+    webhook_secret: str | None = Field(default=None, alias="OFFICEBOT_WEBHOOK_SECRET")
+    approvals_file: str | None = Field(default=None, alias="OFFICEBOT_APPROVALS_FILE")
+    reports_file: str | None = Field(default=None, alias="OFFICEBOT_REPORTS_FILE")
+    products: str = Field(default="枪柜,弹柜,枪弹一体柜", alias="OFFICEBOT_PRODUCTS")
+    checkin_grace_minutes: int = Field(default=5, ge=0, le=240, alias="OFFICEBOT_CHECKIN_GRACE_MINUTES")
+    location_max_age_minutes: int = Field(default=5, ge=1, le=120, alias="OFFICEBOT_LOCATION_MAX_AGE_MINUTES")
+    sandbox_port: int = Field(default=8080, ge=0, le=65535, alias="OFFICEBOT_SANDBOX_PORT")
+    scheduler_enabled: bool = Field(default=True, alias="OFFICEBOT_SCHEDULER")
+    log_level: str = Field(default="INFO", alias="OFFICEBOT_LOG_LEVEL")
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: str | None) -> str | None:
+        """A token looks like `123456:ABC...`; placeholders are refused rather than tried."""
+        if value in (None, ""):
+            return None
+        assert value is not None
+        head, _, tail = value.partition(":")
+        if not head.isdigit() or len(tail) < 5 or "changeme" in value.lower():
+            raise ValueError("expected the token BotFather gave, like 123456789:AAH...")
+        return value
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        """PTB appends the token to this URL, so it must be an http(s) URL."""
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        """Only the two databases we test on are accepted."""
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("must be a sqlite:/// or postgresql+psycopg:// URL")
+        if value.startswith("postgresql://") or value.startswith("postgres://"):
+            return "postgresql+psycopg://" + value.split("://", 1)[1]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        """An IANA zone name such as Asia/Shanghai."""
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        """Only locales we ship catalogs for."""
+        normalized = value.replace("-", "_")
+        if normalized not in SUPPORTED_LOCALES:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return normalized
+
+    @property
+    def telegram_file_base_url(self) -> str:
+        """The file URL that matches the API base URL (`.../bot` → `.../file/bot`)."""
+        base = self.telegram_api_base_url.rstrip("/")
+        head, _, last = base.rpartition("/")
+        return f"{head}/file/{last}"
+
+    @property
+    def product_catalog(self) -> tuple[str, ...]:
+        """Installed-product names offered in the customer archive."""
+        return tuple(p.strip() for p in self.products.replace("，", ",").split(",") if p.strip())
+
+    @property
+    def default_hours(self) -> tuple[time, time]:
+        """Working hours for new offices (the seeds' 08:30–17:30)."""
+        return time(8, 30), time(17, 30)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning a validation failure into one line that names the setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "settings"
+        alias = Settings.model_fields[name].alias if name in Settings.model_fields else name
+        raise SettingsError(f"Setting {alias or name} is invalid: {first['msg']}") from exc

@@ -1,0 +1,76 @@
+"""Builds the real `telegram.ext.Application`: one handler that hands every update to the router."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.bootstrap import Runtime
+from bot.telegram.channel import TelegramChannel
+from bot.telegram.convert import to_inbound
+from handlers.dispatch import handle_inbound
+from services.i18n import translator
+
+log = logging.getLogger(__name__)
+
+
+def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The PTB application wired to our router, sender and scheduler (started in post_init)."""
+    settings = runtime.settings
+    assert settings.telegram_bot_token, "TELEGRAM_BOT_TOKEN is required to talk to Telegram"
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_file_base_url)
+        .post_init(_post_init(runtime))
+        .post_shutdown(_post_shutdown(runtime))
+        .build()
+    )
+    channel = TelegramChannel(application.bot)
+    runtime.attach_channel(channel)
+
+    async def on_update(update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Every update: convert, then the channel-neutral dispatcher does the rest."""
+        if not isinstance(update, Update):
+            return
+        inbound = to_inbound(update, now=runtime.app.now())
+        if inbound is not None:
+            await handle_inbound(inbound, app=runtime.app, channel=channel, router=runtime.router)
+
+    application.add_handler(TypeHandler(Update, on_update))
+    application.add_error_handler(_log_error)
+    return application
+
+
+async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Last resort: our dispatcher catches handler errors, so this logs what escaped PTB itself."""
+    log.error("unhandled error for update %r", update, exc_info=context.error)
+
+
+def _post_init(runtime: Runtime) -> Any:
+    """Start the sender and scheduler inside the running loop; publish the command menu."""
+
+    async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        _ = translator(runtime.settings.locale)
+        commands = [BotCommand(c.name, _(c.description)[:256]) for c in runtime.router.allowed_commands(
+            frozenset({"sales", "technician", "admin", "office_head"}))]
+        try:
+            await application.bot.set_my_commands(commands)
+        except Exception:
+            log.warning("could not publish the command menu", exc_info=True)
+        runtime.start_background()
+
+    return post_init
+
+
+def _post_shutdown(runtime: Runtime) -> Any:
+    """Stop the background tasks cleanly."""
+
+    async def post_shutdown(_application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        await runtime.stop_background()
+
+    return post_shutdown

@@ -1,0 +1,93 @@
+"""The Telegram implementation of the channel port: neutral messages → Bot API calls."""
+
+from __future__ import annotations
+
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaPhoto,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from services.messages import OutMessage
+from services.ports import RecipientBlocked, RetryLater, TransientError
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+
+
+def render_markup(message: OutMessage) -> Markup:
+    """Inline buttons win; else a one-time reply keyboard; else maybe remove the old keyboard."""
+    if message.buttons:
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in message.buttons]
+        )
+    if message.keyboard:
+        rows = [
+            [KeyboardButton(k.label, request_location=k.request == "location",
+                            request_contact=k.request == "contact") for k in row]
+            for row in message.keyboard
+        ]
+        return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
+    if message.remove_keyboard:
+        return ReplyKeyboardRemove()
+    return None
+
+
+class TelegramChannel:
+    """Sends through a PTB `Bot`, mapping Telegram errors to the port's error kinds."""
+
+    name = "telegram"
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: int, message: OutMessage) -> int:
+        """Send text (and any photos or file) to a chat; return the text message's id."""
+        try:
+            if message.photos:
+                media = [InputMediaPhoto(p) for p in message.photos[:10]]
+                await self.bot.send_media_group(chat_id, media)
+            if message.file is not None:
+                sent = await self.bot.send_document(
+                    chat_id, document=message.file.data, filename=message.file.name,
+                    caption=message.text[:1024], reply_markup=render_markup(message),
+                )
+                return sent.message_id
+            sent = await self.bot.send_message(chat_id, message.text, reply_markup=render_markup(message))
+            return sent.message_id
+        except Forbidden as exc:
+            raise RecipientBlocked(str(exc)) from exc
+        except RetryAfter as exc:
+            seconds = exc.retry_after
+            raise RetryLater(seconds if isinstance(seconds, int | float) else seconds.total_seconds()) from exc
+        except (TimedOut, NetworkError) as exc:
+            if isinstance(exc, BadRequest):
+                raise
+            raise TransientError(str(exc)) from exc
+
+    async def edit(self, chat_id: int, message_id: int, message: OutMessage) -> None:
+        """Edit text and inline buttons; an unchanged message is not an error."""
+        markup = render_markup(message)
+        inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
+        try:
+            await self.bot.edit_message_text(message.text, chat_id=chat_id, message_id=message_id,
+                                             reply_markup=inline)
+        except BadRequest as exc:
+            if "not modified" not in str(exc).lower():
+                raise
+
+    async def answer(self, callback_id: str, text: str | None = None, *, alert: bool = False) -> None:
+        """Answer a callback query; a late answer (query too old) is harmless."""
+        try:
+            await self.bot.answer_callback_query(callback_id, text=text, show_alert=alert)
+        except BadRequest:
+            pass
+
+    async def download(self, file_id: str) -> bytes:
+        """Fetch a user's file through getFile."""
+        file = await self.bot.get_file(file_id)
+        return bytes(await file.download_as_bytearray())

@@ -1,0 +1,84 @@
+"""Registration, help and language: the commands every person has."""
+
+from __future__ import annotations
+
+from handlers.context import Ctx
+from handlers.router import Router
+from services import onboarding
+from services.i18n import LOCALE_NAMES, LOCALES, N_, translator
+from services.messages import Button, OutMessage
+from services.onboarding import RedeemOutcome
+
+REDEEM_REPLIES = {
+    RedeemOutcome.already_registered: N_("You are already registered. Send /help to see what you can do."),
+    RedeemOutcome.unknown_code: N_("That invite code is not valid. Please check it with your administrator."),
+    RedeemOutcome.used_code: N_("That invite code has already been used. Ask your administrator for a new one."),
+    RedeemOutcome.expired_code: N_("That invite code has expired. Ask your administrator for a new one."),
+    RedeemOutcome.account_taken: N_("That invite belongs to an account that is already registered."),
+}
+
+
+async def start(ctx: Ctx) -> None:
+    """/start CODE binds the chat to an invited staff member; /start alone greets or refuses."""
+    if not ctx.inbound.args:
+        if ctx.staff is None:
+            await ctx.reply(ctx._(
+                "Welcome to officebot. To register, send /start followed by the invite code from your "
+                "office administrator, for example: /start ABCD2345"
+            ))
+        else:
+            await ctx.reply(ctx._("Hello, {name}. Send /help to see what you can do.").format(name=ctx.me.name))
+        return
+    result = onboarding.redeem(
+        ctx.app.uow(), code=ctx.inbound.args[0], telegram_user_id=ctx.inbound.user_id,
+        now=ctx.app.now(), default_timezone=ctx.app.default_timezone,
+    )
+    if result.staff is None:
+        await ctx.reply(ctx._(REDEEM_REPLIES[result.outcome]))
+        return
+    ctx.staff, ctx.locale = result.staff, result.staff.locale
+    await ctx.reply(ctx._("Welcome, {name}! You are registered at {office}. Send /help to see what you can do.")
+                    .format(name=result.staff.name, office=result.staff.office_name or "-"))
+
+
+async def show_help(ctx: Ctx) -> None:
+    """/help lists the commands this person's roles allow."""
+    lines = [ctx._("What you can do:")]
+    assert ctx.router is not None
+    for command in ctx.router.allowed_commands(ctx.me.roles):
+        lines.append(f"/{command.name} — {ctx._(command.description)}")
+    await ctx.reply("\n".join(lines))
+
+
+async def language(ctx: Ctx) -> None:
+    """/language offers the supported languages as buttons (or switches directly: /language en)."""
+    if ctx.inbound.args and ctx.inbound.args[0].replace("-", "_") in LOCALES:
+        await _switch(ctx, ctx.inbound.args[0].replace("-", "_"))
+        return
+    buttons = tuple((Button(LOCALE_NAMES[loc], f"lang:{loc}"),) for loc in LOCALES)
+    await ctx.reply(OutMessage(ctx._("Choose your language:"), buttons=buttons))
+
+
+async def language_button(ctx: Ctx) -> None:
+    """A press on a language button; anything but a known locale is ignored."""
+    locale = (ctx.inbound.callback_data or "").split(":", 1)[-1]
+    if locale not in LOCALES:
+        await ctx.answer(ctx._("This button is no longer valid."), alert=True)
+        return
+    await ctx.answer()
+    await _switch(ctx, locale)
+
+
+async def _switch(ctx: Ctx, locale: str) -> None:
+    """Store the language and confirm in it."""
+    onboarding.set_locale(ctx.app.uow(), staff_id=ctx.me.id, locale=locale, now=ctx.app.now())
+    ctx.locale = locale
+    await ctx.reply(translator(locale)("Language set to English."))
+
+
+def register(router: Router) -> None:
+    """Declare the core commands."""
+    router.public_command("start", start)
+    router.command("help", show_help, N_("list the commands you can use"), order=0)
+    router.command("language", language, N_("switch between Chinese and English"), order=900)
+    router.callback("lang", language_button)

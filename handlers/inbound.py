@@ -1,0 +1,50 @@
+"""A channel-neutral incoming event: what a person sent or pressed, already parsed by the adapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Location:
+    """A shared location with what we need to judge it (age, forwarded, live, venue)."""
+
+    lat: float
+    lon: float
+    sent_at: datetime
+    forwarded: bool = False
+    live: bool = False
+    venue: bool = False
+    via_bot: bool = False
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One update from a person; exactly one of text/command/callback/location/contact/photo is set."""
+
+    channel: str
+    update_id: int
+    user_id: int
+    chat_id: int
+    at: datetime
+    user_language: str | None = None
+    display_name: str = ""
+    text: str | None = None
+    command: str | None = None
+    args: tuple[str, ...] = ()
+    callback_id: str | None = None
+    callback_data: str | None = None
+    message_id: int | None = None
+    location: Location | None = None
+    contact_phone: str | None = None
+    contact_user_id: int | None = None
+    photo_file_id: str | None = None
+    caption: str | None = None
+    forwarded: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_callback(self) -> bool:
+        """A button press."""
+        return self.callback_id is not None

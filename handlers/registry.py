@@ -1,0 +1,16 @@
+"""The one list of feature modules; each declares its commands and buttons in `register(router)`."""
+
+from __future__ import annotations
+
+from handlers import core
+from handlers.router import Router
+
+FEATURES = [core]
+
+
+def build_router() -> Router:
+    """A router with every feature's commands and buttons declared."""
+    router = Router()
+    for feature in FEATURES:
+        feature.register(router)
+    return router

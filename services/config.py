@@ -1,0 +1,37 @@
+"""Reads the YAML configuration files (approval chains, report types) into domain models.
+
+The domain parses plain dicts; this is the I/O edge. No file given → the seed defaults.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+def _read_yaml(path: str) -> dict[str, Any]:
+    """A YAML mapping from a file, or a clear error."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def load_approval_config(path: str | None) -> Any:
+    """Approval chains from `path`, or the defaults from the seeds."""
+    try:
+        from domain.approvals import DEFAULT_APPROVAL_CONFIG, parse_approval_config  # noqa: PLC0415
+    except ImportError:  # the domain module arrives with the approvals feature
+        return None
+    return parse_approval_config(_read_yaml(path) if path else DEFAULT_APPROVAL_CONFIG)
+
+
+def load_report_config(path: str | None) -> Any:
+    """Report types from `path`, or the defaults from the seeds."""
+    try:
+        from domain.reports import DEFAULT_REPORT_CONFIG, parse_report_config  # noqa: PLC0415
+    except ImportError:
+        return None
+    return parse_report_config(_read_yaml(path) if path else DEFAULT_REPORT_CONFIG)

@@ -1,0 +1,40 @@
+"""What every use case and handler may reach: the unit of work, the clock and configuration.
+
+Built once by the composition root (`bot/bootstrap.py`); tests build it with their own clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from storage.uow import UnitOfWork
+
+
+def system_clock() -> datetime:
+    """The real time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class AppContext:
+    """Dependencies of the use cases, passed explicitly instead of read from globals."""
+
+    uow: Callable[[], UnitOfWork]
+    clock: Callable[[], datetime] = system_clock
+    company_name: str = "officebot"
+    default_timezone: str = "Asia/Shanghai"
+    default_locale: str = "zh_CN"
+    product_catalog: tuple[str, ...] = ("枪柜", "弹柜", "枪弹一体柜")
+    checkin_grace_minutes: int = 5
+    location_max_age_minutes: int = 5
+    instance_id: str = "local"
+    approval_config: Any = None
+    report_config: Any = None
+    kick_sender: Callable[[], None] = field(default=lambda: None)
+
+    def now(self) -> datetime:
+        """The current instant from the injected clock."""
+        return self.clock()

@@ -1,0 +1,49 @@
+"""The small interface every chat channel implements; nothing above it knows which channel it is."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from services.messages import OutMessage
+
+
+class ChannelError(Exception):
+    """A send failed."""
+
+
+class RecipientBlocked(ChannelError):
+    """The person blocked the bot or deleted their account: stop sending, tell their manager once."""
+
+
+class RetryLater(ChannelError):
+    """Flood control: wait `seconds`, then try again."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds}s")
+        self.seconds = seconds
+
+
+class TransientError(ChannelError):
+    """A network hiccup or time-out: try again with backoff."""
+
+
+class Channel(Protocol):
+    """Send text, buttons, edits and files to a chat; answer button presses; fetch user files."""
+
+    name: str
+
+    async def send(self, chat_id: int, message: OutMessage) -> int:
+        """Send a message; return its id for later edits."""
+        ...
+
+    async def edit(self, chat_id: int, message_id: int, message: OutMessage) -> None:
+        """Replace a sent message's text and inline buttons."""
+        ...
+
+    async def answer(self, callback_id: str, text: str | None = None, *, alert: bool = False) -> None:
+        """Acknowledge a button press (clients spin until this arrives)."""
+        ...
+
+    async def download(self, file_id: str) -> bytes:
+        """Fetch a file a user sent (a receipt or repair photo)."""
+        ...

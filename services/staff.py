@@ -1,0 +1,106 @@
+"""Who is talking to the bot: a plain snapshot of a staff member, and the lookups behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Office, Staff, StaffRole
+
+HQ_ROLES = frozenset({"gm", "commerce", "finance", "hr", "finance_director", "vp", "president"})
+OFFICE_MANAGER_ROLES = frozenset({"office_head", "admin"})
+
+
+@dataclass(frozen=True)
+class StaffView:
+    """What handlers need to know about a person, detached from the database session."""
+
+    id: int
+    name: str
+    roles: frozenset[str]
+    office_id: int | None
+    office_name: str | None
+    timezone: str
+    locale: str
+    manager_id: int | None
+    telegram_user_id: int | None
+    work_start: time = time(8, 30)
+    work_end: time = time(17, 30)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The person's office time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_hq(self) -> bool:
+        """Headquarters roles see every office."""
+        return bool(self.roles & HQ_ROLES)
+
+    @property
+    def manages_office(self) -> bool:
+        """Office heads and admins see their whole office's records."""
+        return bool(self.roles & OFFICE_MANAGER_ROLES)
+
+    def has_any(self, roles: frozenset[str] | set[str]) -> bool:
+        """True when the person holds one of `roles`."""
+        return bool(self.roles & roles)
+
+
+def view_of(staff: Staff, office: Office | None, *, default_timezone: str) -> StaffView:
+    """Snapshot a staff row with its office."""
+    return StaffView(
+        id=staff.id,
+        name=staff.name,
+        roles=staff.roles,
+        office_id=staff.office_id,
+        office_name=office.name if office else None,
+        timezone=office.timezone if office else default_timezone,
+        locale=staff.locale,
+        manager_id=staff.manager_id,
+        telegram_user_id=staff.telegram_user_id,
+        work_start=office.work_start if office else time(8, 30),
+        work_end=office.work_end if office else time(17, 30),
+    )
+
+
+def find_by_telegram(session: Session, *, telegram_user_id: int, default_timezone: str) -> StaffView | None:
+    """The active staff member bound to this Telegram account, if any."""
+    staff = session.scalars(
+        select(Staff).where(Staff.telegram_user_id == telegram_user_id, Staff.active.is_(True))
+    ).first()
+    if staff is None:
+        return None
+    office = session.get(Office, staff.office_id) if staff.office_id else None
+    return view_of(staff, office, default_timezone=default_timezone)
+
+
+def load_view(session: Session, *, staff_id: int, default_timezone: str) -> StaffView | None:
+    """A staff member by id, as a view."""
+    staff = session.get(Staff, staff_id)
+    if staff is None:
+        return None
+    office = session.get(Office, staff.office_id) if staff.office_id else None
+    return view_of(staff, office, default_timezone=default_timezone)
+
+
+def holders_of(session: Session, *, role: str, office_id: int | None) -> list[Staff]:
+    """Active people holding `role`: in `office_id` for office roles, anywhere for HQ roles."""
+    query = select(Staff).join(StaffRole).where(StaffRole.role == role, Staff.active.is_(True))
+    if role not in HQ_ROLES and office_id is not None:
+        query = query.where(Staff.office_id == office_id)
+    return list(session.scalars(query.order_by(Staff.id)))
+
+
+def manager_of(session: Session, *, staff: Staff) -> Staff | None:
+    """The person's manager: the explicit one, else their office head (not themselves)."""
+    if staff.manager_id:
+        return session.get(Staff, staff.manager_id)
+    for head in holders_of(session, role="office_head", office_id=staff.office_id):
+        if head.id != staff.id:
+            return head
+    return None

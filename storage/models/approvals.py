@@ -1,0 +1,49 @@
+"""Requests that walk an approval chain (leave, outing, trip, expense) and each decision taken."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base, BigId, utcnow
+
+
+class ApprovalRequest(Base):
+    """A request and where it stands; `step_index` points into `chain` while pending."""
+
+    __tablename__ = "approval_requests"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    step_index: Mapped[int] = mapped_column(default=0)
+    chain: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    category: Mapped[str | None] = mapped_column(String(32))
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    photos: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    step_since: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+
+
+class ApprovalStep(Base):
+    """One decision; the unique (request, step) pair lets exactly one decision win a step."""
+
+    __tablename__ = "approval_steps"
+    __table_args__ = (UniqueConstraint("request_id", "step_index"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("approval_requests.id", ondelete="CASCADE"))
+    step_index: Mapped[int]
+    role: Mapped[str] = mapped_column(String(32))
+    approver_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    decision: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
