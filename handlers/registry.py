@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from handlers import core
+from handlers.forms import engine
 from handlers.router import Router
 
-FEATURES = [core]
+FEATURES = [core, engine]
 
 
 def build_router() -> Router:

@@ -1,0 +1,183 @@
+"""Turning what a person typed or shared into a stored answer (JSON-safe), or a polite error.
+
+Answers are stored as JSON: dates as ISO strings, amounts as decimal strings, locations as dicts.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from handlers.forms.spec import Field, Kind
+from handlers.inbound import Inbound
+from services.i18n import N_
+
+TODAY_WORDS = {"today", "今天", "今日"}
+YESTERDAY_WORDS = {"yesterday", "昨天", "昨日"}
+NOW_WORDS = {"now", "现在", "刚才"}
+YES_WORDS = {"yes", "y", "是", "有", "对"}
+NO_WORDS = {"no", "n", "否", "没有", "无"}
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,5})?$")
+PAIR = re.compile(r"([^\s,，;；:：=xX×*\d][^,，;；:：=×*\d]*?)\s*[:：=xX×*]?\s*(\d+)")
+
+
+class InputError(Exception):
+    """An answer that cannot be used; `message` is a message id with `{placeholders}`."""
+
+    def __init__(self, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = params
+
+
+def parse_answer(field: Field, inbound: Inbound, *, tz: ZoneInfo, now: datetime,
+                 catalog: tuple[str, ...] = ()) -> Any:
+    """Parse an inbound event as the answer to `field` (choices and lookups come as buttons)."""
+    if field.kind == Kind.location:
+        raise InputError(N_("Please share your location with the button below."))
+    if field.kind == Kind.photos:
+        raise InputError(N_("Please send a photo, or press Done."))
+    if field.kind == Kind.phone and inbound.contact_phone:
+        return normalize_phone(inbound.contact_phone)
+    text = (inbound.text or "").strip()
+    if not text:
+        raise InputError(N_("Please answer with text."))
+    return parse_text(field, text, tz=tz, now=now, catalog=catalog)
+
+
+def parse_text(field: Field, text: str, *, tz: ZoneInfo, now: datetime, catalog: tuple[str, ...] = ()) -> Any:
+    """Parse typed text for every text-like kind."""
+    kind = field.kind
+    if kind in (Kind.text, Kind.long_text):
+        if len(text) > field.max_length:
+            raise InputError(N_("That is too long (at most {n} characters)."), n=field.max_length)
+        return text
+    if kind == Kind.integer:
+        return _bounded(field, _integer(text))
+    if kind == Kind.decimal:
+        return str(_bounded(field, _decimal(text)))
+    if kind == Kind.date:
+        return parse_date(text, today=now.astimezone(tz).date()).isoformat()
+    if kind == Kind.datetime:
+        return parse_datetime(text, tz=tz, now=now).isoformat()
+    if kind == Kind.phone:
+        return normalize_phone(text)
+    if kind == Kind.boolean:
+        return _boolean(text)
+    if kind == Kind.choice:
+        return _choice(field, text)
+    if kind == Kind.quantities:
+        return parse_quantities(text, catalog=catalog)
+    raise InputError(N_("Please use the buttons."))
+
+
+def _integer(text: str) -> int:
+    """Whole numbers, allowing a unit word after them."""
+    match = re.fullmatch(r"\s*(-?\d+)\s*[^\d]{0,4}", text.replace(",", ""))
+    if not match:
+        raise InputError(N_("Please enter a whole number, for example 3."))
+    return int(match.group(1))
+
+
+def _decimal(text: str) -> Decimal:
+    """Amounts like 4800, 4,800.50 or 4800元; at most two decimals."""
+    cleaned = re.sub(r"[,，\s]|元|yuan|rmb|¥|￥", "", text, flags=re.IGNORECASE)
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise InputError(N_("Please enter a number, for example 4800 or 12.5.")) from exc
+    if not value.is_finite() or value.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise InputError(N_("Please enter a number with at most two decimals."))
+    return value
+
+
+def _bounded(field: Field, value: Any) -> Any:
+    """Apply the field's minimum and maximum."""
+    if field.min_value is not None and value < field.min_value:
+        raise InputError(N_("The value must be at least {n}."), n=field.min_value)
+    if field.max_value is not None and value > field.max_value:
+        raise InputError(N_("The value must be at most {n}."), n=field.max_value)
+    return value
+
+
+def parse_date(text: str, *, today: date) -> date:
+    """today/yesterday, 2026-11-24, 2026/11/24, 2026年11月24日, 11-24, 11月24日 (this year)."""
+    lowered = text.strip().lower()
+    if lowered in TODAY_WORDS:
+        return today
+    if lowered in YESTERDAY_WORDS:
+        return today - timedelta(days=1)
+    numbers = [int(n) for n in re.findall(r"\d+", lowered)]
+    try:
+        if len(numbers) == 3 and numbers[0] > 31:
+            return date(numbers[0], numbers[1], numbers[2])
+        if len(numbers) == 2:
+            return date(today.year, numbers[0], numbers[1])
+    except ValueError:
+        pass
+    raise InputError(N_("Please enter a date such as 2026-11-24, or tap Today."))
+
+
+def parse_datetime(text: str, *, tz: ZoneInfo, now: datetime) -> datetime:
+    """now, 14:30 (today), 2026-11-24 14:30, 11-24 14:30 — in the office's time zone."""
+    lowered = text.strip().lower()
+    local_now = now.astimezone(tz)
+    if lowered in NOW_WORDS:
+        return local_now.replace(second=0, microsecond=0)
+    match = re.search(r"(\d{1,2})[:：点](\d{2})?", lowered)
+    if not match:
+        raise InputError(N_("Please enter a date and time such as 2026-11-24 14:30, or tap Now."))
+    day_part = lowered[: match.start()].strip()
+    day = parse_date(day_part, today=local_now.date()) if day_part else local_now.date()
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    if hour > 23 or minute > 59:
+        raise InputError(N_("Please enter a date and time such as 2026-11-24 14:30, or tap Now."))
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
+
+
+def normalize_phone(text: str) -> str:
+    """Chinese mobile numbers (13812345678, +86 138…) or landlines (021-12345678)."""
+    cleaned = re.sub(r"[\s()（）]", "", text)
+    cleaned = re.sub(r"^(\+?86)", "", cleaned)
+    if MOBILE.match(cleaned.replace("-", "")):
+        return cleaned.replace("-", "")
+    if LANDLINE.match(cleaned):
+        return cleaned
+    raise InputError(N_("That does not look like a phone number. Example: 13812345678 or 021-12345678."))
+
+
+def _boolean(text: str) -> bool:
+    """Yes or no in either language."""
+    lowered = text.lower()
+    if lowered in YES_WORDS:
+        return True
+    if lowered in NO_WORDS:
+        return False
+    raise InputError(N_("Please tap Yes or No."))
+
+
+def _choice(field: Field, text: str) -> str:
+    """A typed choice must match a value; choices are normally tapped."""
+    for value, _label in field.choices:
+        if text.lower() == value.lower():
+            return value
+    raise InputError(N_("Please choose one of the buttons."))
+
+
+def parse_quantities(text: str, *, catalog: tuple[str, ...]) -> dict[str, int]:
+    """'枪柜 3，弹柜 2' or '锁芯x2, 电池 1' → {name: quantity}; names must be in the catalog if one is given."""
+    pairs = PAIR.findall(text)
+    if not pairs:
+        raise InputError(N_("Please write each item with its quantity, for example: {example}"),
+                         example=f"{catalog[0]} 3, {catalog[1]} 2" if len(catalog) > 1 else "锁芯 x2, 电池 1")
+    result: dict[str, int] = {}
+    for raw_name, raw_qty in pairs:
+        name = raw_name.strip()
+        if catalog and name not in catalog:
+            raise InputError(N_("Unknown item {name}. Choose from: {items}"), name=name, items="、".join(catalog))
+        result[name] = result.get(name, 0) + int(raw_qty)
+    return result

@@ -1,0 +1,119 @@
+"""How a form looks in chat: the prompt with its keyboard, and the summary before saving."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from handlers.context import Ctx
+from handlers.forms.spec import Field, Form, Kind
+from services.drafts import DraftState
+from services.messages import Button, KeyButton, OutMessage, button_rows
+
+SUMMARY = "__summary__"
+
+
+def cb(state: DraftState, action: str, arg: str | int = "") -> str:
+    """Callback data for a form button, stamped with the prompt's sequence number."""
+    return f"f:{state.context.get('seq', 0)}:{action}:{arg}"
+
+
+def prompt_message(ctx: Ctx, form: Form, state: DraftState, field: Field, error: str | None = None) -> OutMessage:
+    """The question for `field`, with the buttons that fit its kind."""
+    _ = ctx._
+    asked = [f for f in form.fields if f.applies(state.answers)]
+    position = next((i for i, f in enumerate(asked) if f.name == field.name), 0) + 1
+    lines = [f"【{_(form.title)}】 {position}/{len(asked)}"]
+    if error:
+        lines.append(f"⚠️ {error}")
+    lines.append(_(field.prompt) + ("" if field.required else " " + _("(optional)")))
+    if field.name in state.answers:
+        lines.append(_("Current: {value}").format(value=display(ctx, field, state.answers[field.name], state)))
+    text = "\n".join(lines)
+    if field.kind == Kind.location:
+        nav = [KeyButton(_("Skip"))] if not field.required else []
+        keyboard = ((KeyButton(_("📍 Share location"), "location"),), (*nav, KeyButton(_("Cancel"))))
+        return OutMessage(text, keyboard=keyboard)
+    buttons = _kind_buttons(ctx, state, field)
+    return OutMessage(text, buttons=(*button_rows(buttons), tuple(_nav_buttons(ctx, state, field))))
+
+
+def _kind_buttons(ctx: Ctx, state: DraftState, field: Field) -> list[Button]:
+    """Choice buttons, quick picks, lookup suggestions."""
+    _ = ctx._
+    if field.kind == Kind.choice:
+        return [Button(_(label), cb(state, "c", i)) for i, (_v, label) in enumerate(field.choices)]
+    if field.kind == Kind.boolean:
+        return [Button(_("Yes"), cb(state, "c", 1)), Button(_("No"), cb(state, "c", 0))]
+    if field.kind == Kind.date:
+        return [Button(_("Today"), cb(state, "q", "today")), Button(_("Yesterday"), cb(state, "q", "yesterday"))]
+    if field.kind == Kind.datetime:
+        return [Button(_("Now"), cb(state, "q", "now"))]
+    if field.kind == Kind.photos:
+        return [Button(_("Done"), cb(state, "done"))]
+    if field.kind == Kind.lookup and field.lookup and field.lookup.browse:
+        return [Button(label[:40], cb(state, "pick", item_id)) for item_id, label in field.lookup.browse(ctx)[:8]]
+    return [Button(_(q), cb(state, "t", i)) for i, q in enumerate(field.quick)]
+
+
+def _nav_buttons(ctx: Ctx, state: DraftState, field: Field) -> list[Button]:
+    """Back, Skip (optional fields) and Cancel."""
+    _ = ctx._
+    nav = []
+    if state.context.get("history"):
+        nav.append(Button(_("◀ Back"), cb(state, "back")))
+    if not field.required:
+        nav.append(Button(_("Skip"), cb(state, "skip")))
+    nav.append(Button(_("✖ Cancel"), cb(state, "cancel")))
+    return nav
+
+
+def lookup_results(ctx: Ctx, state: DraftState, results: list[tuple[int, str]]) -> OutMessage:
+    """Search hits as buttons to pick from."""
+    buttons = [Button(label[:40], cb(state, "pick", item_id)) for item_id, label in results[:8]]
+    return OutMessage(ctx._("Tap the right one:"), buttons=(*button_rows(buttons, per_row=1),
+                      (Button(ctx._("✖ Cancel"), cb(state, "cancel")),)))
+
+
+def summary_message(ctx: Ctx, form: Form, state: DraftState) -> OutMessage:
+    """Every answer, then Save / Edit a field / Cancel."""
+    _ = ctx._
+    lines = [f"【{_(form.title)}】", _("Please check:")]
+    for field in form.fields:
+        if field.applies(state.answers):
+            value = state.answers.get(field.name)
+            shown = "—" if value in (None, "", [], {}) else display(ctx, field, value, state)
+            lines.append(f"• {_(field.label)}: {shown}")
+    buttons = ((Button("✅ " + _(form.save_label), cb(state, "save")), Button(_("✏️ Edit"), cb(state, "edit"))),
+               (Button(_("✖ Cancel"), cb(state, "cancel")),))
+    return OutMessage("\n".join(lines), buttons=buttons)
+
+
+def edit_menu(ctx: Ctx, form: Form, state: DraftState) -> OutMessage:
+    """Which field to change."""
+    buttons = [Button(ctx._(f.label), cb(state, "ef", i)) for i, f in enumerate(form.fields)
+               if f.applies(state.answers)]
+    return OutMessage(ctx._("Which field do you want to change?"),
+                      buttons=(*button_rows(buttons), (Button(ctx._("◀ Back"), cb(state, "sum")),)))
+
+
+def display(ctx: Ctx, field: Field, value: Any, state: DraftState) -> str:
+    """An answer as people read it."""
+    _ = ctx._
+    if field.kind == Kind.choice:
+        return next((_(label) for v, label in field.choices if v == value), str(value))
+    if field.kind == Kind.boolean:
+        return _("Yes") if value else _("No")
+    if field.kind == Kind.lookup:
+        return str(state.context.get("labels", {}).get(field.name, value))
+    if field.kind == Kind.quantities:
+        return "、".join(f"{k}×{v}" for k, v in dict(value).items())
+    if field.kind == Kind.location:
+        return f"📍 {value['lat']:.5f}, {value['lon']:.5f}"
+    if field.kind == Kind.photos:
+        return _("{n} photo(s)").format(n=len(value))
+    if field.kind == Kind.datetime:
+        return datetime.fromisoformat(value).astimezone(ctx.me.tz).strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+

@@ -1,0 +1,113 @@
+"""How a form is declared: fields with a kind, a prompt, choices and checks; a save function."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from handlers.context import Ctx
+
+Answers = dict[str, Any]
+
+
+class Kind(StrEnum):
+    """What an answer is, which decides its keyboard, its parser and how it is shown."""
+
+    text = "text"
+    long_text = "long_text"
+    integer = "integer"
+    decimal = "decimal"
+    date = "date"
+    datetime = "datetime"
+    choice = "choice"
+    boolean = "boolean"
+    phone = "phone"
+    location = "location"
+    photos = "photos"
+    lookup = "lookup"
+    quantities = "quantities"
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """Search and re-check for a `lookup` field (customers, technicians): ids, never trusted names."""
+
+    search: Callable[[Ctx, str], list[tuple[int, str]]]
+    resolve: Callable[[Ctx, int], str | None]
+    browse: Callable[[Ctx], list[tuple[int, str]]] | None = None
+
+
+@dataclass(frozen=True)
+class Field:
+    """One question of a form. `label` and `prompt` are message ids, translated when shown."""
+
+    name: str
+    label: str
+    prompt: str
+    kind: Kind = Kind.text
+    required: bool = True
+    choices: tuple[tuple[str, str], ...] = ()
+    lookup: Lookup | None = None
+    catalog: Callable[[Ctx], tuple[str, ...]] | None = None
+    when: Callable[[Answers], bool] | None = None
+    check: Callable[[Ctx, Any, Answers], str | None] | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    max_length: int = 500
+    quick: tuple[str, ...] = ()
+
+    def applies(self, answers: Answers) -> bool:
+        """Whether this question is asked, given the answers so far."""
+        return self.when is None or self.when(answers)
+
+
+class FormError(Exception):
+    """Raised by a save function to send the person back to one field with a message id."""
+
+    def __init__(self, field: str | None, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+        self.params = params
+
+
+SaveFunc = Callable[["Ctx", Answers, dict[str, Any]], Awaitable[str]]
+
+
+@dataclass(frozen=True)
+class Form:
+    """A record type as a conversation: its fields in order and what saving does."""
+
+    name: str
+    title: str
+    fields: tuple[Field, ...]
+    save: SaveFunc
+    save_label: str = "Save"
+
+    def field(self, name: str) -> Field:
+        """The field called `name`."""
+        for item in self.fields:
+            if item.name == name:
+                return item
+        raise KeyError(name)
+
+    def next_field(self, after: str | None, answers: Answers) -> Field | None:
+        """The next field to ask after `after` (None: from the start), skipping ones that do not apply."""
+        names = [f.name for f in self.fields]
+        start = 0 if after is None else names.index(after) + 1
+        for item in self.fields[start:]:
+            if item.applies(answers):
+                return item
+        return None
+
+
+FORMS: dict[str, Form] = {}
+
+
+def register_form(form: Form) -> Form:
+    """Make a form known to the engine by name (drafts store the name)."""
+    FORMS[form.name] = form
+    return form

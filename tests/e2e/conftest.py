@@ -1,0 +1,26 @@
+"""The e2e fixture: stand-in + real Application on a migrated database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.standin.server import BotApiStandIn
+from tests.conftest import FakeClock
+from tests.e2e.harness import TOKEN, BotHarness
+
+
+@pytest.fixture
+async def bot(migrated_url: str, clock: FakeClock) -> AsyncIterator[BotHarness]:
+    """A running bot with a Shanghai office, ready for people to register."""
+    standin = BotApiStandIn(token=TOKEN)
+    await standin.start()
+    harness = BotHarness(standin, migrated_url, clock)
+    await harness.start()
+    harness.add_office("上海办事处", geofence=(31.230416, 121.473701, 300))
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+        await standin.stop()

@@ -1,0 +1,160 @@
+"""Drives the real `telegram.ext.Application` over HTTP against the Bot API stand-in.
+
+A test reads as a script: `await bot.send(user, "/weekly")` returns what the bot answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, ContextTypes, TypeHandler
+
+from bot.bootstrap import Runtime, bootstrap
+from bot.settings import Settings
+from bot.standin.server import BotApiStandIn, FakeUser
+from bot.telegram.app import build_application
+from services import onboarding
+
+TOKEN = "123456:TESTTOKEN-abcdef"
+
+
+class BotHarness:
+    """The stand-in, one running Application and helpers to talk to it as people."""
+
+    def __init__(self, standin: BotApiStandIn, database_url: str, clock: Callable[[], datetime]) -> None:
+        self.standin = standin
+        self.database_url = database_url
+        self.clock = clock
+        self.runtime: Runtime | None = None
+        self.application: Application[Any, Any, Any, Any, Any, Any] | None = None
+        self._done: set[int] = set()
+        self._done_event = asyncio.Event()
+        self._next_user = 5000
+
+    @property
+    def app(self) -> Any:
+        """The running AppContext (its uow, clock, configuration)."""
+        assert self.runtime is not None
+        return self.runtime.app
+
+    async def start(self) -> None:
+        """Build and start a fresh Application on the same database (also used to 'restart')."""
+        settings = Settings(
+            TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=self.standin.base_url,
+            DATABASE_URL=self.database_url, OFFICEBOT_SCHEDULER=False,
+        )  # type: ignore[call-arg]
+        self.runtime = bootstrap(settings, clock=self.clock)
+        self.application = build_application(self.runtime)
+
+        async def mark_done(update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
+            if isinstance(update, Update):
+                self._done.add(update.update_id)
+                self._done_event.set()
+
+        self.application.add_handler(TypeHandler(Update, mark_done), group=1)
+        await self.application.initialize()
+        await self.application.start()
+        assert self.application.updater is not None
+        await self.application.updater.start_polling(poll_interval=0.0, timeout=1, drop_pending_updates=False)
+
+    async def stop(self) -> None:
+        """Stop polling and the Application, as a crash-free shutdown would."""
+        if self.application is None:
+            return
+        assert self.application.updater is not None
+        await self.application.updater.stop()
+        await self.application.stop()
+        await self.application.shutdown()
+        assert self.runtime is not None
+        self.runtime.dispose()
+        self.application = None
+
+    async def restart(self) -> None:
+        """A new Application and runtime on the same database: nothing in memory survives."""
+        await self.stop()
+        await self.start()
+
+    # --- people -------------------------------------------------------------------------------
+    def add_office(self, name: str, *, timezone: str = "Asia/Shanghai", **kwargs: Any) -> int:
+        """Create an office directly through the service."""
+        return onboarding.create_office(self.app.uow(), name=name, timezone=timezone, now=self.clock(), **kwargs)
+
+    async def register(self, name: str, *, office: str, roles: list[str], manager: str | None = None,
+                       locale: str = "zh_CN") -> FakeUser:
+        """Invite a person and redeem the code through the chat, as they would."""
+        code = onboarding.invite(self.app.uow(), office_name=office, roles=roles, name=name,
+                                 manager_name=manager, now=self.clock(), locale=locale)
+        user = self.new_user(name)
+        replies = await self.send(user, f"/start {code}")
+        assert replies, f"no reply to /start for {name}"
+        return user
+
+    def new_user(self, name: str = "陌生人", language_code: str | None = "zh-hans") -> FakeUser:
+        """A Telegram account not yet known to the bot."""
+        self._next_user += 1
+        return FakeUser(id=self._next_user, first_name=name, language_code=language_code)
+
+    # --- talking ------------------------------------------------------------------------------
+    async def _settle(self, update: dict[str, Any], before: int, chat_id: int) -> list[dict[str, Any]]:
+        """Wait until the update went through every handler, flush the outbox, return new messages."""
+        update_id = update["update_id"]
+        async with asyncio.timeout(10):
+            while update_id not in self._done:
+                self._done_event.clear()
+                await self._done_event.wait()
+        await self.flush()
+        return self.standin.messages(chat_id)[before:]
+
+    async def flush(self) -> None:
+        """Deliver everything queued in the outbox now."""
+        assert self.runtime is not None and self.runtime.sender is not None
+        while await self.runtime.sender.drain_once():
+            pass
+
+    async def send(self, user: FakeUser, text: str) -> list[dict[str, Any]]:
+        """The user types `text` (a command when it starts with /); the bot's new messages."""
+        before = len(self.standin.messages(user.id))
+        if text.startswith("/"):
+            command, _, rest = text.partition(" ")
+            update = await self.standin.send_command(user, command, rest or None)
+        else:
+            update = await self.standin.send_text(user, text)
+        return await self._settle(update, before, user.id)
+
+    async def press(self, user: FakeUser, message: dict[str, Any], label: str) -> list[dict[str, Any]]:
+        """The user taps the inline button labelled `label` (substring) on `message`."""
+        buttons = self.standin.buttons(message)
+        matches = [data for text, data in buttons if label in text]
+        assert matches, f"no button {label!r} in {buttons}"
+        return await self.press_data(user, message, matches[0])
+
+    async def press_data(self, user: FakeUser, message: dict[str, Any], data: str) -> list[dict[str, Any]]:
+        """The user's client sends callback data `data` from `message` (forged data included)."""
+        before = len(self.standin.messages(user.id))
+        await self.standin.press(user, message["message_id"], data)
+        update = self.standin.last_update
+        return await self._settle(update, before, user.id)
+
+    async def share_location(self, user: FakeUser, lat: float, lon: float, **kwargs: Any) -> list[dict[str, Any]]:
+        """The user shares a location (optionally stale: date=..., or forwarded_from=...)."""
+        before = len(self.standin.messages(user.id))
+        update = await self.standin.send_location(user, lat, lon, **kwargs)
+        return await self._settle(update, before, user.id)
+
+    async def send_photo(self, user: FakeUser, data: bytes = b"\x89PNG fake") -> list[dict[str, Any]]:
+        """The user sends a photo."""
+        before = len(self.standin.messages(user.id))
+        update = await self.standin.send_photo(user, data)
+        return await self._settle(update, before, user.id)
+
+    def last(self, user: FakeUser) -> dict[str, Any]:
+        """The latest message the bot sent to the user (edits applied)."""
+        return self.standin.messages(user.id)[-1]
+
+    def texts(self, user: FakeUser) -> list[str]:
+        """Everything the bot said to the user, in order."""
+        return [m.get("text") or m.get("caption") or "" for m in self.standin.messages(user.id)]
