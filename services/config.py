@@ -10,6 +10,9 @@ from typing import Any
 
 import yaml
 
+from domain.approvals import DEFAULT_APPROVAL_CONFIG, ApprovalConfig, parse_approval_config
+from domain.reports import DEFAULT_REPORT_CONFIG, ReportsConfig, parse_report_config
+
 
 def _read_yaml(path: str) -> dict[str, Any]:
     """A YAML mapping from a file, or a clear error."""
@@ -19,19 +22,11 @@ def _read_yaml(path: str) -> dict[str, Any]:
     return data
 
 
-def load_approval_config(path: str | None) -> Any:
+def load_approval_config(path: str | None) -> ApprovalConfig:
     """Approval chains from `path`, or the defaults from the seeds."""
-    try:
-        from domain.approvals import DEFAULT_APPROVAL_CONFIG, parse_approval_config  # noqa: PLC0415
-    except ImportError:  # the domain module arrives with the approvals feature
-        return None
     return parse_approval_config(_read_yaml(path) if path else DEFAULT_APPROVAL_CONFIG)
 
 
-def load_report_config(path: str | None) -> Any:
+def load_report_config(path: str | None) -> ReportsConfig:
     """Report types from `path`, or the defaults from the seeds."""
-    try:
-        from domain.reports import DEFAULT_REPORT_CONFIG, parse_report_config  # noqa: PLC0415
-    except ImportError:
-        return None
     return parse_report_config(_read_yaml(path) if path else DEFAULT_REPORT_CONFIG)

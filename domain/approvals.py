@@ -1,0 +1,216 @@
+"""Approval chains (审批) as configuration, and the pure state machine a request walks.
+
+The chain for a request is chosen by rules read from `config/approvals.yaml` (parsed elsewhere and
+handed to `parse_approval_config` as a dict). Each request kind has an ordered list of rules; the
+first rule whose `when` matches picks the chain of roles. Resolving a role to a person is storage's job.
+"""
+
+import operator
+from collections.abc import Mapping
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+from domain.roles import Role
+from domain.validation import describe_errors
+
+
+class RequestKind(StrEnum):
+    """What is being asked for: 请假, 外出, 出差 or 费用报销."""
+
+    LEAVE = "leave"
+    OUTING = "outing"
+    TRIP = "trip"
+    EXPENSE = "expense"
+
+
+class ExpenseCategory(StrEnum):
+    """Expense categories: daily office costs (日常费用) and project costs (项目费用, 居间服务费)."""
+
+    RENT = "rent"
+    UTILITIES = "utilities"
+    OFFICE = "office"
+    PHONE = "phone"
+    TRANSPORT = "transport"
+    TRAVEL = "travel"
+    ENTERTAINMENT = "entertainment"
+    GIFTS = "gifts"
+    OTHER = "other"
+    PROJECT = "project"
+    INTERMEDIARY_FEE = "intermediary_fee"
+
+
+PROJECT_EXPENSE_CATEGORIES: frozenset[ExpenseCategory] = frozenset(
+    {ExpenseCategory.PROJECT, ExpenseCategory.INTERMEDIARY_FEE}
+)
+"""Non-daily expenses; the seeds call them "project or other expenses" and route them via the GM."""
+
+DAILY_EXPENSE_CATEGORIES: frozenset[ExpenseCategory] = frozenset(ExpenseCategory) - PROJECT_EXPENSE_CATEGORIES
+"""Daily running costs of an office (日常费用); `other` here means a miscellaneous daily cost."""
+
+_PROJECT = [c.value for c in ExpenseCategory if c in PROJECT_EXPENSE_CATEGORIES]
+
+DEFAULT_APPROVAL_CONFIG: dict[str, Any] = {
+    "leave": [{"when": {}, "chain": ["office_head"]}],
+    "outing": [{"when": {}, "chain": ["office_head"]}],
+    "trip": [{"when": {}, "chain": ["office_head"]}],
+    "expense": [
+        {
+            "when": {"category_in": _PROJECT, "amount_gte": 5000},
+            "chain": ["office_head", "gm", "finance_director", "vp"],
+        },
+        {"when": {"category_in": _PROJECT}, "chain": ["office_head"]},
+        {"when": {"amount_gt": 5000}, "chain": ["office_head", "finance_director", "vp", "president"]},
+        {"when": {}, "chain": ["office_head"]},
+    ],
+}
+"""The seeds' default chains; `config/approvals.yaml` holds the same data (a unit test checks it)."""
+
+
+class ApprovalConfigError(ValueError):
+    """The approval configuration is invalid; the message lists every problem with its location."""
+
+
+class RuleCondition(BaseModel):
+    """The `when` of a rule: every given condition must hold; an empty condition always matches."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    amount_gt: Decimal | None = None
+    amount_gte: Decimal | None = None
+    amount_lt: Decimal | None = None
+    amount_lte: Decimal | None = None
+    category_in: frozenset[ExpenseCategory] | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the rule applies to every request of its kind."""
+        return all(value is None for _, value in self)
+
+    def matches(self, *, amount: Decimal | None, category: ExpenseCategory | None) -> bool:
+        """Whether a request with this amount and category satisfies every condition."""
+        if self.category_in is not None and category not in self.category_in:
+            return False
+        bounds = (
+            (self.amount_gt, operator.gt),
+            (self.amount_gte, operator.ge),
+            (self.amount_lt, operator.lt),
+            (self.amount_lte, operator.le),
+        )
+        for bound, holds in bounds:
+            if bound is not None and (amount is None or not holds(amount, bound)):
+                return False
+        return True
+
+
+class ApprovalRule(BaseModel):
+    """One rule: when the condition matches, the request walks `chain`, one role per step."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    when: RuleCondition = RuleCondition()
+    chain: tuple[Role, ...]
+
+    @field_validator("chain")
+    @classmethod
+    def _chain_is_sane(cls, chain: tuple[Role, ...]) -> tuple[Role, ...]:
+        if not chain:
+            raise ValueError("chain must name at least one role")
+        if len(set(chain)) != len(chain):
+            raise ValueError(f"chain names a role twice: {[r.value for r in chain]}")
+        return chain
+
+
+class ApprovalConfig(BaseModel):
+    """Rules per request kind; each kind must be configured, and only expense rules test amount/category."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    leave: tuple[ApprovalRule, ...]
+    outing: tuple[ApprovalRule, ...]
+    trip: tuple[ApprovalRule, ...]
+    expense: tuple[ApprovalRule, ...]
+
+    @model_validator(mode="after")
+    def _conditions_fit_kinds(self) -> "ApprovalConfig":
+        for kind in RequestKind:
+            rules = self.rules_for(kind)
+            if not rules:
+                raise ValueError(f"{kind}: at least one rule is needed")
+            if kind != RequestKind.EXPENSE and any(not r.when.is_empty for r in rules):
+                raise ValueError(f"{kind}: only expense rules may have conditions (amount/category)")
+        return self
+
+    def rules_for(self, kind: RequestKind) -> tuple[ApprovalRule, ...]:
+        """The ordered rules for one request kind."""
+        rules: tuple[ApprovalRule, ...] = getattr(self, RequestKind(kind).value)
+        return rules
+
+
+def parse_approval_config(data: Mapping[str, Any]) -> ApprovalConfig:
+    """Validate the approvals configuration, turning pydantic errors into one readable message."""
+    try:
+        return ApprovalConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ApprovalConfigError("invalid approval configuration:\n  " + describe_errors(exc)) from exc
+
+
+def chain_for(
+    config: ApprovalConfig,
+    *,
+    kind: RequestKind | str,
+    amount: Decimal | None,
+    category: ExpenseCategory | str | None,
+) -> tuple[Role, ...]:
+    """The roles that must approve a request, in order, from the first matching rule."""
+    request_kind = RequestKind(kind)
+    expense_category = ExpenseCategory(category) if category is not None else None
+    for rule in config.rules_for(request_kind):
+        if rule.when.matches(amount=amount, category=expense_category):
+            return rule.chain
+    raise LookupError(f"no approval rule matches {request_kind} amount={amount} category={category}")
+
+
+class RequestStatus(StrEnum):
+    """Where a request stands; only `pending` can change."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class Decision(StrEnum):
+    """An approver's answer at the current step."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+class ApprovalStateError(ValueError):
+    """A decision was made on a request that cannot take it (already decided, or a bad step)."""
+
+
+def next_state(
+    *, chain_len: int, step_index: int, status: RequestStatus, decision: Decision
+) -> tuple[RequestStatus, int]:
+    """Apply one approver's decision; returns the new status and the step now waiting.
+
+    Approve moves to the next step, and after the last step the request is approved with
+    `step_index == chain_len`. Reject ends the request at once and keeps the rejecting step's index.
+    """
+    if status != RequestStatus.PENDING:
+        raise ApprovalStateError(f"request is {status}, not pending")
+    if not 0 <= step_index < chain_len:
+        raise ApprovalStateError(f"step {step_index} is outside a chain of {chain_len}")
+    if decision == Decision.REJECT:
+        return RequestStatus.REJECTED, step_index
+    next_step = step_index + 1
+    return (RequestStatus.APPROVED if next_step == chain_len else RequestStatus.PENDING), next_step
+
+
+def can_withdraw(status: RequestStatus, decisions_count: int) -> bool:
+    """A requester may withdraw only a pending request that no approver has acted on yet."""
+    return status == RequestStatus.PENDING and decisions_count == 0

@@ -1,0 +1,265 @@
+"""Attendance rules (考勤): locations, lateness, and the status of one person's working day.
+
+All times are judged on the office's wall clock; callers pass aware datetimes and the office time
+zone, or punches already converted with `to_local_punch`.
+"""
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+EARTH_RADIUS_M = 6_371_008.8
+"""Mean radius of the WGS-84 ellipsoid; haversine on it is within ~0.5 % for office-sized distances."""
+
+
+@dataclass(frozen=True)
+class WorkingHours:
+    """An office's daily working hours (default 08:30–17:30) that lateness is measured against."""
+
+    start: time = time(8, 30)
+    end: time = time(17, 30)
+
+    def __post_init__(self) -> None:
+        if self.start >= self.end:
+            raise ValueError(f"working hours must start before they end: {self.start}–{self.end}")
+
+
+@dataclass(frozen=True)
+class Geofence:
+    """A circle around an office (WGS-84 coordinates) inside which a check-in counts as at the office."""
+
+    lat: float
+    lon: float
+    radius_m: float
+
+    def __post_init__(self) -> None:
+        if not (-90 <= self.lat <= 90 and -180 <= self.lon <= 180):
+            raise ValueError(f"coordinates out of range: {self.lat}, {self.lon}")
+        if self.radius_m <= 0:
+            raise ValueError(f"geofence radius must be positive: {self.radius_m}")
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres between two WGS-84 points (haversine)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    d_phi = phi2 - phi1
+    d_lambda = math.radians(lon2 - lon1)
+    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def is_inside(geofence: Geofence, lat: float, lon: float) -> bool:
+    """True when a shared location lies within the office's geofence (the border counts as inside)."""
+    return distance_m(geofence.lat, geofence.lon, lat, lon) <= geofence.radius_m
+
+
+class LocationProblem(StrEnum):
+    """Why a shared location cannot be trusted for a check-in."""
+
+    FORWARDED = "forwarded"
+    FROM_FUTURE = "from_future"
+    STALE = "stale"
+
+
+def check_location(
+    *,
+    sent_at: datetime,
+    now: datetime,
+    forwarded: bool,
+    max_age: timedelta = timedelta(minutes=5),
+    max_skew: timedelta = timedelta(seconds=30),
+) -> LocationProblem | None:
+    """Refuse forwarded, future-dated (beyond clock skew) or old locations; None means usable."""
+    _require_aware(sent_at, "sent_at")
+    _require_aware(now, "now")
+    if forwarded:
+        return LocationProblem.FORWARDED
+    if sent_at > now + max_skew:
+        return LocationProblem.FROM_FUTURE
+    if now - sent_at > max_age:
+        return LocationProblem.STALE
+    return None
+
+
+class Timeliness(StrEnum):
+    """How a punch compares with the working hours."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    EARLY_LEAVE = "early_leave"
+
+
+@dataclass(frozen=True)
+class ArrivalStatus:
+    """The verdict on a check-in: on time, or late by whole minutes (rounded up) counted from the start."""
+
+    timeliness: Timeliness
+    minutes_late: int = 0
+
+
+@dataclass(frozen=True)
+class DepartureStatus:
+    """The verdict on a check-out: on time, or early by whole minutes (rounded up) counted to the end."""
+
+    timeliness: Timeliness
+    minutes_early: int = 0
+
+
+@dataclass(frozen=True)
+class LocalPunch:
+    """A check-in or check-out on the office's wall clock; `field` marks a 外勤 punch outside the office."""
+
+    at: time
+    field: bool = False
+
+
+def to_local_punch(*, at: datetime, tz: ZoneInfo, field: bool = False) -> LocalPunch:
+    """Convert an aware punch time to the office's wall clock."""
+    _require_aware(at, "at")
+    return LocalPunch(at=at.astimezone(tz).time(), field=field)
+
+
+def classify_check_in(
+    *, at: datetime, tz: ZoneInfo, hours: WorkingHours, grace: timedelta = timedelta(0)
+) -> ArrivalStatus:
+    """Judge a check-in in the office's local time: late only when after start + grace."""
+    return _arrival(to_local_punch(at=at, tz=tz).at, hours, grace)
+
+
+def classify_check_out(
+    *, at: datetime, tz: ZoneInfo, hours: WorkingHours, grace: timedelta = timedelta(0)
+) -> DepartureStatus:
+    """Judge a check-out in the office's local time: early only when before end − grace."""
+    return _departure(to_local_punch(at=at, tz=tz).at, hours, grace)
+
+
+def _arrival(local: time, hours: WorkingHours, grace: timedelta) -> ArrivalStatus:
+    late_by = _seconds(local) - _seconds(hours.start)
+    if late_by <= grace.total_seconds():
+        return ArrivalStatus(Timeliness.ON_TIME)
+    return ArrivalStatus(Timeliness.LATE, minutes_late=math.ceil(late_by / 60))
+
+
+def _departure(local: time, hours: WorkingHours, grace: timedelta) -> DepartureStatus:
+    early_by = _seconds(hours.end) - _seconds(local)
+    if early_by <= grace.total_seconds():
+        return DepartureStatus(Timeliness.ON_TIME)
+    return DepartureStatus(Timeliness.EARLY_LEAVE, minutes_early=math.ceil(early_by / 60))
+
+
+def _seconds(t: time) -> float:
+    return t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1_000_000
+
+
+def _require_aware(dt: datetime, name: str) -> None:
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware, got {dt!r}")
+
+
+class DayStatus(StrEnum):
+    """What one person's day was, as shown on the monthly attendance sheet."""
+
+    PRESENT = "present"
+    LATE = "late"
+    EARLY_LEAVE = "early_leave"
+    MISSING_PUNCH = "missing_punch"
+    FIELD = "field"
+    LEAVE = "leave"
+    OUT_ON_BUSINESS = "out_on_business"
+    ABSENT = "absent"
+    HOLIDAY = "holiday"
+    REST = "rest"
+    PENDING = "pending"
+    FUTURE = "future"
+
+
+@dataclass(frozen=True)
+class DayAssessment:
+    """One person's day: the `primary` status to display plus every status that applies (`flags`).
+
+    `flags` always contains `primary`. An attended day carries PRESENT plus any of LATE, EARLY_LEAVE,
+    MISSING_PUNCH (缺卡, a 补卡 is needed) and FIELD, so a day that is both late and early counts in
+    both columns of the sheet while showing one primary status.
+    """
+
+    primary: DayStatus
+    flags: frozenset[DayStatus] = frozenset()
+    minutes_late: int = 0
+    minutes_early: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "flags", frozenset(self.flags) | {self.primary})
+
+
+_ATTENDED_PRECEDENCE = (DayStatus.LATE, DayStatus.EARLY_LEAVE, DayStatus.MISSING_PUNCH, DayStatus.FIELD)
+
+
+def day_status(
+    *,
+    day: date,
+    check_in: LocalPunch | None,
+    check_out: LocalPunch | None,
+    on_leave: bool,
+    out_on_business: bool,
+    is_working_day: bool,
+    today: date,
+    is_public_holiday: bool = False,
+    hours: WorkingHours = WorkingHours(),
+    grace: timedelta = timedelta(0),
+) -> DayAssessment:
+    """Combine punches, approved requests and the calendar into one person's status for one day.
+
+    Precedence, first match wins:
+    1. LEAVE (approved 请假 covering the day), then OUT_ON_BUSINESS (approved 外出/出差);
+    2. HOLIDAY (public holiday) or REST (weekend) on non-working days — punches there are ignored;
+    3. FUTURE for working days after `today`;
+    4. no punch at all: PENDING if `day` is today (the day is not over), else ABSENT (旷工);
+    5. attended: primary is the first of LATE, EARLY_LEAVE, MISSING_PUNCH, FIELD that applies, else
+       PRESENT. A missing check-out is only a MISSING_PUNCH once the day is over.
+    """
+    if on_leave:
+        return DayAssessment(DayStatus.LEAVE)
+    if out_on_business:
+        return DayAssessment(DayStatus.OUT_ON_BUSINESS)
+    if not is_working_day:
+        return DayAssessment(DayStatus.HOLIDAY if is_public_holiday else DayStatus.REST)
+    if day > today:
+        return DayAssessment(DayStatus.FUTURE)
+    if check_in is None and check_out is None:
+        return DayAssessment(DayStatus.PENDING if day == today else DayStatus.ABSENT)
+    return _attended_day(check_in, check_out, day_over=day < today, hours=hours, grace=grace)
+
+
+def _attended_day(
+    check_in: LocalPunch | None,
+    check_out: LocalPunch | None,
+    *,
+    day_over: bool,
+    hours: WorkingHours,
+    grace: timedelta,
+) -> DayAssessment:
+    flags = {DayStatus.PRESENT}
+    arrival = _arrival(check_in.at, hours, grace) if check_in else ArrivalStatus(Timeliness.ON_TIME)
+    departure = _departure(check_out.at, hours, grace) if check_out else DepartureStatus(Timeliness.ON_TIME)
+    if arrival.timeliness is Timeliness.LATE:
+        flags.add(DayStatus.LATE)
+    if departure.timeliness is Timeliness.EARLY_LEAVE:
+        flags.add(DayStatus.EARLY_LEAVE)
+    if check_in is None or (check_out is None and day_over):
+        flags.add(DayStatus.MISSING_PUNCH)
+    if any(punch is not None and punch.field for punch in (check_in, check_out)):
+        flags.add(DayStatus.FIELD)
+    primary = next((s for s in _ATTENDED_PRECEDENCE if s in flags), DayStatus.PRESENT)
+    return DayAssessment(primary, frozenset(flags), arrival.minutes_late, departure.minutes_early)
+
+
+def month_summary(days: Iterable[DayAssessment]) -> dict[DayStatus, int]:
+    """Count days per status for the monthly sheet; every status is a key, a day counts under each flag."""
+    counts = dict.fromkeys(DayStatus, 0)
+    for assessment in days:
+        for status in assessment.flags:
+            counts[status] += 1
+    return counts

@@ -1,0 +1,156 @@
+import copy
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from domain.approvals import (
+    DAILY_EXPENSE_CATEGORIES,
+    DEFAULT_APPROVAL_CONFIG,
+    ApprovalConfigError,
+    ApprovalStateError,
+    Decision,
+    ExpenseCategory,
+    RequestKind,
+    RequestStatus,
+    can_withdraw,
+    chain_for,
+    next_state,
+    parse_approval_config,
+)
+from domain.roles import HQ_ROLES, MANAGER_ROLES, Role
+
+CONFIG_FILE = Path(__file__).resolve().parents[2] / "config" / "approvals.yaml"
+CONFIG = parse_approval_config(DEFAULT_APPROVAL_CONFIG)
+HEAD_ONLY = (Role.OFFICE_HEAD,)
+DAILY_BIG = (Role.OFFICE_HEAD, Role.FINANCE_DIRECTOR, Role.VP, Role.PRESIDENT)
+PROJECT_BIG = (Role.OFFICE_HEAD, Role.GM, Role.FINANCE_DIRECTOR, Role.VP)
+
+
+def test_yaml_file_equals_the_default_dict() -> None:
+    assert yaml.safe_load(CONFIG_FILE.read_text(encoding="utf-8")) == DEFAULT_APPROVAL_CONFIG
+
+
+def test_role_groups() -> None:
+    expected = {Role.GM, Role.COMMERCE, Role.FINANCE, Role.HR, Role.FINANCE_DIRECTOR, Role.VP, Role.PRESIDENT}
+    assert set(HQ_ROLES) == expected
+    assert Role.OFFICE_HEAD in MANAGER_ROLES and Role.SALES not in MANAGER_ROLES
+
+
+def test_daily_categories() -> None:
+    assert ExpenseCategory.OTHER in DAILY_EXPENSE_CATEGORIES
+    assert ExpenseCategory.INTERMEDIARY_FEE not in DAILY_EXPENSE_CATEGORIES
+
+
+@pytest.mark.parametrize(
+    ("kind", "amount", "category", "expected"),
+    [
+        ("leave", None, None, HEAD_ONLY),
+        ("outing", None, None, HEAD_ONLY),
+        ("trip", None, None, HEAD_ONLY),
+        ("expense", "5000", "rent", HEAD_ONLY),
+        ("expense", "5000.01", "rent", DAILY_BIG),
+        ("expense", "12000", "other", DAILY_BIG),
+        ("expense", "0.50", "phone", HEAD_ONLY),
+        ("expense", "4999.99", "project", HEAD_ONLY),
+        ("expense", "5000", "project", PROJECT_BIG),
+        ("expense", "80000", "intermediary_fee", PROJECT_BIG),
+    ],
+)
+def test_default_chains(
+    kind: str, amount: str | None, category: str | None, expected: tuple[Role, ...]
+) -> None:
+    actual = chain_for(CONFIG, kind=kind, amount=Decimal(amount) if amount else None, category=category)
+    assert actual == expected
+
+
+def test_unknown_category_is_refused() -> None:
+    with pytest.raises(ValueError):
+        chain_for(CONFIG, kind=RequestKind.EXPENSE, amount=Decimal(1), category="yacht")
+
+
+def test_no_matching_rule_is_a_lookup_error() -> None:
+    data = copy.deepcopy(DEFAULT_APPROVAL_CONFIG)
+    data["expense"] = [{"when": {"amount_lt": 100}, "chain": ["office_head"]}]
+    with pytest.raises(LookupError):
+        chain_for(parse_approval_config(data), kind="expense", amount=Decimal(100), category="rent")
+
+
+def test_an_amount_rule_never_matches_a_missing_amount() -> None:
+    data = copy.deepcopy(DEFAULT_APPROVAL_CONFIG)
+    data["expense"] = [{"when": {"amount_lte": 100}, "chain": ["vp"]}, {"chain": ["office_head"]}]
+    assert chain_for(parse_approval_config(data), kind="expense", amount=None, category=None) == HEAD_ONLY
+
+
+def broken(**changes: Any) -> str:
+    data = copy.deepcopy(DEFAULT_APPROVAL_CONFIG) | changes
+    with pytest.raises(ApprovalConfigError) as caught:
+        parse_approval_config(data)
+    return str(caught.value)
+
+
+def test_unknown_role_names_the_place() -> None:
+    message = broken(leave=[{"chain": ["office_head", "boss"]}])
+    assert "leave.0.chain.1" in message and "boss" in message
+
+
+def test_unknown_kind_is_refused() -> None:
+    assert "bonus" in broken(bonus=[{"chain": ["gm"]}])
+
+
+def test_missing_kind_is_refused() -> None:
+    data = copy.deepcopy(DEFAULT_APPROVAL_CONFIG)
+    del data["trip"]
+    with pytest.raises(ApprovalConfigError, match="trip"):
+        parse_approval_config(data)
+
+
+def test_empty_or_repeating_chains_are_refused() -> None:
+    assert "at least one role" in broken(outing=[{"chain": []}])
+    assert "twice" in broken(outing=[{"chain": ["office_head", "office_head"]}])
+
+
+def test_conditions_only_on_expense_rules() -> None:
+    assert "only expense rules" in broken(leave=[{"when": {"amount_gt": 1}, "chain": ["office_head"]}])
+
+
+def test_unknown_condition_is_refused() -> None:
+    assert "days_gt" in broken(expense=[{"when": {"days_gt": 3}, "chain": ["office_head"]}])
+
+
+def test_approving_walks_the_chain() -> None:
+    state = (RequestStatus.PENDING, 0)
+    history = []
+    for _ in range(3):
+        state = next_state(chain_len=3, step_index=state[1], status=state[0], decision=Decision.APPROVE)
+        history.append(state)
+    expected = [(RequestStatus.PENDING, 1), (RequestStatus.PENDING, 2), (RequestStatus.APPROVED, 3)]
+    assert history == expected
+
+
+def test_reject_ends_at_the_rejecting_step() -> None:
+    actual = next_state(chain_len=4, step_index=1, status=RequestStatus.PENDING, decision=Decision.REJECT)
+    assert actual == (RequestStatus.REJECTED, 1)
+
+
+@pytest.mark.parametrize("status", [RequestStatus.APPROVED, RequestStatus.REJECTED, RequestStatus.WITHDRAWN])
+def test_a_decided_request_takes_no_more_decisions(status: RequestStatus) -> None:
+    with pytest.raises(ApprovalStateError):
+        next_state(chain_len=2, step_index=0, status=status, decision=Decision.APPROVE)
+
+
+def test_step_outside_the_chain_is_refused() -> None:
+    with pytest.raises(ApprovalStateError):
+        next_state(chain_len=2, step_index=2, status=RequestStatus.PENDING, decision=Decision.APPROVE)
+
+
+def test_can_withdraw_only_before_anyone_decided() -> None:
+    actual = [
+        can_withdraw(RequestStatus.PENDING, 0),
+        can_withdraw(RequestStatus.PENDING, 1),
+        can_withdraw(RequestStatus.APPROVED, 0),
+        can_withdraw(RequestStatus.WITHDRAWN, 0),
+    ]
+    assert actual == [True, False, False, False]
