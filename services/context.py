@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
-
+from domain.approvals import DEFAULT_APPROVAL_CONFIG, ApprovalConfig, parse_approval_config
+from domain.reports import DEFAULT_REPORT_CONFIG, ReportsConfig, parse_report_config
 from storage.uow import UnitOfWork
 
 
@@ -31,8 +31,8 @@ class AppContext:
     checkin_grace_minutes: int = 5
     location_max_age_minutes: int = 5
     instance_id: str = "local"
-    approval_config: Any = None
-    report_config: Any = None
+    approval_config: ApprovalConfig = field(default_factory=lambda: parse_approval_config(DEFAULT_APPROVAL_CONFIG))
+    report_config: ReportsConfig = field(default_factory=lambda: parse_report_config(DEFAULT_REPORT_CONFIG))
     kick_sender: Callable[[], None] = field(default=lambda: None)
 
     def now(self) -> datetime:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from services.i18n import N_
+
 if TYPE_CHECKING:
     from handlers.context import Ctx
 
@@ -85,7 +87,7 @@ class Form:
     title: str
     fields: tuple[Field, ...]
     save: SaveFunc
-    save_label: str = "Save"
+    save_label: str = N_("Save")
 
     def field(self, name: str) -> Field:
         """The field called `name`."""
