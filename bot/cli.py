@@ -148,15 +148,12 @@ def _run(settings: Settings, _args: argparse.Namespace) -> int:
     if not settings.telegram_bot_token:
         print("TELEGRAM_BOT_TOKEN is not set: starting the local sandbox instead.", file=sys.stderr)
         return _sandbox(settings, argparse.Namespace(port=None))
-    from bot.telegram.app import build_application  # noqa: PLC0415
+    from bot.telegram.app import build_application, webhook_params  # noqa: PLC0415
 
     runtime = _runtime(settings)
     application = build_application(runtime)
     if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.webhook_listen, port=settings.webhook_port, url_path="telegram",
-            secret_token=settings.webhook_secret, webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
-        )
+        application.run_webhook(**webhook_params(settings))
     else:
         application.run_polling()
     return 0

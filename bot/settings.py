@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+import re
+
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SUPPORTED_LOCALES = ("zh_CN", "en")
@@ -88,6 +90,26 @@ class Settings(BaseSettings):
             raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
         return normalized
 
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret(cls, value: str | None) -> str | None:
+        """Telegram allows 1-256 characters of A-Z, a-z, 0-9, _ and -."""
+        if value in (None, ""):
+            return None
+        assert value is not None
+        if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", value):
+            raise ValueError("use 16-256 characters of letters, digits, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        """A public webhook without the secret header check would accept forged updates."""
+        if self.webhook_url and not self.webhook_secret:
+            raise ValueError("OFFICEBOT_WEBHOOK_SECRET is required when OFFICEBOT_WEBHOOK_URL is set")
+        if self.webhook_url and not self.webhook_url.startswith("https://"):
+            raise ValueError("OFFICEBOT_WEBHOOK_URL must be an https:// URL")
+        return self
+
     @property
     def telegram_file_base_url(self) -> str:
         """The file URL that matches the API base URL (`.../bot` → `.../file/bot`)."""
@@ -112,6 +134,8 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = str(first["loc"][0]) if first["loc"] else "settings"
+        if not first["loc"]:
+            raise SettingsError(f"Settings are inconsistent: {first['msg'].removeprefix('Value error, ')}") from exc
+        name = str(first["loc"][0])
         alias = Settings.model_fields[name].alias if name in Settings.model_fields else name
         raise SettingsError(f"Setting {alias or name} is invalid: {first['msg']}") from exc

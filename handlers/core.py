@@ -76,9 +76,32 @@ async def _switch(ctx: Ctx, locale: str) -> None:
     await ctx.reply(translator(locale)("Language set to English."))
 
 
+INVITER_ROLES = {"admin", "office_head", "hr"}
+INVITE_USAGE = N_("Usage: /invite NAME ROLE[,ROLE]  — roles: {roles}")
+
+
+async def invite(ctx: Ctx) -> None:
+    """/invite NAME ROLE: an admin or office head invites a person to their own office."""
+    args = ctx.inbound.args
+    roles = [r.strip() for r in args[1].split(",")] if len(args) == 2 else []
+    if not roles or ctx.me.office_name is None:
+        await ctx.reply(ctx._(INVITE_USAGE).format(roles=", ".join(sorted(onboarding.ROLES))))
+        return
+    try:
+        code = onboarding.invite(ctx.app.uow(), office_name=ctx.me.office_name, roles=roles, name=args[0],
+                                 now=ctx.app.now(), manager_name=None, locale=ctx.app.default_locale)
+    except onboarding.OnboardingError:
+        await ctx.reply(ctx._(INVITE_USAGE).format(roles=", ".join(sorted(onboarding.ROLES))))
+        return
+    await ctx.reply(ctx._("Invite for {name} ({office}). Ask them to send this to the bot "
+                          "(the code works once, for 14 days):\n/start {code}").format(name=args[0], office=ctx.me.office_name,
+                                                                     code=code))
+
+
 def register(router: Router) -> None:
     """Declare the core commands."""
     router.public_command("start", start)
     router.command("help", show_help, N_("list the commands you can use"), order=0)
     router.command("language", language, N_("switch between Chinese and English"), order=900)
     router.callback("lang", language_button)
+    router.command("invite", invite, N_("invite a new colleague to your office"), roles=INVITER_ROLES, order=800)

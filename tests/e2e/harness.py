@@ -15,6 +15,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.bootstrap import Runtime, bootstrap
 from bot.settings import Settings
+from bot.standin.keyboards import buttons
 from bot.standin.server import BotApiStandIn, FakeUser
 from bot.telegram.app import build_application
 from services import onboarding
@@ -32,6 +33,7 @@ class BotHarness:
         self.runtime: Runtime | None = None
         self.application: Application[Any, Any, Any, Any, Any, Any] | None = None
         self._done: set[int] = set()
+        self._done_queries: set[str] = set()
         self._done_event = asyncio.Event()
         self._next_user = 5000
 
@@ -53,6 +55,8 @@ class BotHarness:
         async def mark_done(update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
             if isinstance(update, Update):
                 self._done.add(update.update_id)
+                if update.callback_query is not None:
+                    self._done_queries.add(update.callback_query.id)
                 self._done_event.set()
 
         self.application.add_handler(TypeHandler(Update, mark_done), group=1)
@@ -101,13 +105,16 @@ class BotHarness:
     # --- talking ------------------------------------------------------------------------------
     async def _settle(self, update: dict[str, Any], before: int, chat_id: int) -> list[dict[str, Any]]:
         """Wait until the update went through every handler, flush the outbox, return new messages."""
-        update_id = update["update_id"]
-        async with asyncio.timeout(10):
-            while update_id not in self._done:
-                self._done_event.clear()
-                await self._done_event.wait()
+        await self._wait(lambda: update["update_id"] in self._done)
         await self.flush()
         return self.standin.messages(chat_id)[before:]
+
+    async def _wait(self, done: Callable[[], bool]) -> None:
+        """Wait (10 s at most) until `done()` after handlers finished an update."""
+        async with asyncio.timeout(10):
+            while not done():
+                self._done_event.clear()
+                await self._done_event.wait()
 
     async def flush(self) -> None:
         """Deliver everything queued in the outbox now."""
@@ -127,17 +134,18 @@ class BotHarness:
 
     async def press(self, user: FakeUser, message: dict[str, Any], label: str) -> list[dict[str, Any]]:
         """The user taps the inline button labelled `label` (substring) on `message`."""
-        buttons = self.standin.buttons(message)
-        matches = [data for text, data in buttons if label in text]
-        assert matches, f"no button {label!r} in {buttons}"
+        found = buttons(message)
+        matches = [data for text, data in found if label in text]
+        assert matches, f"no button {label!r} in {found}"
         return await self.press_data(user, message, matches[0])
 
     async def press_data(self, user: FakeUser, message: dict[str, Any], data: str) -> list[dict[str, Any]]:
         """The user's client sends callback data `data` from `message` (forged data included)."""
         before = len(self.standin.messages(user.id))
-        await self.standin.press(user, message["message_id"], data)
-        update = self.standin.last_update
-        return await self._settle(update, before, user.id)
+        query_id = await self.standin.press(user, message["message_id"], data, check=False)
+        await self._wait(lambda: query_id in self._done_queries)
+        await self.flush()
+        return self.standin.messages(user.id)[before:]
 
     async def share_location(self, user: FakeUser, lat: float, lon: float, **kwargs: Any) -> list[dict[str, Any]]:
         """The user shares a location (optionally stale: date=..., or forwarded_from=...)."""

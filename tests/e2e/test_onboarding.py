@@ -46,10 +46,23 @@ async def test_help_lists_the_commands_of_the_role(bot: BotHarness) -> None:
     sales_help = (await bot.send(sales, "/help"))[-1]["text"]
     head_help = (await bot.send(head, "/help"))[-1]["text"]
     assert "/help" in sales_help and "/language" in sales_help
-    assert sales_help != head_help or bot.runtime is None  # roles differ once features add commands
-    manager_only = {c.name for c in bot.runtime.router.commands.values() if c.roles and "sales" not in c.roles}
-    for name in manager_only:
-        assert f"/{name} " not in sales_help
+    assert "/invite" in head_help and "/invite" not in sales_help
+    assert bot.runtime is not None
+    for user_help, roles in ((sales_help, {"sales"}), (head_help, {"office_head"})):
+        listed = {line.split(" ")[0][1:] for line in user_help.splitlines()[1:]}
+        allowed = {c.name for c in bot.runtime.router.allowed_commands(frozenset(roles))}
+        assert listed == allowed
+
+
+async def test_office_head_invites_in_chat_and_sales_may_not(bot: BotHarness) -> None:
+    head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
+    sales = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    assert "无权" in (await bot.send(sales, "/invite 王强 technician"))[-1]["text"]
+    reply = (await bot.send(head, "/invite 王强 technician"))[-1]["text"]
+    code = reply.splitlines()[-1].removeprefix("/start ")
+    wang = bot.new_user("王强")
+    assert "欢迎，王强" in (await bot.send(wang, f"/start {code}"))[-1]["text"]
+    assert "用法" in (await bot.send(head, "/invite 王强 wizard"))[-1]["text"]
 
 
 async def test_language_switches_the_reply_language(bot: BotHarness) -> None:

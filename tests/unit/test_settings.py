@@ -40,3 +40,12 @@ def test_cli_stops_with_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest
 def test_postgres_url_gets_the_psycopg_driver(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@127.0.0.1/db")
     assert load_settings().database_url == "postgresql+psycopg://u@127.0.0.1/db"
+
+
+def test_webhook_requires_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OFFICEBOT_WEBHOOK_URL", "https://bot.example.com")
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    assert "OFFICEBOT_WEBHOOK_SECRET" in str(error.value)
+    monkeypatch.setenv("OFFICEBOT_WEBHOOK_SECRET", "s3cret-token-of-20-chars")
+    assert load_settings().webhook_secret == "s3cret-token-of-20-chars"

@@ -1,0 +1,66 @@
+"""The admin command line: offices, invites (code alone on the last line), YAML and CSV import."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from services import onboarding
+from services.onboarding import RedeemOutcome
+from storage.db import make_engine, make_session_factory
+from storage.uow import UnitOfWork
+
+
+def _uow(url: str) -> UnitOfWork:
+    return UnitOfWork(make_session_factory(make_engine(url)))
+
+
+def test_create_office_and_invite(database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--database", database_url, "admin", "create-office", "--name", "上海办事处",
+                 "--timezone", "Asia/Shanghai", "--geofence", "31.23,121.47,300"]) == 0
+    assert main(["--database", database_url, "admin", "invite", "--office", "上海办事处",
+                 "--role", "sales", "--name", "李娜"]) == 0
+    code = capsys.readouterr().out.strip().splitlines()[-1]
+    assert len(code) == 8 and code.isalnum()
+    result = onboarding.redeem(_uow(database_url), code=code, telegram_user_id=77, now=datetime.now(UTC),
+                               default_timezone="Asia/Shanghai")
+    assert result.outcome == RedeemOutcome.registered
+    assert result.staff is not None and result.staff.roles == {"sales"}
+
+
+def test_bad_admin_input_is_one_clear_line(database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--database", database_url, "admin", "invite", "--office", "不存在", "--role", "sales",
+                 "--name", "某人"]) == 2
+    assert capsys.readouterr().err.strip() == "officebot: no such office: 不存在"
+    assert main(["--database", database_url, "admin", "create-office", "--name", "X",
+                 "--timezone", "Nowhere/Town"]) == 2
+
+
+def test_import_yaml_then_csv(database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    yaml_file = tmp_path / "org.yaml"
+    yaml_file.write_text(
+        "offices:\n"
+        "  - {name: 乌鲁木齐办事处, timezone: Asia/Urumqi, hours: '09:00-18:00',\n"
+        "     geofence: {lat: 43.82, lon: 87.61, radius_m: 200}}\n"
+        "staff:\n"
+        "  - {name: 艾力, office: 乌鲁木齐办事处, roles: [office_head]}\n"
+        "  - {name: 古丽, office: 乌鲁木齐办事处, roles: [sales], manager: 艾力, phone: '13800000000'}\n",
+        encoding="utf-8",
+    )
+    assert main(["--database", database_url, "admin", "import", str(yaml_file)]) == 0
+    csv_file = tmp_path / "staff.csv"
+    csv_file.write_text("name,office,roles,phone,manager\n买买提,乌鲁木齐办事处,technician;sales,,艾力\n",
+                        encoding="utf-8")
+    assert main(["--database", database_url, "admin", "import", str(csv_file)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["艾力", "古丽", "买买提"]
+    code = lines[-1].split("\t")[1]
+    result = onboarding.redeem(_uow(database_url), code=code, telegram_user_id=78, now=datetime.now(UTC),
+                               default_timezone="Asia/Shanghai")
+    assert result.staff is not None
+    assert result.staff.roles == {"technician", "sales"}
+    assert result.staff.timezone == "Asia/Urumqi"
+    assert result.staff.manager_id is not None
