@@ -30,8 +30,10 @@ async def run_sandbox(settings: Settings, *, port: int) -> None:
     upgrade(settings.database_url)
     runtime = bootstrap(settings)
     people = seed_demo(runtime.app.uow, now=runtime.app.now(), default_timezone=settings.timezone)
-    for tg_id, name, label in people:
-        standin.add_sandbox_user(FakeUser(id=tg_id, first_name=name, language_code="zh-hans"), label)
+    for person in people:
+        user = FakeUser(id=person.telegram_id, first_name=person.name, language_code="zh-hans")
+        standin.add_sandbox_user(user, person.label, phone=f"1380000{person.telegram_id:04d}",
+                                 location=person.office_location)
     application = build_application(runtime)
     await application.initialize()
     await application.start()

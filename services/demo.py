@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, time
 
 from sqlalchemy import select
@@ -33,10 +34,18 @@ DEMO_STAFF = [
 ]
 
 
-def seed_demo(
-    make: Callable[[], UnitOfWork], *, now: datetime, default_timezone: str
-) -> list[tuple[int, str, str]]:
-    """Create the demo company once; return (telegram id, name, roles label) for the sandbox."""
+@dataclass(frozen=True)
+class DemoPerson:
+    """A demo account the sandbox page offers: who, what they do, where their office is."""
+
+    telegram_id: int
+    name: str
+    label: str
+    office_location: tuple[float, float]
+
+
+def seed_demo(make: Callable[[], UnitOfWork], *, now: datetime, default_timezone: str) -> list[DemoPerson]:
+    """Create the demo company once; return the people the sandbox offers."""
     with make() as uow:
         seeded = uow.session.scalars(select(Office).where(Office.name == DEMO_OFFICES[0][0])).first()
     if seeded is None:
@@ -48,5 +57,7 @@ def seed_demo(
                                      manager_name=manager, now=now)
             onboarding.redeem(make(), code=code, telegram_user_id=tg_id, now=now,
                               default_timezone=default_timezone)
-    return [(tg, person, f"{office} · {'/'.join(roles)}") for tg, person, office, roles, _ in DEMO_STAFF]
+    fences = {name: (fence[0], fence[1]) for name, _tz, fence, _hq in DEMO_OFFICES}
+    return [DemoPerson(tg, person, f"{office} · {'/'.join(roles)}", fences[office])
+            for tg, person, office, roles, _ in DEMO_STAFF]
 
