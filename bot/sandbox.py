@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from typing import Any
 
-from bot.bootstrap import bootstrap
+from bot.bootstrap import Runtime, bootstrap
 from bot.settings import Settings
 from bot.standin.server import BotApiStandIn, FakeUser
 from bot.telegram.app import build_application
@@ -20,26 +21,50 @@ from storage.migrate import upgrade
 SANDBOX_TOKEN = "100000:SANDBOX-local-only"
 
 
+class Sandbox:
+    """The running pieces; `start()` then `stop()` (the CLI waits for Ctrl+C in between)."""
+
+    def __init__(self, settings: Settings, *, port: int) -> None:
+        self.settings, self.port = settings, port
+        self.standin = BotApiStandIn(token=SANDBOX_TOKEN)
+        self.runtime: Runtime | None = None
+        self.application: Any = None
+
+    async def start(self) -> str:
+        """Start the stand-in, seed the demo company, start the bot; return the page's address."""
+        await self.standin.start(port=self.port)
+        settings = self.settings.model_copy(update={
+            "telegram_bot_token": SANDBOX_TOKEN, "telegram_api_base_url": self.standin.base_url,
+        })
+        upgrade(settings.database_url)
+        self.runtime = bootstrap(settings)
+        people = seed_demo(self.runtime.app.uow, now=self.runtime.app.now(), default_timezone=settings.timezone)
+        for person in people:
+            user = FakeUser(id=person.telegram_id, first_name=person.name, language_code="zh-hans")
+            self.standin.add_sandbox_user(user, person.label, phone=f"1380000{person.telegram_id:04d}",
+                                          location=person.office_location)
+        self.application = build_application(self.runtime)
+        await self.application.initialize()
+        await self.application.start()
+        await self.application.updater.start_polling(poll_interval=0.0, timeout=10)
+        return f"http://127.0.0.1:{self.standin.port}/"
+
+    async def stop(self) -> None:
+        """Stop the bot, then the stand-in."""
+        if self.application is not None:
+            await self.application.updater.stop()
+            await self.application.stop()
+            await self.application.shutdown()
+        await self.standin.stop()
+        if self.runtime is not None:
+            self.runtime.dispose()
+
+
 async def run_sandbox(settings: Settings, *, port: int) -> None:
     """Serve the sandbox until interrupted."""
-    standin = BotApiStandIn(token=SANDBOX_TOKEN)
-    await standin.start(port=port)
-    settings = settings.model_copy(update={
-        "telegram_bot_token": SANDBOX_TOKEN, "telegram_api_base_url": standin.base_url,
-    })
-    upgrade(settings.database_url)
-    runtime = bootstrap(settings)
-    people = seed_demo(runtime.app.uow, now=runtime.app.now(), default_timezone=settings.timezone)
-    for person in people:
-        user = FakeUser(id=person.telegram_id, first_name=person.name, language_code="zh-hans")
-        standin.add_sandbox_user(user, person.label, phone=f"1380000{person.telegram_id:04d}",
-                                 location=person.office_location)
-    application = build_application(runtime)
-    await application.initialize()
-    await application.start()
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0.0, timeout=10)
-    print(f"officebot sandbox: open http://127.0.0.1:{standin.port}/ in a browser "
+    sandbox = Sandbox(settings, port=port)
+    address = await sandbox.start()
+    print(f"officebot sandbox: open {address} in a browser "
           f"(database {settings.database_url}); Ctrl+C stops it.", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -49,8 +74,4 @@ async def run_sandbox(settings: Settings, *, port: int) -> None:
     try:
         await stop.wait()
     finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
-        await standin.stop()
-        runtime.dispose()
+        await sandbox.stop()
