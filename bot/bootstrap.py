@@ -53,7 +53,7 @@ class Runtime:
         if self.sender is not None:
             self.sender.start()
         if self.settings.scheduler_enabled:
-            from schedules.runner import start_scheduler  # noqa: PLC0415 - optional, needs the loop
+            from schedules.runner import start_scheduler
 
             self.scheduler = start_scheduler(self)
 

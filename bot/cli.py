@@ -68,8 +68,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _runtime(settings: Settings) -> Runtime:
     """Migrate, then build the runtime."""
-    from bot.bootstrap import bootstrap  # noqa: PLC0415 - keep `--help` fast
-    from storage.migrate import upgrade  # noqa: PLC0415
+    from bot.bootstrap import bootstrap
+    from storage.migrate import upgrade
 
     upgrade(settings.database_url)
     return bootstrap(settings)
@@ -77,7 +77,7 @@ def _runtime(settings: Settings) -> Runtime:
 
 def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
     """officebot db upgrade."""
-    from storage.migrate import upgrade  # noqa: PLC0415
+    from storage.migrate import upgrade
 
     upgrade(settings.database_url)
     print("database is up to date")
@@ -86,8 +86,8 @@ def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
 
 def _create_office(settings: Settings, args: argparse.Namespace) -> int:
     """officebot admin create-office."""
-    from services import onboarding  # noqa: PLC0415
-    from services.importer import parse_hours  # noqa: PLC0415
+    from services import onboarding
+    from services.importer import parse_hours
 
     runtime = _runtime(settings)
     start, end = parse_hours(args.hours)
@@ -105,7 +105,7 @@ def _create_office(settings: Settings, args: argparse.Namespace) -> int:
 
 def _invite(settings: Settings, args: argparse.Namespace) -> int:
     """officebot admin invite: the code alone on the last line, for scripts."""
-    from services import onboarding  # noqa: PLC0415
+    from services import onboarding
 
     runtime = _runtime(settings)
     code = onboarding.invite(
@@ -120,7 +120,7 @@ def _invite(settings: Settings, args: argparse.Namespace) -> int:
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
     """officebot admin import FILE."""
-    from services.importer import import_file  # noqa: PLC0415
+    from services.importer import import_file
 
     runtime = _runtime(settings)
     codes = import_file(runtime.app.uow, path=args.file, now=runtime.app.now(),
@@ -132,7 +132,7 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
 
 def _jobs(settings: Settings, args: argparse.Namespace) -> int:
     """officebot jobs [NAME]: list the scheduled jobs or run one now."""
-    from schedules.runner import JOBS, run_job_now  # noqa: PLC0415
+    from schedules.runner import JOBS, run_job_now
 
     if not args.name:
         for name in JOBS:
@@ -148,7 +148,7 @@ def _run(settings: Settings, _args: argparse.Namespace) -> int:
     if not settings.telegram_bot_token:
         print("TELEGRAM_BOT_TOKEN is not set: starting the local sandbox instead.", file=sys.stderr)
         return _sandbox(settings, argparse.Namespace(port=None))
-    from bot.telegram.app import build_application, webhook_params  # noqa: PLC0415
+    from bot.telegram.app import build_application, webhook_params
 
     runtime = _runtime(settings)
     application = build_application(runtime)
@@ -161,7 +161,7 @@ def _run(settings: Settings, _args: argparse.Namespace) -> int:
 
 def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
     """officebot sandbox: the stand-in, the demo company and the bot, in one process."""
-    from bot.sandbox import run_sandbox  # noqa: PLC0415
+    from bot.sandbox import run_sandbox
 
     port = args.port if args.port is not None else settings.sandbox_port
     if "DATABASE_URL" not in _env_keys() and not getattr(args, "database", None):
@@ -172,7 +172,7 @@ def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
 
 def _env_keys() -> set[str]:
     """Names set in the environment (to tell an explicit DATABASE_URL from the default)."""
-    import os  # noqa: PLC0415
+    import os
 
     return set(os.environ)
 

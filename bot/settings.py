@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import re
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict

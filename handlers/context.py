@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from handlers.inbound import Inbound
 from services.context import AppContext
 from services.i18n import Translate, translator
 from services.messages import OutMessage
 from services.ports import Channel
 from services.staff import StaffView
-from handlers.inbound import Inbound
 
 if TYPE_CHECKING:
     from handlers.router import Router

@@ -104,4 +104,5 @@ def register(router: Router) -> None:
     router.command("help", show_help, N_("list the commands you can use"), order=0)
     router.command("language", language, N_("switch between Chinese and English"), order=900)
     router.callback("lang", language_button)
-    router.command("invite", invite, N_("invite a new colleague to your office"), roles=INVITER_ROLES, order=800)
+    router.command("invite", invite, N_("invite a new colleague to your office"), roles=INVITER_ROLES,
+                   order=800)

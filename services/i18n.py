@@ -31,7 +31,7 @@ class Translate(Protocol):
         ...
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+def N_(message: str) -> str:
     """Mark a message id for extraction without translating it yet (declarative tables)."""
     return message
 
@@ -67,4 +67,4 @@ def translations(locale: str) -> gettext.NullTranslations:
 
 def translator(locale: str | None) -> Translate:
     """The `_` function for a person's locale."""
-    return translations(normalize_locale(locale) if locale not in LOCALES else locale).gettext  # type: ignore[arg-type]
+    return translations(normalize_locale(locale) if locale not in LOCALES else locale).gettext

@@ -12,7 +12,7 @@ from storage.models import Base
 
 def insert_ignore(session: Session, model: type[Base], values: dict[str, Any]) -> bool:
     """Insert a row unless its key exists; True when this call inserted it (won the claim)."""
-    table = model.__table__  # type: ignore[attr-defined]
+    table: Any = model.__table__
     module: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     first_key = next(iter(table.primary_key.columns))
     stmt = module.insert(table).values(**values).on_conflict_do_nothing().returning(first_key)
@@ -23,7 +23,7 @@ def insert_ignore_returning(
     session: Session, model: type[Base], rows: list[dict[str, Any]], *, key: str, chunk: int = 500
 ) -> set[Any]:
     """Bulk insert-or-ignore; returns the `key` values this call inserted (RETURNING, race-safe)."""
-    table = model.__table__  # type: ignore[attr-defined]
+    table: Any = model.__table__
     module: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     won: set[Any] = set()
     for start in range(0, len(rows), chunk):

@@ -44,7 +44,7 @@ def clock() -> FakeClock:
 def _pg_available() -> bool:
     """Whether the PostgreSQL server answers (CI starts it; .ci/run fails loudly if it cannot)."""
     try:
-        import psycopg  # noqa: PLC0415
+        import psycopg
 
         with psycopg.connect(PG_ADMIN_URL.replace("+psycopg", ""), connect_timeout=3):
             return True
@@ -54,7 +54,7 @@ def _pg_available() -> bool:
 
 def _create_pg_database() -> str:
     """A fresh, empty database for one test, on the real server."""
-    import psycopg  # noqa: PLC0415
+    import psycopg
 
     name = f"officebot_t_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_ADMIN_URL.replace("+psycopg", ""), autocommit=True) as conn:
@@ -64,7 +64,7 @@ def _create_pg_database() -> str:
 
 def _drop_pg_database(url: str) -> None:
     """Drop a test database, closing whatever still holds it."""
-    import psycopg  # noqa: PLC0415
+    import psycopg
 
     name = url.rsplit("/", 1)[1]
     with psycopg.connect(PG_ADMIN_URL.replace("+psycopg", ""), autocommit=True) as conn:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -82,10 +84,8 @@ class TelegramChannel:
 
     async def answer(self, callback_id: str, text: str | None = None, *, alert: bool = False) -> None:
         """Answer a callback query; a late answer (query too old) is harmless."""
-        try:
+        with contextlib.suppress(BadRequest):
             await self.bot.answer_callback_query(callback_id, text=text, show_alert=alert)
-        except BadRequest:
-            pass
 
     async def download(self, file_id: str) -> bytes:
         """Fetch a user's file through getFile."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from telegram import Message, Update
 from telegram.constants import MessageEntityType
@@ -18,7 +19,7 @@ def to_inbound(update: Update, *, now: datetime) -> Inbound | None:
     chat = update.effective_chat
     if user is None or chat is None or user.is_bot:
         return None
-    base = {
+    base: dict[str, Any] = {
         "channel": CHANNEL, "update_id": update.update_id, "user_id": user.id, "chat_id": chat.id,
         "at": now, "user_language": user.language_code, "display_name": user.full_name,
     }
@@ -29,10 +30,11 @@ def to_inbound(update: Update, *, now: datetime) -> Inbound | None:
     message = update.effective_message
     if message is None:
         return None
-    return Inbound(**base, message_id=message.message_id, **_message_fields(message, live_edit=update.edited_message is not None))
+    fields = _message_fields(message, live_edit=update.edited_message is not None)
+    return Inbound(**base, message_id=message.message_id, **fields)
 
 
-def _message_fields(message: Message, *, live_edit: bool) -> dict[str, object]:
+def _message_fields(message: Message, *, live_edit: bool) -> dict[str, Any]:
     """The parts of a message: command, text, location, contact or photo."""
     forwarded = message.forward_origin is not None
     if message.location is not None:

@@ -122,7 +122,8 @@ async def _answer(ctx: Ctx, form: Form, state: DraftState, field: Field) -> None
     if field.kind == Kind.photos and inbound.photo_file_id:
         photos = [*state.answers.get(field.name, []), inbound.photo_file_id]
         state.answers[field.name] = photos
-        await _ask(ctx, form, state, field, ctx._("Photo {n} received. Send more, or press Done.").format(n=len(photos)))
+        received = ctx._("Photo {n} received. Send more, or press Done.").format(n=len(photos))
+        await _ask(ctx, form, state, field, received)
         return
     if field.kind == Kind.lookup and field.lookup and inbound.text:
         results = field.lookup.search(ctx, inbound.text.strip())
