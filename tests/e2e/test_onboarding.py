@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
+from handlers.context import Ctx
 from services import onboarding
 from tests.e2e.harness import BotHarness
 
@@ -98,3 +103,22 @@ async def test_unknown_command_and_stray_text_get_a_polite_answer(bot: BotHarnes
     user = await bot.register("李娜", office="上海办事处", roles=["sales"])
     assert "未知命令" in (await bot.send(user, "/nonsense"))[-1]["text"]
     assert "没有看懂" in (await bot.send(user, "随便说点什么"))[-1]["text"]
+
+
+async def test_a_crashing_handler_is_logged_and_the_user_told(
+    bot: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    user = await bot.register("李娜", office="上海办事处", roles=["sales"])
+
+    async def explode(_ctx: Ctx) -> None:
+        raise RuntimeError("kaboom")
+
+    assert bot.runtime is not None
+    bot.runtime.router.command("boom", explode, "test only")
+    with caplog.at_level(logging.ERROR):
+        replies = await bot.send(user, "/boom")
+    assert replies[-1]["text"] == "抱歉，系统出了点问题，请稍后再试。"
+    assert "Traceback" not in replies[-1]["text"]
+    assert any("kaboom" in (r.exc_text or "") or "kaboom" in str(r.exc_info) for r in caplog.records)
+    await bot.send(user, "/language en")
+    assert (await bot.send(user, "/boom"))[-1]["text"].startswith("Sorry, something went wrong")
