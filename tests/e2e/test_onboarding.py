@@ -8,7 +8,7 @@ import pytest
 
 from handlers.context import Ctx
 from services import onboarding
-from tests.e2e.harness import BotHarness
+from tests.e2e.harness import TOKEN, BotHarness
 
 
 async def test_invited_user_registers_and_code_works_once(bot: BotHarness) -> None:
@@ -122,3 +122,12 @@ async def test_a_crashing_handler_is_logged_and_the_user_told(
     assert any("kaboom" in (r.exc_text or "") or "kaboom" in str(r.exc_info) for r in caplog.records)
     await bot.send(user, "/language en")
     assert (await bot.send(user, "/boom"))[-1]["text"].startswith("Sorry, something went wrong")
+
+
+async def test_the_bot_token_never_reaches_the_logs(bot: BotHarness, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG):
+        user = await bot.register("李娜", office="上海办事处", roles=["sales"])
+        await bot.send(user, "/help")
+    assert caplog.records, "expected some log lines to check"
+    secret = TOKEN.split(":", 1)[1]
+    assert not [r.getMessage() for r in caplog.records if secret in r.getMessage()]
