@@ -14,7 +14,7 @@ from typing import Any
 from bot.bootstrap import Runtime, bootstrap
 from bot.settings import Settings
 from bot.standin.server import BotApiStandIn, FakeUser
-from bot.telegram.app import build_application
+from bot.telegram.app import build_application, on_started
 from services.demo import seed_demo
 from storage.migrate import upgrade
 
@@ -45,6 +45,7 @@ class Sandbox:
                                           location=person.office_location)
         self.application = build_application(self.runtime)
         await self.application.initialize()
+        await on_started(self.application, self.runtime)
         await self.application.start()
         await self.application.updater.start_polling(poll_interval=0.0, timeout=10)
         return f"http://127.0.0.1:{self.standin.port}/"
@@ -53,6 +54,8 @@ class Sandbox:
         """Stop the bot, then the stand-in."""
         if self.application is not None:
             await self.application.updater.stop()
+            if self.runtime is not None:
+                await self.runtime.stop_background()
             await self.application.stop()
             await self.application.shutdown()
         await self.standin.stop()

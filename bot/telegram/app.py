@@ -7,12 +7,15 @@ from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.request import HTTPXRequest
 
 from bot.bootstrap import Runtime
 from bot.settings import Settings
 from bot.telegram.channel import TelegramChannel
-from bot.telegram.convert import to_inbound
+from bot.telegram.convert import CHANNEL, to_inbound
+from bot.telegram.inbox_bot import InboxBot
 from handlers.dispatch import handle_inbound
+from services import inbox
 from services.i18n import translator
 
 log = logging.getLogger(__name__)
@@ -22,13 +25,20 @@ def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, 
     """The PTB application wired to our router, sender and scheduler (started in post_init)."""
     settings = runtime.settings
     assert settings.telegram_bot_token, "TELEGRAM_BOT_TOKEN is required to talk to Telegram"
+    telegram_bot = InboxBot(
+        settings.telegram_bot_token,
+        base_url=settings.telegram_api_base_url,
+        base_file_url=settings.telegram_file_base_url,
+        request=HTTPXRequest(connection_pool_size=64),
+        get_updates_request=HTTPXRequest(),
+        store=lambda updates: inbox.store(runtime.app.uow(), channel=CHANNEL, updates=updates,
+                                          now=runtime.app.now()),
+    )
     application = (
         ApplicationBuilder()
-        .token(settings.telegram_bot_token)
-        .base_url(settings.telegram_api_base_url)
-        .base_file_url(settings.telegram_file_base_url)
-        .post_init(_post_init(runtime))
-        .post_shutdown(_post_shutdown(runtime))
+        .bot(telegram_bot)
+        .post_init(lambda app: _started(app, runtime))
+        .post_shutdown(lambda _app: runtime.stop_background())
         .build()
     )
     channel = TelegramChannel(application.bot)
@@ -65,26 +75,33 @@ async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None
     log.error("unhandled error for update %r", update, exc_info=context.error)
 
 
-def _post_init(runtime: Runtime) -> Any:
-    """Start the sender and scheduler inside the running loop; publish the command menu."""
+async def _started(application: Application[Any, Any, Any, Any, Any, Any], runtime: Runtime) -> None:
+    """post_init for run_polling / run_webhook."""
+    await on_started(application, runtime)
 
-    async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        _ = translator(runtime.settings.locale)
-        commands = [BotCommand(c.name, _(c.description)[:256]) for c in runtime.router.allowed_commands(
-            frozenset({"sales", "technician", "admin", "office_head"}))]
-        try:
-            await application.bot.set_my_commands(commands)
-        except Exception:
-            log.warning("could not publish the command menu", exc_info=True)
+
+async def on_started(
+    application: Application[Any, Any, Any, Any, Any, Any], runtime: Runtime, *, background: bool = True
+) -> int:
+    """After initialize(): publish the menu, replay stored-but-unprocessed updates, start the sender.
+
+    PTB calls it as post_init in `run_polling`/`run_webhook`; code that starts the Application by hand
+    (the sandbox, tests) calls it itself. Returns how many updates were replayed.
+    """
+    _ = translator(runtime.settings.locale)
+    everyone = frozenset({"sales", "technician", "admin", "office_head"})
+    commands = [BotCommand(c.name, _(c.description)[:256]) for c in runtime.router.allowed_commands(everyone)]
+    try:
+        await application.bot.set_my_commands(commands)
+    except Exception:
+        log.warning("could not publish the command menu", exc_info=True)
+    pending = inbox.unprocessed(runtime.app.uow(), channel=CHANNEL, older_than=runtime.app.now())
+    for payload in pending:
+        update = Update.de_json(payload, application.bot)
+        if update is not None:
+            await application.update_queue.put(update)
+    if pending:
+        log.warning("replaying %d update(s) fetched before a crash", len(pending))
+    if background:
         runtime.start_background()
-
-    return post_init
-
-
-def _post_shutdown(runtime: Runtime) -> Any:
-    """Stop the background tasks cleanly."""
-
-    async def post_shutdown(_application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        await runtime.stop_background()
-
-    return post_shutdown
+    return len(pending)

@@ -1,12 +1,12 @@
 """SQLAlchemy models, one module per area; importing this package registers every table."""
 
-from storage.models.base import Base
-from storage.models.org import AuditEntry, Invite, Office, ProcessedUpdate, Staff, StaffRole
-from storage.models.conversation import Draft, OutboxMessage
-from storage.models.records import Customer, RepairRecord, Visit
-from storage.models.attendance import AttendancePunch
 from storage.models.approvals import ApprovalRequest, ApprovalStep
-from storage.models.reports import JobRun, Report, ReminderSent
+from storage.models.attendance import AttendancePunch
+from storage.models.base import Base
+from storage.models.conversation import Draft, OutboxMessage
+from storage.models.org import AuditEntry, InboxUpdate, Invite, Office, ProcessedUpdate, Staff, StaffRole
+from storage.models.records import Customer, RepairRecord, Visit
+from storage.models.reports import JobRun, ReminderSent, Report
 
 __all__ = [
     "ApprovalRequest",
@@ -16,14 +16,15 @@ __all__ = [
     "Base",
     "Customer",
     "Draft",
+    "InboxUpdate",
     "Invite",
     "JobRun",
     "Office",
     "OutboxMessage",
     "ProcessedUpdate",
     "ReminderSent",
-    "Report",
     "RepairRecord",
+    "Report",
     "Staff",
     "StaffRole",
     "Visit",

@@ -96,3 +96,15 @@ class ProcessedUpdate(Base):
     channel: Mapped[str] = mapped_column(String(16))
     update_id: Mapped[int] = mapped_column(BigInteger)
     processed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InboxUpdate(Base):
+    """A raw update stored as it was fetched, before Telegram is told it arrived (replayed after a crash)."""
+
+    __tablename__ = "inbox_updates"
+    __table_args__ = (UniqueConstraint("channel", "update_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    update_id: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -17,7 +17,7 @@ from bot.bootstrap import Runtime, bootstrap
 from bot.settings import Settings
 from bot.standin.keyboards import buttons
 from bot.standin.server import BotApiStandIn, FakeUser
-from bot.telegram.app import build_application
+from bot.telegram.app import build_application, on_started
 from services import onboarding
 
 TOKEN = "123456:TESTTOKEN-abcdef"
@@ -36,6 +36,7 @@ class BotHarness:
         self._done_queries: set[str] = set()
         self._done_event = asyncio.Event()
         self._next_user = 5000
+        self.replayed = 0
 
     @property
     def app(self) -> Any:
@@ -61,6 +62,7 @@ class BotHarness:
 
         self.application.add_handler(TypeHandler(Update, mark_done), group=1)
         await self.application.initialize()
+        self.replayed = await on_started(self.application, self.runtime, background=False)
         await self.application.start()
         assert self.application.updater is not None
         await self.application.updater.start_polling(poll_interval=0.0, timeout=1, drop_pending_updates=False)

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from handlers.context import Ctx
-from services import onboarding
+from services import inbox, onboarding
 from tests.e2e.harness import TOKEN, BotHarness
 
 
@@ -131,3 +131,23 @@ async def test_the_bot_token_never_reaches_the_logs(bot: BotHarness, caplog: pyt
     assert caplog.records, "expected some log lines to check"
     secret = TOKEN.split(":", 1)[1]
     assert not [r.getMessage() for r in caplog.records if secret in r.getMessage()]
+
+
+async def test_an_update_fetched_before_a_crash_is_replayed_once(bot: BotHarness) -> None:
+    user = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    before = len(bot.standin.messages(user.id))
+    # What InboxBot stored when it fetched /help, just before the process died (never handled).
+    fetched = {"update_id": 900_001, "message": {
+        "message_id": 77, "date": int(bot.clock().timestamp()), "text": "/help",
+        "chat": {"id": user.id, "type": "private", "first_name": user.first_name},
+        "from": {"id": user.id, "is_bot": False, "first_name": user.first_name},
+        "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+    }}
+    inbox.store(bot.app.uow(), channel="telegram", updates=[fetched], now=bot.clock())
+    bot.clock.advance(seconds=5)
+    await bot.restart()
+    assert bot.replayed == 1
+    await bot.standin.wait_for_messages(user.id, before + 1)
+    assert bot.standin.messages(user.id)[before]["text"].startswith("您可以使用")
+    await bot.restart()
+    assert bot.replayed == 0
