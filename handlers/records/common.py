@@ -1,0 +1,113 @@
+"""What the record conversations share: the customer picker, answer checks, domain errors → FormError."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from domain.attendance import check_location
+from domain.validation import field_errors, parse_record
+from handlers.context import Ctx
+from handlers.forms.spec import Answers, Form, FormError, Lookup
+from services import customers
+from services.i18n import N_
+
+NOT_FOUND = N_("Record not found.")
+OFFICE_STAFF = {"sales", "technician", "admin", "office_head", "regional_manager"}
+MANAGERS = {"office_head", "admin", "gm", "commerce", "finance", "hr", "finance_director", "vp", "president"}
+
+ERROR_TEXTS = {
+    "required": N_("This answer is required."),
+    "too_long": N_("That answer is too long."),
+    "out_of_range": N_("That value is out of range."),
+    "not_a_number": N_("Please enter a number."),
+    "too_many_decimals": N_("Please enter a number with at most two decimals."),
+    "phone_invalid": N_("That is not a valid phone number. Example: 13812345678 or 021-12345678."),
+    "date_in_future": N_("The date cannot be in the future."),
+    "repaired_before_reported": N_("The repair date cannot be before the report date."),
+    "repair_not_done": N_("Enter the repair date first."),
+    "quantity_negative": N_("Quantities cannot be negative."),
+    "satisfaction_required": N_("Please rate the customer's satisfaction."),
+    "satisfaction_not_applicable": N_("Satisfaction is only rated on return visits."),
+    "next_step_required": N_("Please describe the next step before giving its date."),
+    "date_before_visit": N_("The follow-up date cannot be before the visit."),
+    "location_incomplete": N_("Please share the location again."),
+}
+FIELD_ALIASES = {"lat": "location", "lon": "location"}
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def today(ctx: Ctx) -> date:
+    """Today on the person's office clock."""
+    return ctx.app.now().astimezone(ctx.me.tz).date()
+
+
+def to_record(ctx: Ctx, form: Form, model: type[Model], data: Mapping[str, Any]) -> Model:
+    """Validate answers with the domain schema; the first problem sends the person back to its field."""
+    try:
+        return parse_record(model, data, today=today(ctx))
+    except ValidationError as exc:
+        raise form_error(form, exc) from None
+
+
+def form_error(form: Form, exc: ValidationError) -> FormError:
+    """The first domain error as a FormError on the form's matching field."""
+    first = field_errors(exc)[0]
+    name = FIELD_ALIASES.get(first.field, first.field)
+    known = {f.name for f in form.fields}
+    return FormError(name if name in known else None, ERROR_TEXTS.get(first.code, N_("Please check this answer.")))
+
+
+def parse_ids(data: str | None, count: int) -> list[int] | None:
+    """The numeric parts after `prefix:`; None when the data is malformed (forged or stale)."""
+    parts = (data or "").split(":")[1:]
+    ids = [p for p in parts if p.isdigit() and len(p) <= 18]
+    return [int(p) for p in ids[:count]] if len(ids) >= count else None
+
+
+def action_of(data: str | None, position: int) -> str:
+    """The word at `position` in `prefix:id:action:…`, or ''."""
+    parts = (data or "").split(":")
+    return parts[position] if len(parts) > position else ""
+
+
+def not_future(_ctx: Ctx, value: Any, _answers: Answers) -> str | None:
+    """A date that must already have happened."""
+    return ERROR_TEXTS["date_in_future"] if date.fromisoformat(value) > today(_ctx) else None
+
+
+def not_future_time(ctx: Ctx, value: Any, _answers: Answers) -> str | None:
+    """A time that must already have happened (a few minutes of clock skew allowed)."""
+    future = datetime.fromisoformat(value) > ctx.app.now() + timedelta(minutes=5)
+    return N_("The time cannot be in the future.") if future else None
+
+
+def trusted_location(ctx: Ctx, value: Any, _answers: Answers) -> str | None:
+    """A freshly shared location of one's own (no forwards, venues or old pins)."""
+    if value.get("venue"):
+        return N_("Please share your own location, not a place picked from the map.")
+    problem = check_location(sent_at=datetime.fromisoformat(value["at"]), now=ctx.app.now(),
+                             forwarded=bool(value.get("forwarded")),
+                             max_age=timedelta(minutes=ctx.app.location_max_age_minutes))
+    return None if problem is None else N_("Please share your current location (not a forwarded or old one).")
+
+
+def _search(ctx: Ctx, text: str) -> list[tuple[int, str]]:
+    """Customers the person sees whose name contains `text`."""
+    return customers.search(ctx.app.uow(), viewer=ctx.me, query=text)
+
+
+def _resolve(ctx: Ctx, customer_id: int) -> str | None:
+    """Re-check a picked customer with the person's rights."""
+    return customers.label(ctx.app.uow(), viewer=ctx.me, customer_id=customer_id)
+
+
+def _browse(ctx: Ctx) -> list[tuple[int, str]]:
+    """Recently touched customers as quick picks."""
+    return customers.recent(ctx.app.uow(), viewer=ctx.me, limit=6)
+
+
+CUSTOMER_LOOKUP = Lookup(search=_search, resolve=_resolve, browse=_browse)

@@ -1,0 +1,154 @@
+"""The customer archive in chat: /customer (new or look up), /customers, edit through the same form.
+
+```mermaid
+flowchart LR
+    A["/customer"] --> F[customer form] --> S{summary} -- Save --> C[card]
+    B["/customer NAME"] --> M{matches} -- one --> C
+    M -- several --> P[buttons cu:id:v] --> C
+    C -- "✏️ Edit (cu:id:e)" --> S2{prefilled summary} -- Save --> U[update + audit]
+```
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.records import CustomerIn
+from handlers.context import Ctx
+from handlers.forms.engine import start_form
+from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
+from handlers.records import render
+from handlers.records.common import NOT_FOUND, not_future, parse_ids, to_record
+from handlers.router import Router
+from services import customers
+from services.customers import CustomerCard, DuplicateCustomer
+from services.i18n import N_
+from services.messages import Button, OutMessage, button_rows
+
+
+def _name_free(ctx: Ctx, value: Any, answers: Answers) -> str | None:
+    """Catch a name already in the office's archive at once, showing the existing record."""
+    existing = customers.find_duplicate(ctx.app.uow(), viewer=ctx.me, name=str(value),
+                                        exclude_id=answers.get("customer_id"))
+    if existing is None:
+        return None
+    return ctx._("“{name}” is already in the archive ({summary}). Enter another name, or send "
+                 "/customer {name} to open the existing record.").format(
+        name=existing.name, summary=render.customer_summary(ctx, existing))
+
+
+async def _save(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
+    """Create or update through the archive service."""
+    data = to_record(ctx, CUSTOMER_FORM, CustomerIn, {k: answers.get(k) for k in CustomerIn.model_fields
+                                                      if answers.get(k) not in (None, "")})
+    customer_id = context.get("customer_id")
+    card: CustomerCard | None
+    try:
+        if customer_id is None:
+            card = customers.create(ctx.app.uow(), viewer=ctx.me, data=data, now=ctx.app.now())
+        else:
+            card = customers.update(ctx.app.uow(), viewer=ctx.me, customer_id=int(customer_id), data=data,
+                                    now=ctx.app.now())
+    except DuplicateCustomer as dup:
+        raise FormError("name", N_("“{name}” is already in the archive. Enter another name."),
+                        name=dup.existing.name) from None
+    if card is None:
+        raise FormError(None, NOT_FOUND)
+    headline = ctx._("Customer saved: {name}") if customer_id is None else ctx._("Customer updated: {name}")
+    return headline.format(name=card.name) + "\n" + render.customer_text(ctx, card)
+
+
+CUSTOMER_FORM = register_form(Form(
+    name="customer",
+    title=N_("Customer archive"),
+    fields=(
+        Field("name", N_("Customer name"), N_("What is the customer's name?"), check=_name_free, max_length=200),
+        Field("address", N_("Address"), N_("What is the customer's address?"), max_length=200),
+        Field("contact", N_("Contact person"), N_("Who is the contact person?"), max_length=200),
+        Field("phone", N_("Phone"), N_("The contact's phone number?"), kind=Kind.phone),
+        Field("route", N_("How to get there"), N_("How does one get there (bus, metro, landmarks)?"),
+              kind=Kind.long_text, required=False, max_length=200),
+        Field("products", N_("Installed products"),
+              N_("Which products are installed, and how many? For example: 枪柜 3, 弹柜 2"),
+              kind=Kind.quantities, required=False, catalog=lambda ctx: ctx.app.product_catalog),
+        Field("accepted_on", N_("Acceptance date"), N_("When was the installation accepted?"), kind=Kind.date,
+              required=False, check=not_future),
+        Field("warranty_years", N_("Warranty (years)"), N_("How many years of warranty?"), kind=Kind.integer,
+              required=False, min_value=0, max_value=20),
+    ),
+    save=_save,
+))
+
+
+def prefill(card: CustomerCard) -> dict[str, Any]:
+    """The form's answers from an existing customer (the id lets the name check skip itself)."""
+    answers: dict[str, Any] = {"customer_id": card.id, "name": card.name, "address": card.address,
+                               "contact": card.contact, "phone": card.phone, "route": card.route,
+                               "products": card.products or None, "warranty_years": card.warranty_years,
+                               "accepted_on": card.accepted_on.isoformat() if card.accepted_on else None}
+    return {k: v for k, v in answers.items() if v not in (None, "")}
+
+
+async def customer_command(ctx: Ctx) -> None:
+    """/customer starts a new entry; /customer NAME looks one up."""
+    query = " ".join(ctx.inbound.args).strip()
+    if not query:
+        await start_form(ctx, CUSTOMER_FORM)
+        return
+    hits = customers.search(ctx.app.uow(), viewer=ctx.me, query=query)
+    if not hits:
+        await ctx.reply(ctx._("No customer matches “{q}”. Send /customer to add one.").format(q=query))
+    elif len(hits) == 1:
+        await show(ctx, hits[0][0])
+    else:
+        buttons = [Button(label[:40], f"cu:{cid}:v") for cid, label in hits]
+        await ctx.reply(OutMessage(ctx._("Several customers match. Tap the right one:"), buttons=button_rows(buttons)))
+
+
+async def customers_command(ctx: Ctx) -> None:
+    """/customers lists the archive the person may see, most recent first."""
+    hits = customers.recent(ctx.app.uow(), viewer=ctx.me, limit=20)
+    if not hits:
+        await ctx.reply(ctx._("The customer archive is empty. Send /customer to add one."))
+        return
+    buttons = [Button(label[:40], f"cu:{cid}:v") for cid, label in hits]
+    await ctx.reply(OutMessage(ctx._("Customers (tap one to open it, or send /customer NAME to search):"),
+                               buttons=button_rows(buttons)))
+
+
+async def show(ctx: Ctx, customer_id: int) -> None:
+    """The customer's card with an Edit button, or 'not found'."""
+    card = customers.get(ctx.app.uow(), viewer=ctx.me, customer_id=customer_id)
+    if card is None:
+        await ctx.reply(ctx._(NOT_FOUND))
+        return
+    await ctx.reply(OutMessage(render.customer_text(ctx, card),
+                               buttons=((Button(ctx._("✏️ Edit"), f"cu:{card.id}:e"),),)))
+
+
+async def on_button(ctx: Ctx) -> None:
+    """cu:<id>:v opens a card, cu:<id>:e opens it for editing; ids are re-checked."""
+    ids = parse_ids(ctx.inbound.callback_data, 1)
+    action = (ctx.inbound.callback_data or "").rsplit(":", 1)[-1]
+    if ids is None or action not in ("v", "e"):
+        await ctx.reply(ctx._(NOT_FOUND))
+    elif action == "v":
+        await show(ctx, ids[0])
+    else:
+        await _edit(ctx, ids[0])
+
+
+async def _edit(ctx: Ctx, customer_id: int) -> None:
+    """Open the customer form prefilled, at its summary: change fields, then Save."""
+    card = customers.get(ctx.app.uow(), viewer=ctx.me, customer_id=customer_id)
+    if card is None:
+        await ctx.reply(ctx._(NOT_FOUND))
+        return
+    await start_form(ctx, CUSTOMER_FORM, answers=prefill(card), context={"customer_id": card.id, "editing": True})
+
+
+def register(router: Router) -> None:
+    """Declare the archive's commands and buttons."""
+    router.command("customer", customer_command, N_("add a customer, or look one up: /customer NAME"), order=300)
+    router.command("customers", customers_command, N_("list the customer archive"), order=301)
+    router.callback("cu", on_button)

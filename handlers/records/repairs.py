@@ -1,0 +1,232 @@
+"""Repair jobs in chat: report (/repair), assign (rp:<id>:as:<staff>), close and accept (forms).
+
+See the lifecycle diagram in services/repairs.py. Closing asks 客户验收人 as an optional last
+question: a technician who has the customer's signature on site finishes the job in one go
+(status accepted); one who skips it leaves the job repaired, and the card then offers
+"Customer accepted" to the technician or the office head.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+
+from domain.records import RepairAction, RepairIn, RepairStatus
+from handlers.context import Ctx
+from handlers.forms.engine import start_form
+from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
+from handlers.records.common import (
+    CUSTOMER_LOOKUP,
+    NOT_FOUND,
+    OFFICE_STAFF,
+    form_error,
+    not_future,
+    parse_ids,
+    to_record,
+)
+from handlers.router import Router
+from services import access, repairs
+from services.i18n import N_
+from services.messages import Button, OutMessage, button_rows
+from services.repairs import Closing, Outcome, RepairCard, RepairResult
+
+OUTCOME_TEXTS = {
+    Outcome.not_found: NOT_FOUND,
+    Outcome.not_allowed: N_("You may not do that for this repair job."),
+    Outcome.wrong_state: N_("This repair job has moved on; here is how it stands now."),
+    Outcome.unchanged: N_("That technician already has this job."),
+}
+
+
+async def _save_report(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
+    """Log the fault; office heads are asked to assign a technician."""
+    data = to_record(ctx, REPAIR_FORM, RepairIn, {k: answers.get(k) for k in
+                                                  ("customer_id", "reporter", "phone", "reported_on", "fault")})
+    card = repairs.report(ctx.app.uow(), viewer=ctx.me, data=data, photos=list(answers.get("photos") or []),
+                          now=ctx.app.now())
+    if card is None:
+        raise FormError("customer_id", NOT_FOUND)
+    return (ctx._("Repair job #{id} saved. The office head will assign a technician.").format(id=card.id)
+            + "\n" + repairs.describe(card, ctx._))
+
+
+REPAIR_FORM = register_form(Form(
+    name="repair",
+    title=N_("Repair report"),
+    fields=(
+        Field("customer_id", N_("Customer"), N_("Which customer? Type part of the name, or tap a recent one."),
+              kind=Kind.lookup, lookup=CUSTOMER_LOOKUP),
+        Field("reporter", N_("Reported by"), N_("Who reported the fault?"), max_length=200),
+        Field("phone", N_("Phone"), N_("Their phone number?"), kind=Kind.phone),
+        Field("reported_on", N_("Reported on"), N_("When was it reported?"), kind=Kind.date, check=not_future),
+        Field("fault", N_("Fault"), N_("What is wrong? Describe the fault."), kind=Kind.long_text, max_length=2000),
+        Field("photos", N_("Photos"), N_("Send photos of the fault, then tap Done."), kind=Kind.photos,
+              required=False),
+    ),
+    save=_save_report,
+))
+
+
+async def _save_close(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
+    """Record the repair (and the customer's acceptance when given)."""
+    closing = Closing(repaired_on=date.fromisoformat(answers["repaired_on"]),
+                      labour_hours=Decimal(str(answers["labour_hours"])),
+                      parts=list(dict(answers.get("parts") or {}).items()), accepted_by=answers.get("accepted_by"))
+    try:
+        result = repairs.close(ctx.app.uow(), viewer=ctx.me, repair_id=int(context["repair_id"]), closing=closing,
+                               now=ctx.app.now())
+    except ValidationError as exc:
+        raise form_error(CLOSE_FORM, exc) from None
+    return _done_text(ctx, result, N_("Repair job closed. The reporter and the office head have been told."))
+
+
+CLOSE_FORM = register_form(Form(
+    name="repair_close",
+    title=N_("Close repair job"),
+    fields=(
+        Field("repaired_on", N_("Repaired on"), N_("When was it repaired?"), kind=Kind.date, check=not_future),
+        Field("labour_hours", N_("Labour hours"), N_("How many hours of work?"), kind=Kind.decimal,
+              min_value=0, max_value=1000),
+        Field("parts", N_("Parts replaced"),
+              N_("Which parts were replaced, and how many? For example: 锁芯 x2, 电池 1"),
+              kind=Kind.quantities, required=False),
+        Field("accepted_by", N_("Accepted by (customer)"),
+              N_("Who accepted the work for the customer? Skip if nobody has signed yet."),
+              required=False, max_length=200),
+    ),
+    save=_save_close,
+))
+
+
+async def _save_accept(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
+    """Record who accepted the repaired job for the customer."""
+    result = repairs.accept(ctx.app.uow(), viewer=ctx.me, repair_id=int(context["repair_id"]),
+                            accepted_by=str(answers["accepted_by"]), now=ctx.app.now())
+    return _done_text(ctx, result, N_("Customer acceptance recorded. The reporter and the office head have been told."))
+
+
+ACCEPT_FORM = register_form(Form(
+    name="repair_accept",
+    title=N_("Customer acceptance"),
+    fields=(Field("accepted_by", N_("Accepted by (customer)"), N_("Who accepted the work for the customer?"),
+                  max_length=200),),
+    save=_save_accept,
+))
+
+
+def _done_text(ctx: Ctx, result: RepairResult, done: str) -> str:
+    """The confirmation, or why nothing changed (a stale form after someone else acted)."""
+    if result.outcome != Outcome.done:
+        raise FormError(None, OUTCOME_TEXTS.get(result.outcome, NOT_FOUND))
+    assert result.card is not None
+    return ctx._(done) + "\n" + repairs.describe(result.card, ctx._)
+
+
+def card_message(ctx: Ctx, card: RepairCard, note: str | None = None) -> OutMessage:
+    """The job with the buttons this person may use now."""
+    me, status = ctx.me, card.status
+    buttons = []
+    if access.may_assign(me, card) and status in (RepairStatus.REPORTED, RepairStatus.ASSIGNED):
+        buttons.append(Button(ctx._("👷 Assign a technician"), f"rp:{card.id}:as"))
+    if access.may_close(me, card) and status == RepairStatus.ASSIGNED:
+        buttons.append(Button(ctx._("✅ Close the job"), f"rp:{card.id}:cl"))
+    if access.may_close(me, card) and status == RepairStatus.REPAIRED:
+        buttons.append(Button(ctx._("🤝 Customer accepted"), f"rp:{card.id}:ac"))
+    text = repairs.describe(card, ctx._)
+    if card.photos:
+        text += "\n" + ctx._("{n} photo(s)").format(n=len(card.photos))
+    return OutMessage((note + "\n" if note else "") + text, buttons=button_rows(buttons, per_row=1))
+
+
+async def repair_command(ctx: Ctx) -> None:
+    """/repair reports a fault; /repair 12 shows job #12."""
+    if ctx.inbound.args and ctx.inbound.args[0].lstrip("#").isdigit():
+        await _show(ctx, int(ctx.inbound.args[0].lstrip("#")))
+    else:
+        await start_form(ctx, REPAIR_FORM)
+
+
+async def _show(ctx: Ctx, repair_id: int) -> None:
+    """The job's card, or 'not found'."""
+    card = repairs.get(ctx.app.uow(), viewer=ctx.me, repair_id=repair_id)
+    await ctx.reply(card_message(ctx, card) if card else ctx._(NOT_FOUND))
+
+
+async def on_button(ctx: Ctx) -> None:
+    """rp:<id>:v | as | as:<staff> | cl | ac — every id reloaded and re-checked by the service."""
+    data = ctx.inbound.callback_data or ""
+    parts = data.split(":")
+    ids = parse_ids(data, 1)
+    action = parts[2] if len(parts) > 2 else ""
+    if ids is None or len(parts) > 4:
+        await ctx.reply(ctx._(NOT_FOUND))
+    elif action == "as" and len(parts) == 4:
+        await _assign(ctx, ids[0], parts[3])
+    elif action in BUTTONS and len(parts) == 3:
+        await BUTTONS[action](ctx, ids[0])
+    else:
+        await ctx.reply(ctx._(NOT_FOUND))
+
+
+async def _technicians(ctx: Ctx, repair_id: int) -> None:
+    """Offer the office's technicians for the job."""
+    techs = repairs.technicians(ctx.app.uow(), viewer=ctx.me, repair_id=repair_id)
+    if techs is None:
+        await ctx.reply(ctx._(NOT_FOUND))
+    elif not techs:
+        await ctx.reply(ctx._("No technician is registered in this office yet."))
+    else:
+        buttons = [Button("👷 " + name, f"rp:{repair_id}:as:{sid}") for sid, name in techs[:12]]
+        await ctx.reply(OutMessage(ctx._("Assign a technician:"), buttons=button_rows(buttons)))
+
+
+async def _assign(ctx: Ctx, repair_id: int, staff: str) -> None:
+    """Give the job to the tapped technician (re-checked: same office, technician, head's rights)."""
+    if not staff.isdigit():
+        await ctx.reply(ctx._(NOT_FOUND))
+        return
+    result = repairs.assign(ctx.app.uow(), viewer=ctx.me, repair_id=repair_id, technician_id=int(staff),
+                            now=ctx.app.now())
+    await _reply_result(ctx, result, N_("Assigned to {name}; they have been told."))
+
+
+async def _reply_result(ctx: Ctx, result: RepairResult, done: str) -> None:
+    """The card after a change, headed by what happened."""
+    if result.card is None or result.outcome == Outcome.not_found:
+        await ctx.reply(ctx._(NOT_FOUND))
+        return
+    note = ctx._(done).format(name=result.card.technician_name) if result.outcome == Outcome.done \
+        else ctx._(OUTCOME_TEXTS[result.outcome])
+    await ctx.reply(card_message(ctx, result.card, note))
+
+
+async def _open_form(ctx: Ctx, repair_id: int, action: RepairAction, form: Form) -> None:
+    """Open the close/accept form once the service agrees the person may act now."""
+    result = repairs.may_act(ctx.app.uow(), viewer=ctx.me, repair_id=repair_id, action=action)
+    if result.outcome != Outcome.done:
+        await _reply_result(ctx, result, "")
+        return
+    await start_form(ctx, form, context={"repair_id": repair_id})
+
+
+async def _close(ctx: Ctx, repair_id: int) -> None:
+    """The technician closes the job."""
+    await _open_form(ctx, repair_id, RepairAction.COMPLETE, CLOSE_FORM)
+
+
+async def _accept(ctx: Ctx, repair_id: int) -> None:
+    """The customer's acceptance after the repair."""
+    await _open_form(ctx, repair_id, RepairAction.ACCEPT, ACCEPT_FORM)
+
+
+BUTTONS = {"v": _show, "as": _technicians, "cl": _close, "ac": _accept}
+
+
+def register(router: Router) -> None:
+    """Declare the repair log's command and buttons."""
+    router.command("repair", repair_command, N_("report a fault for repair, or /repair NUMBER to open a job"),
+                   roles=OFFICE_STAFF, order=310)
+    router.callback("rp", on_button)

@@ -1,0 +1,121 @@
+"""Customer visits in chat: /visit asks who, when, why, what came of it and what is next.
+
+```mermaid
+flowchart LR
+    V["/visit"] --> C[customer lookup] --> T[time, Now] --> P{purpose}
+    P -- 回访 --> S[satisfaction 1–5] --> M
+    P -- other --> M[people met, outcome] --> N[next step? date?] --> L[location?] --> F[photos?] --> Sum{summary}
+```
+A shared location is measured against the customer's coordinates; a customer without coordinates
+gets them from the first trusted visit location.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.records import VisitIn, VisitPurpose
+from handlers.context import Ctx
+from handlers.forms.engine import start_form
+from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
+from handlers.records.common import (
+    CUSTOMER_LOOKUP,
+    NOT_FOUND,
+    OFFICE_STAFF,
+    not_future_time,
+    parse_ids,
+    to_record,
+    trusted_location,
+)
+from handlers.router import Router
+from services import visits
+from services.i18n import N_
+from services.visits import PURPOSE_LABELS
+
+FIELDS = ("customer_id", "visited_at", "purpose", "people_met", "outcome", "satisfaction", "next_step",
+          "next_step_on")
+
+
+def _record_data(answers: Answers) -> dict[str, Any]:
+    """The domain's input from the answers (satisfaction is tapped as text, location is a dict)."""
+    data = {k: answers[k] for k in FIELDS if answers.get(k) not in (None, "")}
+    if "satisfaction" in data:
+        data["satisfaction"] = int(data["satisfaction"])
+    if data.get("purpose") != VisitPurpose.REVISIT:
+        data.pop("satisfaction", None)
+    if not data.get("next_step"):
+        data.pop("next_step_on", None)
+    location = answers.get("location")
+    if location:
+        data["lat"], data["lon"] = location["lat"], location["lon"]
+    return data
+
+
+async def _save(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
+    """Save the visit through the visits service."""
+    data = to_record(ctx, VISIT_FORM, VisitIn, _record_data(answers))
+    result = visits.log_visit(ctx.app.uow(), viewer=ctx.me, data=data, photos=list(answers.get("photos") or []),
+                              now=ctx.app.now())
+    if result is None:
+        raise FormError("customer_id", NOT_FOUND)
+    text = ctx._("Visit saved.") + "\n" + visits.describe(result.card, ctx._)
+    if result.pinned_customer:
+        text += "\n" + ctx._("📍 This location is now the customer's location.")
+    return text
+
+
+VISIT_FORM = register_form(Form(
+    name="visit",
+    title=N_("Customer visit"),
+    fields=(
+        Field("customer_id", N_("Customer"), N_("Which customer? Type part of the name, or tap a recent one."),
+              kind=Kind.lookup, lookup=CUSTOMER_LOOKUP),
+        Field("visited_at", N_("Time"), N_("When was the visit? Tap Now or type e.g. 2026-11-24 14:30."),
+              kind=Kind.datetime, check=not_future_time),
+        Field("purpose", N_("Purpose"), N_("What was the purpose of the visit?"), kind=Kind.choice,
+              choices=tuple((p.value, label) for p, label in PURPOSE_LABELS.items())),
+        Field("satisfaction", N_("Satisfaction"), N_("How satisfied is the customer (1 = not at all, 5 = very)?"),
+              kind=Kind.choice, choices=tuple((str(n), "⭐" * n) for n in range(1, 6)),
+              when=lambda a: a.get("purpose") == VisitPurpose.REVISIT),
+        Field("people_met", N_("People met"), N_("Whom did you meet?"), max_length=200),
+        Field("outcome", N_("Outcome"), N_("What came of it?"), kind=Kind.long_text, max_length=2000),
+        Field("next_step", N_("Next step"), N_("What is the next step?"), kind=Kind.long_text, required=False,
+              max_length=2000),
+        Field("next_step_on", N_("Next step date"), N_("By when?"), kind=Kind.date, required=False,
+              when=lambda a: bool(a.get("next_step"))),
+        Field("location", N_("Location"), N_("Share your location at the customer's site."), kind=Kind.location,
+              required=False, check=trusted_location),
+        Field("photos", N_("Photos"), N_("Send photos, then tap Done."), kind=Kind.photos, required=False),
+    ),
+    save=_save,
+))
+
+
+async def visit_command(ctx: Ctx) -> None:
+    """/visit logs a visit; /visit 12 shows visit #12."""
+    if ctx.inbound.args and ctx.inbound.args[0].lstrip("#").isdigit():
+        await _show(ctx, int(ctx.inbound.args[0].lstrip("#")))
+    else:
+        await start_form(ctx, VISIT_FORM)
+
+
+async def _show(ctx: Ctx, visit_id: int) -> None:
+    """The visit, or 'not found'."""
+    card = visits.get(ctx.app.uow(), viewer=ctx.me, visit_id=visit_id)
+    await ctx.reply(visits.describe(card, ctx._) if card else ctx._(NOT_FOUND))
+
+
+async def on_button(ctx: Ctx) -> None:
+    """vi:<id>:v opens a visit (re-checked)."""
+    ids = parse_ids(ctx.inbound.callback_data, 1)
+    if ids is None:
+        await ctx.reply(ctx._(NOT_FOUND))
+    else:
+        await _show(ctx, ids[0])
+
+
+def register(router: Router) -> None:
+    """Declare the visit log's command and buttons."""
+    router.command("visit", visit_command, N_("log a customer visit or return visit (回访)"),
+                   roles=OFFICE_STAFF, order=320)
+    router.callback("vi", on_button)

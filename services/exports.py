@@ -1,0 +1,158 @@
+"""Spreadsheet exports of the field records, laid out like the seeds' appendix tables.
+
+Sheets 客户档案表, 售后维修记录表 and 客户拜访: a title row with the company, a row naming the office
+and period, the tables' Chinese column headers, real dates, and the signature line of the paper form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from io import BytesIO
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from domain.periods import Period
+from domain.records import RepairStatus
+from services import records_query
+from services.customers import CustomerCard
+from services.repairs import RepairCard
+from services.staff import StaffView
+from services.visits import VisitCard
+from storage.uow import UnitOfWork
+
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+ALL_OFFICES = "全部办事处"
+STATUS_ZH = {RepairStatus.REPORTED: "已报修", RepairStatus.ASSIGNED: "已派单",
+             RepairStatus.REPAIRED: "已维修", RepairStatus.ACCEPTED: "已验收"}
+PURPOSE_ZH = {"development": "新客户开发", "follow_up": "跟进", "revisit": "回访", "complaint": "投诉处理"}
+REPAIR_HEADERS = ("客户名称", "报修人", "联络电话", "报修日期", "报修内容", "接单维修人", "维修日期", "维修工时",
+                  "更换配件", "客户验收人", "状态", "是否在保")
+REPAIR_FOOTER = "主管/审核：                    维修员/记录："
+VISIT_HEADERS = ("客户名称", "拜访时间", "拜访目的", "拜访人", "接待人", "拜访结果", "满意度", "下一步计划",
+                 "下次跟进日期", "距客户(米)")
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """A finished workbook and what it holds."""
+
+    name: str
+    data: bytes
+    customers: int
+    repairs: int
+    visits: int
+
+
+def export_records(uow: UnitOfWork, *, viewer: StaffView, office_id: int | None, period: Period | None,
+                   company: str, catalog: Sequence[str]) -> ExportFile | None:
+    """The workbook of an office (or all offices for headquarters); None when not allowed."""
+    listing = records_query.office_records(uow, viewer=viewer, office_id=office_id, period=period)
+    if listing is None:
+        return None
+    data = build_workbook(listing, company=company, catalog=tuple(catalog))
+    scope = listing.office_name or ALL_OFFICES
+    name = f"客户档案与维修记录_{scope}_{period.key if period else '全部'}.xlsx"
+    return ExportFile(name, data, len(listing.customers), len(listing.repairs), len(listing.visits))
+
+
+def build_workbook(listing: records_query.Listing, *, company: str, catalog: tuple[str, ...]) -> bytes:
+    """One sheet per table; an office column first when several offices are included."""
+    book = Workbook()
+    many = listing.office_id is None
+    scope = f"办事处：{listing.office_name or ALL_OFFICES}"
+    period = _period_text(listing.period)
+    _customer_sheet(book.active, listing.customers, company=company, scope=scope, catalog=catalog, many=many)
+    _repair_sheet(book.create_sheet(), listing.repairs, company=company, scope=f"{scope}    {period}", many=many)
+    _visit_sheet(book.create_sheet(), listing.visits, company=company, scope=f"{scope}    {period}", many=many)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _period_text(period: Period | None) -> str:
+    """期间 line of the title block."""
+    if period is None:
+        return "期间：全部"
+    return f"期间：{period.start.isoformat()} 至 {period.end.isoformat()}"
+
+
+def _customer_sheet(sheet: Worksheet, rows: list[CustomerCard], *, company: str, scope: str,
+                    catalog: tuple[str, ...], many: bool) -> None:
+    """客户档案表, one quantity column per catalog product (others summed up in 其他产品)."""
+    extra = any(p not in catalog for c in rows for p in c.products)
+    headers = ["客户名称", "地址", "联系人", "联络电话", "乘车路线", *(f"{p}数量" for p in catalog),
+               *(["其他产品"] if extra else []), "验收日期", "质保年限", "质保到期"]
+    body = []
+    for c in rows:
+        others = "、".join(f"{p}×{q}" for p, q in c.products.items() if p not in catalog)
+        body.append([c.name, c.address, c.contact, c.phone, c.route, *(c.products.get(p) for p in catalog),
+                     *([others or None] if extra else []), c.accepted_on, c.warranty_years, c.warranty_end])
+    _table(sheet, "客户档案表", company=company, scope=scope, headers=headers, body=body,
+           offices=[c.office_name for c in rows] if many else None, footer="经理：                    编制：")
+
+
+def _repair_sheet(sheet: Worksheet, rows: list[RepairCard], *, company: str, scope: str, many: bool) -> None:
+    """售后维修记录表 with status and warranty."""
+    body = [[r.customer_name, r.reporter, r.phone, r.reported_on, r.fault, r.technician_name, r.repaired_on,
+             r.labour_hours, "、".join(f"{n}×{q}" for n, q in r.parts) or None, r.accepted_by,
+             STATUS_ZH[r.status], _yes_no(r.in_warranty)] for r in rows]
+    _table(sheet, "售后维修记录表", company=company, scope=scope, headers=list(REPAIR_HEADERS), body=body,
+           offices=[r.office_name for r in rows] if many else None, footer=REPAIR_FOOTER)
+
+
+def _visit_sheet(sheet: Worksheet, rows: list[VisitCard], *, company: str, scope: str, many: bool) -> None:
+    """客户拜访, times on each office's clock."""
+    body = [[v.customer_name, v.local_time.replace(tzinfo=None), PURPOSE_ZH.get(v.purpose, v.purpose),
+             v.staff_name, v.people_met, v.outcome, v.satisfaction, v.next_step, v.next_step_on, v.distance_m]
+            for v in rows]
+    _table(sheet, "客户拜访", company=company, scope=scope, headers=list(VISIT_HEADERS), body=body,
+           offices=[v.office_name for v in rows] if many else None, footer=None)
+
+
+def _yes_no(value: bool | None) -> str | None:
+    """是 / 否, blank when unknown."""
+    return None if value is None else ("是" if value else "否")
+
+
+def _table(sheet: Worksheet, title: str, *, company: str, scope: str, headers: list[str],
+           body: list[list[Any]], offices: list[str] | None, footer: str | None) -> None:
+    """Title block, bold headers, typed cells, widths and the signature line."""
+    if offices is not None:
+        headers = ["办事处", *headers]
+        body = [[office, *row] for office, row in zip(offices, body, strict=True)]
+    sheet.title = title
+    sheet.append([f"{company} {title}"])
+    sheet.append([scope])
+    sheet.append(headers)
+    for row in body:
+        sheet.append(row)
+    width = len(headers)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    _format_dates(sheet, first_row=4)
+    if footer:
+        sheet.append([])
+        sheet.append([footer])
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(header) * 3))
+    sheet.freeze_panes = "A4"
+
+
+def _format_dates(sheet: Worksheet, *, first_row: int) -> None:
+    """Dates and times as real spreadsheet dates with a readable format."""
+    for row in sheet.iter_rows(min_row=first_row):
+        for cell in row:
+            if isinstance(cell.value, datetime):
+                cell.number_format = DATETIME_FORMAT
+            elif isinstance(cell.value, date):
+                cell.number_format = DATE_FORMAT

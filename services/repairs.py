@@ -1,0 +1,331 @@
+"""The repair log (售后维修记录): report → assign a technician → repaired → accepted by the customer.
+
+```mermaid
+stateDiagram-v2
+    [*] --> reported: anyone in the office reports (/repair); heads get technician buttons
+    reported --> assigned: head/admin taps a technician (rp:<id>:as:<staff>); technician notified
+    assigned --> assigned: handed to another technician
+    assigned --> repaired: technician closes the job (rp:<id>:cl form) without a customer signature
+    assigned --> accepted: closed with 客户验收人 given (signed on site; both steps audited)
+    repaired --> accepted: technician or head records the customer's acceptance (rp:<id>:ac form)
+    accepted --> [*]: reporter and office heads told at close and at acceptance
+```
+Every change is a conditional UPDATE on the status read, so two taps cannot both win.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from domain.records import CustomerIn, RepairAction, RepairIn, RepairStatus, RepairTransitionError, advance_repair
+from domain.validation import parse_record
+from services import access, audit, outbox
+from services.i18n import N_, Translate, translator
+from services.messages import Button, OutMessage, button_rows
+from services.staff import StaffView, holders_of
+from storage.models import Customer, Office, RepairRecord, Staff
+from storage.uow import UnitOfWork
+
+STATUS_LABELS = {
+    RepairStatus.REPORTED: N_("reported, waiting for a technician"),
+    RepairStatus.ASSIGNED: N_("assigned to a technician"),
+    RepairStatus.REPAIRED: N_("repaired, waiting for the customer's acceptance"),
+    RepairStatus.ACCEPTED: N_("accepted by the customer"),
+}
+
+
+class Outcome(StrEnum):
+    """What became of a request to change a repair job."""
+
+    done = "done"
+    not_found = "not_found"
+    not_allowed = "not_allowed"
+    wrong_state = "wrong_state"
+    unchanged = "unchanged"
+
+
+@dataclass(frozen=True)
+class RepairCard:
+    """A repair job as handlers, messages and exports show it."""
+
+    id: int
+    office_id: int
+    office_name: str
+    customer_id: int
+    customer_name: str
+    reporter: str
+    phone: str | None
+    reported_on: date
+    fault: str
+    status: RepairStatus
+    in_warranty: bool | None
+    technician_id: int | None = None
+    technician_name: str | None = None
+    repaired_on: date | None = None
+    labour_hours: Decimal | None = None
+    parts: list[tuple[str, int]] = field(default_factory=list)
+    accepted_by: str | None = None
+    photos: list[str] = field(default_factory=list)
+    created_by: int | None = None
+
+
+@dataclass(frozen=True)
+class RepairResult:
+    """The outcome and the job as it is now (when the person may see it)."""
+
+    outcome: Outcome
+    card: RepairCard | None = None
+
+
+def card_of(session: Session, repair: RepairRecord) -> RepairCard:
+    """Snapshot a repair row with its customer's and office's names."""
+    customer = session.get(Customer, repair.customer_id)
+    office = session.get(Office, repair.office_id)
+    return RepairCard(
+        id=repair.id, office_id=repair.office_id, office_name=office.name if office else "",
+        customer_id=repair.customer_id, customer_name=customer.name if customer else "?",
+        reporter=repair.reporter, phone=repair.phone, reported_on=repair.reported_on, fault=repair.fault,
+        status=RepairStatus(repair.status), in_warranty=repair.in_warranty, technician_id=repair.technician_id,
+        technician_name=repair.technician_name, repaired_on=repair.repaired_on, labour_hours=repair.labour_hours,
+        parts=[(str(n), int(q)) for n, q in (repair.parts or [])], accepted_by=repair.accepted_by,
+        photos=list(repair.photos or []), created_by=repair.created_by,
+    )
+
+
+def covered_by_warranty(customer: Customer, on: date) -> bool | None:
+    """The archive's warranty rule on `on`; None when acceptance date or years are unknown."""
+    if customer.accepted_on is None or customer.warranty_years is None:
+        return None
+    terms = CustomerIn.model_construct(accepted_on=customer.accepted_on, warranty_years=customer.warranty_years)
+    return terms.in_warranty(on)
+
+
+def report(uow: UnitOfWork, *, viewer: StaffView, data: RepairIn, photos: list[str], now: datetime
+           ) -> RepairCard | None:
+    """Log a reported fault; office heads get technician buttons. None: customer not visible."""
+    with uow:
+        customer = access.visible(uow.session, Customer, data.customer_id, viewer)
+        if customer is None:
+            return None
+        repair = RepairRecord(
+            office_id=customer.office_id, customer_id=customer.id, reporter=data.reporter, phone=data.phone,
+            reported_on=data.reported_on, fault=data.fault, status=RepairStatus.REPORTED.value,
+            in_warranty=covered_by_warranty(customer, data.reported_on), photos=list(photos), parts=[],
+            created_by=viewer.id, created_at=now, updated_at=now,
+        )
+        uow.session.add(repair)
+        uow.session.flush()
+        audit.record(uow.session, actor_id=viewer.id, action="report", entity="repair", entity_id=repair.id, at=now)
+        card = card_of(uow.session, repair)
+        _ask_heads_to_assign(uow.session, card, now=now)
+        uow.commit()
+        return card
+
+
+def _ask_heads_to_assign(session: Session, card: RepairCard, *, now: datetime) -> None:
+    """Queue the new job, with one button per technician, for the office's heads."""
+    techs = holders_of(session, role="technician", office_id=card.office_id)
+    for head in holders_of(session, role="office_head", office_id=card.office_id):
+        _ = translator(head.locale)
+        text = _("🔧 New repair job") + "\n" + describe(card, _)
+        text += "\n" + (_("Assign a technician:") if techs else _("No technician is registered in this office yet."))
+        buttons = [Button("👷 " + t.name, f"rp:{card.id}:as:{t.id}") for t in techs[:12]]
+        outbox.enqueue(session, staff_id=head.id, message=OutMessage(text, buttons=button_rows(buttons)), now=now)
+
+
+def get(uow: UnitOfWork, *, viewer: StaffView, repair_id: int) -> RepairCard | None:
+    """One repair job, or None when missing or not the person's to see."""
+    with uow:
+        repair = access.visible(uow.session, RepairRecord, repair_id, viewer)
+        return None if repair is None else card_of(uow.session, repair)
+
+
+def may_act(uow: UnitOfWork, *, viewer: StaffView, repair_id: int, action: RepairAction) -> RepairResult:
+    """Whether the person may close or accept the job now (checked before its form opens)."""
+    with uow:
+        repair = access.visible(uow.session, RepairRecord, repair_id, viewer)
+        if repair is None:
+            return RepairResult(Outcome.not_found)
+        card = card_of(uow.session, repair)
+        if not access.may_close(viewer, repair):
+            return RepairResult(Outcome.not_allowed, card)
+        try:
+            advance_repair(card.status, action)
+        except RepairTransitionError:
+            return RepairResult(Outcome.wrong_state, card)
+        return RepairResult(Outcome.done, card)
+
+
+def technicians(uow: UnitOfWork, *, viewer: StaffView, repair_id: int) -> list[tuple[int, str]] | None:
+    """Technicians the person may give this job to; None when they may not assign it."""
+    with uow:
+        repair = access.visible(uow.session, RepairRecord, repair_id, viewer)
+        if repair is None or not access.may_assign(viewer, repair):
+            return None
+        return [(t.id, t.name) for t in holders_of(uow.session, role="technician", office_id=repair.office_id)]
+
+
+def assign(uow: UnitOfWork, *, viewer: StaffView, repair_id: int, technician_id: int, now: datetime
+           ) -> RepairResult:
+    """Give the job to a technician of its office and tell them."""
+    with uow:
+        session = uow.session
+        repair = access.visible(session, RepairRecord, repair_id, viewer)
+        if repair is None:
+            return RepairResult(Outcome.not_found)
+        tech = session.get(Staff, technician_id)
+        if not access.may_assign(viewer, repair) or not _is_technician_of(tech, repair.office_id):
+            return RepairResult(Outcome.not_allowed, card_of(session, repair))
+        assert tech is not None
+        if repair.technician_id == tech.id and repair.status == RepairStatus.ASSIGNED:
+            return RepairResult(Outcome.unchanged, card_of(session, repair))
+        if not _move(session, repair, RepairAction.ASSIGN, now, technician_id=tech.id, technician_name=tech.name):
+            return RepairResult(Outcome.wrong_state, card_of(session, repair))
+        audit.record(session, actor_id=viewer.id, action="assign", entity="repair", entity_id=repair.id, at=now,
+                     detail={"technician_id": tech.id})
+        card = card_of(session, repair)
+        _ = translator(tech.locale)
+        text = _("🔧 You have a repair job") + "\n" + describe(card, _)
+        outbox.enqueue(session, staff_id=tech.id, now=now, message=OutMessage(
+            text, buttons=((Button(_("✅ Close the job"), f"rp:{card.id}:cl"),),)))
+        uow.commit()
+        return RepairResult(Outcome.done, card)
+
+
+def _is_technician_of(staff: Staff | None, office_id: int) -> bool:
+    """An active technician of that office."""
+    return staff is not None and staff.active and staff.office_id == office_id and "technician" in staff.roles
+
+
+def _move(session: Session, repair: RepairRecord, action: RepairAction, now: datetime, **values: object) -> bool:
+    """Apply a lifecycle step as a conditional UPDATE on the status we read; False if it lost a race."""
+    try:
+        new_status = advance_repair(RepairStatus(repair.status), action)
+    except RepairTransitionError:
+        return False
+    result = session.execute(
+        update(RepairRecord).where(RepairRecord.id == repair.id, RepairRecord.status == repair.status)
+        .values(status=new_status.value, updated_at=now, **values)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    session.refresh(repair)
+    return True
+
+
+@dataclass(frozen=True)
+class Closing:
+    """What the technician enters when the job is done."""
+
+    repaired_on: date
+    labour_hours: Decimal
+    parts: list[tuple[str, int]]
+    accepted_by: str | None = None
+
+
+def _checked(repair: RepairCard, closing: Closing, *, today: date) -> RepairIn:
+    """The whole record with the closing answers, validated by the domain schema."""
+    return parse_record(RepairIn, {
+        "customer_id": repair.customer_id, "reporter": repair.reporter, "phone": repair.phone or "",
+        "reported_on": repair.reported_on, "fault": repair.fault, "technician": repair.technician_name,
+        "repaired_on": closing.repaired_on, "labour_hours": closing.labour_hours, "parts": closing.parts,
+        "accepted_by": closing.accepted_by,
+    }, today=today)
+
+
+def close(uow: UnitOfWork, *, viewer: StaffView, repair_id: int, closing: Closing, now: datetime) -> RepairResult:
+    """Record the repair; with 客户验收人 it is accepted at once. Reporter and heads are told.
+
+    The answers are checked against the job with the domain's rules (pydantic ValidationError).
+    """
+    with uow:
+        session = uow.session
+        repair = access.visible(session, RepairRecord, repair_id, viewer)
+        if repair is None:
+            return RepairResult(Outcome.not_found)
+        if not access.may_close(viewer, repair):
+            return RepairResult(Outcome.not_allowed, card_of(session, repair))
+        data = _checked(card_of(session, repair), closing, today=now.astimezone(viewer.tz).date())
+        parts = [[name, qty] for name, qty in data.parts]
+        if not _move(session, repair, RepairAction.COMPLETE, now, repaired_on=data.repaired_on,
+                     labour_hours=data.labour_hours, parts=parts):
+            return RepairResult(Outcome.wrong_state, card_of(session, repair))
+        audit.record(session, actor_id=viewer.id, action="complete", entity="repair", entity_id=repair.id, at=now)
+        if data.accepted_by:
+            _move(session, repair, RepairAction.ACCEPT, now, accepted_by=data.accepted_by)
+            audit.record(session, actor_id=viewer.id, action="accept", entity="repair", entity_id=repair.id, at=now,
+                         detail={"accepted_by": data.accepted_by})
+        card = card_of(session, repair)
+        _tell_closed(session, card, actor_id=viewer.id, now=now)
+        uow.commit()
+        return RepairResult(Outcome.done, card)
+
+
+def accept(uow: UnitOfWork, *, viewer: StaffView, repair_id: int, accepted_by: str, now: datetime) -> RepairResult:
+    """Record who accepted the repaired job for the customer; reporter and heads are told."""
+    with uow:
+        session = uow.session
+        repair = access.visible(session, RepairRecord, repair_id, viewer)
+        if repair is None:
+            return RepairResult(Outcome.not_found)
+        if not access.may_close(viewer, repair):
+            return RepairResult(Outcome.not_allowed, card_of(session, repair))
+        if not _move(session, repair, RepairAction.ACCEPT, now, accepted_by=accepted_by):
+            return RepairResult(Outcome.wrong_state, card_of(session, repair))
+        audit.record(session, actor_id=viewer.id, action="accept", entity="repair", entity_id=repair.id, at=now,
+                     detail={"accepted_by": accepted_by})
+        card = card_of(session, repair)
+        _tell_closed(session, card, actor_id=viewer.id, now=now)
+        uow.commit()
+        return RepairResult(Outcome.done, card)
+
+
+def _tell_closed(session: Session, card: RepairCard, *, actor_id: int, now: datetime) -> None:
+    """Reporter, office heads and technician learn the job's new state (not the one who did it)."""
+    people = {h.id: h for h in holders_of(session, role="office_head", office_id=card.office_id)}
+    for staff_id in (card.created_by, card.technician_id):
+        person = session.get(Staff, staff_id) if staff_id else None
+        if person is not None and person.active:
+            people[person.id] = person
+    for person in people.values():
+        if person.id == actor_id:
+            continue
+        _ = translator(person.locale)
+        headline = _("✅ Repair job closed") if card.status == RepairStatus.REPAIRED else _("✅ Repair accepted")
+        outbox.enqueue(session, staff_id=person.id, now=now,
+                       message=OutMessage(headline + "\n" + describe(card, _)))
+
+
+def warranty_text(value: bool | None, _: Translate) -> str:
+    """In / out of warranty, or unknown."""
+    if value is None:
+        return _("unknown (no acceptance date in the archive)")
+    return _("in warranty") if value else _("out of warranty")
+
+
+def describe(card: RepairCard, _: Translate) -> str:
+    """The job as a few lines, in the reader's language."""
+    lines = [
+        _("Repair #{id} — {customer}").format(id=card.id, customer=card.customer_name),
+        _("Reported by: {who} {phone}").format(who=card.reporter, phone=card.phone or ""),
+        _("Reported on: {day}").format(day=card.reported_on.isoformat()),
+        _("Fault: {fault}").format(fault=card.fault),
+        _("Warranty: {w}").format(w=warranty_text(card.in_warranty, _)),
+        _("Status: {status}").format(status=_(STATUS_LABELS[card.status])),
+    ]
+    if card.technician_name:
+        lines.append(_("Technician: {name}").format(name=card.technician_name))
+    if card.repaired_on:
+        lines.append(_("Repaired on: {day}, {hours} h").format(day=card.repaired_on.isoformat(),
+                                                               hours=card.labour_hours))
+    if card.parts:
+        lines.append(_("Parts: {parts}").format(parts="、".join(f"{n}×{q}" for n, q in card.parts)))
+    if card.accepted_by:
+        lines.append(_("Accepted by: {name}").format(name=card.accepted_by))
+    return "\n".join(lines)

@@ -1,0 +1,82 @@
+"""Finding and exporting records in chat: /my, /records, /export (office and headquarters) and rights."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from io import BytesIO
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from storage.models import Office
+from tests.e2e.harness import BotHarness
+from tests.e2e.test_records_support import add_customer, labels, report_repair, text_of
+
+
+async def test_heads_list_records_by_type_and_month(bot: BotHarness) -> None:
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
+    await add_customer(bot, li, "某市公安局")
+    await report_repair(bot, li, "某市公安局")
+    mine = (await bot.send(li, "/my"))[-1]
+    assert "您新建的客户" in mine["text"] and "#1 2026-11-24 某市公安局 — 已报修，待派单" in mine["text"]
+    assert labels(mine) == ["🔧 #1 某市公安局"]
+    assert "无权使用此命令" in (await bot.send(li, "/records"))[-1]["text"]
+    menu = (await bot.send(head, "/records"))[-1]
+    assert "2026-11" in menu["text"] and labels(menu) == ["客户档案", "维修记录", "客户拜访"]
+    repairs = (await bot.press(head, menu, "维修记录"))[-1]
+    assert "维修记录 — 上海办事处，2026-11 (1)" in repairs["text"] and "#1 2026-11-24 某市公安局" in repairs["text"]
+    october = (await bot.send(head, "/records 维修 2026-10"))[-1]
+    assert "(0)" in october["text"] and "（无）" in october["text"]
+    customers = (await bot.send(head, "/records customers"))[-1]
+    assert "某市公安局 — 王科长 13812345678" in customers["text"]
+
+
+async def test_an_office_head_exports_the_seed_tables(bot: BotHarness) -> None:
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
+    await add_customer(bot, li, "某市公安局")
+    await report_repair(bot, li, "某市公安局")
+    sent = (await bot.send(head, "/export 2026-11"))[-1]
+    assert text_of(sent) == "客户 1 条，维修 1 条，拜访 0 条"
+    [document] = bot.standin.documents(head)
+    assert document.filename == "客户档案与维修记录_上海办事处_2026-11.xlsx"
+    book = load_workbook(BytesIO(document.data))
+    assert book.sheetnames == ["客户档案表", "售后维修记录表", "客户拜访"]
+    archive = book["客户档案表"]
+    assert archive["A1"].value == "officebot 客户档案表" and archive["A2"].value == "办事处：上海办事处"
+    assert [c.value for c in archive[3]][:6] == ["客户名称", "地址", "联系人", "联络电话", "乘车路线", "枪柜数量"]
+    assert [c.value for c in archive[4]][:6] == ["某市公安局", "人民路 1 号", "王科长", "13812345678", None, 4]
+    assert archive["I4"].value == datetime(2025, 3, 1) and archive["I4"].number_format == "yyyy-mm-dd"
+    log = book["售后维修记录表"]
+    assert [c.value for c in log[3]][:5] == ["客户名称", "报修人", "联络电话", "报修日期", "报修内容"]
+    assert log["D4"].value == datetime(2026, 11, 24) and log["D4"].is_date
+    assert (log["K4"].value, log["L4"].value) == ("已报修", "是")
+
+
+async def test_headquarters_pick_an_office_and_offices_cannot_export_each_other(bot: BotHarness) -> None:
+    bot.add_office("乌鲁木齐办事处", timezone="Asia/Urumqi")
+    bot.add_office("总部", is_hq=True)
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    ali = await bot.register("艾力", office="乌鲁木齐办事处", roles=["office_head"])
+    gm = await bot.register("刘总", office="总部", roles=["gm"])
+    await add_customer(bot, li, "某市公安局")
+    with bot.app.uow() as uow:
+        shanghai = uow.session.scalars(select(Office.id).where(Office.name == "上海办事处")).one()
+    choice = (await bot.send(gm, "/export"))[-1]
+    assert labels(choice) == ["全部办事处", "上海办事处", "乌鲁木齐办事处"]
+    await bot.press(gm, choice, "全部办事处")
+    book = load_workbook(BytesIO(bot.standin.documents(gm)[-1].data))
+    assert [c.value for c in book["客户档案表"][4]][:2] == ["上海办事处", "某市公安局"]
+
+    assert text_of((await bot.send(ali, "/export 上海办事处"))[-1]) == "未找到该记录。"
+    assert text_of((await bot.send(ali, "/records repairs 上海办事处"))[-1]) == "未找到该记录。"
+    anchor = (await bot.send(ali, "/my"))[-1]
+    for forged in (f"ex:{shanghai}:all", f"ex:{shanghai}:2026-11", f"rl:customers:all:{shanghai}", "ex:x:all",
+                   "ex:0:2026-13", "rl:secrets:all:0", "rl:repairs:all"):
+        assert [text_of(m) for m in await bot.press_data(ali, anchor, forged)] == ["未找到该记录。"], forged
+    own = await bot.press_data(ali, anchor, "ex:0:all")
+    assert text_of(own[-1]) == "客户 0 条，维修 0 条，拜访 0 条"
+    anchor = (await bot.send(li, "/my"))[-1]
+    assert [text_of(m) for m in await bot.press_data(li, anchor, "ex:0:all")] == ["未找到该记录。"]
+    assert len(bot.standin.documents(li)) == 0

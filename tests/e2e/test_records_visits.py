@@ -1,0 +1,103 @@
+"""Customer visits in chat: return visit with satisfaction, location pinning and distance, restart, /my."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from storage.models import Customer, Visit
+from tests.e2e.harness import BotHarness
+from tests.e2e.test_records_support import add_customer, labels, say
+
+SITE = (31.2304, 121.4737)
+
+
+async def test_a_return_visit_pins_the_customer_and_the_next_visit_is_measured(bot: BotHarness) -> None:
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    await add_customer(bot, li, "某市公安局")
+    first = (await bot.send(li, "/visit"))[-1]
+    when = (await bot.press(li, first, "某市公安局"))[-1]
+    purpose = (await bot.press(li, when, "现在"))[-1]
+    assert labels(purpose)[:4] == ["新客户开发", "跟进", "回访", "投诉处理"]
+    stars = (await bot.press(li, purpose, "回访"))[-1]
+    assert "满意度" in stars["text"]
+    await bot.press(li, stars, "⭐⭐⭐⭐")
+    next_step = await say(bot, li, "王科长", "客户满意，提出增购两台枪柜")
+    location = (await bot.press(li, next_step, "跳过"))[-1]
+    assert "发送您的位置" in location["text"]
+    stale = (await bot.share_location(li, *SITE, date=bot.clock() - timedelta(hours=1)))[-1]
+    assert "请发送您当前的位置" in stale["text"]
+    photos = (await bot.share_location(li, *SITE, date=bot.clock()))[-1]
+    summary = (await bot.press(li, photos, "完成"))[-1]
+    assert "• 满意度: ⭐⭐⭐⭐" in summary["text"] and "下一步计划: —" in summary["text"]
+    assert "下次跟进日期" not in summary["text"]
+    saved = (await bot.press(li, summary, "保存"))[-1]
+    assert "拜访记录已保存" in saved["text"] and "满意度：4/5" in saved["text"]
+    assert "已将此位置记为该客户的位置" in saved["text"] and "2026-11-24 10:00" in saved["text"]
+
+    await bot.send(li, "/visit")
+    picks = await say(bot, li, "公安")
+    await bot.press(li, picks, "某市公安局")
+    future = await say(bot, li, "2026-11-24 18:00")
+    assert "时间不能晚于现在" in future["text"]
+    purpose = await say(bot, li, "2026-11-24 09:30")
+    asked = (await bot.press(li, purpose, "跟进"))[-1]
+    assert "见了谁" in asked["text"]
+    await say(bot, li, "王科长", "演示新款枪弹一体柜", "送样品", "2026-11-30")
+    await bot.share_location(li, SITE[0] + 0.01, SITE[1], date=bot.clock())
+    photos = (await bot.send_photo(li))[-1]
+    summary = (await bot.press(li, photos, "完成"))[-1]
+    saved = (await bot.press(li, summary, "保存"))[-1]
+    assert "下一步：送样品（2026-11-30）" in saved["text"] and "位置：距客户 111" in saved["text"]
+    with bot.app.uow() as uow:
+        customer = uow.session.scalars(select(Customer)).one()
+        assert (customer.lat, customer.lon) == SITE
+        assert [v.satisfaction for v in uow.session.scalars(select(Visit).order_by(Visit.id))] == [4, None]
+    mine = (await bot.send(li, "/my"))[-1]["text"]
+    assert "某市公安局 — 回访（李娜）" in mine and "某市公安局 — 跟进（李娜）" in mine
+
+
+async def test_a_follow_up_date_before_the_visit_sends_back_to_that_field(bot: BotHarness) -> None:
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    await add_customer(bot, li, "某市公安局")
+    await bot.send(li, "/visit")
+    when = (await bot.press(li, bot.last(li), "某市公安局"))[-1]
+    purpose = (await bot.press(li, when, "现在"))[-1]
+    await bot.press(li, purpose, "投诉处理")
+    location = await say(bot, li, "王科长", "门锁投诉已处理", "三天后回访", "2026-11-20")
+    photos = await say(bot, li, "跳过")
+    summary = (await bot.press(li, photos, "完成"))[-1]
+    back = (await bot.press(li, summary, "保存"))[-1]
+    assert "下次跟进日期不能早于本次拜访" in back["text"] and "计划在哪天之前完成" in back["text"]
+    summary = await say(bot, li, "2026-11-27")
+    assert "已保存" in (await bot.press(li, summary, "保存"))[-1]["text"] and location
+
+
+async def test_a_visit_survives_a_restart_and_a_new_form_asks_before_dropping_it(bot: BotHarness) -> None:
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    await add_customer(bot, li, "某市公安局")
+    await bot.send(li, "/visit")
+    when = (await bot.press(li, bot.last(li), "某市公安局"))[-1]
+    purpose = (await bot.press(li, when, "现在"))[-1]
+    await bot.press(li, purpose, "新客户开发")
+    await bot.restart()
+    asked = await say(bot, li, "保卫处刘处长")
+    assert "拜访结果如何" in asked["text"]
+    offer = (await bot.send(li, "/customer"))[-1]
+    assert "您还有未填完的表单：客户拜访" in offer["text"]
+    again = (await bot.press(li, offer, "继续填写旧的"))[-1]
+    assert "拜访结果如何" in again["text"]
+    await say(bot, li, "有采购意向")
+    location = await say(bot, li, "跳过")
+    photos = await say(bot, li, "跳过")
+    assert "照片" in photos["text"] and location
+    summary = (await bot.press(li, photos, "完成"))[-1]
+    assert "接待人: 保卫处刘处长" in summary["text"]
+    assert "拜访记录已保存" in (await bot.press(li, summary, "保存"))[-1]["text"]
+    bot.add_office("乌鲁木齐办事处", timezone="Asia/Urumqi")
+    ali = await bot.register("艾力", office="乌鲁木齐办事处", roles=["office_head"])
+    assert "拜访 #1 — 某市公安局" in (await bot.send(li, "/visit 1"))[-1]["text"]
+    assert (await bot.send(ali, "/visit 1"))[-1]["text"] == "未找到该记录。"
+    for forged in ("vi:1:v", "vi:2:v", "vi:x"):
+        assert [m["text"] for m in await bot.press_data(ali, bot.last(ali), forged)] == ["未找到该记录。"]
