@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+
 from domain.approvals import DEFAULT_APPROVAL_CONFIG, ApprovalConfig, parse_approval_config
 from domain.reports import DEFAULT_REPORT_CONFIG, ReportsConfig, parse_report_config
 from storage.uow import UnitOfWork

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from datetime import datetime, time
 from io import StringIO
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 import yaml
