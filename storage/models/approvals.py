@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, BigId, utcnow
@@ -28,6 +28,8 @@ class ApprovalRequest(Base):
     category: Mapped[str | None] = mapped_column(String(32))
     starts_at: Mapped[datetime | None]
     ends_at: Mapped[datetime | None]
+    first_day: Mapped[date | None] = mapped_column(Date, index=True)  # leave/outing/trip: office-local days
+    last_day: Mapped[date | None] = mapped_column(Date, index=True)
     photos: Mapped[list[Any]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     step_since: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,24 @@
+"""Chasing pending approvals (催办): remind the current approvers, escalate a step that waits too long.
+
+Every 15 minutes; waiting time counts office working hours only. The policy (remind every 4 working
+hours, at most 6 times; escalate after one working day) is `services.approval_reminders.DEFAULT_POLICY`.
+Each reminder is claimed once (`apv:<id>:<step>:remind:<n>`, `apv:<id>:<step>:escalate`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from schedules.runner import job
+from services import approval_reminders
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Runtime
+
+
+@job("approval-reminders", minute="*/15")
+async def chase_approvals(runtime: Runtime) -> str:
+    """Re-send waiting requests to their approvers and escalate the ones waiting a working day."""
+    app = runtime.app
+    summary = approval_reminders.chase_pending(app.uow, now=app.now(), default_timezone=app.default_timezone)
+    return summary.describe()

@@ -1,0 +1,235 @@
+"""How a request looks in chat: the approver's card with its buttons, and the requester's updates.
+
+Every text is rendered in the recipient's language; messages to other people go through the outbox
+in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.approval_routing import ChainStep
+from services import outbox
+from services.i18n import N_, Translate, translator
+from services.messages import Button, OutMessage
+from storage.models import ApprovalRequest, ApprovalStep, Office, Staff
+
+KIND_LABELS = {
+    "leave": N_("Leave"),
+    "outing": N_("Outing"),
+    "trip": N_("Business trip"),
+    "expense": N_("Expense claim"),
+}
+CATEGORY_LABELS = {
+    "rent": N_("Rent"),
+    "utilities": N_("Utilities"),
+    "office": N_("Office supplies"),
+    "phone": N_("Phone bills"),
+    "transport": N_("Transport"),
+    "travel": N_("Travel"),
+    "entertainment": N_("Entertainment"),
+    "gifts": N_("Gifts"),
+    "other": N_("Other"),
+    "project": N_("Project expense"),
+    "intermediary_fee": N_("Intermediary fee"),
+}
+ROLE_LABELS = {
+    "sales": N_("sales representative"),
+    "technician": N_("service technician"),
+    "admin": N_("office administrator"),
+    "office_head": N_("office head"),
+    "regional_manager": N_("regional manager"),
+    "gm": N_("general manager"),
+    "commerce": N_("commerce department"),
+    "finance": N_("finance"),
+    "hr": N_("HR"),
+    "finance_director": N_("finance director"),
+    "vp": N_("vice president"),
+    "president": N_("president"),
+    "manager": N_("manager"),
+}
+STATUS_LABELS = {
+    "pending": N_("in progress"),
+    "approved": N_("fully approved"),
+    "rejected": N_("was rejected"),
+    "withdrawn": N_("withdrawn"),
+}
+DECISION_LABELS = {"approve": N_("approved"), "reject": N_("rejected")}
+DECISION_ICONS = {"approve": "✅", "reject": "❌"}
+
+
+def steps_of(req: ApprovalRequest) -> list[ChainStep]:
+    """The request's resolved chain."""
+    return [ChainStep.from_json(item) for item in req.chain or [] if isinstance(item, dict)]
+
+
+def current_step(req: ApprovalRequest) -> ChainStep | None:
+    """The step waiting for a decision, if the request is pending."""
+    steps = steps_of(req)
+    if req.status != "pending" or not 0 <= req.step_index < len(steps):
+        return None
+    return steps[req.step_index]
+
+
+def office_tz(session: Session, req: ApprovalRequest, default_timezone: str) -> ZoneInfo:
+    """The requester's office time zone, for showing dates and times."""
+    office = session.get(Office, req.office_id) if req.office_id else None
+    return ZoneInfo(office.timezone if office else default_timezone)
+
+
+def names(session: Session, ids: tuple[int, ...] | list[int]) -> str:
+    """People's names joined for a sentence."""
+    people = [session.get(Staff, i) for i in ids]
+    return "、".join(p.name for p in people if p is not None) or "—"
+
+
+def role_label(_: Translate, step: ChainStep | None) -> str:
+    """The role of a step in the reader's language."""
+    return _(ROLE_LABELS.get(step.role, step.role)) if step else ""
+
+
+def money(amount: Decimal | None) -> str:
+    """¥4,800.00."""
+    return f"¥{amount:,.2f}" if amount is not None else "—"
+
+
+def headline(_: Translate, req: ApprovalRequest) -> str:
+    """'Expense claim #12 · ¥4,800.00' or 'Leave #7 · 2026-11-25 – 2026-11-26'."""
+    title = _("{kind} no. {id}").format(kind=_(KIND_LABELS.get(req.kind, req.kind)), id=req.id)
+    if req.kind == "expense":
+        return f"{title} · {money(req.amount)}"
+    if req.first_day and req.last_day:
+        return f"{title} · {req.first_day.isoformat()} – {req.last_day.isoformat()}"
+    return title
+
+
+def detail_lines(session: Session, _: Translate, req: ApprovalRequest) -> list[str]:
+    """What the request asks for, line by line."""
+    payload = req.payload or {}
+    requester = session.get(Staff, req.requester_id)
+    office = session.get(Office, req.office_id) if req.office_id else None
+    lines = [_("From: {name} ({office})").format(name=requester.name if requester else "?",
+                                                office=office.name if office else "—")]
+    if req.kind == "expense":
+        lines.append(_("Amount: {amount}").format(amount=money(req.amount)))
+        lines.append(_("Category: {category}").format(category=_(CATEGORY_LABELS.get(req.category or "", "—"))))
+        lines.append(_("Date: {date}").format(date=payload.get("spent_on", "—")))
+    elif req.first_day and req.last_day:
+        days = (req.last_day - req.first_day).days + 1
+        lines.append(_("Days: {first} – {last} ({n} day(s))").format(
+            first=req.first_day.isoformat(), last=req.last_day.isoformat(), n=days))
+    for key, msgid in (("destination", N_("Destination: {text}")), ("purpose", N_("Purpose: {text}")),
+                       ("reason", N_("Reason: {text}")), ("customer_name", N_("Customer: {text}")),
+                       ("project", N_("Project: {text}"))):
+        if payload.get(key):
+            lines.append(_(msgid).format(text=payload[key]))
+    if req.photos:
+        lines.append(_("Receipts: {n} photo(s)").format(n=len(req.photos)))
+    return lines
+
+
+def history_lines(session: Session, _: Translate, req: ApprovalRequest, tz: ZoneInfo) -> list[str]:
+    """Each decision so far: who, when, what, and the comment."""
+    steps = steps_of(req)
+    rows = session.scalars(select(ApprovalStep).where(ApprovalStep.request_id == req.id)
+                           .order_by(ApprovalStep.step_index)).all()
+    lines = []
+    for row in rows:
+        who = session.get(Staff, row.approver_id)
+        step = steps[row.step_index] if row.step_index < len(steps) else None
+        verdict = DECISION_LABELS.get(row.decision, row.decision)
+        line = _("{icon} {name} ({role}), {when}: {decision}").format(
+            icon=DECISION_ICONS.get(row.decision, "•"), name=who.name if who else "?",
+            role=role_label(_, step), when=row.decided_at.astimezone(tz).strftime("%m-%d %H:%M"),
+            decision=_(verdict))
+        lines.append(line + (f" — “{row.comment}”" if row.comment else ""))
+    return lines
+
+
+def card(session: Session, req: ApprovalRequest, *, locale: str, default_timezone: str,
+         note: str | None = None, buttons: bool = True) -> OutMessage:
+    """The approver's view of a request, with Approve / Reject / Comment for the current step."""
+    _ = translator(locale)
+    tz = office_tz(session, req, default_timezone)
+    step = current_step(req)
+    lines = [f"📝 {headline(_, req)}"]
+    if note:
+        lines.append(note)
+    if step is not None and buttons:
+        lines.append(_("Step {n} of {total}: {role}").format(
+            n=req.step_index + 1, total=len(steps_of(req)), role=role_label(_, step)))
+    lines += detail_lines(session, _, req) + history_lines(session, _, req, tz)
+    if not buttons:
+        lines.append(standing(session, _, req))
+    rows: tuple[tuple[Button, ...], ...] = ()
+    if buttons and step is not None:
+        base = f"apv:{req.id}:{req.step_index}"
+        rows = ((Button(_("✅ Approve"), f"{base}:a"), Button(_("❌ Reject"), f"{base}:r")),
+                (Button(_("💬 Comment"), f"{base}:c"),))
+    return OutMessage("\n".join(lines), buttons=rows)
+
+
+def standing(session: Session, _: Translate, req: ApprovalRequest) -> str:
+    """Where the request stands now: whose turn it is, or how it ended."""
+    step = current_step(req)
+    if step is None:
+        return _("Status: {status}").format(status=_(STATUS_LABELS.get(req.status, req.status)))
+    return _("Now waiting for {who} ({role}), step {n} of {total}.").format(
+        who=names(session, step.approvers), role=role_label(_, step), n=req.step_index + 1,
+        total=len(steps_of(req)))
+
+
+def send_card(session: Session, req: ApprovalRequest, *, to: tuple[int, ...], now: datetime,
+              default_timezone: str, note_id: str | None = None, note_params: dict[str, str] | None = None) -> None:
+    """Queue the card (and the receipt photos) for each person in `to`, in their language."""
+    for staff_id in to:
+        person = session.get(Staff, staff_id)
+        if person is None:
+            continue
+        _ = translator(person.locale)
+        note = _(note_id).format(**(note_params or {})) if note_id else None
+        message = card(session, req, locale=person.locale, default_timezone=default_timezone, note=note)
+        outbox.enqueue(session, staff_id=staff_id, message=message, now=now)
+        if req.photos:
+            text = _("Receipts for {title}").format(title=headline(_, req))
+            outbox.enqueue(session, staff_id=staff_id, message=OutMessage(text, photos=tuple(req.photos)), now=now)
+
+
+def tell_withdrawn(session: Session, req: ApprovalRequest, *, now: datetime) -> None:
+    """The current step's approvers learn that the requester withdrew the request."""
+    requester = session.get(Staff, req.requester_id)
+    steps = steps_of(req)
+    for staff_id in steps[req.step_index].approvers if req.step_index < len(steps) else ():
+        person = session.get(Staff, staff_id)
+        if person is not None:
+            _ = translator(person.locale)
+            text = _("{who} withdrew {title}; nothing to decide.").format(
+                who=requester.name if requester else "?", title=headline(_, req))
+            outbox.enqueue(session, staff_id=staff_id, message=OutMessage(text), now=now)
+
+
+def tell_requester(session: Session, req: ApprovalRequest, *, decider: Staff, step: ChainStep,
+                   comment: str | None, now: datetime) -> None:
+    """After a decision: approved so far (and who is next), fully approved, or rejected."""
+    requester = session.get(Staff, req.requester_id)
+    if requester is None:
+        return
+    _ = translator(requester.locale)
+    title = headline(_, req)
+    who = f"{decider.name}（{role_label(_, step)}）"
+    nxt = current_step(req)
+    if req.status == "rejected":
+        text = _("Your request {title} was rejected by {who}.").format(title=title, who=who)
+    elif nxt is not None:
+        text = _("Your request {title} was approved by {who}. Now waiting for {next}.").format(
+            title=title, who=who, next=f"{names(session, nxt.approvers)}（{role_label(_, nxt)}）")
+    else:
+        text = _("Your request {title} is fully approved (last approval: {who}).").format(title=title, who=who)
+    if comment:
+        text += "\n" + _("Comment: {comment}").format(comment=comment)
+    outbox.enqueue(session, staff_id=requester.id, message=OutMessage(text), now=now)

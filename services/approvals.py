@@ -1,0 +1,312 @@
+"""Approval use cases: submit a leave/outing/trip or expense request, decide a step, withdraw.
+
+Flow (diagram in handlers/approvals.py): submit → step 0 approvers get the card → each Approve
+moves `step_index` on (the requester is told), Reject ends it, the last Approve approves it.
+Deciding is one conditional UPDATE … WHERE status='pending' AND step_index=:step: of any number of
+simultaneous taps exactly one changes the row; the others are told who decided and when.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, TypeVar, cast
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from domain.approval_routing import resolve_chain
+from domain.approvals import ApprovalConfig, Decision, RequestStatus, chain_for, next_state
+from domain.checkin import day_bounds
+from domain.records import ExpenseIn, LeaveIn
+from domain.validation import FieldError, field_errors, parse_record
+from services import audit
+from services.approval_notices import card, current_step, send_card, steps_of, tell_requester, tell_withdrawn
+from services.staff import HQ_ROLES, holders_of
+from storage.models import ApprovalRequest, ApprovalStep, Customer, Office, Staff
+from storage.uow import UnitOfWork
+
+RecordT = TypeVar("RecordT", bound=BaseModel)
+
+
+class Outcome(StrEnum):
+    """What became of a submit, decision or withdrawal."""
+
+    DONE = "done"
+    NOT_FOUND = "not_found"
+    NOT_ALLOWED = "not_allowed"
+    NOT_YOUR_TURN = "not_your_turn"
+    ALREADY_DECIDED = "already_decided"
+    WITHDRAWN = "withdrawn"
+    NO_APPROVER = "no_approver"
+
+
+class RequestInvalid(ValueError):
+    """The request's fields break a rule; `errors` carry coded field errors for the form."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__(", ".join(f"{e.field}:{e.code}" for e in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A request created (or not, when nobody can approve it) and who decides first."""
+
+    outcome: Outcome
+    request_id: int | None = None
+    approvers: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Decided:
+    """The result of a tap: what happened, and for a lost race who won and when."""
+
+    outcome: Outcome
+    request_id: int
+    status: str | None = None
+    by: str | None = None
+    at: datetime | None = None
+    decision: str | None = None
+    kind: str | None = None
+    next_names: str | None = None
+    next_role: str | None = None
+    card_text: str | None = None
+
+
+def submit_leave(uow: UnitOfWork, *, requester_id: int, data: dict[str, Any], config: ApprovalConfig,
+                 now: datetime, default_timezone: str) -> Submitted:
+    """Create a leave, outing or trip request over whole office-local days and send it to step 0."""
+    with uow:
+        requester, tz = _requester(uow.session, requester_id, default_timezone)
+        first, last = date.fromisoformat(data["first_day"]), date.fromisoformat(data["last_day"])
+        starts, ends = day_bounds(first, last, tz)
+        fields = {"reason": data.get("reason"), "destination": data.get("destination"),
+                  "purpose": data.get("purpose")}
+        away_reason = (data.get("purpose") or "—") if data.get("kind") != "leave" else None
+        record = _validated(LeaveIn, {**fields, "kind": data.get("kind"), "starts_at": starts, "ends_at": ends,
+                                      "reason": data.get("reason") or away_reason},
+                            today=now.astimezone(tz).date())
+        req = ApprovalRequest(kind=record.kind.value, first_day=first, last_day=last, starts_at=starts,
+                              ends_at=ends, payload={k: v for k, v in fields.items() if v})
+        return _create(uow, req, requester, config=config, now=now, default_timezone=default_timezone)
+
+
+def submit_expense(uow: UnitOfWork, *, requester_id: int, data: dict[str, Any], config: ApprovalConfig,
+                   now: datetime, default_timezone: str) -> Submitted:
+    """Create an expense claim (amount, category, date, reason, receipts, customer/project) and route it."""
+    with uow:
+        session = uow.session
+        requester, tz = _requester(session, requester_id, default_timezone)
+        record = _validated(ExpenseIn, {k: data.get(k) for k in ("amount", "category", "spent_on", "reason",
+                                                                 "customer_id", "project")},
+                            today=now.astimezone(tz).date())
+        customer = _customer_in_office(session, record.customer_id, requester.office_id)
+        if record.customer_id is not None and customer is None:
+            raise RequestInvalid([FieldError("customer_id", "invalid")])
+        payload = {"spent_on": record.spent_on.isoformat(), "reason": record.reason, "project": record.project,
+                   "customer_id": record.customer_id, "customer_name": customer.name if customer else None}
+        req = ApprovalRequest(kind="expense", amount=record.amount, category=record.category.value,
+                              photos=[str(p) for p in data.get("photos") or []],
+                              payload={k: v for k, v in payload.items() if v is not None})
+        return _create(uow, req, requester, config=config, now=now, default_timezone=default_timezone)
+
+
+def _requester(session: Session, requester_id: int, default_timezone: str) -> tuple[Staff, ZoneInfo]:
+    """The requester and their office's time zone."""
+    requester = session.get(Staff, requester_id)
+    if requester is None:
+        raise LookupError(f"no staff {requester_id}")
+    office = session.get(Office, requester.office_id) if requester.office_id else None
+    return requester, ZoneInfo(office.timezone if office else default_timezone)
+
+
+def _validated(model: type[RecordT], data: dict[str, Any], *, today: date) -> RecordT:
+    """Validate through the domain schema; errors become RequestInvalid."""
+    try:
+        return parse_record(model, data, today=today)
+    except ValidationError as exc:
+        raise RequestInvalid(field_errors(exc)) from exc
+
+
+def _customer_in_office(session: Session, customer_id: int | None, office_id: int | None) -> Customer | None:
+    """The customer, only when it belongs to the requester's office."""
+    customer = session.get(Customer, customer_id) if customer_id else None
+    return customer if customer is not None and customer.office_id == office_id else None
+
+
+def _create(uow: UnitOfWork, req: ApprovalRequest, requester: Staff, *, config: ApprovalConfig,
+            now: datetime, default_timezone: str) -> Submitted:
+    """Resolve the chain, store the request, send the card to the first approvers, commit."""
+    session = uow.session
+    roles = chain_for(config, kind=req.kind, amount=req.amount, category=req.category)
+    steps = resolve_chain([r.value for r in roles], requester_id=requester.id, manager_id=requester.manager_id,
+                          holders=lambda role: _holders(session, role, requester.office_id))
+    if not steps:
+        return Submitted(Outcome.NO_APPROVER, role=roles[0].value)
+    req.requester_id, req.office_id, req.status, req.step_index = requester.id, requester.office_id, "pending", 0
+    req.chain, req.created_at, req.step_since = [s.to_json() for s in steps], now, now
+    session.add(req)
+    session.flush()
+    send_card(session, req, to=steps[0].approvers, now=now, default_timezone=default_timezone)
+    audit.record(session, actor_id=requester.id, action="approval.submit", entity="approval_request",
+                 entity_id=req.id, at=now, detail={"kind": req.kind, "chain": req.chain})
+    uow.commit()
+    first = steps[0]
+    return Submitted(Outcome.DONE, req.id, ", ".join(_names(session, first.approvers)), first.role)
+
+
+def _holders(session: Session, role: str, office_id: int | None) -> list[int]:
+    """Who holds `role`: office roles only within the requester's office (none without one)."""
+    if role not in HQ_ROLES and office_id is None:
+        return []
+    return [s.id for s in holders_of(session, role=role, office_id=office_id)]
+
+
+def _names(session: Session, ids: tuple[int, ...]) -> list[str]:
+    """Names of people by id."""
+    return [p.name for p in (session.get(Staff, i) for i in ids) if p is not None]
+
+
+def check_turn(uow: UnitOfWork, *, request_id: int, step: int, approver_id: int) -> Decided:
+    """May this person decide this step now? (Used before opening the comment form.)"""
+    with uow:
+        return _refusal(uow.session, request_id, step, approver_id) or Decided(Outcome.DONE, request_id)
+
+
+def _refusal(session: Session, request_id: int, step: int, approver_id: int) -> Decided | None:
+    """Why `approver_id` cannot decide `step` of the request now; None when they can."""
+    req = session.get(ApprovalRequest, request_id)
+    steps = steps_of(req) if req is not None else []
+    if req is None or not 0 <= step < len(steps):
+        return Decided(Outcome.NOT_FOUND, request_id)
+    if approver_id not in steps[step].approvers:
+        return Decided(Outcome.NOT_ALLOWED, request_id)
+    if req.status == "pending" and req.step_index == step:
+        return None
+    return _already(session, req, step)
+
+
+def _already(session: Session, req: ApprovalRequest, step: int) -> Decided:
+    """What happened to a step someone tried to decide too late (or too early)."""
+    row = session.scalars(select(ApprovalStep).where(ApprovalStep.request_id == req.id,
+                                                     ApprovalStep.step_index == step)).first()
+    if row is not None:
+        who = session.get(Staff, row.approver_id)
+        return Decided(Outcome.ALREADY_DECIDED, req.id, status=req.status, by=who.name if who else "?",
+                       at=row.decided_at, decision=row.decision, kind=req.kind)
+    if req.status == "withdrawn":
+        return Decided(Outcome.WITHDRAWN, req.id, status=req.status, kind=req.kind)
+    if req.status == "pending" and step > req.step_index:
+        return Decided(Outcome.NOT_YOUR_TURN, req.id, status=req.status, kind=req.kind)
+    return Decided(Outcome.ALREADY_DECIDED, req.id, status=req.status, kind=req.kind)
+
+
+def decide(uow: UnitOfWork, *, request_id: int, step: int, approver_id: int, decision: Decision,
+           comment: str | None, now: datetime, default_timezone: str) -> Decided:
+    """Record one approver's decision on the current step — exactly once, whoever else taps."""
+    with uow:
+        session = uow.session
+        refusal = _refusal(session, request_id, step, approver_id)
+        if refusal is not None:
+            return refusal
+        req = cast(ApprovalRequest, session.get(ApprovalRequest, request_id))
+        steps = steps_of(req)
+        status, index = next_state(chain_len=len(steps), step_index=step, status=RequestStatus.PENDING,
+                                   decision=decision)
+        if not _move(session, req.id, step, status=status.value, index=index, now=now):
+            uow.rollback()
+            return _lost_race(session, request_id, step)
+        try:
+            session.add(ApprovalStep(request_id=req.id, step_index=step, role=steps[step].role,
+                                     approver_id=approver_id, decision=decision.value, comment=comment,
+                                     decided_at=now))
+            session.flush()
+        except IntegrityError:
+            uow.rollback()
+            return _lost_race(session, request_id, step)
+        session.refresh(req)
+        return _after_decision(uow, req, step, approver_id, decision, comment, now, default_timezone)
+
+
+def _move(session: Session, request_id: int, step: int, *, status: str, index: int, now: datetime) -> bool:
+    """The guarded update: True only for the one caller that moved the request off `step`."""
+    values: dict[str, Any] = {"status": status, "step_index": index, "step_since": now}
+    if status != "pending":
+        values["decided_at"] = now
+    stmt = (update(ApprovalRequest)
+            .where(ApprovalRequest.id == request_id, ApprovalRequest.status == "pending",
+                   ApprovalRequest.step_index == step)
+            .values(**values).execution_options(synchronize_session=False))
+    result = cast(CursorResult[Any], session.execute(stmt))
+    return result.rowcount == 1
+
+
+def _lost_race(session: Session, request_id: int, step: int) -> Decided:
+    """Reload after losing: someone else decided (or withdrew) this step first."""
+    req = session.get(ApprovalRequest, request_id, populate_existing=True)
+    if req is None:
+        return Decided(Outcome.NOT_FOUND, request_id)
+    return _already(session, req, step)
+
+
+def _after_decision(uow: UnitOfWork, req: ApprovalRequest, step_no: int, approver_id: int,
+                    decision: Decision, comment: str | None, now: datetime, default_timezone: str) -> Decided:
+    """Audit, tell the requester, send the card to the next approvers, commit."""
+    session = uow.session
+    decider = cast(Staff, session.get(Staff, approver_id))
+    step = steps_of(req)[step_no]
+    audit.record(session, actor_id=approver_id, action=f"approval.{decision.value}", entity="approval_request",
+                 entity_id=req.id, at=now, detail={"step": step_no, "role": step.role, "comment": comment})
+    tell_requester(session, req, decider=decider, step=step, comment=comment, now=now)
+    nxt = current_step(req)
+    if nxt is not None:
+        send_card(session, req, to=nxt.approvers, now=now, default_timezone=default_timezone)
+    result = Decided(Outcome.DONE, req.id, status=req.status, by=decider.name, at=now, decision=decision.value,
+                     kind=req.kind,
+                     next_names=", ".join(_names(session, nxt.approvers)) if nxt else None,
+                     next_role=nxt.role if nxt else None,
+                     card_text=card(session, req, locale=decider.locale, default_timezone=default_timezone,
+                                    buttons=False).text)
+    uow.commit()
+    return result
+
+
+def withdraw(uow: UnitOfWork, *, request_id: int, requester_id: int, now: datetime) -> Decided:
+    """The requester takes back a request no approver has decided yet; approvers are told."""
+    with uow:
+        session = uow.session
+        req = session.get(ApprovalRequest, request_id)
+        if req is None or req.requester_id != requester_id:
+            return Decided(Outcome.NOT_FOUND, request_id)
+        stmt = (update(ApprovalRequest)
+                .where(ApprovalRequest.id == request_id, ApprovalRequest.status == "pending",
+                       ApprovalRequest.step_index == 0)
+                .values(status="withdrawn", decided_at=now).execution_options(synchronize_session=False))
+        if cast(CursorResult[Any], session.execute(stmt)).rowcount != 1:
+            uow.rollback()
+            return _lost_race(session, request_id, 0)
+        session.refresh(req)
+        tell_withdrawn(session, req, now=now)
+        audit.record(session, actor_id=requester_id, action="approval.withdraw", entity="approval_request",
+                     entity_id=req.id, at=now)
+        uow.commit()
+        return Decided(Outcome.DONE, req.id, status=req.status, kind=req.kind)
+
+
+def people_on_leave(session: Session, *, office_ids: Collection[int] | None, day: date,
+                    kinds: Collection[str] = ("leave",)) -> set[int]:
+    """Staff ids with an approved request of `kinds` (default: leave) covering the office-local `day`."""
+    query = select(ApprovalRequest.requester_id).where(
+        ApprovalRequest.status == "approved", ApprovalRequest.kind.in_(list(kinds)),
+        ApprovalRequest.first_day <= day, ApprovalRequest.last_day >= day)
+    if office_ids is not None:
+        query = query.where(ApprovalRequest.office_id.in_(list(office_ids)))
+    return set(session.scalars(query))
+

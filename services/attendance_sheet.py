@@ -1,0 +1,161 @@
+"""The monthly attendance sheet (月度考勤表) as .xlsx bytes: one worksheet per office.
+
+One row per person, one column per day with a Chinese status, then totals. Public holidays and
+make-up working days (调休) come from `domain.workdays`, so a holiday is never an absence.
+Used by /attendance_sheet and by the job that sends last month's sheet to HR on the 1st.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain import workdays
+from domain.attendance import DayAssessment, DayStatus, month_summary
+from services.attendance_days import PersonDays, assess_office, month_days, offices
+from services.messages import OutFile
+from storage.models import Office, Staff, StaffRole
+from storage.uow import UnitOfWork
+
+STATUS_ZH = {
+    DayStatus.PRESENT: "正常",
+    DayStatus.LATE: "迟到",
+    DayStatus.EARLY_LEAVE: "早退",
+    DayStatus.MISSING_PUNCH: "缺卡",
+    DayStatus.FIELD: "外勤",
+    DayStatus.LEAVE: "请假",
+    DayStatus.OUT_ON_BUSINESS: "外出",
+    DayStatus.ABSENT: "旷工",
+    DayStatus.HOLIDAY: "节假日",
+    DayStatus.REST: "休息",
+    DayStatus.PENDING: "未打卡",
+    DayStatus.FUTURE: "",
+}
+TOTALS = (
+    ("出勤天数", DayStatus.PRESENT), ("迟到", DayStatus.LATE), ("早退", DayStatus.EARLY_LEAVE),
+    ("缺卡", DayStatus.MISSING_PUNCH), ("外勤", DayStatus.FIELD), ("请假", DayStatus.LEAVE),
+    ("外出/出差", DayStatus.OUT_ON_BUSINESS), ("旷工", DayStatus.ABSENT),
+)
+WEEKDAYS_ZH = "一二三四五六日"
+FILLS = {
+    DayStatus.LATE: "FFF2CC", DayStatus.EARLY_LEAVE: "FFF2CC", DayStatus.MISSING_PUNCH: "FFF2CC",
+    DayStatus.ABSENT: "F8CBAD", DayStatus.LEAVE: "DDEBF7", DayStatus.OUT_ON_BUSINESS: "E2EFDA",
+    DayStatus.FIELD: "E2EFDA", DayStatus.HOLIDAY: "EDEDED", DayStatus.REST: "EDEDED",
+}
+
+
+def cell_label(assessment: DayAssessment) -> str:
+    """The day's primary status in Chinese, with the other notable flags after it (迟到/外勤)."""
+    extra = [STATUS_ZH[f] for f in (DayStatus.LATE, DayStatus.EARLY_LEAVE, DayStatus.MISSING_PUNCH, DayStatus.FIELD)
+             if f in assessment.flags and f != assessment.primary]
+    return "/".join([STATUS_ZH[assessment.primary], *extra]) if assessment.primary != DayStatus.FUTURE else ""
+
+
+def build_month_sheet(uow: UnitOfWork, *, month: date, office_ids: list[int] | None, now: datetime,
+                      grace_minutes: int, company: str = "") -> OutFile:
+    """The workbook for `month` (any day in it) for the given offices (None: all)."""
+    with uow:
+        return _build(uow.session, month=month, office_ids=office_ids, now=now, grace_minutes=grace_minutes,
+                      company=company)
+
+
+def sheet_for(uow: UnitOfWork, *, staff_id: int, month: date, now: datetime, grace_minutes: int,
+              company: str = "") -> OutFile | None:
+    """The sheet a person may have: HR every office, office heads and admins their own; others None."""
+    with uow:
+        staff = uow.session.get(Staff, staff_id)
+        if staff is None:
+            return None
+        if "hr" in staff.roles:
+            office_ids = None
+        elif staff.roles & {"office_head", "admin"} and staff.office_id:
+            office_ids = [staff.office_id]
+        else:
+            return None
+        return _build(uow.session, month=month, office_ids=office_ids, now=now, grace_minutes=grace_minutes,
+                      company=company)
+
+
+def _build(session: Session, *, month: date, office_ids: list[int] | None, now: datetime, grace_minutes: int,
+           company: str) -> OutFile:
+    """One worksheet per office, as .xlsx bytes with a telling file name."""
+    days = month_days(month)
+    book = Workbook()
+    book.remove(book.active)
+    targets = offices(session, office_ids=office_ids)
+    for office in targets:
+        people = assess_office(session, office=office, first=days[0], last=days[-1], now=now,
+                               grace_minutes=grace_minutes)
+        _office_sheet(book.create_sheet(_sheet_title(office.name)), office, people, days, company)
+    if not targets:
+        book.create_sheet("考勤表")
+    buffer = BytesIO()
+    book.save(buffer)
+    scope = targets[0].name if office_ids is not None and len(targets) == 1 else "全部办事处"
+    return OutFile(f"考勤表-{scope}-{days[0]:%Y-%m}.xlsx", buffer.getvalue())
+
+
+def _sheet_title(name: str) -> str:
+    """Excel sheet titles: at most 31 characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", "_", name)[:31] or "考勤表"
+
+
+def _office_sheet(sheet: Worksheet, office: Office, people: list[PersonDays], days: list[date],
+                  company: str) -> None:
+    """Title, two header rows (date, weekday / 休 / 班), one row per person, totals, a legend."""
+    sheet.cell(1, 1, f"{company} {office.name} {days[0]:%Y年%m月} 考勤表".strip()).font = Font(bold=True, size=14)
+    sheet.cell(2, 1, "姓名").font = Font(bold=True)
+    sheet.cell(3, 1, "星期")
+    for col, day in enumerate(days, start=2):
+        sheet.cell(2, col, day.day).alignment = Alignment(horizontal="center")
+        sheet.cell(3, col, _day_mark(day)).alignment = Alignment(horizontal="center")
+        sheet.column_dimensions[get_column_letter(col)].width = 7
+    for offset, (title, _status) in enumerate(TOTALS):
+        sheet.cell(2, 2 + len(days) + offset, title).font = Font(bold=True)
+    for row, person in enumerate(people, start=4):
+        _person_row(sheet, row, person, days)
+    legend_row = 5 + len(people)
+    sheet.cell(legend_row, 1, "说明：节假日、休息日不计缺勤；“班”为调休上班日；迟到/早退按办事处作息时间"
+               f" {office.work_start:%H:%M}–{office.work_end:%H:%M}（{office.timezone}）计算。")
+    sheet.column_dimensions["A"].width = 12
+    sheet.freeze_panes = "B4"
+    sheet.print_title_rows = "2:3"
+
+
+def _day_mark(day: date) -> str:
+    """The weekday, or 休 for a public holiday, or 班 for a make-up working day."""
+    if workdays.is_holiday(day):
+        return "休"
+    if workdays.is_makeup_workday(day):
+        return "班"
+    return WEEKDAYS_ZH[day.weekday()]
+
+
+def _person_row(sheet: Worksheet, row: int, person: PersonDays, days: list[date]) -> None:
+    """One person's statuses and totals."""
+    sheet.cell(row, 1, person.name)
+    for col, day in enumerate(days, start=2):
+        assessment = person.days[day]
+        cell = sheet.cell(row, col, cell_label(assessment))
+        cell.alignment = Alignment(horizontal="center")
+        if assessment.primary in FILLS:
+            cell.fill = PatternFill("solid", fgColor=FILLS[assessment.primary])
+    counts = month_summary(person.days.values())
+    for offset, (_title, status) in enumerate(TOTALS):
+        sheet.cell(row, 2 + len(days) + offset, counts[status])
+
+
+def hr_recipients(uow: UnitOfWork) -> list[tuple[int, int, str]]:
+    """(staff id, Telegram chat id, locale) of active HR people who can receive a file."""
+    with uow:
+        rows = uow.session.scalars(select(Staff).join(StaffRole).where(
+            StaffRole.role == "hr", Staff.active.is_(True), Staff.telegram_user_id.is_not(None)).order_by(Staff.id))
+        return [(s.id, int(s.telegram_user_id or 0), s.locale) for s in rows]

@@ -1,0 +1,87 @@
+"""Check-in and check-out through the real Application and the Bot API stand-in."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from tests.e2e.harness import BotHarness
+
+OFFICE = (31.230416, 121.473701)
+NEAR = (31.2310, 121.4740)  # about 70 m from the office
+FAR = (31.2500, 121.5000)  # about 3.3 km away
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+async def test_check_in_inside_the_office_then_again(bot: BotHarness) -> None:
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    bot.clock.set(datetime(2026, 11, 24, 8, 47, tzinfo=SHANGHAI))  # type: ignore[attr-defined]
+    prompt = (await bot.send(li, "/checkin"))[-1]
+    assert "发送您当前的位置" in prompt["text"]
+    keyboard = bot.standin.reply_keyboard(li)
+    assert keyboard is not None and keyboard["keyboard"][0][0].get("request_location") is True
+
+    summary = (await bot.share_location(li, *NEAR, date=bot.clock()))[-1]
+    assert "请核对" in summary["text"]
+    done = (await bot.press(li, summary, "签到"))[-1]["text"]
+
+    assert "✅ 已签到，时间 08:47。" in done
+    assert "迟到 17 分钟（上班时间 08:30）" in done
+    assert "外勤" not in done
+    assert (await bot.send(li, "/checkin"))[-1]["text"] == "您今天已在 08:47 签到过了。"
+    today = (await bot.send(li, "/today"))[-1]["text"]
+    assert "签到：08:47" in today and "状态：迟到" in today
+
+
+async def test_check_in_outside_becomes_field_attendance(bot: BotHarness) -> None:
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
+    bot.clock.set(datetime(2026, 11, 24, 8, 25, tzinfo=SHANGHAI))  # type: ignore[attr-defined]
+    await bot.send(li, "/checkin")
+
+    choose = (await bot.share_location(li, *FAR, date=bot.clock()))[-1]
+    assert "不在办事处范围内" in choose["text"]
+    ask_place = (await bot.press(li, choose, "外勤"))[-1]
+    assert "哪个客户或地点" in ask_place["text"]
+    summary = (await bot.send(li, "华东医院"))[-1]
+    done = (await bot.press(li, summary, "签到"))[-1]["text"]
+
+    assert "✅ 已签到，时间 08:25。" in done
+    assert "外勤：华东医院，距办事处" in done and "迟到" not in done
+    office_day = (await bot.send(head, "/today"))[-1]["text"]
+    assert "在外（外勤、外出、出差） (1): 李娜 08:25 (外勤: 华东医院)" in office_day
+    assert "未签到 (1): 张伟" in office_day
+
+
+async def test_late_and_early_in_the_office_time_zone(bot: BotHarness) -> None:
+    bot.add_office("乌鲁木齐办事处", timezone="Asia/Urumqi", geofence=(43.8256, 87.6168, 300),
+                   work_start=time(10, 0), work_end=time(19, 0))
+    ma = await bot.register("马强", office="乌鲁木齐办事处", roles=["sales"])
+    urumqi = ZoneInfo("Asia/Urumqi")
+
+    bot.clock.set(datetime(2026, 11, 24, 10, 20, tzinfo=urumqi))  # type: ignore[attr-defined]  # 12:20 in Shanghai
+    await bot.send(ma, "/checkin")
+    summary = (await bot.share_location(ma, 43.8257, 87.6169, date=bot.clock()))[-1]
+    arrived = (await bot.press(ma, summary, "签到"))[-1]["text"]
+    assert "时间 10:20" in arrived and "迟到 20 分钟（上班时间 10:00）" in arrived
+
+    bot.clock.set(datetime(2026, 11, 24, 18, 15, tzinfo=urumqi))  # type: ignore[attr-defined]
+    await bot.send(ma, "/checkout")
+    summary = (await bot.share_location(ma, 43.8257, 87.6169, date=bot.clock()))[-1]
+    left = (await bot.press(ma, summary, "签退"))[-1]["text"]
+    assert "✅ 已签退，时间 18:15。" in left and "早退 45 分钟（下班时间 19:00）" in left
+
+
+async def test_stale_and_forwarded_locations_are_refused(bot: BotHarness) -> None:
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    colleague = bot.new_user("王五")
+    await bot.send(li, "/checkin")
+
+    stale = (await bot.share_location(li, *OFFICE, date=bot.clock() - timedelta(minutes=20)))[-1]
+    assert "该位置已过时" in stale["text"]
+    forwarded = (await bot.share_location(li, *OFFICE, date=bot.clock(), forwarded_from=colleague))[-1]
+    assert "不接受转发的位置" in forwarded["text"]
+    keyboard = bot.standin.reply_keyboard(li)
+    assert keyboard is not None and keyboard["keyboard"][0][0].get("request_location") is True
+    summary = (await bot.share_location(li, *OFFICE, date=bot.clock()))[-1]
+    assert "✅ 已签到，时间 10:00。" in (await bot.press(li, summary, "签到"))[-1]["text"]
