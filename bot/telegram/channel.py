@@ -8,7 +8,6 @@ from telegram import (
     Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    InputMediaPhoto,
     KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
@@ -50,9 +49,8 @@ class TelegramChannel:
     async def send(self, chat_id: int, message: OutMessage) -> int:
         """Send text (and any photos or file) to a chat; return the text message's id."""
         try:
-            if message.photos:
-                media = [InputMediaPhoto(p) for p in message.photos[:10]]
-                await self.bot.send_media_group(chat_id, media)
+            for photo in message.photos[:10]:  # one by one: media groups need 2-10 items
+                await self.bot.send_photo(chat_id, photo)
             if message.file is not None:
                 sent = await self.bot.send_document(
                     chat_id, document=message.file.data, filename=message.file.name,

@@ -52,6 +52,8 @@ async def test_expense_of_4800_is_approved_by_the_office_head(bot: BotHarness) -
     assert "已提交，等待 张伟（办事处负责人）审批" in confirmation
     card = card_for(bot, head)
     assert "费用报销 #1 · ¥4,800.00" in card["text"] and "票据：1 张照片" in card["text"]
+    receipts = [m for m in bot.standin.messages(head.id) if m.get("photo")]
+    assert len(receipts) == 1, "the approver sees the receipt photo itself"
     edited = await bot.press(head, card, "同意")
     assert edited == [] and "✅ 已同意。此申请已全部审批通过。" in alert(bot)
     edited_card = bot.standin.messages(head.id)[card_index(bot, head, card)]
