@@ -1,3 +1,7 @@
 """The sweeps the bot runs on a schedule; each module-level @job registers itself."""
 
 from __future__ import annotations
+
+from schedules import approvals, attendance  # noqa: F401 - pending-approval chasing, monthly sheet to HR
+from schedules import reports as report_reminders  # noqa: F401 - reminders, chasing, escalation, digests
+from schedules import warranty as warranty_reminders  # noqa: F401 - warranty ends within 30 days

@@ -1,18 +1,24 @@
-"""One APScheduler per process, jobs declared in code; each run claims its slot in the database.
+"""One APScheduler per process, jobs declared in code; sweeps decide what is due and record it.
 
-APScheduler 3 cannot share a job store between processes, so two instances each run every job and
-the `job_runs` claim (insert-or-ignore) lets exactly one of them do the work of a slot.
+APScheduler 3 cannot share a job store between processes, so every instance runs every job. Sweeps
+(`every_minutes`) run at start-up and then every N minutes in UTC; each works out in every office's
+own time zone what is due and claims it in the database (insert-or-ignore), so a second instance, a
+restart or a missed run never sends anything twice. Cron jobs (`cron=...`) get an explicit ZoneInfo.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 if TYPE_CHECKING:
     from bot.bootstrap import Runtime
@@ -20,38 +26,53 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 JobFunc = Callable[["Runtime"], Awaitable[str]]
+MISFIRE_GRACE_SECONDS = 3600  # a late run still runs (the sweep itself judges what is still useful)
+FIRST_RUN_DELAY = timedelta(seconds=10)  # catch up soon after a start, once the bot is up
 
 
 @dataclass(frozen=True)
 class Job:
-    """A named, re-runnable sweep and when it runs (a cron spec in UTC; sweeps look at office time)."""
+    """A named, re-runnable sweep and when it runs: every N minutes, or on a cron spec in `timezone`."""
 
     name: str
     func: JobFunc
-    cron: dict[str, str]
+    every_minutes: int | None = None
+    cron: dict[str, str] = field(default_factory=dict)
+    timezone: str = "UTC"
+
+    def trigger(self) -> BaseTrigger:
+        """The APScheduler trigger, always with an explicit ZoneInfo."""
+        if self.every_minutes is not None:
+            return IntervalTrigger(minutes=self.every_minutes, timezone=ZoneInfo("UTC"))
+        return CronTrigger(timezone=ZoneInfo(self.timezone), **self.cron)
 
 
 JOBS: dict[str, Job] = {}
 
 
-def job(name: str, **cron: str) -> Callable[[JobFunc], JobFunc]:
-    """Declare a sweep under `name`, run on the cron fields given (UTC)."""
+def job(name: str, *, every_minutes: int | None = None, timezone: str = "UTC", **cron: str
+        ) -> Callable[[JobFunc], JobFunc]:
+    """Declare a sweep under `name`: every N minutes (UTC), or on the cron fields given."""
+    if (every_minutes is None) == (not cron):
+        raise ValueError(f"job {name}: give every_minutes or cron fields, not both")
 
     def wrap(func: JobFunc) -> JobFunc:
-        JOBS[name] = Job(name, func, cron)
+        JOBS[name] = Job(name, func, every_minutes, dict(cron), timezone)
         return func
 
     return wrap
 
 
-def start_scheduler(runtime: Runtime) -> AsyncIOScheduler:
-    """Start the scheduler inside the running loop (call from post_init)."""
+def start_scheduler(runtime: Runtime, *, now: datetime | None = None) -> AsyncIOScheduler:
+    """Start the scheduler inside the running loop (call from post_init); sweeps run soon after start."""
     _load_job_modules()
-    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler = AsyncIOScheduler(timezone=ZoneInfo("UTC"))
+    first = (now or datetime.now(UTC)) + FIRST_RUN_DELAY
     for spec in JOBS.values():
+        extra: dict[str, Any] = {"next_run_time": first} if spec.every_minutes is not None else {}
         scheduler.add_job(
-            _guarded(runtime, spec), CronTrigger(timezone="UTC", **spec.cron), id=spec.name,
-            name=spec.name, misfire_grace_time=600, coalesce=True, max_instances=1,
+            _guarded(runtime, spec), spec.trigger(), id=spec.name, name=spec.name,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS, coalesce=True, max_instances=1, **extra,
         )
     scheduler.start()
     return scheduler
@@ -77,9 +98,17 @@ async def run_job_now(runtime: Runtime, name: str) -> str:
     _load_job_modules()
     if name not in JOBS:
         raise LookupError(f"no such job: {name} (known: {', '.join(sorted(JOBS))})")
-    return await JOBS[name].func(runtime)
+    try:
+        return await JOBS[name].func(runtime)
+    finally:
+        runtime.app.kick_sender()
 
 
 def _load_job_modules() -> None:
     """Import the modules that declare jobs (they register themselves with @job)."""
-    import schedules.jobs  # noqa: F401, PLC0415
+    import schedules.jobs  # noqa: F401
+
+
+# `officebot jobs` lists JOBS right after importing this module: fill it now. The job modules import
+# `job` from here, which is defined above, so this late import is safe.
+_load_job_modules()

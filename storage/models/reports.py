@@ -39,7 +39,7 @@ class ReminderSent(Base):
     __tablename__ = "reminders_sent"
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
-    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # sweeps read recent keys by time
 
 
 class JobRun(Base):

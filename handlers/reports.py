@@ -1,0 +1,196 @@
+"""Weekly and monthly reports: /weekly, /monthly, /status and the reviewer's buttons (rv:<id>:c|ok|r).
+
+Flow (see reports.mmd): /weekly → the period's form (a saved report opens at its summary, to revise)
+→ Submit → reviewers get it with buttons → 批示 asks for the comment → the author gets it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from domain.reports import ReportKind
+from domain.roles import HQ_ROLES, OFFICE_ROLES, Role
+from handlers.context import Ctx
+from handlers.forms.engine import start_form
+from handlers.forms.spec import Field, Form, FormError, Kind, register_form
+from handlers.router import Router
+from services import report_reviews, reports
+from services.i18n import N_
+from services.report_reviews import ReviewOutcome
+from services.report_texts import due_label, period_label, report_title, status_message
+from services.reports import Opened, Problem
+
+PROBLEMS = {
+    Problem.NOT_A_WRITER: N_("Your role does not write this report."),
+    Problem.BAD_PERIOD: N_("Please give this period or one of the two before it, e.g. 2026-W48 or 2026-11."),
+    Problem.REVIEWED: N_("This report has been reviewed and can no longer be changed."),
+}
+REVIEW_REPLIES = {
+    ReviewOutcome.NOT_FOUND: N_("Not found."),
+    ReviewOutcome.NOT_ALLOWED: N_("Sorry, you may not review this report."),
+    ReviewOutcome.ALREADY_REVIEWED: N_("This report was already marked reviewed."),
+}
+
+
+def _report_form(kind: ReportKind, title: str, summary: str, plan: str) -> Form:
+    """One report type's form: summary, plan, then figures (visits and customers prefilled)."""
+    return register_form(Form(f"report_{kind}", title, save=save_report, save_label=N_("Submit report"), fields=(
+        Field("summary", N_("Work summary"), summary, Kind.long_text, max_length=3000),
+        Field("plan", N_("Work plan"), plan, Kind.long_text, max_length=3000),
+        Field("visits", N_("Customer visits"), N_("How many customer visits? Counted from your visit log; "
+                                                  "type the number to confirm or correct it."),
+              Kind.integer, min_value=0, max_value=10_000),
+        Field("new_customers", N_("New customers"), N_("How many new customers? Counted from the customer "
+                                                       "archive; type the number to confirm or correct it."),
+              Kind.integer, min_value=0, max_value=10_000),
+        Field("contracts", N_("Contracts signed"), N_("How many contracts were signed?"), Kind.integer,
+              min_value=0, max_value=10_000),
+        Field("payments", N_("Payments collected (yuan)"), N_("How much was collected, in yuan? (0 if none)"),
+              Kind.decimal, min_value=0),
+    )))
+
+
+async def save_report(ctx: Ctx, answers: dict[str, Any], context: dict[str, Any]) -> str:
+    """Submit or revise through the service; a reviewed report sends the person away with the reason."""
+    saved = reports.submit_report(
+        ctx.app.uow(), staff_id=ctx.me.id, kind=context["kind"], period_key=context["period"], answers=answers,
+        now=ctx.app.now(), configs=ctx.app.report_config, default_timezone=ctx.app.default_timezone)
+    if saved.problem is not None:
+        raise FormError(None, PROBLEMS[saved.problem])
+    title = report_title(ctx.app.report_config, saved.kind, locale=ctx.locale, _=ctx._)
+    text = ctx._("Submitted: {title} {period}.") if saved.created else ctx._("Updated: {title} {period}.")
+    late = " " + ctx._("(submitted late)") if saved.late else ""
+    return text.format(title=title, period=period_label(saved.period)) + late
+
+
+REPORT_FORMS = {
+    ReportKind.WEEKLY: _report_form(ReportKind.WEEKLY, N_("Weekly summary and plan"),
+                                    N_("Summary of this week's work:"), N_("Plan for next week:")),
+    ReportKind.MONTHLY: _report_form(ReportKind.MONTHLY, N_("Monthly summary and next month's plan"),
+                                     N_("Summary of the month's work:"), N_("Plan for next month:")),
+    ReportKind.REGIONAL_MONTHLY: _report_form(
+        ReportKind.REGIONAL_MONTHLY, N_("Regional manager's monthly summary and plan"),
+        N_("Summary of the month's work:"), N_("Plan for next month:")),
+}
+
+
+async def weekly(ctx: Ctx) -> None:
+    """/weekly [2026-W48]: this week's report (or the one just ended), prefilled."""
+    await _open(ctx, ReportKind.WEEKLY)
+
+
+async def monthly(ctx: Ctx) -> None:
+    """/monthly [2026-11]: the office head's or regional manager's monthly report, prefilled."""
+    await _open(ctx, ReportKind.MONTHLY)
+
+
+async def _open(ctx: Ctx, family: ReportKind) -> None:
+    """Open the right period's form; a saved report opens at its summary, ready to revise."""
+    opened = reports.open_report(
+        ctx.app.uow(), staff_id=ctx.me.id, family=family, period_key=(ctx.inbound.args or (None,))[0],
+        now=ctx.app.now(), configs=ctx.app.report_config, default_timezone=ctx.app.default_timezone)
+    if isinstance(opened, Problem):
+        await ctx.reply(ctx._(PROBLEMS[opened]))
+        return
+    await ctx.reply(_intro(ctx, opened))
+    context: dict[str, Any] = {"kind": opened.kind.value, "period": opened.period.key}
+    if opened.report_id is not None:
+        context["editing"] = True  # the engine opens straight at the summary
+    await start_form(ctx, REPORT_FORMS[opened.kind], answers=opened.answers, context=context)
+
+
+def _intro(ctx: Ctx, opened: Opened) -> str:
+    """Which report, which period, the deadline, and what is prefilled."""
+    title = report_title(ctx.app.report_config, opened.kind, locale=ctx.locale, _=ctx._)
+    lines = [ctx._("📝 {title} {period}, due by {due}.").format(
+        title=title, period=period_label(opened.period), due=due_label(opened.due, ZoneInfo(opened.timezone)))]
+    if opened.report_id is not None:
+        lines.append(ctx._("You already submitted it; you can revise it until it is reviewed."))
+    else:
+        lines.append(ctx._("Visits and new customers are counted from your records."))
+        if opened.late_now:
+            lines.append(ctx._("The deadline has passed: it will be marked late."))
+    return "\n".join(lines)
+
+
+async def status(ctx: Ctx) -> None:
+    """/status: the current period's submitted / late / missing, for one's office or every office."""
+    rows = reports.status_overview(ctx.app.uow(), viewer_id=ctx.me.id, now=ctx.app.now(),
+                                   configs=ctx.app.report_config, default_timezone=ctx.app.default_timezone)
+    await ctx.reply(status_message(rows, configs=ctx.app.report_config, locale=ctx.locale, _=ctx._,
+                                   per_office=ctx.me.is_hq))
+
+
+async def _save_comment(ctx: Ctx, answers: dict[str, Any], context: dict[str, Any]) -> str:
+    """Send the reviewer's comment to the author."""
+    result = report_reviews.comment_report(
+        ctx.app.uow(), report_id=int(context["report_id"]), reviewer_id=ctx.me.id, comment=answers["comment"],
+        now=ctx.app.now(), configs=ctx.app.report_config, default_timezone=ctx.app.default_timezone)
+    if result.outcome != ReviewOutcome.DONE:
+        raise FormError(None, REVIEW_REPLIES[result.outcome])
+    return ctx._("Your comment was sent to {name}.").format(name=result.author)
+
+
+COMMENT_FORM = register_form(Form("report_comment", N_("Comment on a report (批示)"), save=_save_comment,
+                                  save_label=N_("Send comment"), fields=(
+    Field("comment", N_("Review comment (批示)"), N_("Write your comment (批示) for the author:"), Kind.long_text,
+          max_length=2000),
+)))
+
+
+async def review_button(ctx: Ctx) -> None:
+    """rv:<id>:ok marks reviewed, rv:<id>:c asks for a comment, rv:<id>:r shows the whole report."""
+    parts = (ctx.inbound.callback_data or "").split(":")
+    if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in REVIEW_ACTIONS:
+        await ctx.answer(ctx._("This button is no longer valid."), alert=True)
+        return
+    await REVIEW_ACTIONS[parts[2]](ctx, int(parts[1]))
+
+
+async def _mark_reviewed(ctx: Ctx, report_id: int) -> None:
+    """Close the report for revision; the author is told."""
+    result = report_reviews.mark_reviewed(ctx.app.uow(), report_id=report_id, reviewer_id=ctx.me.id,
+                                          now=ctx.app.now(), configs=ctx.app.report_config,
+                                          default_timezone=ctx.app.default_timezone)
+    if result.outcome != ReviewOutcome.DONE:
+        await ctx.answer(ctx._(REVIEW_REPLIES[result.outcome]), alert=True)
+        return
+    await ctx.answer(ctx._("Marked reviewed."))
+    await ctx.reply(ctx._("✅ Marked reviewed: {name}'s report.").format(name=result.author))
+
+
+async def _ask_comment(ctx: Ctx, report_id: int) -> None:
+    """Check the presser's rights, then ask for the comment with the form engine."""
+    check = report_reviews.check_reviewer(ctx.app.uow(), report_id=report_id, reviewer_id=ctx.me.id,
+                                          configs=ctx.app.report_config)
+    if check.outcome != ReviewOutcome.DONE:
+        await ctx.answer(ctx._(REVIEW_REPLIES[check.outcome]), alert=True)
+        return
+    await ctx.answer()
+    await start_form(ctx, COMMENT_FORM, context={"report_id": report_id})
+
+
+async def _read(ctx: Ctx, report_id: int) -> None:
+    """Send the whole report (the copy in the notice may be shortened)."""
+    message = report_reviews.read_report(ctx.app.uow(), report_id=report_id, reader_id=ctx.me.id,
+                                         configs=ctx.app.report_config, default_timezone=ctx.app.default_timezone)
+    if message is None:
+        await ctx.answer(ctx._(REVIEW_REPLIES[ReviewOutcome.NOT_FOUND]), alert=True)
+        return
+    await ctx.answer()
+    await ctx.reply(message)
+
+
+REVIEW_ACTIONS = {"ok": _mark_reviewed, "c": _ask_comment, "r": _read}
+STATUS_ROLES = {str(Role.OFFICE_HEAD), *(str(r) for r in HQ_ROLES)}
+
+
+def register(router: Router) -> None:
+    """Declare the report commands and the reviewer's buttons."""
+    router.command("weekly", weekly, N_("write or revise your weekly report"), roles={str(r) for r in OFFICE_ROLES},
+                   order=40)
+    router.command("monthly", monthly, N_("write or revise your monthly report"),
+                   roles={str(Role.OFFICE_HEAD), str(Role.REGIONAL_MANAGER)}, order=41)
+    router.command("status", status, N_("who has submitted this period's reports"), roles=STATUS_ROLES, order=42)
+    router.callback("rv", review_button)

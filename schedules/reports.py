@@ -1,0 +1,23 @@
+"""Report reminders: every 15 minutes, each office's reminders, chases, escalations and digests."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from schedules.runner import job
+from services import reminders
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Runtime
+
+
+@job("report-reminders", every_minutes=15)
+async def report_reminders(runtime: Runtime) -> str:
+    """Send the report reminders due now (in each office's time zone) that were not sent yet."""
+    app = runtime.app
+    result = await asyncio.to_thread(
+        reminders.sweep, app.uow(), configs=app.report_config, now=app.now(), default_timezone=app.default_timezone
+    )
+    app.kick_sender()
+    return result.summary()

@@ -1,0 +1,149 @@
+"""Weekly and monthly reports through the real Application and the Bot API stand-in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot.sender import RateLimiter
+from bot.standin.keyboards import buttons
+from schedules.reports import report_reminders
+from storage.models import Customer, Office, Staff, Visit
+from tests.e2e.harness import BotHarness
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def cst(month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+def unpaced(bot: BotHarness) -> None:
+    """Tests need not wait a real second between two messages to one chat (pacing is tested elsewhere)."""
+    assert bot.runtime is not None and bot.runtime.sender is not None
+    bot.runtime.sender.limiter = RateLimiter(per_second=10_000, per_chat_interval=0)
+
+
+def staff_id(bot: BotHarness, name: str) -> int:
+    with bot.app.uow() as uow:
+        return int(uow.session.scalars(select(Staff.id).where(Staff.name == name)).one())
+
+
+def log_visits(bot: BotHarness, name: str, visits: list[datetime], new_customers: int) -> None:
+    """Records as the field-records feature would have stored them."""
+    person = staff_id(bot, name)
+    with bot.app.uow() as uow:
+        office = uow.session.scalars(select(Office.id).where(Office.name == "上海办事处")).one()
+        customers = [Customer(office_id=office, name=f"客户{i}", created_by=person, created_at=cst(11, 24, 9))
+                     for i in range(new_customers)]
+        uow.session.add_all(customers)
+        uow.session.flush()
+        uow.session.add_all(Visit(office_id=office, customer_id=customers[0].id, staff_id=person, visited_at=at,
+                                  purpose="follow_up") for at in visits)
+        uow.commit()
+
+
+async def answer_all(bot: BotHarness, user: Any, answers: list[str]) -> list[dict[str, Any]]:
+    """Type each answer in turn; the bot's replies to the last one."""
+    replies: list[dict[str, Any]] = []
+    for text in answers:
+        replies = await bot.send(user, text)
+    return replies
+
+
+async def test_weekly_report_prefilled_submitted_then_revised(bot: BotHarness) -> None:
+    unpaced(bot)
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
+    log_visits(bot, "李娜", [cst(11, 23, 15), cst(11, 24, 9)], new_customers=1)
+
+    replies = await bot.send(li, "/weekly")
+    assert replies[0]["text"].startswith("📝 周工作总结和计划 2026-W48 (11-23–11-29)，截止 2026-11-27 18:00。")
+    assert replies[-1]["text"].endswith("本周工作总结：")
+    replies = await answer_all(bot, li, ["拜访三家客户，完成两次回访", "跟进市局投标"])
+    assert "当前：2" in replies[-1]["text"]
+    replies = await bot.send(li, "2")
+    assert "当前：1" in replies[-1]["text"]
+    summary = (await answer_all(bot, li, ["1", "1", "35000"]))[-1]
+    assert "请核对：" in summary["text"] and "• 回款（元）: 35000" in summary["text"]
+    done = await bot.press(li, summary, "提交报告")
+    assert done[-1]["text"] == "已提交：周工作总结和计划 2026-W48 (11-23–11-29)。"
+    to_head = bot.last(head)["text"]
+    assert to_head.startswith("📝 周工作总结和计划 2026-W48 (11-23–11-29) — 李娜（上海办事处）")
+
+    replies = await bot.send(li, "/weekly")  # opens at the summary, with the saved answers
+    assert "您已提交过" in replies[0]["text"] and "跟进市局投标" in replies[-1]["text"]
+    menu = (await bot.press(li, replies[-1], "修改"))[-1]
+    await bot.press(li, menu, "工作计划")
+    summary = (await bot.send(li, "下周重点：市局投标述标"))[-1]
+    done = await bot.press(li, summary, "提交报告")
+    assert done[-1]["text"] == "已更新：周工作总结和计划 2026-W48 (11-23–11-29)。"
+    assert "[已修改]" in bot.last(head)["text"] and "下周重点：市局投标述标" in bot.last(head)["text"]
+
+
+async def test_monthly_report_reviewed_and_commented_by_the_gm(bot: BotHarness) -> None:
+    unpaced(bot)
+    bot.add_office("总部", is_hq=True)
+    bot.clock.set(cst(12, 1, 10))
+    head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
+    gm = await bot.register("刘总", office="总部", roles=["gm"])
+    sales = await bot.register("李娜", office="上海办事处", roles=["sales"])
+
+    await bot.send(head, "/monthly")
+    summary = (await answer_all(bot, head, ["十一月签约两单", "十二月冲刺回款", "12", "2", "2", "180000"]))[-1]
+    await bot.press(head, summary, "提交报告")
+    notice = bot.last(gm)
+    assert notice["text"].startswith("📝 月度工作总结及下月计划 2026-11 — 张伟（上海办事处）")
+    assert [label for label, _data in buttons(notice)] == ["✍️ 批示", "✅ 标记已审核"]
+
+    forged = buttons(notice)[1][1]  # rv:<id>:ok, pressed by someone who is not a reviewer
+    await bot.press_data(sales, bot.last(sales), forged)
+    assert bot.standin.callback_answers[-1]["text"] == "抱歉，您无权审核此报告。"
+
+    prompt = (await bot.press(gm, notice, "批示"))[-1]
+    assert prompt["text"].endswith("请填写给报告人的批示：")
+    summary = (await bot.send(gm, "回款要抓紧，注意投标保证金回笼"))[-1]
+    sent = await bot.press(gm, summary, "发送批示")
+    assert sent[-1]["text"] == "您的批示已发送给张伟。"
+    comment = "✍️ 刘总对您的月度工作总结及下月计划（2026-11）作出批示：\n回款要抓紧，注意投标保证金回笼"
+    assert bot.last(head)["text"] == comment
+
+    await bot.press(gm, notice, "标记已审核")
+    assert bot.last(head)["text"] == "✅ 刘总已审核您的月度工作总结及下月计划（2026-11）。"
+    assert (await bot.send(head, "/monthly"))[-1]["text"] == "该报告已审核，不能再修改。"
+
+
+async def test_reminders_from_the_running_bot_once_each_and_status(bot: BotHarness) -> None:
+    unpaced(bot)
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
+    assert bot.runtime is not None
+
+    bot.clock.set(cst(11, 27, 15, 5))
+    await report_reminders(bot.runtime)
+    await bot.flush()
+    assert bot.last(li)["text"] == ("⏰ 提醒：您的周工作总结和计划（2026-W48 (11-23–11-29)）"
+                                    "截止时间为 2026-11-27 18:00。请发送 /weekly 填写。")
+    status = (await bot.send(head, "/status"))[-1]["text"]
+    assert "📊 周工作总结和计划 2026-W48 (11-23–11-29)（截止 2026-11-27 18:00）" in status
+    assert "• 已交 0/2（迟交 0），请假/出差 0，未交：张伟、李娜" in status
+    assert "角色无权" in (await bot.send(li, "/status"))[-1]["text"]
+
+    bot.clock.set(cst(11, 30, 10, 30))
+    await bot.restart()
+    unpaced(bot)
+    counts = {who.id: len(bot.standin.messages(who.id)) for who in (li, head)}
+    for _ in range(2):
+        await report_reminders(bot.runtime)
+        await bot.flush()
+    to_li = bot.texts(li)[counts[li.id]:]
+    to_head = bot.texts(head)[counts[head.id]:]
+    assert [t[:2] for t in to_li] == ["⚠️"]  # chased once
+    heads = sorted(t.split("（")[0] for t in to_head)  # Monday 30th is also the month's last working day
+    assert heads == sorted(["⚠️ 您的周工作总结和计划", "📋 周工作总结和计划", "⚠️ 以下人员的周工作总结和计划",
+                            "⏰ 提醒：您的月度工作总结及下月计划"])
+    assert any(t.endswith("上海办事处：李娜") for t in to_head)
+    assert any(t.endswith("逾期未交：李娜") for t in to_head)

@@ -1,0 +1,202 @@
+"""The outbox sender against a fake channel: flood control, network errors and blocked people lose
+nothing, the blocked person's manager is told exactly once, and the pace respects Telegram's limits."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime
+from itertools import pairwise
+
+from sqlalchemy import select
+
+from bot.sender import OutboxSender, RateLimiter
+from services import delivery, outbox
+from services.messages import OutMessage
+from services.ports import RecipientBlocked, RetryLater, TransientError
+from storage.models import OutboxMessage, Staff
+from tests.conftest import FakeClock
+from tests.services.reports_support import UowFactory, add_office, add_person, queued
+
+BLOCKED_NOTICE = "丁 已屏蔽机器人或注销了账号，消息无法送达。"
+
+
+class Time:
+    """A monotonic clock and a wall clock that only move when the sender sleeps (or the test says)."""
+
+    def __init__(self) -> None:
+        self.mono = 1000.0
+        self.wall = FakeClock(datetime(2026, 11, 24, 2, tzinfo=UTC))
+        self.slept = 0.0
+
+    def monotonic(self) -> float:
+        return self.mono
+
+    async def sleep(self, seconds: float) -> None:
+        self.pass_(max(seconds, 0.0))
+
+    def pass_(self, seconds: float) -> None:
+        self.mono += seconds
+        self.slept += seconds
+        self.wall.advance(seconds=seconds)
+
+
+class FakeChannel:
+    """Records every send with its monotonic time; chosen chats fail as scripted."""
+
+    name = "fake"
+
+    def __init__(self, time: Time, script: dict[int, list[Exception]] | None = None,
+                 blocked: set[int] | None = None) -> None:
+        self.time, self.script, self.blocked = time, defaultdict(list, script or {}), blocked or set()
+        self.sent: list[tuple[int, str, float]] = []
+        self.attempts: list[int] = []
+
+    async def send(self, chat_id: int, message: OutMessage) -> int:
+        self.attempts.append(chat_id)
+        if chat_id in self.blocked:
+            raise RecipientBlocked("Forbidden: bot was blocked by the user")
+        if self.script[chat_id]:
+            raise self.script[chat_id].pop(0)
+        self.sent.append((chat_id, message.text, self.time.mono))
+        return len(self.sent)
+
+    async def edit(self, chat_id: int, message_id: int, message: OutMessage) -> None:
+        raise NotImplementedError
+
+    async def answer(self, callback_id: str, text: str | None = None, *, alert: bool = False) -> None:
+        raise NotImplementedError
+
+    async def download(self, file_id: str) -> bytes:
+        raise NotImplementedError
+
+
+def chat_of(uow_factory: UowFactory, staff_id: int) -> int:
+    with uow_factory() as uow:
+        staff = uow.session.get(Staff, staff_id)
+        assert staff is not None and staff.telegram_user_id is not None
+        return staff.telegram_user_id
+
+
+def enqueue(uow_factory: UowFactory, staff_id: int, texts: list[str], now: datetime) -> None:
+    with uow_factory() as uow:
+        for text in texts:
+            outbox.enqueue(uow.session, staff_id=staff_id, message=OutMessage(text), now=now)
+        uow.commit()
+
+
+def make_sender(uow_factory: UowFactory, time: Time, channel: FakeChannel) -> OutboxSender:
+    limiter = RateLimiter(monotonic=time.monotonic)
+    return OutboxSender(uow=uow_factory, channel=channel, clock=time.wall, instance="test", limiter=limiter,
+                        sleep=time.sleep)
+
+
+async def drain_until_quiet(sender: OutboxSender, time: Time, *, rounds: int = 200) -> None:
+    """Drain; when nothing is due, let a second pass (retries come due), until nothing is left."""
+    for _ in range(rounds):
+        if not await sender.drain_once():
+            time.pass_(1.0)
+        if not statuses(sender.uow) & {"pending", "sending"}:
+            return
+    raise AssertionError(f"outbox not drained: {statuses(sender.uow)}")
+
+
+def statuses(uow_factory: UowFactory) -> set[str]:
+    with uow_factory() as uow:
+        return set(uow.session.scalars(select(OutboxMessage.status)))
+
+
+async def test_nothing_is_lost_and_the_blocked_persons_manager_is_told_once(uow_factory: UowFactory) -> None:
+    time = Time()
+    office = add_office(uow_factory(), "上海办事处")
+    head = add_person(uow_factory(), "张伟", office_id=office, roles=["office_head"])
+    flood, flaky, fine, blocked = (add_person(uow_factory(), name, office_id=office, roles=["sales"])
+                                   for name in ("甲", "乙", "丙", "丁"))
+    chats = {who: chat_of(uow_factory, who) for who in (head, flood, flaky, fine, blocked)}
+    channel = FakeChannel(time, script={chats[flood]: [RetryLater(7)],
+                                        chats[flaky]: [TransientError("timed out"), TransientError("reset")]},
+                          blocked={chats[blocked]})
+    sent_texts = {flood: ["f1", "f2", "f3"], flaky: ["x1", "x2"], fine: [f"ok{i}" for i in range(5)],
+                  blocked: ["b1", "b2"]}
+    for who, texts in sent_texts.items():
+        enqueue(uow_factory, who, texts, time.wall())
+    sender = make_sender(uow_factory, time, channel)
+
+    await drain_until_quiet(sender, time)
+    enqueue(uow_factory, blocked, ["b3"], time.wall())  # a later message to the blocked person
+    await drain_until_quiet(sender, time)
+
+    delivered = defaultdict(list)
+    for chat, text, _at in channel.sent:
+        delivered[chat].append(text)
+    assert {who: delivered[chats[who]] for who in (flood, flaky, fine)} == \
+        {who: sent_texts[who] for who in (flood, flaky, fine)}  # every message, once, in order
+    assert delivered[chats[head]] == [BLOCKED_NOTICE]
+    assert channel.attempts.count(chats[blocked]) == 1  # after the first refusal nothing more is tried
+    with uow_factory() as uow:
+        rows = uow.session.execute(select(OutboxMessage.staff_id, OutboxMessage.status)).all()
+        reachable = uow.session.get(Staff, blocked).reachable  # type: ignore[union-attr]
+    assert {status for staff, status in rows if staff == blocked} == {"unreachable"}
+    assert {status for staff, status in rows if staff != blocked} == {"sent"}
+    assert reachable is False
+
+
+async def test_pacing_one_per_second_per_chat_thirty_overall_and_no_head_of_line_blocking(
+        uow_factory: UowFactory) -> None:
+    time = Time()
+    office = add_office(uow_factory(), "上海办事处")
+    busy = add_person(uow_factory(), "经理", office_id=office, roles=["office_head"])
+    others = [add_person(uow_factory(), f"员工{i}", office_id=office, roles=["sales"]) for i in range(60)]
+    enqueue(uow_factory, busy, [f"notice {i}" for i in range(20)], time.wall())  # queued first
+    for who in others:
+        enqueue(uow_factory, who, ["reminder"], time.wall())
+    channel = FakeChannel(time)
+    sender = make_sender(uow_factory, time, channel)
+    start = time.mono
+
+    await drain_until_quiet(sender, time)
+
+    assert len(channel.sent) == 80
+    times = [at for _chat, _text, at in channel.sent]
+    assert all(b - a >= 1 / 30 - 1e-9 for a, b in pairwise(times))  # ≤ 30 a second
+    busy_times = [at for chat, _text, at in channel.sent if chat == chat_of(uow_factory, busy)]
+    assert all(b - a >= 1.0 - 1e-9 for a, b in pairwise(busy_times))
+    others_done = max(at for chat, _text, at in channel.sent if chat != chat_of(uow_factory, busy))
+    assert others_done - start < 4.0  # 60 reminders did not wait behind the manager's 20 notices
+    assert busy_times[-1] - start >= 19.0
+
+
+def test_flood_on_two_chats_pauses_everything() -> None:
+    time = Time()
+    limiter = RateLimiter(monotonic=time.monotonic)
+    limiter.flood(1, 10)
+    assert (limiter.delay_for(1), limiter.delay_for(2)) == (10.0, 0.0)
+    limiter.flood(2, 10)
+    assert limiter.delay_for(3) == 10.0
+
+
+def test_someone_never_registered_is_undeliverable_without_alarming_anyone(uow_factory: UowFactory) -> None:
+    time = Time()
+    office = add_office(uow_factory(), "上海办事处")
+    head = add_person(uow_factory(), "张伟", office_id=office, roles=["office_head"])
+    invited = add_person(uow_factory(), "新人", office_id=office, roles=["sales"], registered=False)
+    enqueue(uow_factory, invited, ["hello"], time.wall())
+    (item,) = delivery.claim_batch(uow_factory(), instance="a", now=time.wall())
+    assert (item.chat_id, item.registered) == (None, False)
+    delivery.mark_undeliverable(uow_factory(), outbox_id=item.id)
+    assert statuses(uow_factory) == {"undeliverable"}
+    assert [to for _id, to, _m in queued(uow_factory())] == [invited]
+    assert head
+
+
+def test_unreachable_is_recorded_once_when_two_instances_race(uow_factory: UowFactory) -> None:
+    time = Time()
+    office = add_office(uow_factory(), "上海办事处")
+    head = add_person(uow_factory(), "张伟", office_id=office, roles=["office_head"])
+    gone = add_person(uow_factory(), "丁", office_id=office, roles=["sales"])
+    enqueue(uow_factory, gone, ["a", "b"], time.wall())
+    first, second = delivery.claim_batch(uow_factory(), instance="a", now=time.wall())
+    assert delivery.claim_batch(uow_factory(), instance="b", now=time.wall()) == []  # claimed once
+    delivery.mark_unreachable(uow_factory(), outbox_id=first.id, staff_id=gone, now=time.wall())
+    delivery.mark_unreachable(uow_factory(), outbox_id=second.id, staff_id=gone, now=time.wall())
+    to_head = [m.text for _id, to, m in queued(uow_factory()) if to == head]
+    assert to_head == [BLOCKED_NOTICE]
