@@ -99,10 +99,9 @@ class RuleCondition(BaseModel):
             (self.amount_lt, operator.lt),
             (self.amount_lte, operator.le),
         )
-        for bound, holds in bounds:
-            if bound is not None and (amount is None or not holds(amount, bound)):
-                return False
-        return True
+        return not any(
+            bound is not None and (amount is None or not holds(amount, bound)) for bound, holds in bounds
+        )
 
 
 class ApprovalRule(BaseModel):

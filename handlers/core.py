@@ -93,9 +93,9 @@ async def invite(ctx: Ctx) -> None:
     except onboarding.OnboardingError:
         await ctx.reply(ctx._(INVITE_USAGE).format(roles=", ".join(sorted(onboarding.ROLES))))
         return
-    await ctx.reply(ctx._("Invite for {name} ({office}). Ask them to send this to the bot "
-                          "(the code works once, for 14 days):\n/start {code}").format(name=args[0], office=ctx.me.office_name,
-                                                                     code=code))
+    text = ctx._("Invite for {name} ({office}). Ask them to send this to the bot "
+                 "(the code works once, for 14 days):\n/start {code}")
+    await ctx.reply(text.format(name=args[0], office=ctx.me.office_name, code=code))
 
 
 def register(router: Router) -> None:

@@ -10,7 +10,7 @@ import logging
 from handlers.context import Ctx
 from handlers.inbound import Inbound
 from handlers.router import UNKNOWN_ERROR, Router
-from services import updates
+from services import delivery, updates
 from services.context import AppContext
 from services.i18n import normalize_locale
 from services.ports import Channel
@@ -33,6 +33,8 @@ async def handle_inbound(inbound: Inbound, *, app: AppContext, channel: Channel,
             )
         if ctx.staff is not None:
             ctx.locale = ctx.staff.locale
+            if not ctx.staff.reachable:  # they wrote to us, so they unblocked the bot
+                delivery.mark_reachable(app.uow(), staff_id=ctx.staff.id)
         await router.dispatch(ctx)
     except Exception:
         log.exception("update %s failed: %r", inbound.update_id, inbound)

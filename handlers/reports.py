@@ -95,9 +95,8 @@ async def _open(ctx: Ctx, family: ReportKind) -> None:
         return
     await ctx.reply(_intro(ctx, opened))
     context: dict[str, Any] = {"kind": opened.kind.value, "period": opened.period.key}
-    if opened.report_id is not None:
-        context["editing"] = True  # the engine opens straight at the summary
-    await start_form(ctx, REPORT_FORMS[opened.kind], answers=opened.answers, context=context)
+    await start_form(ctx, REPORT_FORMS[opened.kind], answers=opened.answers, context=context,
+                     at_summary=opened.report_id is not None)
 
 
 def _intro(ctx: Ctx, opened: Opened) -> str:

@@ -30,6 +30,7 @@ class StaffView:
     telegram_user_id: int | None
     work_start: time = time(8, 30)
     work_end: time = time(17, 30)
+    reachable: bool = True
 
     @property
     def tz(self) -> ZoneInfo:
@@ -65,6 +66,7 @@ def view_of(staff: Staff, office: Office | None, *, default_timezone: str) -> St
         telegram_user_id=staff.telegram_user_id,
         work_start=office.work_start if office else time(8, 30),
         work_end=office.work_end if office else time(17, 30),
+        reachable=staff.reachable,
     )
 
 

@@ -43,8 +43,9 @@ def _save(ctx: Ctx, state: DraftState) -> None:
 
 
 async def start_form(ctx: Ctx, form: Form, *, answers: dict[str, Any] | None = None,
-                     context: dict[str, Any] | None = None) -> None:
-    """Open `form`; if another draft is open, first ask whether to drop it."""
+                     context: dict[str, Any] | None = None, at_summary: bool = False) -> None:
+    """Open `form` (at its summary when revising a saved record); if another draft is open, ask first."""
+    context = {**(context or {}), "editing": True} if at_summary else context
     existing = _load(ctx)
     if existing is not None and existing.form in FORMS:
         existing.context["pending"] = {"form": form.name, "answers": answers or {}, "context": context or {}}

@@ -144,7 +144,7 @@ async def _edit(ctx: Ctx, customer_id: int) -> None:
     if card is None:
         await ctx.reply(ctx._(NOT_FOUND))
         return
-    await start_form(ctx, CUSTOMER_FORM, answers=prefill(card), context={"customer_id": card.id, "editing": True})
+    await start_form(ctx, CUSTOMER_FORM, answers=prefill(card), context={"customer_id": card.id}, at_summary=True)
 
 
 def register(router: Router) -> None:
