@@ -1,4 +1,7 @@
-"""The past month's attendance sheet to HR on the 1st (09:00 Shanghai = 01:00 UTC).
+"""The past month's attendance sheet to HR on the 1st, from 09:00 (headquarters' time zone).
+
+An hourly sweep rather than one cron instant, so a bot that was down at 09:00 on the 1st still sends
+the sheet when it comes back (within the first CATCH_UP_DAYS days of the month).
 
 The slot `attendance-sheet` / `YYYY-MM` is claimed first, so a second instance or a rerun sends
 nothing; files cannot go through the outbox, so the sheet is sent directly through the channel to
@@ -23,6 +26,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+SEND_FROM_HOUR = 9
+CATCH_UP_DAYS = 5
 SHEET_TEXT = N_("Attendance sheet of {month} for all offices.")
 
 
@@ -31,12 +36,15 @@ def previous_month(today: date) -> date:
     return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
-@job("attendance-sheet", day="1", hour="1", minute="0")
+@job("attendance-sheet", every_minutes=60)
 async def send_sheet_to_hr(runtime: Runtime) -> str:
     """Build last month's sheet once and send it to HR."""
     app = runtime.app
     now = app.now()
-    month = previous_month(now.astimezone(ZoneInfo(app.default_timezone)).date())
+    local = now.astimezone(ZoneInfo(app.default_timezone))
+    if local.day > CATCH_UP_DAYS or (local.day == 1 and local.hour < SEND_FROM_HOUR):
+        return "not due"
+    month = previous_month(local.date())
     slot = f"{month:%Y-%m}"
     if not claim_slot(app.uow(), job="attendance-sheet", slot=slot, instance=app.instance_id, now=now):
         return f"{slot}: already sent"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -52,45 +54,87 @@ def _pg_available() -> bool:
         return False
 
 
-def _create_pg_database() -> str:
-    """A fresh, empty database for one test, on the real server."""
+def _pg_admin(sql: str) -> None:
+    """Run one statement on the admin database (CREATE/DROP DATABASE cannot run in a transaction)."""
     import psycopg
 
-    name = f"officebot_t_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_ADMIN_URL.replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(sql)  # type: ignore[arg-type]
+
+
+def _pg_url(name: str) -> str:
+    """The URL of database `name` on the test server."""
     return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def _create_pg_database(template: str | None = None) -> str:
+    """A fresh database for one test on the real server, empty or copied from a migrated template."""
+    name = f"officebot_t_{uuid.uuid4().hex[:12]}"
+    _pg_admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    return _pg_url(name)
 
 
 def _drop_pg_database(url: str) -> None:
     """Drop a test database, closing whatever still holds it."""
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(PG_ADMIN_URL.replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _pg_admin(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[str]:
-    """An empty database URL: a SQLite file, or a new database on the real PostgreSQL."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/officebot.sqlite3"
-        return
+def _require_pg() -> None:
+    """Skip (locally) or fail (in CI) when the server is not there."""
     if not _pg_available():
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL is not reachable on 127.0.0.1:5432; .ci/run should have started it")
         pytest.skip("PostgreSQL is not running")
+
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database URL: a SQLite file, or a new database on the real PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/officebot.sqlite3"
+        return
+    _require_pg()
     url = _create_pg_database()
     yield url
     _drop_pg_database(url)
 
 
-@pytest.fixture
-def migrated_url(database_url: str) -> str:
-    """The database with every migration applied."""
-    upgrade(database_url)
-    return database_url
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Migrations applied once per run: a SQLite file and a PostgreSQL template database to copy."""
+    templates: dict[str, str] = {}
+    sqlite_file = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    upgrade(f"sqlite:///{sqlite_file}")
+    templates["sqlite"] = str(sqlite_file)
+    yield templates
+    if "postgres" in templates:
+        _pg_admin(f'DROP DATABASE IF EXISTS "{templates["postgres"]}" WITH (FORCE)')
+
+
+def _pg_template(templates: dict[str, str]) -> str:
+    """Build the PostgreSQL template on first use (the engine is disposed so it can be copied)."""
+    if "postgres" not in templates:
+        url = _create_pg_database()
+        upgrade(url)
+        templates["postgres"] = url.rsplit("/", 1)[1]
+    return templates["postgres"]
+
+
+@pytest.fixture(params=BACKENDS)
+def migrated_url(request: pytest.FixtureRequest, tmp_path: Path, migrated_templates: dict[str, str]) -> Iterator[str]:
+    """A database with every migration applied, copied from the run's template (fast)."""
+    if request.param == "sqlite":
+        target = tmp_path / "officebot.sqlite3"
+        shutil.copyfile(migrated_templates["sqlite"], target)
+        yield f"sqlite:///{target}"
+        return
+    _require_pg()
+    url = _create_pg_database(template=_pg_template(migrated_templates))
+    yield url
+    _drop_pg_database(url)
 
 
 @pytest.fixture

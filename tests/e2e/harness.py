@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from telegram import Update
@@ -19,6 +18,7 @@ from bot.standin.keyboards import buttons
 from bot.standin.server import BotApiStandIn, FakeUser
 from bot.telegram.app import build_application, on_started
 from services import onboarding
+from tests.conftest import FakeClock
 
 TOKEN = "123456:TESTTOKEN-abcdef"
 
@@ -26,7 +26,7 @@ TOKEN = "123456:TESTTOKEN-abcdef"
 class BotHarness:
     """The stand-in, one running Application and helpers to talk to it as people."""
 
-    def __init__(self, standin: BotApiStandIn, database_url: str, clock: Callable[[], datetime]) -> None:
+    def __init__(self, standin: BotApiStandIn, database_url: str, clock: FakeClock) -> None:
         self.standin = standin
         self.database_url = database_url
         self.clock = clock
@@ -49,7 +49,7 @@ class BotHarness:
         settings = Settings(
             TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=self.standin.base_url,
             DATABASE_URL=self.database_url, OFFICEBOT_SCHEDULER=False,
-        )  # type: ignore[call-arg]
+        )
         self.runtime = bootstrap(settings, clock=self.clock)
         self.application = build_application(self.runtime)
 

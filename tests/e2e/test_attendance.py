@@ -15,7 +15,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 async def test_check_in_inside_the_office_then_again(bot: BotHarness) -> None:
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
-    bot.clock.set(datetime(2026, 11, 24, 8, 47, tzinfo=SHANGHAI))  # type: ignore[attr-defined]
+    bot.clock.set(datetime(2026, 11, 24, 8, 47, tzinfo=SHANGHAI))
     prompt = (await bot.send(li, "/checkin"))[-1]
     assert "发送您当前的位置" in prompt["text"]
     keyboard = bot.standin.reply_keyboard(li)
@@ -36,7 +36,7 @@ async def test_check_in_inside_the_office_then_again(bot: BotHarness) -> None:
 async def test_check_in_outside_becomes_field_attendance(bot: BotHarness) -> None:
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
-    bot.clock.set(datetime(2026, 11, 24, 8, 25, tzinfo=SHANGHAI))  # type: ignore[attr-defined]
+    bot.clock.set(datetime(2026, 11, 24, 8, 25, tzinfo=SHANGHAI))
     await bot.send(li, "/checkin")
 
     choose = (await bot.share_location(li, *FAR, date=bot.clock()))[-1]
@@ -59,13 +59,13 @@ async def test_late_and_early_in_the_office_time_zone(bot: BotHarness) -> None:
     ma = await bot.register("马强", office="乌鲁木齐办事处", roles=["sales"])
     urumqi = ZoneInfo("Asia/Urumqi")
 
-    bot.clock.set(datetime(2026, 11, 24, 10, 20, tzinfo=urumqi))  # type: ignore[attr-defined]  # 12:20 in Shanghai
+    bot.clock.set(datetime(2026, 11, 24, 10, 20, tzinfo=urumqi))  # 12:20 in Shanghai
     await bot.send(ma, "/checkin")
     summary = (await bot.share_location(ma, 43.8257, 87.6169, date=bot.clock()))[-1]
     arrived = (await bot.press(ma, summary, "签到"))[-1]["text"]
     assert "时间 10:20" in arrived and "迟到 20 分钟（上班时间 10:00）" in arrived
 
-    bot.clock.set(datetime(2026, 11, 24, 18, 15, tzinfo=urumqi))  # type: ignore[attr-defined]
+    bot.clock.set(datetime(2026, 11, 24, 18, 15, tzinfo=urumqi))
     await bot.send(ma, "/checkout")
     summary = (await bot.share_location(ma, 43.8257, 87.6169, date=bot.clock()))[-1]
     left = (await bot.press(ma, summary, "签退"))[-1]["text"]

@@ -17,7 +17,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 async def test_office_head_gets_the_sheet_and_sales_do_not(bot: BotHarness) -> None:
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
-    bot.clock.set(datetime(2025, 11, 5, 10, tzinfo=SHANGHAI))  # type: ignore[attr-defined]
+    bot.clock.set(datetime(2025, 11, 5, 10, tzinfo=SHANGHAI))
 
     reply = (await bot.send(head, "/attendance_sheet 2025-10"))[-1]
 
@@ -35,9 +35,10 @@ async def test_office_head_gets_the_sheet_and_sales_do_not(bot: BotHarness) -> N
 async def test_the_monthly_job_sends_last_month_to_hr_once(bot: BotHarness) -> None:
     bot.add_office("总部", is_hq=True)
     hr = await bot.register("人事", office="总部", roles=["hr"])
-    bot.clock.set(datetime(2025, 11, 1, 9, tzinfo=SHANGHAI))  # type: ignore[attr-defined]
     assert bot.runtime is not None
-
+    bot.clock.set(datetime(2025, 11, 1, 8, 59, tzinfo=SHANGHAI))
+    assert await send_sheet_to_hr(bot.runtime) == "not due"
+    bot.clock.set(datetime(2025, 11, 3, 14, tzinfo=SHANGHAI))  # down on the 1st: caught up on the 3rd
     assert await send_sheet_to_hr(bot.runtime) == "2025-10: sent to 1 HR recipient(s)"
     assert await send_sheet_to_hr(bot.runtime) == "2025-10: already sent"
 
