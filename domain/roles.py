@@ -34,3 +34,19 @@ MANAGER_ROLES: frozenset[Role] = frozenset(
     {Role.OFFICE_HEAD, Role.REGIONAL_MANAGER, Role.GM, Role.FINANCE_DIRECTOR, Role.VP, Role.PRESIDENT}
 )
 """Roles that manage people: they approve requests and receive escalations and "who is missing" digests."""
+
+OFFICE_STAFF_ROLES: frozenset[Role] = frozenset({Role.SALES, Role.TECHNICIAN, Role.ADMIN, Role.REGIONAL_MANAGER})
+"""Roles an office head or admin may grant in chat; heads and headquarters roles come from HQ."""
+
+
+def grantable_roles(inviter_roles: frozenset[str]) -> frozenset[Role]:
+    """Which roles a person may hand out with /invite: never more power than headquarters intends.
+
+    HR and other headquarters roles may grant any role; office heads and admins only office staff
+    roles, so nobody can invite a second account of their own as president.
+    """
+    if inviter_roles & HQ_ROLES:
+        return frozenset(Role)
+    if inviter_roles & {Role.OFFICE_HEAD, Role.ADMIN}:
+        return OFFICE_STAFF_ROLES
+    return frozenset()

@@ -18,6 +18,7 @@ from domain.approvals import Decision
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, Kind, register_form
+from handlers.ids import parse_id
 from handlers.router import Router
 from services import approval_queries, approvals
 from services.approval_notices import KIND_LABELS, ROLE_LABELS
@@ -37,7 +38,7 @@ REFUSALS = {
 def parse_apv(data: str) -> tuple[int, int, str] | None:
     """`apv:<request id>:<step>:<a|r|c>` → its parts; anything else → None."""
     parts = data.split(":")
-    if len(parts) != 4 or not parts[1].isdigit() or not parts[2].isdigit() or parts[3] not in ("a", "r", "c"):
+    if len(parts) != 4 or parse_id(parts[1]) is None or parse_id(parts[2]) is None or parts[3] not in ("a", "r", "c"):
         return None
     return int(parts[1]), int(parts[2]), parts[3]
 
@@ -134,7 +135,7 @@ async def my_requests(ctx: Ctx) -> None:
 async def on_withdraw(ctx: Ctx) -> None:
     """`apw:<id>`: withdraw my request if no approver has decided it yet."""
     raw = (ctx.inbound.callback_data or "").split(":")
-    if len(raw) != 2 or not raw[1].isdigit():
+    if len(raw) != 2 or parse_id(raw[1]) is None:
         await ctx.answer(ctx._("Not found."), alert=True)
         return
     result = approvals.withdraw(ctx.app.uow(), request_id=int(raw[1]), requester_id=ctx.me.id, now=ctx.app.now())

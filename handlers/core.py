@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.roles import grantable_roles
 from handlers.context import Ctx
 from handlers.router import Router
 from services import onboarding
@@ -81,17 +82,18 @@ INVITE_USAGE = N_("Usage: /invite NAME ROLE[,ROLE]  — roles: {roles}")
 
 
 async def invite(ctx: Ctx) -> None:
-    """/invite NAME ROLE: an admin or office head invites a person to their own office."""
+    """/invite NAME ROLE: an admin or office head invites office staff to their own office."""
     args = ctx.inbound.args
     roles = [r.strip() for r in args[1].split(",")] if len(args) == 2 else []
-    if not roles or ctx.me.office_name is None:
-        await ctx.reply(ctx._(INVITE_USAGE).format(roles=", ".join(sorted(onboarding.ROLES))))
+    allowed = grantable_roles(ctx.me.roles)
+    if not roles or not set(roles) <= allowed or ctx.me.office_name is None:
+        await ctx.reply(ctx._(INVITE_USAGE).format(roles=", ".join(sorted(allowed))))
         return
     try:
         code = onboarding.invite(ctx.app.uow(), office_name=ctx.me.office_name, roles=roles, name=args[0],
                                  now=ctx.app.now(), manager_name=None, locale=ctx.app.default_locale)
     except onboarding.OnboardingError:
-        await ctx.reply(ctx._(INVITE_USAGE).format(roles=", ".join(sorted(onboarding.ROLES))))
+        await ctx.reply(ctx._(INVITE_USAGE).format(roles=", ".join(sorted(allowed))))
         return
     text = ctx._("Invite for {name} ({office}). Ask them to send this to the bot "
                  "(the code works once, for 14 days):\n/start {code}")

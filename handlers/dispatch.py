@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 async def handle_inbound(inbound: Inbound, *, app: AppContext, channel: Channel, router: Router) -> None:
     """Handle one event exactly once; a failure is logged and the person told, never silence."""
-    if not updates.claim_update(app.uow(), channel=inbound.channel, update_id=inbound.update_id):
+    if not updates.claim_update(app.uow(), channel=inbound.channel, update_id=inbound.update_id, now=app.now()):
         log.info("update %s delivered again; ignored", inbound.update_id)
         return
     ctx = Ctx(inbound=inbound, app=app, channel=channel, router=router,
@@ -40,6 +40,7 @@ async def handle_inbound(inbound: Inbound, *, app: AppContext, channel: Channel,
         log.exception("update %s failed: %r", inbound.update_id, inbound)
         await _apologize(ctx)
     finally:
+        updates.finish_update(app.uow(), channel=inbound.channel, update_id=inbound.update_id, now=app.now())
         app.kick_sender()
 
 

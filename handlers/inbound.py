@@ -42,6 +42,7 @@ class Inbound:
     photo_file_id: str | None = None
     caption: str | None = None
     forwarded: bool = False
+    edited: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -14,6 +14,7 @@ from domain.roles import HQ_ROLES, OFFICE_ROLES, Role
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Field, Form, FormError, Kind, register_form
+from handlers.ids import parse_id
 from handlers.router import Router
 from services import report_reviews, reports
 from services.i18n import N_
@@ -141,7 +142,7 @@ COMMENT_FORM = register_form(Form("report_comment", N_("Comment on a report (批
 async def review_button(ctx: Ctx) -> None:
     """rv:<id>:ok marks reviewed, rv:<id>:c asks for a comment, rv:<id>:r shows the whole report."""
     parts = (ctx.inbound.callback_data or "").split(":")
-    if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in REVIEW_ACTIONS:
+    if len(parts) != 3 or parse_id(parts[1]) is None or parts[2] not in REVIEW_ACTIONS:
         await ctx.answer(ctx._("This button is no longer valid."), alert=True)
         return
     await REVIEW_ACTIONS[parts[2]](ctx, int(parts[1]))

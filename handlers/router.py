@@ -78,7 +78,8 @@ class Router:
             for handler in self.input_handlers:
                 if await handler(ctx):
                     return
-            await ctx.reply(ctx._("I did not understand that. Send /help to see what I can do."))
+            if not inbound.edited:  # a live location moving on its own gets no reply
+                await ctx.reply(ctx._("I did not understand that. Send /help to see what I can do."))
 
     async def _dispatch_command(self, ctx: Ctx, name: str) -> None:
         """Run a command if the person's roles allow it."""

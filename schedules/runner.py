@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -67,7 +67,7 @@ def start_scheduler(runtime: Runtime, *, now: datetime | None = None) -> AsyncIO
     """Start the scheduler inside the running loop (call from post_init); sweeps run soon after start."""
     _load_job_modules()
     scheduler = AsyncIOScheduler(timezone=ZoneInfo("UTC"))
-    first = (now or datetime.now(UTC)) + FIRST_RUN_DELAY
+    first = (now or runtime.app.now()) + FIRST_RUN_DELAY
     for spec in JOBS.values():
         extra: dict[str, Any] = {"next_run_time": first} if spec.every_minutes is not None else {}
         scheduler.add_job(

@@ -10,13 +10,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
+from services.updates import DEAD_AFTER
 from storage.claims import insert_ignore_returning
 from storage.models import InboxUpdate, ProcessedUpdate
 from storage.uow import UnitOfWork
 
 KEEP = timedelta(days=2)
+REPLAY_WINDOW = timedelta(minutes=30)  # older updates are not replayed: a day-old /checkin is no check-in
 
 
 def store(uow: UnitOfWork, *, channel: str, updates: list[dict[str, Any]], now: datetime) -> None:
@@ -30,12 +32,16 @@ def store(uow: UnitOfWork, *, channel: str, updates: list[dict[str, Any]], now: 
         uow.commit()
 
 
-def unprocessed(uow: UnitOfWork, *, channel: str, older_than: datetime) -> list[dict[str, Any]]:
-    """Stored updates that no handler claimed, oldest first (fetched before `older_than`)."""
+def unprocessed(uow: UnitOfWork, *, channel: str, now: datetime) -> list[dict[str, Any]]:
+    """Recent stored updates never handled, or left unfinished by a dead process; oldest first."""
     with uow:
-        done = select(ProcessedUpdate.update_id).where(ProcessedUpdate.channel == channel)
+        claimed = ProcessedUpdate.update_id == InboxUpdate.update_id
+        alive = or_(ProcessedUpdate.finished_at.is_not(None), ProcessedUpdate.processed_at >= now - DEAD_AFTER)
+        taken = select(ProcessedUpdate.id).where(ProcessedUpdate.channel == channel, claimed, alive)
         rows = uow.session.scalars(
-            select(InboxUpdate).where(InboxUpdate.channel == channel, InboxUpdate.received_at < older_than,
-                                      InboxUpdate.update_id.not_in(done)).order_by(InboxUpdate.id)
+            select(InboxUpdate)
+            .where(InboxUpdate.channel == channel, InboxUpdate.received_at < now,
+                   InboxUpdate.received_at >= now - REPLAY_WINDOW, ~taken.exists())
+            .order_by(InboxUpdate.id)
         )
         return [dict(r.payload) for r in rows]

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from services import audit
 from services.staff import StaffView, view_of
@@ -143,7 +143,11 @@ def redeem(
         staff = session.get(Staff, inv.staff_id)
         if staff is None or staff.telegram_user_id is not None:
             return RedeemResult(RedeemOutcome.account_taken)
-        inv.used_at = now
+        used = session.execute(  # conditional: of two accounts racing for one code, exactly one wins
+            update(Invite).where(Invite.code == inv.code, Invite.used_at.is_(None)).values(used_at=now)
+        )
+        if used.rowcount != 1:  # type: ignore[attr-defined]
+            return RedeemResult(RedeemOutcome.used_code)
         staff.telegram_user_id = telegram_user_id
         staff.active = True
         audit.record(session, actor_id=staff.id, action="register", entity="staff", entity_id=staff.id, at=now)

@@ -1,31 +1,45 @@
-"""Update de-duplication: an update id is processed once, whatever delivers it again."""
+"""Update de-duplication: an update id is handled once, whatever delivers it again.
+
+A row is written when handling starts and stamped when it ends. A row left unfinished for
+DEAD_AFTER belongs to a process that died mid-update: the start-up replay may take it over.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
+from datetime import datetime, timedelta
 
+from sqlalchemy import update
+
+from storage.claims import insert_ignore
 from storage.models import ProcessedUpdate
 from storage.uow import UnitOfWork
 
+DEAD_AFTER = timedelta(minutes=2)
 
-def claim_update(uow: UnitOfWork, *, channel: str, update_id: int) -> bool:
-    """Record the update id; False when it was already recorded (a redelivery)."""
+
+def claim_update(uow: UnitOfWork, *, channel: str, update_id: int, now: datetime) -> bool:
+    """Take the update for handling; False when it is handled, or being handled, elsewhere."""
     with uow:
-        uow.session.add(ProcessedUpdate(channel=channel, update_id=update_id))
-        try:
-            uow.commit()
-        except IntegrityError:
-            return False
-    return True
+        won = insert_ignore(uow.session, ProcessedUpdate,
+                            {"channel": channel, "update_id": update_id, "processed_at": now})
+        if not won:
+            taken_over = uow.session.execute(
+                update(ProcessedUpdate)
+                .where(ProcessedUpdate.channel == channel, ProcessedUpdate.update_id == update_id,
+                       ProcessedUpdate.finished_at.is_(None), ProcessedUpdate.processed_at < now - DEAD_AFTER)
+                .values(processed_at=now)
+            )
+            won = taken_over.rowcount == 1  # type: ignore[attr-defined]
+        uow.commit()
+        return won
 
 
-def release_update(uow: UnitOfWork, *, channel: str, update_id: int) -> None:
-    """Forget an update id whose handling crashed, so a redelivery can try again."""
+def finish_update(uow: UnitOfWork, *, channel: str, update_id: int, now: datetime) -> None:
+    """Stamp the update as done (also after a handled error: the user was told, no replay)."""
     with uow:
         uow.session.execute(
-            delete(ProcessedUpdate).where(
-                ProcessedUpdate.channel == channel, ProcessedUpdate.update_id == update_id
-            )
+            update(ProcessedUpdate)
+            .where(ProcessedUpdate.channel == channel, ProcessedUpdate.update_id == update_id)
+            .values(finished_at=now)
         )
         uow.commit()

@@ -95,7 +95,7 @@ async def on_started(
         await application.bot.set_my_commands(commands)
     except Exception:
         log.warning("could not publish the command menu", exc_info=True)
-    pending = inbox.unprocessed(runtime.app.uow(), channel=CHANNEL, older_than=runtime.app.now())
+    pending = inbox.unprocessed(runtime.app.uow(), channel=CHANNEL, now=runtime.app.now())
     for payload in pending:
         update = Update.de_json(payload, application.bot)
         if update is not None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from telegram import Message, Update
-from telegram.constants import MessageEntityType
+from telegram.constants import ChatType, MessageEntityType
 
 from handlers.inbound import Inbound, Location
 
@@ -14,10 +14,17 @@ CHANNEL = "telegram"
 
 
 def to_inbound(update: Update, *, now: datetime) -> Inbound | None:
-    """Convert an update we handle; None for kinds we ignore (channel posts, polls, …)."""
+    """Convert an update we handle; None for what we ignore.
+
+    Only private chats: in a group, a manager's /export would show the office's data to everyone.
+    Edited messages only for live locations (a fixed typo is not a new answer).
+    """
     user = update.effective_user
     chat = update.effective_chat
-    if user is None or chat is None or user.is_bot:
+    if user is None or chat is None or user.is_bot or chat.type != ChatType.PRIVATE:
+        return None
+    edited = update.edited_message is not None
+    if edited and (update.edited_message is None or update.edited_message.location is None):
         return None
     base: dict[str, Any] = {
         "channel": CHANNEL, "update_id": update.update_id, "user_id": user.id, "chat_id": chat.id,
@@ -30,8 +37,8 @@ def to_inbound(update: Update, *, now: datetime) -> Inbound | None:
     message = update.effective_message
     if message is None:
         return None
-    fields = _message_fields(message, live_edit=update.edited_message is not None)
-    return Inbound(**base, message_id=message.message_id, **fields)
+    fields = _message_fields(message, live_edit=edited)
+    return Inbound(**base, message_id=message.message_id, edited=edited, **fields)
 
 
 def _message_fields(message: Message, *, live_edit: bool) -> dict[str, Any]:
@@ -42,7 +49,7 @@ def _message_fields(message: Message, *, live_edit: bool) -> dict[str, Any]:
         return {"location": Location(
             lat=message.location.latitude, lon=message.location.longitude,
             sent_at=(sent or datetime.now(UTC)).astimezone(UTC), forwarded=forwarded,
-            live=bool(message.location.live_period) or live_edit, venue=message.venue is not None,
+            live=bool(message.location.to_dict().get("live_period")) or live_edit, venue=message.venue is not None,
             via_bot=message.via_bot is not None,
         ), "forwarded": forwarded}
     if message.contact is not None:

@@ -21,6 +21,7 @@ from handlers.forms.render import (
     summary_message,
 )
 from handlers.forms.spec import FORMS, Field, Form, FormError, Kind
+from handlers.ids import parse_id
 from handlers.router import Router
 from services import drafts
 from services.drafts import DraftState
@@ -93,12 +94,26 @@ async def _reask(ctx: Ctx, form: Form, state: DraftState, error: InputError | st
     await _ask(ctx, form, state, form.field(state.step or ""), text)
 
 
+def _field_at(form: Form, step: str | None) -> Field | None:
+    """The field a draft is on; None at the summary or when an upgrade removed that field."""
+    return next((f for f in form.fields if f.name == step), None)
+
+
 async def on_input(ctx: Ctx) -> bool:
     """Free input while a form is open is an answer to the current question."""
     state = _load(ctx)
-    if state is None or state.form not in FORMS:
+    if state is None:
         return False
-    form = FORMS[state.form]
+    form = FORMS.get(state.form)
+    if form is None:  # an upgrade renamed or removed the form: say so rather than fail on every message
+        drafts.delete(ctx.app.uow(), staff_id=ctx.me.id)
+        await ctx.reply(ctx._("Your unfinished form is no longer available. Please start it again."))
+        return True
+    field = _field_at(form, state.step)
+    if ctx.inbound.edited:  # a live location moving: only a location question takes it, silently otherwise
+        if field is not None and field.kind == Kind.location and "pending" not in state.context:
+            await _answer(ctx, form, state, field)
+        return True
     word = (ctx.inbound.text or "").strip().lower()
     if word in CANCEL_WORDS:
         await _cancel(ctx, state)
@@ -109,7 +124,10 @@ async def on_input(ctx: Ctx) -> bool:
     if word in BACK_WORDS:
         await _back(ctx, form, state)
         return True
-    field = form.field(state.step or "")
+    if field is None:  # the question no longer exists: show what was answered
+        state.step = SUMMARY
+        await _show_summary(ctx, form, state)
+        return True
     if word in SKIP_WORDS and not field.required:
         await _skip(ctx, form, state, field)
         return True
@@ -178,12 +196,17 @@ async def _skip(ctx: Ctx, form: Form, state: DraftState, field: Field) -> None:
 async def _back(ctx: Ctx, form: Form, state: DraftState) -> None:
     """Return to the previous question (its answer is kept and shown)."""
     history = state.context.get("history", [])
-    if not history:
-        await _ask(ctx, form, state, form.field(state.step or ""), ctx._("This is the first question."))
-        return
-    previous = history.pop()
-    state.step = previous
-    await _ask(ctx, form, state, form.field(previous))
+    while history:
+        previous = _field_at(form, history.pop())
+        if previous is not None:
+            state.step = previous.name
+            await _ask(ctx, form, state, previous)
+            return
+    current = _field_at(form, state.step)
+    if current is None:
+        await _show_summary(ctx, form, state)
+    else:
+        await _ask(ctx, form, state, current, ctx._("This is the first question."))
 
 
 async def _cancel(ctx: Ctx, state: DraftState) -> None:
@@ -205,20 +228,21 @@ async def on_button(ctx: Ctx) -> None:
     action, arg = parts[2], parts[3]
     form = FORMS[state.form]
     handler = BUTTON_ACTIONS.get(action)
-    if handler is None:
-        return
+    if handler is None or (action in FIELD_ACTIONS and _field_at(form, state.step) is None):
+        return  # unknown action, or a field button pressed at the summary (forged): nothing changes
     await handler(ctx, form, state, arg)
 
 
 async def _btn_choice(ctx: Ctx, form: Form, state: DraftState, arg: str) -> None:
     """A tapped choice (or Yes/No)."""
     field = form.field(state.step or "")
-    if not arg.isdigit():
+    index = parse_id(arg)
+    if index is None:
         return
     if field.kind == Kind.boolean:
         await _accept(ctx, form, state, field, arg == "1")
-    elif int(arg) < len(field.choices):
-        await _accept(ctx, form, state, field, field.choices[int(arg)][0])
+    elif index < len(field.choices):
+        await _accept(ctx, form, state, field, field.choices[index][0])
 
 
 async def _btn_quick(ctx: Ctx, form: Form, state: DraftState, arg: str) -> None:
@@ -236,19 +260,21 @@ async def _btn_quick(ctx: Ctx, form: Form, state: DraftState, arg: str) -> None:
 async def _btn_text(ctx: Ctx, form: Form, state: DraftState, arg: str) -> None:
     """A quick text answer declared on the field."""
     field = form.field(state.step or "")
-    if arg.isdigit() and int(arg) < len(field.quick):
-        await _accept(ctx, form, state, field, ctx._(field.quick[int(arg)]))
+    index = parse_id(arg)
+    if index is not None and index < len(field.quick):
+        await _accept(ctx, form, state, field, ctx._(field.quick[index]))
 
 
 async def _btn_pick(ctx: Ctx, form: Form, state: DraftState, arg: str) -> None:
     """A lookup result: re-resolved with the presser's rights, never trusted."""
     field = form.field(state.step or "")
-    label = field.lookup.resolve(ctx, int(arg)) if field.lookup and arg.isdigit() else None
+    item_id = parse_id(arg)
+    label = field.lookup.resolve(ctx, item_id) if field.lookup and item_id is not None else None
     if label is None:
         await _reask(ctx, form, state, ctx._("Not found."))
         return
     state.context.setdefault("labels", {})[field.name] = label
-    await _accept(ctx, form, state, field, int(arg))
+    await _accept(ctx, form, state, field, item_id)
 
 
 async def _btn_done(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
@@ -287,9 +313,10 @@ async def _btn_edit(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
 
 async def _btn_edit_field(ctx: Ctx, form: Form, state: DraftState, arg: str) -> None:
     """Ask one field again, then come back to the summary."""
-    if not arg.isdigit() or int(arg) >= len(form.fields):
+    index = parse_id(arg)
+    if index is None or index >= len(form.fields):
         return
-    field = form.fields[int(arg)]
+    field = form.fields[index]
     state.step, state.context["editing"] = field.name, True
     await _ask(ctx, form, state, field)
 
@@ -336,6 +363,7 @@ async def _btn_keep(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
         await _ask(ctx, form, state, form.field(state.step))
 
 
+FIELD_ACTIONS = {"c", "q", "t", "pick", "done", "skip"}
 BUTTON_ACTIONS = {
     "c": _btn_choice, "q": _btn_quick, "t": _btn_text, "pick": _btn_pick, "done": _btn_done,
     "skip": _btn_skip, "back": _btn_back, "cancel": _btn_cancel, "edit": _btn_edit, "ef": _btn_edit_field,

@@ -99,6 +99,8 @@ class Form:
     def next_field(self, after: str | None, answers: Answers) -> Field | None:
         """The next field to ask after `after` (None: from the start), skipping ones that do not apply."""
         names = [f.name for f in self.fields]
+        if after is not None and after not in names:
+            return None  # a field removed by an upgrade: go to the summary
         start = 0 if after is None else names.index(after) + 1
         for item in self.fields[start:]:
             if item.applies(answers):

@@ -12,6 +12,7 @@ from domain.attendance import check_location
 from domain.validation import field_errors, parse_record
 from handlers.context import Ctx
 from handlers.forms.spec import Answers, Form, FormError, Lookup
+from handlers.ids import parse_id
 from services import customers
 from services.i18n import N_
 
@@ -64,7 +65,7 @@ def form_error(form: Form, exc: ValidationError) -> FormError:
 def parse_ids(data: str | None, count: int) -> list[int] | None:
     """The numeric parts after `prefix:`; None when the data is malformed (forged or stale)."""
     parts = (data or "").split(":")[1:]
-    ids = [p for p in parts if p.isdigit() and len(p) <= 18]
+    ids = [p for p in parts if parse_id(p) is not None]
     return [int(p) for p in ids[:count]] if len(ids) >= count else None
 
 

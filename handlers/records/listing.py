@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from domain.periods import Period, PeriodUnit, parse_period_key, period_for
 from handlers.context import Ctx
+from handlers.ids import parse_id
 from handlers.records import render
 from handlers.records.common import MANAGERS, NOT_FOUND, today
 from handlers.router import Router
@@ -101,7 +102,7 @@ async def on_list_button(ctx: Ctx) -> None:
     """rl:<type>:<period>:<office>."""
     parts = (ctx.inbound.callback_data or "").split(":")
     valid, period = _period_arg(parts[2]) if len(parts) == 4 else (False, None)
-    if not valid or parts[1] not in RecordKind.__members__ or not parts[3].isdigit():
+    if not valid or parts[1] not in RecordKind.__members__ or parse_id(parts[3]) is None:
         await ctx.reply(ctx._(NOT_FOUND))
         return
     await _send_listing(ctx, RecordKind(parts[1]), period, int(parts[3]) or None)
@@ -127,7 +128,7 @@ async def on_export_button(ctx: Ctx) -> None:
     """ex:<office>:<period>."""
     parts = (ctx.inbound.callback_data or "").split(":")
     valid, period = _period_arg(parts[2]) if len(parts) == 3 else (False, None)
-    if not valid or not parts[1].isdigit():
+    if not valid or parse_id(parts[1]) is None:
         await ctx.reply(ctx._(NOT_FOUND))
         return
     await _send_export(ctx, int(parts[1]) or None, period)

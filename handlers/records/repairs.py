@@ -18,6 +18,7 @@ from domain.records import RepairAction, RepairIn, RepairStatus
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
+from handlers.ids import parse_id
 from handlers.records.common import (
     CUSTOMER_LOOKUP,
     NOT_FOUND,
@@ -143,7 +144,7 @@ def card_message(ctx: Ctx, card: RepairCard, note: str | None = None) -> OutMess
 
 async def repair_command(ctx: Ctx) -> None:
     """/repair reports a fault; /repair 12 shows job #12."""
-    if ctx.inbound.args and ctx.inbound.args[0].lstrip("#").isdigit():
+    if ctx.inbound.args and parse_id(ctx.inbound.args[0].lstrip("#")) is not None:
         await _show(ctx, int(ctx.inbound.args[0].lstrip("#")))
     else:
         await start_form(ctx, REPAIR_FORM)
@@ -185,7 +186,7 @@ async def _technicians(ctx: Ctx, repair_id: int) -> None:
 
 async def _assign(ctx: Ctx, repair_id: int, staff: str) -> None:
     """Give the job to the tapped technician (re-checked: same office, technician, head's rights)."""
-    if not staff.isdigit():
+    if parse_id(staff) is None:
         await ctx.reply(ctx._(NOT_FOUND))
         return
     result = repairs.assign(ctx.app.uow(), viewer=ctx.me, repair_id=repair_id, technician_id=int(staff),

@@ -18,6 +18,7 @@ from domain.records import VisitIn, VisitPurpose
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
+from handlers.ids import parse_id
 from handlers.records.common import (
     CUSTOMER_LOOKUP,
     NOT_FOUND,
@@ -93,7 +94,7 @@ VISIT_FORM = register_form(Form(
 
 async def visit_command(ctx: Ctx) -> None:
     """/visit logs a visit; /visit 12 shows visit #12."""
-    if ctx.inbound.args and ctx.inbound.args[0].lstrip("#").isdigit():
+    if ctx.inbound.args and parse_id(ctx.inbound.args[0].lstrip("#")) is not None:
         await _show(ctx, int(ctx.inbound.args[0].lstrip("#")))
     else:
         await start_form(ctx, VISIT_FORM)

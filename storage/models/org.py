@@ -88,7 +88,7 @@ class AuditEntry(Base):
 
 
 class ProcessedUpdate(Base):
-    """An update id already handled: a unique row, never a 'highest id seen' mark."""
+    """An update id taken for handling (and when it finished): a unique row, never a 'highest id seen' mark."""
 
     __tablename__ = "processed_updates"
     __table_args__ = (UniqueConstraint("channel", "update_id"),)
@@ -96,6 +96,7 @@ class ProcessedUpdate(Base):
     channel: Mapped[str] = mapped_column(String(16))
     update_id: Mapped[int] = mapped_column(BigInteger)
     processed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
 
 
 class InboxUpdate(Base):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 05:50:46.236711
+Create Date: 2026-11-24 06:01:39.821378
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("update_id", sa.BigInteger(), nullable=False),
         sa.Column("processed_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_processed_updates")),
         sa.UniqueConstraint("channel", "update_id", name=op.f("uq_processed_updates_channel")),
     )

@@ -1,0 +1,26 @@
+"""Registration races: of many accounts redeeming one code at once, exactly one is registered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+from services import onboarding
+from services.onboarding import RedeemOutcome
+from storage.uow import UnitOfWork
+
+
+def test_one_code_registers_one_account_under_concurrency(uow_factory: Callable[[], UnitOfWork]) -> None:
+    now = datetime(2026, 11, 24, 2, tzinfo=UTC)
+    onboarding.create_office(uow_factory(), name="上海办事处", timezone="Asia/Shanghai", now=now)
+    code = onboarding.invite(uow_factory(), office_name="上海办事处", roles=["sales"], name="李娜", now=now)
+
+    def attempt(user_id: int) -> RedeemOutcome:
+        return onboarding.redeem(uow_factory(), code=code, telegram_user_id=user_id, now=now,
+                                 default_timezone="Asia/Shanghai").outcome
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(attempt, range(100, 116)))
+    assert outcomes.count(RedeemOutcome.registered) == 1
+    assert set(outcomes) <= {RedeemOutcome.registered, RedeemOutcome.used_code, RedeemOutcome.account_taken}
