@@ -5,6 +5,10 @@ message whose chat is free goes next, so one busy chat (a manager getting many n
 up everyone else. Flood control (RetryLater) pauses that chat — and everything, when several chats
 are hit at once; network errors back off exponentially; a blocked recipient is marked unreachable and
 their manager told once. Nothing is dropped: a failed send goes back to the outbox for later.
+
+A batch can take long (pacing, flood pauses) and another instance takes over claims older than
+delivery.STALE_CLAIM, so each row's claim is renewed right before its send and the row skipped when it
+was taken over; outcomes are recorded only while this instance holds the claim.
 """
 
 from __future__ import annotations
@@ -121,7 +125,8 @@ class OutboxSender:
             held_until = await self._send_one(item)
             if held_until is not None:  # keep the chat's order: its later messages wait as long
                 rest = queues.pop(chat_id, deque())
-                delivery.release(self.uow(), outbox_ids=[i.id for i in rest], not_before=held_until)
+                delivery.release(self.uow(), outbox_ids=[i.id for i in rest], instance=self.instance,
+                                 not_before=held_until)
         return len(batch)
 
     async def _next_chat(self, queues: dict[int, deque[delivery.Pending]]) -> int:
@@ -141,6 +146,9 @@ class OutboxSender:
     async def _send_one(self, item: delivery.Pending) -> datetime | None:
         """Send one message and record the outcome; on failure, until when its chat must wait."""
         assert item.chat_id is not None
+        if not delivery.renew_claim(self.uow(), outbox_id=item.id, instance=self.instance, now=self.clock()):
+            log.info("outbox %s was taken over by another instance; not sent here", item.id)
+            return None
         self.limiter.note_send(item.chat_id)
         try:
             message_id = await self.channel.send(item.chat_id, item.message)
@@ -155,19 +163,22 @@ class OutboxSender:
         except Exception as exc:
             log.exception("sending outbox %s failed", item.id)
             return self._retry(item, repr(exc), min(2.0 ** item.attempts * 10, 3600.0), counts=True)
-        delivery.mark_sent(self.uow(), outbox_id=item.id, message_id=message_id, now=self.clock())
+        if not delivery.mark_sent(self.uow(), outbox_id=item.id, instance=self.instance, message_id=message_id,
+                                  now=self.clock()):
+            log.warning("outbox %s was sent but its claim had been taken over meanwhile", item.id)
         return None
 
     def _unreachable(self, item: delivery.Pending) -> None:
         """A blocked (or never registered) recipient: record it, tell the manager once."""
         if not item.registered:
-            delivery.mark_undeliverable(self.uow(), outbox_id=item.id)
+            delivery.mark_undeliverable(self.uow(), outbox_id=item.id, instance=self.instance)
             return
-        delivery.mark_unreachable(self.uow(), outbox_id=item.id, staff_id=item.staff_id, now=self.clock())
+        delivery.mark_unreachable(self.uow(), outbox_id=item.id, instance=self.instance, staff_id=item.staff_id,
+                                  now=self.clock())
 
     def _retry(self, item: delivery.Pending, error: str, seconds: float, *, counts: bool) -> datetime:
         """Put the row back for a later attempt; returns when it is due again."""
         not_before = self.clock() + timedelta(seconds=seconds)
-        delivery.mark_retry(self.uow(), outbox_id=item.id, error=error, attempts=item.attempts, counts=counts,
-                            not_before=not_before)
+        delivery.mark_retry(self.uow(), outbox_id=item.id, instance=self.instance, error=error,
+                            attempts=item.attempts, counts=counts, not_before=not_before)
         return not_before

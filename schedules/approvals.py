@@ -7,6 +7,7 @@ Each reminder is claimed once (`apv:<id>:<step>:remind:<n>`, `apv:<id>:<step>:es
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from schedules.runner import job
@@ -20,5 +21,7 @@ if TYPE_CHECKING:
 async def chase_approvals(runtime: Runtime) -> str:
     """Re-send waiting requests to their approvers and escalate the ones waiting a working day."""
     app = runtime.app
-    summary = approval_reminders.chase_pending(app.uow, now=app.now(), default_timezone=app.default_timezone)
+    summary = await asyncio.to_thread(
+        approval_reminders.chase_pending, app.uow, now=app.now(), default_timezone=app.default_timezone
+    )
     return summary.describe()

@@ -1,7 +1,9 @@
 """Outbox bookkeeping: claim pending messages, mark them sent, retry later or unreachable.
 
 Claims are one conditional `UPDATE … RETURNING`, so two bot instances never send the same row twice;
-a claim left by a dead instance goes stale after STALE_CLAIM and is taken over.
+a claim left by a dead instance goes stale after STALE_CLAIM and is taken over. A live instance renews
+its claim right before each send (`renew_claim`) and skips the row if it was taken over; outcomes
+(`mark_*`, `release`) are recorded only by the instance that still holds the claim.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, or_, select, update
 
 from services.i18n import translator
 from services.jobs import claim_reminder
@@ -70,68 +72,91 @@ def claim_batch(uow: UnitOfWork, *, instance: str, now: datetime, limit: int = 1
         ]
 
 
-def mark_sent(uow: UnitOfWork, *, outbox_id: int, message_id: int | None, now: datetime) -> None:
-    """The channel accepted the message."""
+def _held(outbox_id: int, instance: str) -> ColumnElement[bool]:
+    """The row is still being sent by `instance` (not released, finished or taken over)."""
+    return ((OutboxMessage.id == outbox_id) & (OutboxMessage.status == "sending")
+            & (OutboxMessage.claimed_by == instance))
+
+
+def _update_held(uow: UnitOfWork, *, outbox_id: int, instance: str, **values: Any) -> bool:
+    """Update the row only while `instance` holds its claim; whether it did."""
     with uow:
-        uow.session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == outbox_id)
-            .values(status="sent", sent_at=now, sent_message_id=message_id, attempts=OutboxMessage.attempts + 1)
-        )
+        done = _rowcount(uow.session.execute(update(OutboxMessage).where(_held(outbox_id, instance))
+                                             .values(**values))) == 1
         uow.commit()
+        return done
 
 
-def mark_retry(uow: UnitOfWork, *, outbox_id: int, error: str, not_before: datetime, attempts: int,
-               counts: bool = True) -> None:
+def _rowcount(result: Any) -> int:
+    """Rows matched by an UPDATE/DELETE."""
+    return cast(CursorResult[Any], result).rowcount
+
+
+def renew_claim(uow: UnitOfWork, *, outbox_id: int, instance: str, now: datetime) -> bool:
+    """Right before sending: refresh this instance's claim; False when it was taken over (do not send)."""
+    return _update_held(uow, outbox_id=outbox_id, instance=instance, claimed_at=now)
+
+
+def mark_sent(uow: UnitOfWork, *, outbox_id: int, instance: str, message_id: int | None, now: datetime) -> bool:
+    """The channel accepted the message; False if this instance no longer held the claim."""
+    return _update_held(uow, outbox_id=outbox_id, instance=instance, status="sent", sent_at=now,
+                        sent_message_id=message_id, attempts=OutboxMessage.attempts + 1)
+
+
+def mark_retry(uow: UnitOfWork, *, outbox_id: int, instance: str, error: str, not_before: datetime, attempts: int,
+               counts: bool = True) -> bool:
     """Try again after `not_before`; when the failure `counts`, give up after MAX_ATTEMPTS."""
     status = "failed" if counts and attempts + 1 >= MAX_ATTEMPTS else "pending"
-    with uow:
-        uow.session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == outbox_id)
-            .values(status=status, attempts=attempts + 1, last_error=error[:500], not_before=not_before,
-                    claimed_by=None, claimed_at=None)
-        )
-        uow.commit()
+    return _update_held(uow, outbox_id=outbox_id, instance=instance, status=status, attempts=attempts + 1,
+                        last_error=error[:500], not_before=not_before, claimed_by=None, claimed_at=None)
 
 
-def release(uow: UnitOfWork, *, outbox_ids: list[int], not_before: datetime) -> None:
+def release(uow: UnitOfWork, *, outbox_ids: list[int], instance: str, not_before: datetime) -> None:
     """Hand claimed rows back untried (their chat is paused), to be sent after `not_before`."""
     if not outbox_ids:
         return
     with uow:
         uow.session.execute(
-            update(OutboxMessage).where(OutboxMessage.id.in_(outbox_ids), OutboxMessage.status == "sending")
+            update(OutboxMessage).where(OutboxMessage.id.in_(outbox_ids), OutboxMessage.status == "sending",
+                                        OutboxMessage.claimed_by == instance)
             .values(status="pending", not_before=not_before, claimed_by=None, claimed_at=None)
         )
         uow.commit()
 
 
-def mark_undeliverable(uow: UnitOfWork, *, outbox_id: int) -> None:
+def mark_undeliverable(uow: UnitOfWork, *, outbox_id: int, instance: str) -> bool:
     """The person has no chat account yet (invited, never registered): nothing can be sent."""
-    with uow:
-        uow.session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id)
-                            .values(status="undeliverable", last_error="no chat account"))
-        uow.commit()
+    return _update_held(uow, outbox_id=outbox_id, instance=instance, status="undeliverable",
+                        last_error="no chat account")
 
 
-def mark_unreachable(uow: UnitOfWork, *, outbox_id: int, staff_id: int, now: datetime) -> None:
-    """The person blocked the bot: stop sending to them and tell their manager, exactly once."""
+def mark_unreachable(uow: UnitOfWork, *, outbox_id: int, instance: str, staff_id: int, now: datetime) -> bool:
+    """The person blocked the bot: stop sending to them and tell their manager once per episode.
+
+    An episode starts when `reachable` flips to False (a conditional update, so of two racing
+    instances only one flips) and ends when the person writes again (`mark_reachable`); the notice key
+    names the message that started the episode, so a later episode is told again. Nothing happens
+    when this instance no longer holds the row: the instance that does will find the same.
+    """
     with uow:
         s = uow.session
-        s.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id)
-                  .values(status="unreachable", last_error="blocked"))
-        flipped = cast(CursorResult[Any], s.execute(
+        if _rowcount(s.execute(update(OutboxMessage).where(_held(outbox_id, instance))
+                               .values(status="unreachable", last_error="blocked"))) != 1:
+            return False
+        flipped = _rowcount(s.execute(
             update(Staff).where(Staff.id == staff_id, Staff.reachable.is_(True)).values(reachable=False)
             .execution_options(synchronize_session=False)
-        )).rowcount == 1
+        )) == 1
         staff = s.get(Staff, staff_id) if flipped else None
         manager = manager_of(s, staff=staff) if staff is not None else None
         if staff is not None and manager is not None and manager.id != staff.id and claim_reminder(
-            s, key=f"unreachable:{staff_id}", staff_id=manager.id, now=now
+            s, key=f"unreachable:{staff_id}:{outbox_id}", staff_id=manager.id, now=now
         ):
             _ = translator(manager.locale)
             text = _("{name} has blocked the bot or left Telegram; messages to them cannot be delivered.")
             enqueue(s, staff_id=manager.id, message=OutMessage(text.format(name=staff.name)), now=now)
         uow.commit()
+        return True
 
 
 def mark_reachable(uow: UnitOfWork, *, staff_id: int) -> None:

@@ -139,7 +139,7 @@ def _table(sheet: Worksheet, title: str, *, company: str, scope: str, headers: l
     sheet["A1"].alignment = Alignment(horizontal="center")
     for cell in sheet[3]:
         cell.font = Font(bold=True)
-    _format_dates(sheet, first_row=4)
+    _type_cells(sheet)
     if footer:
         sheet.append([])
         sheet.append([footer])
@@ -148,11 +148,17 @@ def _table(sheet: Worksheet, title: str, *, company: str, scope: str, headers: l
     sheet.freeze_panes = "A4"
 
 
-def _format_dates(sheet: Worksheet, *, first_row: int) -> None:
-    """Dates and times as real spreadsheet dates with a readable format."""
-    for row in sheet.iter_rows(min_row=first_row):
+def _type_cells(sheet: Worksheet) -> None:
+    """Dates and times as real spreadsheet dates with a readable format; text always as text.
+
+    openpyxl stores a string starting with '=' as a formula: typed text such as a customer named
+    '=HYPERLINK(...)' must stay a plain string cell, shown exactly as entered.
+    """
+    for row in sheet.iter_rows():
         for cell in row:
-            if isinstance(cell.value, datetime):
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+            elif isinstance(cell.value, datetime):
                 cell.number_format = DATETIME_FORMAT
             elif isinstance(cell.value, date):
                 cell.number_format = DATE_FORMAT

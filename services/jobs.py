@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from storage.claims import insert_ignore, insert_ignore_returning
@@ -21,6 +22,13 @@ def claim_slot(uow: UnitOfWork, *, job: str, slot: str, instance: str, now: date
                                                   "claimed_at": now})
         uow.commit()
         return won
+
+
+def release_slot(uow: UnitOfWork, *, job: str, slot: str) -> None:
+    """Give a claimed slot back (its work failed), so a later run claims and does it again."""
+    with uow:
+        uow.session.execute(delete(JobRun).where(JobRun.job == job, JobRun.slot == slot))
+        uow.commit()
 
 
 def claim_reminder(session: Session, *, key: str, staff_id: int | None, now: datetime) -> bool:

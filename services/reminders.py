@@ -1,13 +1,15 @@
 """The report reminder sweep: who gets which reminder, chase, escalation or digest now — each once.
 
 Flow (see reminders.mmd): load the roster → work out the due slots per report type and time zone →
-load the reports and absences of those periods → plan notices → drop keys already sent → claim the
-rest (insert-or-ignore RETURNING) and queue their messages in the same transaction → commit.
+load the reports and absences of those periods → plan notices → drop keys already sent → render their
+texts (an office whose texts fail is skipped and logged, unclaimed) → claim the rest (insert-or-ignore
+RETURNING) and queue their messages in the same transaction → commit.
 A fixed number of queries per sweep, whatever the head count; a second sweep finds nothing new.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,6 +57,7 @@ from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
 
 WorkingDay = Callable[[date], bool]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -196,10 +199,13 @@ def sweep(
         result.planned = len(notices)
         since = min(slot.at for _, _, slot in due)
         sent = load_sent_keys(session, keys={n.key for n in notices}, since=since)
-        fresh = [n for n in notices if n.key not in sent]
+        fresh, messages = render_isolated([n for n in notices if n.key not in sent], roster=roster,
+                                          configs=configs)
         won = claim_reminders(session, keys={n.key: n.staff_id for n in fresh}, now=now) if fresh else set()
         claimed = [n for n in fresh if n.key in won]
-        enqueue_all(session, render(claimed, roster=roster, configs=configs), now=now)
+        if len(claimed) != len(fresh):  # another instance claimed some: only ours go out
+            claimed, messages = render_isolated(claimed, roster=roster, configs=configs)
+        enqueue_all(session, messages, now=now)
         for notice in claimed:
             result.sent[notice.kind] = result.sent.get(notice.kind, 0) + 1
         uow.commit()
@@ -263,6 +269,39 @@ def _digests(facts: Facts, kind: ReportKind) -> list[Notice]:
                     key = reminder_key(kind, period.key, slot.slot, recipient.id)
                     notices.append(Notice(key, recipient.id, slot.kind, kind, period, slot.at, (recipient,), missing))
     return notices
+
+
+def render_isolated(notices: list[Notice], *, roster: Roster, configs: ReportsConfig
+                    ) -> tuple[list[Notice], list[tuple[int, OutMessage]]]:
+    """The notices that render, with their messages; an office whose texts fail is skipped and logged.
+
+    Rendering happens before claiming, so a skipped office's notices stay unclaimed and go out in a later
+    sweep once the fault (say a translation with a bad placeholder) is fixed; the other offices' go out now.
+    Normally everything renders at once (escalations to one recipient stay one message).
+    """
+    try:
+        return notices, render(notices, roster=roster, configs=configs)
+    except Exception:
+        log.exception("rendering %d reminders failed; retrying office by office", len(notices))
+    by_office: dict[int | None, list[Notice]] = defaultdict(list)
+    for notice in notices:
+        by_office[_office_of(notice, roster)].append(notice)
+    kept: list[Notice] = []
+    messages: list[tuple[int, OutMessage]] = []
+    for office_id, group in by_office.items():
+        try:
+            messages += render(group, roster=roster, configs=configs)
+        except Exception:
+            log.exception("reminders of office %s skipped: %s", office_id, ", ".join(n.key for n in group))
+            continue
+        kept += group
+    return kept, messages
+
+
+def _office_of(notice: Notice, roster: Roster) -> int | None:
+    """The office a notice belongs to: its person's (the one who owes, or the digest's recipient)."""
+    person = roster.people.get(notice.staff_id)
+    return person.office_id if person is not None else None
 
 
 def render(notices: list[Notice], *, roster: Roster, configs: ReportsConfig) -> list[tuple[int, OutMessage]]:

@@ -10,7 +10,7 @@ stateDiagram-v2
     repaired --> accepted: technician or head records the customer's acceptance (rp:<id>:ac form)
     accepted --> [*]: reporter and office heads told at close and at acceptance
 ```
-Every change is a conditional UPDATE on the status read, so two taps cannot both win.
+Every change is a conditional UPDATE on the status and technician read, so two taps cannot both win.
 """
 
 from __future__ import annotations
@@ -204,13 +204,15 @@ def _is_technician_of(staff: Staff | None, office_id: int) -> bool:
 
 
 def _move(session: Session, repair: RepairRecord, action: RepairAction, now: datetime, **values: object) -> bool:
-    """Apply a lifecycle step as a conditional UPDATE on the status we read; False if it lost a race."""
+    """Apply a lifecycle step as a conditional UPDATE on the status and technician we read; False if it lost a race."""
     try:
         new_status = advance_repair(RepairStatus(repair.status), action)
     except RepairTransitionError:
         return False
+    same_technician = (RepairRecord.technician_id.is_(None) if repair.technician_id is None
+                       else RepairRecord.technician_id == repair.technician_id)
     result = session.execute(
-        update(RepairRecord).where(RepairRecord.id == repair.id, RepairRecord.status == repair.status)
+        update(RepairRecord).where(RepairRecord.id == repair.id, RepairRecord.status == repair.status, same_technician)
         .values(status=new_status.value, updated_at=now, **values)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]

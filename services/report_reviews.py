@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CursorResult, update
+from sqlalchemy import CursorResult, case, update
 from sqlalchemy.orm import Session
 
 from domain.periods import parse_period_key
@@ -106,9 +106,14 @@ def comment_report(uow: UnitOfWork, *, report_id: int, reviewer_id: int, comment
             return Reviewed(ReviewOutcome.NOT_FOUND)
         if not may_review(configs, report=report, reviewer=reviewer):
             return Reviewed(ReviewOutcome.NOT_ALLOWED)
-        report.review_comment, report.reviewer_id = comment, reviewer.id
-        if report.status == "submitted":
-            report.status = "commented"
+        # one conditional UPDATE: a report reviewed since we read it stays reviewed (the comment still goes out)
+        stmt = (update(Report).where(Report.id == report_id)
+                .values(review_comment=comment, reviewer_id=reviewer.id,
+                        status=case((Report.status == "submitted", "commented"), else_=Report.status))
+                .execution_options(synchronize_session=False))
+        if cast(CursorResult[Any], session.execute(stmt)).rowcount != 1:
+            return Reviewed(ReviewOutcome.NOT_FOUND)
+        session.expire(report)
         audit.record(session, actor_id=reviewer.id, action="report.comment", entity="report", entity_id=report.id,
                      at=now, detail={"comment": comment})
         _tell_author(session, report, reviewer, configs=configs, now=now, comment=comment,

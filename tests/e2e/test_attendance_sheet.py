@@ -1,17 +1,46 @@
-"""/attendance_sheet in chat and the monthly job that sends the sheet to HR, read back with openpyxl."""
+"""/attendance_sheet in chat and the monthly job that sends the sheet to HR, read back with openpyxl;
+a sheet that could not be built or sent is sent by a later run."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
+import pytest
 from openpyxl import load_workbook
 
 from schedules.attendance import send_sheet_to_hr
+from services import attendance_sheet
+from services.messages import OutMessage
+from services.ports import Channel, TransientError
 from tests.e2e.harness import BotHarness
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class RefusingChannel:
+    """The bot's real channel, except that sends to the chats in `refused` fail (the network, say)."""
+
+    name = "refusing"
+
+    def __init__(self, inner: Channel, refused: set[int]) -> None:
+        self.inner, self.refused = inner, refused
+
+    async def send(self, chat_id: int, message: OutMessage) -> int:
+        if chat_id in self.refused:
+            raise TransientError("connection reset")
+        return await self.inner.send(chat_id, message)
+
+    async def edit(self, chat_id: int, message_id: int, message: OutMessage) -> None:
+        await self.inner.edit(chat_id, message_id, message)
+
+    async def answer(self, callback_id: str, text: str | None = None, *, alert: bool = False) -> None:
+        await self.inner.answer(callback_id, text, alert=alert)
+
+    async def download(self, file_id: str) -> bytes:
+        return await self.inner.download(file_id)
 
 
 async def test_office_head_gets_the_sheet_and_sales_do_not(bot: BotHarness) -> None:
@@ -45,3 +74,59 @@ async def test_the_monthly_job_sends_last_month_to_hr_once(bot: BotHarness) -> N
     documents = bot.standin.documents(hr)
     assert [d.filename for d in documents] == ["考勤表-全部办事处-2025-10.xlsx"]
     assert load_workbook(BytesIO(documents[0].data)).sheetnames == ["上海办事处", "总部"]
+
+
+async def test_a_failed_send_is_retried_by_the_next_run_and_only_to_whom_it_failed(bot: BotHarness) -> None:
+    bot.add_office("总部", is_hq=True)
+    hr = await bot.register("人事", office="总部", roles=["hr"])
+    other = await bot.register("人事二", office="总部", roles=["hr"])
+    assert bot.runtime is not None and bot.runtime.channel is not None
+    channel = bot.runtime.channel
+    bot.clock.set(datetime(2025, 11, 1, 9, 5, tzinfo=SHANGHAI))
+    bot.runtime.channel = RefusingChannel(channel, refused={hr.id})
+    try:
+        first = await send_sheet_to_hr(bot.runtime)
+    finally:
+        bot.runtime.channel = channel
+    assert (len(bot.standin.documents(hr)), len(bot.standin.documents(other))) == (0, 1)
+
+    bot.clock.set(datetime(2025, 11, 1, 10, 5, tzinfo=SHANGHAI))  # the next hourly run
+    second = await send_sheet_to_hr(bot.runtime)
+    third = await send_sheet_to_hr(bot.runtime)
+
+    assert [d.filename for d in bot.standin.documents(hr)] == ["考勤表-全部办事处-2025-10.xlsx"]
+    assert len(bot.standin.documents(other)) == 1  # not sent twice
+    assert (first, second, third) == ("2025-10: sent to 1 HR recipient(s), 1 failed, retried next run",
+                                      "2025-10: sent to 1 HR recipient(s)", "2025-10: already sent")
+
+async def test_a_failed_build_loses_nothing(bot: BotHarness, monkeypatch: pytest.MonkeyPatch) -> None:
+    bot.add_office("总部", is_hq=True)
+    hr = await bot.register("人事", office="总部", roles=["hr"])
+    assert bot.runtime is not None
+    bot.clock.set(datetime(2025, 11, 1, 9, 5, tzinfo=SHANGHAI))
+    build = attendance_sheet.build_month_sheet
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(attendance_sheet, "build_month_sheet", crash)
+    with pytest.raises(RuntimeError):
+        await send_sheet_to_hr(bot.runtime)
+    monkeypatch.setattr(attendance_sheet, "build_month_sheet", build)
+
+    bot.clock.set(datetime(2025, 11, 1, 10, 5, tzinfo=SHANGHAI))
+    later = await send_sheet_to_hr(bot.runtime)
+    assert len(bot.standin.documents(hr)) == 1
+    assert later == "2025-10: sent to 1 HR recipient(s)"
+
+
+async def test_two_runs_at_once_send_the_sheet_once(bot: BotHarness) -> None:
+    bot.add_office("总部", is_hq=True)
+    hr = await bot.register("人事", office="总部", roles=["hr"])
+    assert bot.runtime is not None
+    bot.clock.set(datetime(2025, 11, 1, 9, 5, tzinfo=SHANGHAI))
+
+    results = await asyncio.gather(send_sheet_to_hr(bot.runtime), send_sheet_to_hr(bot.runtime))
+
+    assert sorted(results) == ["2025-10: already sent", "2025-10: sent to 1 HR recipient(s)"]
+    assert len(bot.standin.documents(hr)) == 1

@@ -4,7 +4,7 @@ nothing, the blocked person's manager is told exactly once, and the pace respect
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 from sqlalchemy import select
@@ -182,7 +182,7 @@ def test_someone_never_registered_is_undeliverable_without_alarming_anyone(uow_f
     enqueue(uow_factory, invited, ["hello"], time.wall())
     (item,) = delivery.claim_batch(uow_factory(), instance="a", now=time.wall())
     assert (item.chat_id, item.registered) == (None, False)
-    delivery.mark_undeliverable(uow_factory(), outbox_id=item.id)
+    delivery.mark_undeliverable(uow_factory(), outbox_id=item.id, instance="a")
     assert statuses(uow_factory) == {"undeliverable"}
     assert [to for _id, to, _m in queued(uow_factory())] == [invited]
     assert head
@@ -196,7 +196,37 @@ def test_unreachable_is_recorded_once_when_two_instances_race(uow_factory: UowFa
     enqueue(uow_factory, gone, ["a", "b"], time.wall())
     first, second = delivery.claim_batch(uow_factory(), instance="a", now=time.wall())
     assert delivery.claim_batch(uow_factory(), instance="b", now=time.wall()) == []  # claimed once
-    delivery.mark_unreachable(uow_factory(), outbox_id=first.id, staff_id=gone, now=time.wall())
-    delivery.mark_unreachable(uow_factory(), outbox_id=second.id, staff_id=gone, now=time.wall())
+    delivery.mark_unreachable(uow_factory(), outbox_id=first.id, instance="a", staff_id=gone, now=time.wall())
+    delivery.mark_unreachable(uow_factory(), outbox_id=second.id, instance="a", staff_id=gone, now=time.wall())
     to_head = [m.text for _id, to, m in queued(uow_factory()) if to == head]
     assert to_head == [BLOCKED_NOTICE]
+
+
+async def test_a_claim_taken_over_while_the_sender_waits_is_not_sent_twice(uow_factory: UowFactory) -> None:
+    time = Time()
+    office = add_office(uow_factory(), "上海办事处")
+    who = add_person(uow_factory(), "甲", office_id=office, roles=["sales"])
+    chat = chat_of(uow_factory, who)
+    enqueue(uow_factory, who, ["hello"], time.wall())
+    channel = FakeChannel(time)  # both instances send through it: it records every send
+    b = OutboxSender(uow=uow_factory, channel=channel, clock=time.wall, instance="b",
+                     limiter=RateLimiter(monotonic=time.monotonic), sleep=time.sleep)
+    b_sent: list[int] = []
+
+    async def a_waits(seconds: float) -> None:  # A waits out a long pause; meanwhile its claim goes stale
+        time.pass_(seconds + (delivery.STALE_CLAIM + timedelta(seconds=1)).total_seconds())
+        if not b_sent:
+            b_sent.append(await b.drain_once())  # B takes the row over and sends it
+
+    a_limiter = RateLimiter(monotonic=time.monotonic)
+    a_limiter.flood(chat, 30)  # A must wait before this chat (Telegram said "retry after")
+    a = OutboxSender(uow=uow_factory, channel=channel, clock=time.wall, instance="a", limiter=a_limiter,
+                     sleep=a_waits)
+
+    assert await a.drain_once() == 1
+    assert b_sent == [1]
+    assert [(to, text) for to, text, _at in channel.sent] == [(chat, "hello")]  # once, by B; A skipped it
+    assert channel.attempts == [chat]
+    with uow_factory() as uow:
+        row = uow.session.scalars(select(OutboxMessage)).one()
+        assert (row.status, row.claimed_by, row.attempts) == ("sent", "b", 1)
