@@ -241,6 +241,16 @@ def _checked(repair: RepairCard, closing: Closing, *, today: date) -> RepairIn:
     }, today=today)
 
 
+def _closable(session: Session, repair_id: int, viewer: StaffView) -> RepairRecord | RepairResult:
+    """The job if the viewer may close or accept it; otherwise the refusal to return."""
+    repair = access.visible(session, RepairRecord, repair_id, viewer)
+    if repair is None:
+        return RepairResult(Outcome.not_found)
+    if not access.may_close(viewer, repair):
+        return RepairResult(Outcome.not_allowed, card_of(session, repair))
+    return repair
+
+
 def close(uow: UnitOfWork, *, viewer: StaffView, repair_id: int, closing: Closing, now: datetime) -> RepairResult:
     """Record the repair; with 客户验收人 it is accepted at once. Reporter and heads are told.
 
@@ -248,11 +258,9 @@ def close(uow: UnitOfWork, *, viewer: StaffView, repair_id: int, closing: Closin
     """
     with uow:
         session = uow.session
-        repair = access.visible(session, RepairRecord, repair_id, viewer)
-        if repair is None:
-            return RepairResult(Outcome.not_found)
-        if not access.may_close(viewer, repair):
-            return RepairResult(Outcome.not_allowed, card_of(session, repair))
+        repair = _closable(session, repair_id, viewer)
+        if isinstance(repair, RepairResult):
+            return repair
         data = _checked(card_of(session, repair), closing, today=now.astimezone(viewer.tz).date())
         parts = [[name, qty] for name, qty in data.parts]
         if not _move(session, repair, RepairAction.COMPLETE, now, repaired_on=data.repaired_on,
@@ -273,11 +281,9 @@ def accept(uow: UnitOfWork, *, viewer: StaffView, repair_id: int, accepted_by: s
     """Record who accepted the repaired job for the customer; reporter and heads are told."""
     with uow:
         session = uow.session
-        repair = access.visible(session, RepairRecord, repair_id, viewer)
-        if repair is None:
-            return RepairResult(Outcome.not_found)
-        if not access.may_close(viewer, repair):
-            return RepairResult(Outcome.not_allowed, card_of(session, repair))
+        repair = _closable(session, repair_id, viewer)
+        if isinstance(repair, RepairResult):
+            return repair
         if not _move(session, repair, RepairAction.ACCEPT, now, accepted_by=accepted_by):
             return RepairResult(Outcome.wrong_state, card_of(session, repair))
         audit.record(session, actor_id=viewer.id, action="accept", entity="repair", entity_id=repair.id, at=now,

@@ -84,15 +84,24 @@ def report_card(session: Session, *, report: Report, configs: ReportsConfig, loc
                       report.revised_at is not None, report.review_comment)
 
 
+def _reviewable(session: Session, *, report_id: int, reviewer_id: int,
+                configs: ReportsConfig) -> tuple[Report, Staff] | Reviewed:
+    """The report and its reviewer when this person may review it; otherwise the refusal to return."""
+    report, reviewer = session.get(Report, report_id), session.get(Staff, reviewer_id)
+    if report is None or reviewer is None:
+        return Reviewed(ReviewOutcome.NOT_FOUND)
+    if not may_review(configs, report=report, reviewer=reviewer):
+        return Reviewed(ReviewOutcome.NOT_ALLOWED)
+    return report, reviewer
+
+
 def check_reviewer(uow: UnitOfWork, *, report_id: int, reviewer_id: int, configs: ReportsConfig) -> Reviewed:
     """Whether this person may comment on this report now (before asking for the comment)."""
     with uow:
-        report, reviewer = uow.session.get(Report, report_id), uow.session.get(Staff, reviewer_id)
-        if report is None or reviewer is None:
-            return Reviewed(ReviewOutcome.NOT_FOUND)
-        if not may_review(configs, report=report, reviewer=reviewer):
-            return Reviewed(ReviewOutcome.NOT_ALLOWED)
-        author = uow.session.get(Staff, report.staff_id)
+        found = _reviewable(uow.session, report_id=report_id, reviewer_id=reviewer_id, configs=configs)
+        if isinstance(found, Reviewed):
+            return found
+        author = uow.session.get(Staff, found[0].staff_id)
         return Reviewed(ReviewOutcome.DONE, author.name if author else "?")
 
 
@@ -101,11 +110,10 @@ def comment_report(uow: UnitOfWork, *, report_id: int, reviewer_id: int, comment
     """Record the reviewer's comment (批示) and send it to the author; audited."""
     with uow:
         session = uow.session
-        report, reviewer = session.get(Report, report_id), session.get(Staff, reviewer_id)
-        if report is None or reviewer is None:
-            return Reviewed(ReviewOutcome.NOT_FOUND)
-        if not may_review(configs, report=report, reviewer=reviewer):
-            return Reviewed(ReviewOutcome.NOT_ALLOWED)
+        found = _reviewable(session, report_id=report_id, reviewer_id=reviewer_id, configs=configs)
+        if isinstance(found, Reviewed):
+            return found
+        report, reviewer = found
         # one conditional UPDATE: a report reviewed since we read it stays reviewed (the comment still goes out)
         stmt = (update(Report).where(Report.id == report_id)
                 .values(review_comment=comment, reviewer_id=reviewer.id,
@@ -128,11 +136,10 @@ def mark_reviewed(uow: UnitOfWork, *, report_id: int, reviewer_id: int, now: dat
     """Close the report for revision (exactly one press wins) and tell the author; audited."""
     with uow:
         session = uow.session
-        report, reviewer = session.get(Report, report_id), session.get(Staff, reviewer_id)
-        if report is None or reviewer is None:
-            return Reviewed(ReviewOutcome.NOT_FOUND)
-        if not may_review(configs, report=report, reviewer=reviewer):
-            return Reviewed(ReviewOutcome.NOT_ALLOWED)
+        found = _reviewable(session, report_id=report_id, reviewer_id=reviewer_id, configs=configs)
+        if isinstance(found, Reviewed):
+            return found
+        report, reviewer = found
         author = session.get(Staff, report.staff_id)
         stmt = (update(Report).where(Report.id == report_id, Report.status != "reviewed")
                 .values(status="reviewed", reviewer_id=reviewer.id, reviewed_at=now)
