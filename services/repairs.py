@@ -136,7 +136,8 @@ def _ask_heads_to_assign(session: Session, card: RepairCard, *, now: datetime) -
         text = _("🔧 New repair job") + "\n" + describe(card, _)
         text += "\n" + (_("Assign a technician:") if techs else _("No technician is registered in this office yet."))
         buttons = [Button("👷 " + t.name, f"rp:{card.id}:as:{t.id}") for t in techs[:12]]
-        outbox.enqueue(session, staff_id=head.id, message=OutMessage(text, buttons=button_rows(buttons)), now=now)
+        message = OutMessage(text, buttons=button_rows(buttons), photos=tuple(card.photos))
+        outbox.enqueue(session, staff_id=head.id, message=message, now=now)
 
 
 def get(uow: UnitOfWork, *, viewer: StaffView, repair_id: int) -> RepairCard | None:
@@ -193,7 +194,7 @@ def assign(uow: UnitOfWork, *, viewer: StaffView, repair_id: int, technician_id:
         _ = translator(tech.locale)
         text = _("🔧 You have a repair job") + "\n" + describe(card, _)
         outbox.enqueue(session, staff_id=tech.id, now=now, message=OutMessage(
-            text, buttons=((Button(_("✅ Close the job"), f"rp:{card.id}:cl"),),)))
+            text, buttons=((Button(_("✅ Close the job"), f"rp:{card.id}:cl"),),), photos=tuple(card.photos)))
         uow.commit()
         return RepairResult(Outcome.done, card)
 

@@ -45,6 +45,8 @@ async def test_a_repair_job_from_report_to_customer_acceptance(bot: BotHarness) 
     assert "已指派给王强" in assigned["text"] and "接单维修人：王强" in assigned["text"]
     job = bot.last(wang)
     assert "您有一张新的维修单" in job["text"] and "柜门锁打不开" in job["text"]
+    assert [m for m in bot.standin.messages(head.id) if m.get("photo")], "the head sees the fault photo"
+    assert [m for m in bot.standin.messages(wang.id) if m.get("photo")], "so does the technician"
 
     asked = (await bot.press(wang, job, "维修完工"))[-1]
     assert "维修完工" in asked["text"] and "维修日期是哪天" in asked["text"]
