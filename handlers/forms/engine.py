@@ -277,6 +277,13 @@ async def _btn_pick(ctx: Ctx, form: Form, state: DraftState, arg: str) -> None:
     await _accept(ctx, form, state, field, item_id)
 
 
+async def _btn_keep_value(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
+    """Keep the value the field already holds (prefilled, or answered before going back)."""
+    field = form.field(state.step or "")
+    if field.name in state.answers:
+        await _accept(ctx, form, state, field, state.answers[field.name])
+
+
 async def _btn_done(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
     """Finished sending photos."""
     field = form.field(state.step or "")
@@ -363,9 +370,9 @@ async def _btn_keep(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
         await _ask(ctx, form, state, form.field(state.step))
 
 
-FIELD_ACTIONS = {"c", "q", "t", "pick", "done", "skip"}
+FIELD_ACTIONS = {"c", "q", "t", "pick", "done", "skip", "k"}
 BUTTON_ACTIONS = {
-    "c": _btn_choice, "q": _btn_quick, "t": _btn_text, "pick": _btn_pick, "done": _btn_done,
+    "c": _btn_choice, "q": _btn_quick, "k": _btn_keep_value, "t": _btn_text, "pick": _btn_pick, "done": _btn_done,
     "skip": _btn_skip, "back": _btn_back, "cancel": _btn_cancel, "edit": _btn_edit, "ef": _btn_edit_field,
     "sum": _btn_summary, "save": _btn_save, "new": _btn_new, "keep": _btn_keep,
 }

@@ -60,6 +60,8 @@ def _nav_buttons(ctx: Ctx, state: DraftState, field: Field) -> list[Button]:
     """Back, Skip (optional fields) and Cancel."""
     _ = ctx._
     nav = []
+    if state.answers.get(field.name) not in (None, "", [], {}):  # prefilled or answered before: one tap keeps it
+        nav.append(Button(_("✔ Keep"), cb(state, "k")))
     if state.context.get("history"):
         nav.append(Button(_("◀ Back"), cb(state, "back")))
     if not field.required:

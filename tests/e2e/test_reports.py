@@ -65,7 +65,7 @@ async def test_weekly_report_prefilled_submitted_then_revised(bot: BotHarness) -
     assert replies[-1]["text"].endswith("本周工作总结：")
     replies = await answer_all(bot, li, ["拜访三家客户，完成两次回访", "跟进市局投标"])
     assert "当前：2" in replies[-1]["text"]
-    replies = await bot.send(li, "2")
+    replies = await bot.press(li, replies[-1], "保持不变")  # the prefilled count, kept with one tap
     assert "当前：1" in replies[-1]["text"]
     summary = (await answer_all(bot, li, ["1", "1", "35000"]))[-1]
     assert "请核对：" in summary["text"] and "• 回款（元）: 35000" in summary["text"]
