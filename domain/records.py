@@ -50,6 +50,14 @@ def warranty_end(accepted_on: date | None, warranty_years: int | None) -> date |
         return accepted_on.replace(year=year, day=28)
 
 
+def in_warranty(accepted_on: date | None, warranty_years: int | None, on: date) -> bool:
+    """True from acceptance through the warranty's last day (inclusive); no warranty with 0 years."""
+    end = warranty_end(accepted_on, warranty_years)
+    if accepted_on is None or end is None or not warranty_years:
+        return False
+    return accepted_on <= on <= end
+
+
 class CustomerIn(BaseModel):
     """A customer archive entry (客户档案表) with the products installed there."""
 
@@ -84,10 +92,7 @@ class CustomerIn(BaseModel):
 
     def in_warranty(self, on: date) -> bool:
         """True from acceptance through the warranty's last day (inclusive); no warranty with 0 years."""
-        end = self.warranty_ends_on
-        if self.accepted_on is None or end is None or not self.warranty_years:
-            return False
-        return self.accepted_on <= on <= end
+        return in_warranty(self.accepted_on, self.warranty_years, on)
 
 
 class RepairIn(BaseModel):

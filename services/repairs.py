@@ -23,7 +23,7 @@ from enum import StrEnum
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from domain.records import CustomerIn, RepairAction, RepairIn, RepairStatus, RepairTransitionError, advance_repair
+from domain.records import RepairAction, RepairIn, RepairStatus, RepairTransitionError, advance_repair, in_warranty
 from domain.validation import parse_record
 from services import access, audit, outbox
 from services.i18n import N_, Translate, translator
@@ -102,8 +102,7 @@ def covered_by_warranty(customer: Customer, on: date) -> bool | None:
     """The archive's warranty rule on `on`; None when acceptance date or years are unknown."""
     if customer.accepted_on is None or customer.warranty_years is None:
         return None
-    terms = CustomerIn.model_construct(accepted_on=customer.accepted_on, warranty_years=customer.warranty_years)
-    return terms.in_warranty(on)
+    return in_warranty(customer.accepted_on, customer.warranty_years, on)
 
 
 def report(uow: UnitOfWork, *, viewer: StaffView, data: RepairIn, photos: list[str], now: datetime
