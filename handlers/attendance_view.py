@@ -94,7 +94,8 @@ def _group_of(ctx: Ctx, person: PersonDays, day: date) -> tuple[str, str]:
     if DayStatus.LATE in assessment.flags:
         return "late", at + " " + ctx._("({n} min late)").format(n=assessment.minutes_late)
     if DayStatus.FIELD in assessment.flags:
-        return "out", f"{at} (外勤: {punch.place if punch and punch.place else '—'})"
+        place = punch.place if punch and punch.place else "—"
+        return "out", at + " " + ctx._("(field: {place})").format(place=place)
     if DayStatus.PRESENT in assessment.flags:
         return "present", at
     if assessment.primary in (DayStatus.PENDING, DayStatus.ABSENT):

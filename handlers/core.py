@@ -9,6 +9,7 @@ from services import onboarding
 from services.i18n import LOCALE_NAMES, LOCALES, N_, translator
 from services.messages import Button, OutMessage
 from services.onboarding import RedeemOutcome
+from services.role_labels import ROLE_LABELS
 
 REDEEM_REPLIES = {
     RedeemOutcome.already_registered: N_("You are already registered. Send /help to see what you can do."),
@@ -81,19 +82,24 @@ INVITER_ROLES = {"admin", "office_head", "hr"}
 INVITE_USAGE = N_("Usage: /invite NAME ROLE[,ROLE]  — roles: {roles}")
 
 
+def _role_list(ctx: Ctx, roles: frozenset[str]) -> str:
+    """Role keys to type, each with its name in the person's language: `sales（销售代表）`."""
+    return ", ".join(f"{r} ({ctx._(ROLE_LABELS[r])})" for r in sorted(roles))
+
+
 async def invite(ctx: Ctx) -> None:
     """/invite NAME ROLE: an admin or office head invites office staff to their own office."""
     args = ctx.inbound.args
     roles = [r.strip() for r in args[1].split(",")] if len(args) == 2 else []
     allowed = grantable_roles(ctx.me.roles)
     if not roles or not set(roles) <= allowed or ctx.me.office_name is None:
-        await ctx.reply(ctx._(INVITE_USAGE).format(roles=", ".join(sorted(allowed))))
+        await ctx.reply(ctx._(INVITE_USAGE).format(roles=_role_list(ctx, allowed)))
         return
     try:
         code = onboarding.invite(ctx.app.uow(), office_name=ctx.me.office_name, roles=roles, name=args[0],
                                  now=ctx.app.now(), manager_name=None, locale=ctx.app.default_locale)
     except onboarding.OnboardingError:
-        await ctx.reply(ctx._(INVITE_USAGE).format(roles=", ".join(sorted(allowed))))
+        await ctx.reply(ctx._(INVITE_USAGE).format(roles=_role_list(ctx, allowed)))
         return
     text = ctx._("Invite for {name} ({office}). Ask them to send this to the bot "
                  "(the code works once, for 14 days):\n/start {code}")

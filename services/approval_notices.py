@@ -17,6 +17,7 @@ from domain.approval_routing import ChainStep
 from services import outbox
 from services.i18n import N_, Translate, translator
 from services.messages import Button, OutMessage
+from services.role_labels import ROLE_LABELS
 from storage.models import ApprovalRequest, ApprovalStep, Office, Staff
 
 KIND_LABELS = {
@@ -37,21 +38,6 @@ CATEGORY_LABELS = {
     "other": N_("Other"),
     "project": N_("Project expense"),
     "intermediary_fee": N_("Intermediary fee"),
-}
-ROLE_LABELS = {
-    "sales": N_("sales representative"),
-    "technician": N_("service technician"),
-    "admin": N_("office administrator"),
-    "office_head": N_("office head"),
-    "regional_manager": N_("regional manager"),
-    "gm": N_("general manager"),
-    "commerce": N_("commerce department"),
-    "finance": N_("finance"),
-    "hr": N_("HR"),
-    "finance_director": N_("finance director"),
-    "vp": N_("vice president"),
-    "president": N_("president"),
-    "manager": N_("manager"),
 }
 STATUS_LABELS = {
     "pending": N_("in progress"),

@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
+from services import approvals
+from storage.models import Staff
 from tests.e2e.harness import BotHarness
 
 OFFICE = (31.230416, 121.473701)
@@ -49,7 +53,7 @@ async def test_check_in_outside_becomes_field_attendance(bot: BotHarness) -> Non
     assert "✅ 已签到，时间 08:25。" in done
     assert "外勤：华东医院，距办事处" in done and "迟到" not in done
     office_day = (await bot.send(head, "/today"))[-1]["text"]
-    assert "在外（外勤、外出、出差） (1): 李娜 08:25 (外勤: 华东医院)" in office_day
+    assert "在外（外勤、外出、出差） (1): 李娜 08:25 （外勤：华东医院）" in office_day
     assert "未签到 (1): 张伟" in office_day
 
 
@@ -85,3 +89,38 @@ async def test_stale_and_forwarded_locations_are_refused(bot: BotHarness) -> Non
     assert keyboard is not None and keyboard["keyboard"][0][0].get("request_location") is True
     summary = (await bot.share_location(li, *OFFICE, date=bot.clock()))[-1]
     assert "✅ 已签到，时间 10:00。" in (await bot.press(li, summary, "签到"))[-1]["text"]
+
+
+async def test_the_office_head_sees_present_late_on_leave_and_missing(bot: BotHarness) -> None:
+    head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    wang = await bot.register("王强", office="上海办事处", roles=["technician"])
+    await bot.register("赵敏", office="上海办事处", roles=["admin"])
+    zhao_id = _staff_id(bot, "赵敏")
+    bot.clock.set(datetime(2026, 11, 23, 16, tzinfo=SHANGHAI))  # the day before: 赵敏 asks for leave
+    approvals.submit_leave(bot.app.uow(), requester_id=zhao_id, config=bot.app.approval_config, now=bot.clock(),
+                           default_timezone="Asia/Shanghai",
+                           data={"kind": "leave", "first_day": "2026-11-24", "last_day": "2026-11-24", "reason": "事假"})
+    await bot.flush()
+    card = next(m for m in reversed(bot.standin.messages(head.id)) if "赵敏" in (m.get("text") or ""))
+    await bot.press(head, card, "同意")
+
+    bot.clock.set(datetime(2026, 11, 24, 8, 29, tzinfo=SHANGHAI))
+    await bot.send(wang, "/checkin")
+    await bot.press(wang, (await bot.share_location(wang, *NEAR, date=bot.clock()))[-1], "签到")
+    bot.clock.set(datetime(2026, 11, 24, 9, 5, tzinfo=SHANGHAI))
+    await bot.send(li, "/checkin")
+    await bot.press(li, (await bot.share_location(li, *NEAR, date=bot.clock()))[-1], "签到")
+
+    office_day = (await bot.send(head, "/today"))[-1]["text"]
+    assert "已到 (1): 王强 08:29" in office_day
+    assert "迟到 (1): 李娜 09:05" in office_day and "35" in office_day
+    assert "请假 (1): 赵敏" in office_day
+    assert "未签到 (1): 张伟" in office_day
+    worker_day = (await bot.send(wang, "/today"))[-1]["text"]
+    assert "李娜" not in worker_day, "staff see their own day only"
+
+
+def _staff_id(bot: BotHarness, name: str) -> int:
+    with bot.app.uow() as uow:
+        return int(uow.session.scalars(select(Staff.id).where(Staff.name == name)).one())
