@@ -107,3 +107,35 @@ async def test_forged_repair_buttons_find_nothing(bot: BotHarness) -> None:
     assert "您无权" in refused[-1]["text"]
     with bot.app.uow() as uow:
         assert uow.session.scalars(select(RepairRecord.status)).one() == "reported"
+
+
+async def test_a_repair_report_with_back_and_edit_before_save_then_one_cancelled(bot: BotHarness) -> None:
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    await bot.register("张伟", office="上海办事处", roles=["office_head"])
+    await add_customer(bot, li, "某市公安局")
+    first = (await bot.send(li, "/repair"))[-1]
+    asked = (await bot.press(li, first, "某市公安局"))[-1]
+    phone = await say(bot, li, "王科长")
+    back = (await bot.press(li, phone, "上一步"))[-1]
+    assert "报修人是谁" in back["text"] and "当前：王科长" in back["text"]
+    date = await say(bot, li, "李科长", "0571-88886666")
+    fault = (await bot.press(li, date, "今天"))[-1]
+    photos = await say(bot, li, "柜门锁打不开")
+    summary = (await bot.press(li, photos, "跳过"))[-1]
+    assert "• 报修人: 李科长" in summary["text"] and asked and fault
+
+    menu = (await bot.press(li, summary, "修改"))[-1]
+    ask_fault = (await bot.press(li, menu, "报修内容"))[-1]
+    summary = await say(bot, li, "柜门锁打不开，密码面板无显示")
+    assert "• 报修内容: 柜门锁打不开，密码面板无显示" in summary["text"]
+    assert "当前：柜门锁打不开" in ask_fault["text"]
+    saved = (await bot.press(li, summary, "保存"))[-1]
+    assert "维修单 #1 已保存" in saved["text"]
+
+    again = (await bot.send(li, "/repair"))[-1]
+    (await bot.press(li, again, "某市公安局"))
+    cancelled = await say(bot, li, "取消")
+    assert cancelled["text"].startswith("已取消：")
+    with bot.app.uow() as uow:
+        assert [(r.reporter, r.fault) for r in uow.session.scalars(select(RepairRecord))] == [
+            ("李科长", "柜门锁打不开，密码面板无显示")]

@@ -101,3 +101,34 @@ async def test_a_visit_survives_a_restart_and_a_new_form_asks_before_dropping_it
     assert (await bot.send(ali, "/visit 1"))[-1]["text"] == "未找到该记录。"
     for forged in ("vi:1:v", "vi:2:v", "vi:x"):
         assert [m["text"] for m in await bot.press_data(ali, bot.last(ali), forged)] == ["未找到该记录。"]
+
+
+async def test_a_visit_with_back_and_edit_before_save_then_one_cancelled(bot: BotHarness) -> None:
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    await add_customer(bot, li, "某市公安局")
+    first = (await bot.send(li, "/visit"))[-1]
+    when = (await bot.press(li, first, "某市公安局"))[-1]
+    purpose = (await bot.press(li, when, "现在"))[-1]
+    back = (await bot.press(li, purpose, "上一步"))[-1]
+    assert "2/8" in back["text"] and "当前：2026-11-24 10:00" in back["text"]
+    purpose = (await bot.press(li, back, "保持不变"))[-1]
+    people = (await bot.press(li, purpose, "跟进"))[-1]
+    next_step = await say(bot, li, "王科长", "演示新款")
+    location = (await bot.press(li, next_step, "跳过"))[-1]
+    photos = await say(bot, li, "跳过")
+    summary = (await bot.press(li, photos, "跳过"))[-1]
+    assert "• 拜访目的: 跟进" in summary["text"] and "4/8" in people["text"] and location
+
+    menu = (await bot.press(li, summary, "修改"))[-1]
+    ask_purpose = (await bot.press(li, menu, "拜访目的"))[-1]
+    summary = (await bot.press(li, ask_purpose, "投诉处理"))[-1]
+    assert "• 拜访目的: 投诉处理" in summary["text"] and "• 接待人: 王科长" in summary["text"]
+    saved = (await bot.press(li, summary, "保存"))[-1]
+    assert "拜访记录已保存" in saved["text"]
+
+    again = (await bot.send(li, "/visit"))[-1]
+    when = (await bot.press(li, again, "某市公安局"))[-1]
+    cancelled = (await bot.press(li, when, "取消"))[-1]
+    assert cancelled["text"].startswith("已取消：客户拜访")
+    with bot.app.uow() as uow:
+        assert [v.purpose for v in uow.session.scalars(select(Visit))] == ["complaint"]
