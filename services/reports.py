@@ -20,6 +20,7 @@ from domain.periods import Period, parse_period_key, recent_periods
 from domain.report_rules import MONTHLY_KINDS, may_write, period_bounds, tally, writes
 from domain.reports import ReportKind, ReportsConfig, deadline, is_late, report_period_to_submit
 from services import audit
+from services.payments import payments_in_period, plain
 from services.report_reviews import notify_reviewers
 from services.report_roster import away_by_day, load_reports, load_roster
 from services.report_texts import StatusRow, due_label
@@ -96,13 +97,18 @@ def _pick_period(configs: ReportsConfig, kind: ReportKind, local_now: datetime, 
 
 
 def logged_figures(session: Session, *, staff_id: int, period: Period, tz: ZoneInfo) -> dict[str, Any]:
-    """Visits made and customers created by the person in the period (office-local days)."""
+    """Visits made, customers created and payments logged (投款日期 in the period) by the person.
+
+    Every figure stays editable in the form: the person confirms or corrects it.
+    """
     start, end = period_bounds(period, tz)
     visits = session.scalar(select(func.count()).select_from(Visit).where(
         Visit.staff_id == staff_id, Visit.visited_at >= start, Visit.visited_at < end))
     customers = session.scalar(select(func.count()).select_from(Customer).where(
         Customer.created_by == staff_id, Customer.created_at >= start, Customer.created_at < end))
-    return {"visits": int(visits or 0), "new_customers": int(customers or 0)}
+    collected = payments_in_period(session, staff_ids=[staff_id], start=period.start, end=period.end)
+    return {"visits": int(visits or 0), "new_customers": int(customers or 0),
+            "payments": plain(collected.get(staff_id, Decimal(0)))}
 
 
 def answers_of(report: Report) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from storage.models.attendance import AttendancePunch
 from storage.models.base import Base
 from storage.models.conversation import Draft, OutboxMessage
 from storage.models.org import AuditEntry, InboxUpdate, Invite, Office, ProcessedUpdate, Staff, StaffRole
+from storage.models.payments import Payment
 from storage.models.records import Customer, RepairRecord, Visit
 from storage.models.reports import JobRun, ReminderSent, Report
 
@@ -21,6 +22,7 @@ __all__ = [
     "JobRun",
     "Office",
     "OutboxMessage",
+    "Payment",
     "ProcessedUpdate",
     "ReminderSent",
     "RepairRecord",

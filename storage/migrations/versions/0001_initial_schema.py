@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 06:01:39.821378
+Create Date: 2026-11-24 06:19:43.630792
 """
 
 from __future__ import annotations
@@ -304,6 +304,34 @@ def upgrade() -> None:
         sa.UniqueConstraint("request_id", "step_index", name=op.f("uq_approval_steps_request_id")),
     )
     op.create_table(
+        "payments",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("customer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("received_on", sa.Date(), nullable=False),
+        sa.Column("draft_date", sa.Date(), nullable=True),
+        sa.Column("draft_no", sa.String(length=60), nullable=True),
+        sa.Column("amount", sa.Numeric(precision=14, scale=2), nullable=False),
+        sa.Column("matures_on", sa.Date(), nullable=True),
+        sa.Column("acceptance_days", sa.Integer(), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], name=op.f("fk_payments_customer_id_customers")),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_payments_office_id_offices")),
+        sa.ForeignKeyConstraint(["staff_id"], ["staff.id"], name=op.f("fk_payments_staff_id_staff")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_payments")),
+    )
+    with op.batch_alter_table("payments", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_payments_customer_id"), ["customer_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_payments_draft_no"), ["draft_no"], unique=False)
+        batch_op.create_index("ix_payments_kind_matures_on", ["kind", "matures_on"], unique=False)
+        batch_op.create_index(batch_op.f("ix_payments_office_id"), ["office_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_payments_received_on"), ["received_on"], unique=False)
+        batch_op.create_index(batch_op.f("ix_payments_staff_id"), ["staff_id"], unique=False)
+
+    op.create_table(
         "repairs",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -381,6 +409,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_repairs_customer_id"))
 
     op.drop_table("repairs")
+    with op.batch_alter_table("payments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_payments_staff_id"))
+        batch_op.drop_index(batch_op.f("ix_payments_received_on"))
+        batch_op.drop_index(batch_op.f("ix_payments_office_id"))
+        batch_op.drop_index("ix_payments_kind_matures_on")
+        batch_op.drop_index(batch_op.f("ix_payments_draft_no"))
+        batch_op.drop_index(batch_op.f("ix_payments_customer_id"))
+
+    op.drop_table("payments")
     op.drop_table("approval_steps")
     with op.batch_alter_table("staff_roles", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_staff_roles_role"))
