@@ -47,7 +47,7 @@ def _report_form(kind: ReportKind, title: str, summary: str, plan: str) -> Form:
               Kind.integer, min_value=0, max_value=10_000),
         Field("contracts", N_("Contracts signed"), N_("How many contracts were signed?"), Kind.integer,
               min_value=0, max_value=10_000),
-        Field("payments", N_("Payments collected (yuan)"), N_("How much was collected, in yuan? (0 if none)"),
+        Field("payments", N_("Payments collected (yuan)"), N_("How much was collected, in yuan? (prefilled from the payments you logged with /payment)"),
               Kind.decimal, min_value=0),
     )))
 
@@ -108,7 +108,7 @@ def _intro(ctx: Ctx, opened: Opened) -> str:
     if opened.report_id is not None:
         lines.append(ctx._("You already submitted it; you can revise it until it is reviewed."))
     else:
-        lines.append(ctx._("Visits and new customers are counted from your records."))
+        lines.append(ctx._("Visits, new customers and payments collected are counted from your records."))
         if opened.late_now:
             lines.append(ctx._("The deadline has passed: it will be marked late."))
     return "\n".join(lines)
