@@ -47,7 +47,8 @@ def _report_form(kind: ReportKind, title: str, summary: str, plan: str) -> Form:
               Kind.integer, min_value=0, max_value=10_000),
         Field("contracts", N_("Contracts signed"), N_("How many contracts were signed?"), Kind.integer,
               min_value=0, max_value=10_000),
-        Field("payments", N_("Payments collected (yuan)"), N_("How much was collected, in yuan? (prefilled from the payments you logged with /payment)"),
+        Field("payments", N_("Payments collected (yuan)"),
+              N_("How much was collected, in yuan? (prefilled from the payments you logged with /payment)"),
               Kind.decimal, min_value=0),
     )))
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, false, func, select, true
 from sqlalchemy.orm import Session
@@ -28,12 +27,11 @@ from domain.payments import (
     reminder_stage,
 )
 from domain.periods import Period
-from domain.report_rules import in_working_hours
 from services import access, audit, outbox
 from services.i18n import N_, Translate, translator
-from services.jobs import claim_reminders
 from services.messages import OutMessage
-from services.report_roster import Person, Roster, load_roster, load_sent_keys
+from services.record_reminders import offices_at_work, send_once
+from services.report_roster import Person, Roster, load_roster
 from services.staff import StaffView, holders_of
 from storage.models import Customer, Office, Payment, Staff
 from storage.uow import UnitOfWork
@@ -278,29 +276,16 @@ def sweep_draft_reminders(
     with uow:
         session = uow.session
         roster = load_roster(session, default_timezone=default_timezone)
-        today = _offices_at_work(roster, now=now, is_working_day=is_working_day)
+        today = offices_at_work(roster, now=now, is_working_day=is_working_day)
         if not today:
             return 0
         drafts = {reminder_key(d.id, d.stage): d for d in _maturing(session, today=today, days_before=days_before)}
         keys = {key: draft for key, draft in drafts.items() if _reminded(roster, draft)}
         since = now - timedelta(days=days_before + OVERDUE_GRACE_DAYS + 2)  # no stage is claimed earlier
-        fresh = set(keys) - load_sent_keys(session, keys=set(keys), since=since)
-        won = claim_reminders(session, keys={k: keys[k].staff_id for k in sorted(fresh)}, now=now)
-        for key in sorted(won):
-            for person in _reminded(roster, keys[key]):
-                outbox.enqueue(session, staff_id=person.id, message=draft_reminder(keys[key], person), now=now)
+        sent = send_once(session, items=keys, owner=lambda d: d.staff_id,
+                         recipients=lambda d: _reminded(roster, d), render=draft_reminder, since=since, now=now)
         uow.commit()
-        return len(won)
-
-
-def _offices_at_work(roster: Roster, *, now: datetime, is_working_day: Callable[[date], bool]) -> dict[int, date]:
-    """Offices in working hours now, with their local date."""
-    at_work = {}
-    for office in roster.offices.values():
-        local = now.astimezone(ZoneInfo(office.timezone))
-        if in_working_hours(local, start=office.work_start, end=office.work_end, is_working_day=is_working_day):
-            at_work[office.id] = local.date()
-    return at_work
+        return sent
 
 
 def _maturing(session: Session, *, today: dict[int, date], days_before: int) -> list[Maturing]:

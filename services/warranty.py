@@ -17,16 +17,14 @@ from sqlalchemy.orm import Session
 from domain import workdays
 from domain.report_rules import (
     WARRANTY_DAYS_BEFORE,
-    in_working_hours,
     local_day_bounds,
     warranty_key,
     warranty_reminder_due,
 )
-from services import outbox
 from services.i18n import translator
-from services.jobs import claim_reminders
 from services.messages import OutMessage
-from services.report_roster import Person, Roster, load_roster, load_sent_keys
+from services.record_reminders import offices_at_work, send_once
+from services.report_roster import Person, Roster, load_roster
 from storage.models import Customer
 from storage.uow import UnitOfWork
 
@@ -53,29 +51,16 @@ def sweep_warranty(
     with uow:
         session = uow.session
         roster = load_roster(session, default_timezone=default_timezone)
-        today = _offices_at_work(roster, now=now, is_working_day=is_working_day)
+        today = offices_at_work(roster, now=now, is_working_day=is_working_day)
         if not today:
             return 0
         expiring = _expiring(session, today=today, days_before=days_before)
         keys = {warranty_key(c.id, c.warranty_end): c for c in expiring if _recipients(roster, c)}
         since = local_day_bounds(min(today.values()) - timedelta(days=days_before + 1), ZoneInfo("UTC"))[0]
-        fresh = set(keys) - load_sent_keys(session, keys=set(keys), since=since)
-        won = claim_reminders(session, keys={k: keys[k].created_by for k in sorted(fresh)}, now=now)
-        for key in sorted(won):
-            for person in _recipients(roster, keys[key]):
-                outbox.enqueue(session, staff_id=person.id, message=warranty_message(keys[key], person), now=now)
+        sent = send_once(session, items=keys, owner=lambda c: c.created_by,
+                         recipients=lambda c: _recipients(roster, c), render=warranty_message, since=since, now=now)
         uow.commit()
-        return len(won)
-
-
-def _offices_at_work(roster: Roster, *, now: datetime, is_working_day: Callable[[date], bool]) -> dict[int, date]:
-    """Offices in working hours now, with their local date."""
-    at_work = {}
-    for office in roster.offices.values():
-        local = now.astimezone(ZoneInfo(office.timezone))
-        if in_working_hours(local, start=office.work_start, end=office.work_end, is_working_day=is_working_day):
-            at_work[office.id] = local.date()
-    return at_work
+        return sent
 
 
 def _expiring(session: Session, *, today: dict[int, date], days_before: int) -> list[Expiring]:
