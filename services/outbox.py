@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from services.messages import OutMessage
@@ -16,3 +17,11 @@ from storage.models import OutboxMessage
 def enqueue(session: Session, *, staff_id: int, message: OutMessage, now: datetime) -> None:
     """Queue `message` for `staff_id`; it is sent after the transaction commits."""
     session.add(OutboxMessage(staff_id=staff_id, payload=message.to_dict(), not_before=now, created_at=now))
+
+
+def enqueue_all(session: Session, messages: list[tuple[int, OutMessage]], *, now: datetime) -> None:
+    """Queue many messages in one executemany (a sweep over thousands of staff), in the caller's transaction."""
+    if messages:
+        session.execute(insert(OutboxMessage), [
+            {"staff_id": staff_id, "payload": message.to_dict(), "status": "pending", "attempts": 0,
+             "not_before": now, "created_at": now} for staff_id, message in messages])

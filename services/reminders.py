@@ -17,9 +17,6 @@ from datetime import date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert
-from sqlalchemy.orm import Session
-
 from domain import workdays
 from domain.periods import Period, recent_periods
 from domain.report_rules import is_quiet_hour, joined_in_time, reminder_key, writes
@@ -32,6 +29,7 @@ from domain.reports import (
     deadline,
     reminders_due,
 )
+from services import outbox
 from services.i18n import translator
 from services.jobs import claim_reminders
 from services.messages import OutMessage
@@ -53,7 +51,6 @@ from services.report_texts import (
     report_title,
 )
 from services.staff import HQ_ROLES
-from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
 
 WorkingDay = Callable[[date], bool]
@@ -205,19 +202,11 @@ def sweep(
         claimed = [n for n in fresh if n.key in won]
         if len(claimed) != len(fresh):  # another instance claimed some: only ours go out
             claimed, messages = render_isolated(claimed, roster=roster, configs=configs)
-        enqueue_all(session, messages, now=now)
+        outbox.enqueue_all(session, messages, now=now)
         for notice in claimed:
             result.sent[notice.kind] = result.sent.get(notice.kind, 0) + 1
         uow.commit()
     return result
-
-
-def enqueue_all(session: Session, messages: list[tuple[int, OutMessage]], *, now: datetime) -> None:
-    """Queue many messages in one executemany, in the caller's transaction (as `outbox.enqueue` does one)."""
-    if messages:
-        session.execute(insert(OutboxMessage), [
-            {"staff_id": staff_id, "payload": message.to_dict(), "status": "pending", "attempts": 0,
-             "not_before": now, "created_at": now} for staff_id, message in messages])
 
 
 def plan_notices(facts: Facts) -> list[Notice]:

@@ -7,7 +7,7 @@ Buttons carry the prompt's sequence number, so a stale button changes nothing.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from handlers.context import Ctx
@@ -385,11 +385,6 @@ async def cancel_command(ctx: Ctx) -> None:
         await ctx.reply(OutMessage(ctx._("There is no open form."), remove_keyboard=True))
     else:
         await _cancel(ctx, state)
-
-
-def utc_from_iso(value: str) -> datetime:
-    """A stored ISO datetime back as an aware datetime."""
-    return datetime.fromisoformat(value)
 
 
 def register(router: Router) -> None:
