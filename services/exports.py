@@ -1,6 +1,6 @@
 """Spreadsheet exports of the field records, laid out like the seeds' appendix tables.
 
-Sheets 客户档案表, 售后维修记录表 and 客户拜访: a title row with the company, a row naming the office
+Sheets 客户档案表, 售后维修记录表, 客户拜访 and 来款登记表: a title row with the company, a row naming the office
 and period, the tables' Chinese column headers, real dates, and the signature line of the paper form.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -17,10 +18,12 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from domain.payments import PaymentKind
 from domain.periods import Period
 from domain.records import RepairStatus
 from services import records_query
 from services.customers import CustomerCard
+from services.payments import PaymentCard
 from services.repairs import RepairCard
 from services.staff import StaffView
 from services.visits import VisitCard
@@ -28,6 +31,7 @@ from storage.uow import UnitOfWork
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+MONEY_FORMAT = "#,##0.00"
 ALL_OFFICES = "全部办事处"
 STATUS_ZH = {RepairStatus.REPORTED: "已报修", RepairStatus.ASSIGNED: "已派单",
              RepairStatus.REPAIRED: "已维修", RepairStatus.ACCEPTED: "已验收"}
@@ -37,6 +41,10 @@ REPAIR_HEADERS = ("客户名称", "报修人", "联络电话", "报修日期", "
 REPAIR_FOOTER = "主管/审核：                    维修员/记录："
 VISIT_HEADERS = ("客户名称", "拜访时间", "拜访目的", "拜访人", "接待人", "拜访结果", "满意度", "下一步计划",
                  "下次跟进日期", "距客户(米)")
+PAYMENT_HEADERS = ("投款日期", "客户名称", "类型", "金额(元)", "汇票号码", "汇票日期", "承兑汇票到期时间", "承兑期(天)",
+                   "登记人", "备注")
+PAYMENT_KIND_ZH = {PaymentKind.DRAFT: "承兑汇票", PaymentKind.TRANSFER: "转账电汇"}
+TOTAL_LABEL = "合计"
 
 
 @dataclass(frozen=True)
@@ -48,18 +56,20 @@ class ExportFile:
     customers: int
     repairs: int
     visits: int
+    payments: int = 0
 
 
 def export_records(uow: UnitOfWork, *, viewer: StaffView, office_id: int | None, period: Period | None,
                    company: str, catalog: Sequence[str]) -> ExportFile | None:
     """The workbook of an office (or all offices for headquarters); None when not allowed."""
-    listing = records_query.office_records(uow, viewer=viewer, office_id=office_id, period=period)
+    listing = records_query.office_records(uow, viewer=viewer, office_id=office_id, period=period, payments=True)
     if listing is None:
         return None
     data = build_workbook(listing, company=company, catalog=tuple(catalog))
     scope = listing.office_name or ALL_OFFICES
     name = f"客户档案与维修记录_{scope}_{period.key if period else '全部'}.xlsx"
-    return ExportFile(name, data, len(listing.customers), len(listing.repairs), len(listing.visits))
+    return ExportFile(name, data, len(listing.customers), len(listing.repairs), len(listing.visits),
+                      len(listing.payments))
 
 
 def build_workbook(listing: records_query.Listing, *, company: str, catalog: tuple[str, ...]) -> bytes:
@@ -71,6 +81,7 @@ def build_workbook(listing: records_query.Listing, *, company: str, catalog: tup
     _customer_sheet(book.active, listing.customers, company=company, scope=scope, catalog=catalog, many=many)
     _repair_sheet(book.create_sheet(), listing.repairs, company=company, scope=f"{scope}    {period}", many=many)
     _visit_sheet(book.create_sheet(), listing.visits, company=company, scope=f"{scope}    {period}", many=many)
+    _payment_sheet(book.create_sheet(), listing.payments, company=company, scope=f"{scope}    {period}", many=many)
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -116,14 +127,29 @@ def _visit_sheet(sheet: Worksheet, rows: list[VisitCard], *, company: str, scope
            offices=[v.office_name for v in rows] if many else None, footer=None)
 
 
+def _payment_sheet(sheet: Worksheet, rows: list[PaymentCard], *, company: str, scope: str, many: bool) -> None:
+    """来款登记表: amounts as numbers in yuan, a total row at the bottom."""
+    body = [[p.received_on, p.customer_name, PAYMENT_KIND_ZH[p.kind], p.amount, p.draft_no, p.draft_date,
+             p.matures_on, p.acceptance_days, p.staff_name, p.note] for p in rows]
+    total = {"金额(元)": sum((p.amount for p in rows), Decimal("0.00"))}
+    _table(sheet, "来款登记表", company=company, scope=scope, headers=list(PAYMENT_HEADERS), body=body,
+           offices=[p.office_name for p in rows] if many else None, footer=None, total=total,
+           formats={"金额(元)": MONEY_FORMAT})
+
+
 def _yes_no(value: bool | None) -> str | None:
     """是 / 否, blank when unknown."""
     return None if value is None else ("是" if value else "否")
 
 
 def _table(sheet: Worksheet, title: str, *, company: str, scope: str, headers: list[str],
-           body: list[list[Any]], offices: list[str] | None, footer: str | None) -> None:
-    """Title block, bold headers, typed cells, widths and the signature line."""
+           body: list[list[Any]], offices: list[str] | None, footer: str | None,
+           total: dict[str, Any] | None = None, formats: dict[str, str] | None = None) -> None:
+    """Title block, bold headers, typed cells, an optional total row, widths and the signature line.
+
+    `total` maps headers to the values of a 合计 row under the body; `formats` gives columns (by
+    header) a number format.
+    """
     if offices is not None:
         headers = ["办事处", *headers]
         body = [[office, *row] for office, row in zip(offices, body, strict=True)]
@@ -133,6 +159,10 @@ def _table(sheet: Worksheet, title: str, *, company: str, scope: str, headers: l
     sheet.append(headers)
     for row in body:
         sheet.append(row)
+    if total is not None:
+        sheet.append([TOTAL_LABEL, *(total.get(header) for header in headers[1:])])
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
     width = len(headers)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet["A1"].font = Font(bold=True, size=14)
@@ -140,6 +170,10 @@ def _table(sheet: Worksheet, title: str, *, company: str, scope: str, headers: l
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     _type_cells(sheet)
+    for header, number_format in (formats or {}).items():
+        column = get_column_letter(headers.index(header) + 1)
+        for cell in sheet[column][3:]:
+            cell.number_format = number_format
     if footer:
         sheet.append([])
         sheet.append([footer])

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from domain.payments import PaymentKind
 from domain.periods import Period
 from services import access
 from services.customers import CustomerCard
 from services.customers import card_of as customer_card
+from services.payments import CENT, PaymentCard, payment_scope
 from services.repairs import RepairCard
 from services.repairs import card_of as repair_card
 from services.staff import StaffView
 from services.visits import VisitCard
 from services.visits import card_of as visit_card
-from storage.models import Customer, Office, RepairRecord, Visit
+from storage.models import Customer, Office, Payment, RepairRecord, Staff, Visit
 from storage.uow import UnitOfWork
 
 MAX_ROWS = 5000
@@ -43,6 +46,7 @@ class Listing:
     customers: list[CustomerCard] = field(default_factory=list)
     repairs: list[RepairCard] = field(default_factory=list)
     visits: list[VisitCard] = field(default_factory=list)
+    payments: list[PaymentCard] = field(default_factory=list)
 
 
 def offices(uow: UnitOfWork, *, viewer: StaffView) -> list[tuple[int, str]]:
@@ -75,11 +79,11 @@ def my_records(uow: UnitOfWork, *, viewer: StaffView, limit: int = 8) -> Listing
 
 
 def office_records(uow: UnitOfWork, *, viewer: StaffView, office_id: int | None, period: Period | None,
-                   kinds: frozenset[RecordKind] = frozenset(RecordKind)) -> Listing | None:
+                   kinds: frozenset[RecordKind] = frozenset(RecordKind), payments: bool = False) -> Listing | None:
     """An office's (or, for headquarters, every office's) records; None when not allowed.
 
-    The customer archive is listed whole; repairs by report date and visits by local visit date
-    fall in `period` when one is given.
+    The customer archive is listed whole; repairs by report date, visits by local visit date and
+    (with `payments`) incoming payments by received date fall in `period` when one is given.
     """
     allowed, office_id = access.office_filter(viewer, office_id)
     if not allowed:
@@ -92,6 +96,7 @@ def office_records(uow: UnitOfWork, *, viewer: StaffView, office_id: int | None,
             _customers(s, viewer, office_id) if RecordKind.customers in kinds else [],
             _repairs(s, viewer, office_id, period) if RecordKind.repairs in kinds else [],
             _visits(s, viewer, office_id, period) if RecordKind.visits in kinds else [],
+            _payments(s, viewer, office_id, period) if payments else [],
         )
 
 
@@ -129,3 +134,23 @@ def _visits(s: Session, viewer: StaffView, office_id: int | None, period: Period
     if period is None:
         return cards
     return [c for c in cards if period.start <= c.local_time.date() <= period.end]
+
+
+def _payments(s: Session, viewer: StaffView, office_id: int | None, period: Period | None) -> list[PaymentCard]:
+    """Incoming payments received in the period, oldest first, with their names: one query."""
+    query = (select(Payment, Office.name, Staff.name, Customer.name)
+             .join(Office, Office.id == Payment.office_id)
+             .join(Staff, Staff.id == Payment.staff_id)
+             .outerjoin(Customer, Customer.id == Payment.customer_id)
+             .where(payment_scope(viewer)))
+    if office_id is not None:
+        query = query.where(Payment.office_id == office_id)
+    if period is not None:
+        query = query.where(Payment.received_on.between(period.start, period.end))
+    rows = s.execute(query.order_by(Payment.received_on, Payment.id).limit(MAX_ROWS)).all()
+    return [PaymentCard(
+        id=p.id, office_id=p.office_id, office_name=office_name, customer_id=p.customer_id,
+        customer_name=customer_name, staff_id=p.staff_id, staff_name=staff_name, kind=PaymentKind(p.kind),
+        received_on=p.received_on, amount=Decimal(str(p.amount)).quantize(CENT), draft_no=p.draft_no,
+        draft_date=p.draft_date, matures_on=p.matures_on, acceptance_days=p.acceptance_days, note=p.note,
+    ) for p, office_name, staff_name, customer_name in rows]

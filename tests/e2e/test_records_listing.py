@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from io import BytesIO
 
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from storage.models import Office
+from storage.models import Customer, Office, Payment, Staff
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_records_support import add_customer, labels, report_repair, text_of
+
+
+def add_payment(bot: BotHarness, staff: str, amount: str, received: date, *, customer: str | None = None,
+                **extra: object) -> None:
+    """Put a payment straight in the table, logged by `staff` in their office."""
+    with bot.app.uow() as uow:
+        person = uow.session.scalars(select(Staff).where(Staff.name == staff)).one()
+        found = select(Customer.id).where(Customer.name == customer)
+        customer_id = uow.session.scalars(found).one() if customer else None
+        uow.session.add(Payment(office_id=person.office_id, staff_id=person.id, customer_id=customer_id,
+                                kind=str(extra.pop("kind", "transfer")), received_on=received,
+                                amount=Decimal(amount), **extra))
+        uow.commit()
 
 
 async def test_heads_list_records_by_type_and_month(bot: BotHarness) -> None:
@@ -37,12 +51,16 @@ async def test_an_office_head_exports_the_seed_tables(bot: BotHarness) -> None:
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
     await add_customer(bot, li, "某市公安局")
     await report_repair(bot, li, "某市公安局")
+    add_payment(bot, "李娜", "120000", date(2026, 11, 24), customer="某市公安局", kind="draft", draft_no="NO-1",
+                draft_date=date(2026, 11, 20), matures_on=date(2027, 5, 19), acceptance_days=180)
+    add_payment(bot, "李娜", "800.5", date(2026, 11, 3), note="=1+1")
+    add_payment(bot, "李娜", "5", date(2026, 10, 31))
     sent = (await bot.send(head, "/export 2026-11"))[-1]
     assert text_of(sent) == "客户 1 条，维修 1 条，拜访 0 条"
     [document] = bot.standin.documents(head)
     assert document.filename == "客户档案与维修记录_上海办事处_2026-11.xlsx"
     book = load_workbook(BytesIO(document.data))
-    assert book.sheetnames == ["客户档案表", "售后维修记录表", "客户拜访"]
+    assert book.sheetnames == ["客户档案表", "售后维修记录表", "客户拜访", "来款登记表"]
     archive = book["客户档案表"]
     assert archive["A1"].value == "officebot 客户档案表" and archive["A2"].value == "办事处：上海办事处"
     assert [c.value for c in archive[3]][:6] == ["客户名称", "地址", "联系人", "联络电话", "乘车路线", "枪柜数量"]
@@ -52,6 +70,17 @@ async def test_an_office_head_exports_the_seed_tables(bot: BotHarness) -> None:
     assert [c.value for c in log[3]][:5] == ["客户名称", "报修人", "联络电话", "报修日期", "报修内容"]
     assert log["D4"].value == datetime(2026, 11, 24) and log["D4"].is_date
     assert (log["K4"].value, log["L4"].value) == ("已报修", "是")
+    paid = book["来款登记表"]
+    assert paid["A1"].value == "officebot 来款登记表" and "期间：2026-11-01 至 2026-11-30" in paid["A2"].value
+    assert [c.value for c in paid[3]] == ["投款日期", "客户名称", "类型", "金额(元)", "汇票号码", "汇票日期",
+                                          "承兑汇票到期时间", "承兑期(天)", "登记人", "备注"]
+    assert [c.value for c in paid[4]] == [datetime(2026, 11, 3), None, "转账电汇", 800.5, None, None, None, None,
+                                          "李娜", "=1+1"]
+    assert paid["J4"].data_type == "s"
+    assert [c.value for c in paid[5]][:5] == [datetime(2026, 11, 24), "某市公安局", "承兑汇票", 120000, "NO-1"]
+    assert paid["A5"].is_date and paid["G5"].value == datetime(2027, 5, 19) and paid["G5"].is_date
+    assert (paid["A6"].value, paid["D6"].value, paid["D6"].number_format) == ("合计", 120800.5, "#,##0.00")
+    assert paid.max_row == 6
 
 
 async def test_headquarters_pick_an_office_and_offices_cannot_export_each_other(bot: BotHarness) -> None:
@@ -61,6 +90,8 @@ async def test_headquarters_pick_an_office_and_offices_cannot_export_each_other(
     ali = await bot.register("艾力", office="乌鲁木齐办事处", roles=["office_head"])
     gm = await bot.register("刘总", office="总部", roles=["gm"])
     await add_customer(bot, li, "某市公安局")
+    add_payment(bot, "李娜", "300", date(2026, 11, 2))
+    add_payment(bot, "艾力", "200", date(2026, 11, 1))
     with bot.app.uow() as uow:
         shanghai = uow.session.scalars(select(Office.id).where(Office.name == "上海办事处")).one()
     choice = (await bot.send(gm, "/export"))[-1]
@@ -68,6 +99,10 @@ async def test_headquarters_pick_an_office_and_offices_cannot_export_each_other(
     await bot.press(gm, choice, "全部办事处")
     book = load_workbook(BytesIO(bot.standin.documents(gm)[-1].data))
     assert [c.value for c in book["客户档案表"][4]][:2] == ["上海办事处", "某市公安局"]
+    paid = book["来款登记表"]
+    assert [c.value for c in paid[3]][:2] == ["办事处", "投款日期"]
+    assert [(paid[f"A{n}"].value, paid[f"E{n}"].value) for n in (4, 5, 6)] == [
+        ("乌鲁木齐办事处", 200), ("上海办事处", 300), ("合计", 500)]
 
     assert text_of((await bot.send(ali, "/export 上海办事处"))[-1]) == "未找到该记录。"
     assert text_of((await bot.send(ali, "/records repairs 上海办事处"))[-1]) == "未找到该记录。"
@@ -77,6 +112,9 @@ async def test_headquarters_pick_an_office_and_offices_cannot_export_each_other(
         assert [text_of(m) for m in await bot.press_data(ali, anchor, forged)] == ["未找到该记录。"], forged
     own = await bot.press_data(ali, anchor, "ex:0:all")
     assert text_of(own[-1]) == "客户 0 条，维修 0 条，拜访 0 条"
+    theirs = load_workbook(BytesIO(bot.standin.documents(ali)[-1].data))["来款登记表"]
+    assert [c.value for c in theirs[4]][:4] == [datetime(2026, 11, 1), None, "转账电汇", 200]
+    assert theirs.max_row == 5
     anchor = (await bot.send(li, "/my"))[-1]
     assert [text_of(m) for m in await bot.press_data(li, anchor, "ex:0:all")] == ["未找到该记录。"]
     assert len(bot.standin.documents(li)) == 0

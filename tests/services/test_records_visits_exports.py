@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
+from domain.payments import PaymentIn, PaymentKind
 from domain.periods import parse_period_key
 from domain.records import VisitIn, VisitPurpose
-from services import customers, exports, records_query, repairs, visits
+from services import customers, exports, payments, records_query, repairs, visits
 from services.staff import StaffView
 from tests.services.test_records_support import World, add_customer, report
 from tests.services.test_records_support import world as world
@@ -73,6 +75,14 @@ def test_office_listing_follows_rights_and_period(world: World) -> None:
     assert hq is not None and len(hq.repairs) == 2
 
 
+def _pay(world: World, viewer: StaffView, amount: str, received: date, customer_id: int | None = None,
+         **extra: Any) -> None:
+    kind = PaymentKind.DRAFT if "draft_no" in extra else PaymentKind.TRANSFER
+    data = PaymentIn(kind=kind, customer_id=customer_id, received_on=received, amount=Decimal(amount), **extra)
+    assert isinstance(payments.log_payment(world.uow(), viewer=viewer, data=data, now=world.clock()),
+                      payments.PaymentCard)
+
+
 def _sheet_rows(data: bytes, title: str) -> list[tuple[Any, ...]]:
     book = load_workbook(BytesIO(data))
     return [tuple(row) for row in book[title].iter_rows(values_only=True)]
@@ -84,11 +94,16 @@ def test_the_export_has_the_seed_tables_with_real_dates(world: World) -> None:
     repairs.assign(world.uow(), viewer=world.sh_head, repair_id=job.id, technician_id=world.sh_tech.id,
                    now=world.clock())
     _visit(world, world.sh_sales, customer.id, purpose="revisit", satisfaction=5)
+    _pay(world, world.sh_sales, "120000", date(2026, 11, 24), customer.id, draft_no="31305100000120261120",
+         draft_date=date(2026, 11, 20), acceptance_days=180)
+    _pay(world, world.sh_sales2, "4800.50", date(2026, 11, 25), note='=HYPERLINK("http://x","y")')
+    _pay(world, world.sh_sales, "999", date(2026, 10, 31))  # another month
+    _pay(world, world.ur_sales, "777", date(2026, 11, 24))  # another office
     made = exports.export_records(world.uow(), viewer=world.sh_head, office_id=None, period=parse_period_key("2026-11"),
                                   company="浙江某科技有限公司", catalog=("枪柜", "弹柜", "枪弹一体柜"))
-    assert made is not None and (made.customers, made.repairs, made.visits) == (1, 1, 1)
+    assert made is not None and (made.customers, made.repairs, made.visits, made.payments) == (1, 1, 1, 2)
     book = load_workbook(BytesIO(made.data))
-    assert book.sheetnames == ["客户档案表", "售后维修记录表", "客户拜访"]
+    assert book.sheetnames == ["客户档案表", "售后维修记录表", "客户拜访", "来款登记表"]
     rows = _sheet_rows(made.data, "客户档案表")
     assert rows[0][0] == "浙江某科技有限公司 客户档案表" and "上海办事处" in rows[1][0]
     assert rows[2] == ("客户名称", "地址", "联系人", "联络电话", "乘车路线", "枪柜数量", "弹柜数量", "枪弹一体柜数量",
@@ -105,17 +120,38 @@ def test_the_export_has_the_seed_tables_with_real_dates(world: World) -> None:
     assert any(row and row[0] == exports.REPAIR_FOOTER for row in repair_rows)
     visit_rows = _sheet_rows(made.data, "客户拜访")
     assert visit_rows[3][:3] == ("某市公安局", datetime(2026, 11, 23, 15, 0), "回访") and visit_rows[3][6] == 5
+    payment_rows = _sheet_rows(made.data, "来款登记表")
+    assert payment_rows[0][0] == "浙江某科技有限公司 来款登记表" and "2026-11-01 至 2026-11-30" in payment_rows[1][0]
+    assert payment_rows[2] == exports.PAYMENT_HEADERS == (
+        "投款日期", "客户名称", "类型", "金额(元)", "汇票号码", "汇票日期", "承兑汇票到期时间", "承兑期(天)",
+        "登记人", "备注")
+    assert payment_rows[3] == (datetime(2026, 11, 24), "某市公安局", "承兑汇票", 120000, "31305100000120261120",
+                               datetime(2026, 11, 20), datetime(2027, 5, 19), 180, "李娜", None)
+    assert payment_rows[4] == (datetime(2026, 11, 25), None, "转账电汇", 4800.5, None, None, None, None, "钱多",
+                               '=HYPERLINK("http://x","y")')
+    assert payment_rows[5][0] == "合计" and payment_rows[5][3] == 124800.5 and len(payment_rows) == 6
+    sheet = book["来款登记表"]
+    assert sheet["A4"].is_date and sheet["A4"].number_format == "yyyy-mm-dd" and sheet["G4"].is_date
+    assert [sheet[f"D{n}"].number_format for n in (4, 5, 6)] == ["#,##0.00"] * 3
+    assert sheet["J5"].data_type == "s" and sheet["D6"].data_type == "n"
 
 
 def test_headquarters_export_every_office_with_an_office_column(world: World) -> None:
     add_customer(world, world.sh_sales)
     add_customer(world, world.ur_sales, "乌市客户")
+    _pay(world, world.sh_sales, "100", date(2026, 11, 2))
+    _pay(world, world.ur_sales, "250.25", date(2026, 11, 3))
     made = exports.export_records(world.uow(), viewer=world.gm, office_id=None, period=None, company="公司",
                                   catalog=("枪柜",))
-    assert made is not None and made.name == "客户档案与维修记录_全部办事处_全部.xlsx"
+    assert made is not None and made.name == "客户档案与维修记录_全部办事处_全部.xlsx" and made.payments == 2
     rows = _sheet_rows(made.data, "客户档案表")
     assert rows[2][:2] == ("办事处", "客户名称")
     assert sorted((r[0], r[1]) for r in rows[3:5]) == [("上海办事处", "某市公安局"), ("乌鲁木齐办事处", "乌市客户")]
+    paid = _sheet_rows(made.data, "来款登记表")
+    assert paid[2][:2] == ("办事处", "投款日期") and len(paid[2]) == 11
+    assert [(r[0], r[4]) for r in paid[3:5]] == [("上海办事处", 100), ("乌鲁木齐办事处", 250.25)]
+    assert paid[5][0] == "合计" and paid[5][4] == 350.25
+    assert load_workbook(BytesIO(made.data))["来款登记表"]["E6"].number_format == "#,##0.00"
 
 
 def test_an_office_cannot_export_another(world: World) -> None:
@@ -123,8 +159,10 @@ def test_an_office_cannot_export_another(world: World) -> None:
     kwargs: dict[str, Any] = {"period": None, "company": "公司", "catalog": ("枪柜",)}
     assert exports.export_records(world.uow(), viewer=world.ur_head, office_id=world.sh_id, **kwargs) is None
     assert exports.export_records(world.uow(), viewer=world.sh_sales, office_id=None, **kwargs) is None
+    _pay(world, world.sh_sales, "100", date(2026, 11, 2))
     own = exports.export_records(world.uow(), viewer=world.ur_head, office_id=None, **kwargs)
-    assert own is not None and own.customers == 0
+    assert own is not None and own.customers == 0 and own.payments == 0
+    assert _sheet_rows(own.data, "来款登记表")[3] == ("合计", None, None, 0, None, None, None, None, None, None)
 
 
 def test_visits_are_filtered_by_the_offices_local_date(world: World) -> None:
