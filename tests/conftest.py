@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from storage.db import make_engine, make_session_factory
 from storage.migrate import upgrade
@@ -144,3 +145,12 @@ def uow_factory(migrated_url: str) -> Iterator[object]:
     factory = make_session_factory(engine)
     yield lambda: UnitOfWork(factory)
     engine.dispose()
+
+
+@pytest.fixture
+def engines(migrated_url: str) -> Iterator[list[Engine]]:
+    """Two engines on one database, as two bot instances would have."""
+    pair = [make_engine(migrated_url), make_engine(migrated_url)]
+    yield pair
+    for engine in pair:
+        engine.dispose()

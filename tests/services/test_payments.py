@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -17,10 +16,9 @@ from services import payments, reports
 from services.payments import PaymentCard, Refusal, Refused, payments_in_period, sweep_draft_reminders
 from services.reports import Opened
 from services.staff import StaffView, load_view
-from storage.db import make_engine
 from storage.models import Customer, Payment
 from tests.services.reports_support import UowFactory, add_office, add_person, kwargs, queued, sent_keys, texts_for
-from tests.services.test_sweeps_concurrent import counts, run_twice_at_once
+from tests.services.sweep_support import counts, run_twice_at_once
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -223,15 +221,6 @@ def test_report_prefill_counts_the_persons_payments_of_the_period(
     nothing = reports.open_report(uow_factory(), staff_id=people["qian"], family="weekly", period_key="2026-W47",
                                   now=cst(11, 27), **kwargs())
     assert isinstance(nothing, Opened) and nothing.answers["payments"] == "0"
-
-
-@pytest.fixture
-def engines(migrated_url: str) -> Iterator[list[Engine]]:
-    """Two engines on one database, as two bot instances would have."""
-    pair = [make_engine(migrated_url), make_engine(migrated_url)]
-    yield pair
-    for engine in pair:
-        engine.dispose()
 
 
 def test_draft_reminders_on_two_instances_send_once(uow_factory: UowFactory, people: dict[str, int],

@@ -3,8 +3,6 @@ only while still useful; a fixed number of queries whatever the head count."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,6 +15,7 @@ from storage.db import make_engine, make_session_factory
 from storage.models import OutboxMessage, ReminderSent
 from storage.uow import UnitOfWork
 from tests.services.reports_support import UowFactory, add_leave, add_office, add_person, kwargs, queued, sent_keys
+from tests.services.sweep_support import run_twice_at_once
 
 FRIDAY_1530 = datetime(2026, 11, 27, 7, 30, tzinfo=UTC)  # 15:30 in Shanghai, weekly reminders are due
 
@@ -33,35 +32,10 @@ def office_with_staff(uow_factory: UowFactory, count: int, name: str = "上海�
     return [add_person(uow_factory(), f"{name}{i}", office_id=office, roles=["sales"]) for i in range(count)]
 
 
-@pytest.fixture
-def engines(migrated_url: str) -> Iterator[list[Engine]]:
-    """Two engines on the same database, as two bot instances would have."""
-    pair = [make_engine(migrated_url), make_engine(migrated_url)]
-    yield pair
-    for engine in pair:
-        engine.dispose()
-
-
 def test_two_instances_sweeping_at_once_send_each_reminder_once(uow_factory: UowFactory,
                                                                 engines: list[Engine]) -> None:
     reps = office_with_staff(uow_factory, 25)
-    barrier, errors = threading.Barrier(2), []
-
-    def instance(engine: Engine) -> None:
-        factory = make_session_factory(engine)
-        try:
-            for _ in range(3):
-                barrier.wait()
-                reminders.sweep(UnitOfWork(factory), now=FRIDAY_1530, **kwargs())
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=instance, args=(engine,)) for engine in engines]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    run_twice_at_once(engines, lambda factory: reminders.sweep(factory(), now=FRIDAY_1530, **kwargs()))
     recipients = sorted(to for _id, to, _m in queued(uow_factory()))
     assert recipients == sorted([reps[0] - 1, *reps])  # every rep once, and the head (own weekly report) once
     assert len(sent_keys(uow_factory())) == len(recipients)

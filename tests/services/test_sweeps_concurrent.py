@@ -2,60 +2,18 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 
-import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from services import approval_reminders, approvals
 from services.warranty import sweep_warranty
-from storage.db import make_engine, make_session_factory
-from storage.models import OutboxMessage, ReminderSent
 from storage.uow import UnitOfWork
 from tests.services.approval_support import CONFIG, NOW, TZ, office, person
+from tests.services.sweep_support import counts, run_twice_at_once
 from tests.services.test_approvals_reminders import at
 from tests.services.test_reminders_warranty import add_customer, cst
-
-Sweep = Callable[[Callable[[], UnitOfWork]], object]
-
-
-@pytest.fixture
-def engines(migrated_url: str) -> Iterator[list[Engine]]:
-    """Two engines on one database, as two bot instances would have."""
-    pair = [make_engine(migrated_url), make_engine(migrated_url)]
-    yield pair
-    for engine in pair:
-        engine.dispose()
-
-
-def run_twice_at_once(engines: list[Engine], sweep: Sweep, rounds: int = 3) -> None:
-    """Both instances run `sweep` together, `rounds` times, released by a barrier each time."""
-    barrier, errors = threading.Barrier(len(engines)), []
-
-    def instance(engine: Engine) -> None:
-        factory = make_session_factory(engine)
-        try:
-            for _ in range(rounds):
-                barrier.wait()
-                sweep(lambda: UnitOfWork(factory))
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=instance, args=(engine,)) for engine in engines]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
-
-
-def counts(uow_factory: Callable[[], UnitOfWork]) -> tuple[int, int]:
-    """(outbox rows, reminder keys)."""
-    with uow_factory() as uow:
-        return (uow.session.scalar(select(func.count(OutboxMessage.id))) or 0,
-                uow.session.scalar(select(func.count()).select_from(ReminderSent)) or 0)
 
 
 def test_approval_chasing_on_two_instances_sends_each_reminder_once(
