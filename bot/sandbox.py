@@ -15,7 +15,9 @@ from bot.bootstrap import Runtime, bootstrap
 from bot.settings import Settings
 from bot.standin.server import BotApiStandIn, FakeUser
 from bot.telegram.app import build_application, on_started
+from bot.telegram.convert import CHANNEL
 from services.demo import seed_demo
+from services.updates import last_update_id
 from storage.migrate import upgrade
 
 SANDBOX_TOKEN = "100000:SANDBOX-local-only"
@@ -38,6 +40,7 @@ class Sandbox:
         })
         upgrade(settings.database_url)
         self.runtime = bootstrap(settings)
+        self.standin.feed.continue_after(last_update_id(self.runtime.app.uow(), channel=CHANNEL))
         people = seed_demo(self.runtime.app.uow, now=self.runtime.app.now(), default_timezone=settings.timezone)
         for person in people:
             user = FakeUser(id=person.telegram_id, first_name=person.name, language_code="zh-hans")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from storage.claims import insert_ignore
 from storage.models import ProcessedUpdate
@@ -43,3 +43,11 @@ def finish_update(uow: UnitOfWork, *, channel: str, update_id: int, now: datetim
             .values(finished_at=now)
         )
         uow.commit()
+
+
+def last_update_id(uow: UnitOfWork, *, channel: str) -> int:
+    """The highest update id ever claimed on `channel` (0 when none): where a restarted stand-in goes on."""
+    with uow:
+        highest = select(func.max(ProcessedUpdate.update_id)).where(ProcessedUpdate.channel == channel)
+        found = uow.session.scalar(highest)
+        return int(found or 0)

@@ -70,6 +70,14 @@ class UpdateFeed:
         self.webhook: Webhook | None = None
         self.changed = Signal()
 
+    def continue_after(self, last_id: int) -> None:
+        """Number new updates after `last_id`, like Telegram, which never reuses an update id.
+
+        The sandbox restarts this stand-in over a database that remembers the ids it handled; starting
+        again from 1 would make the bot ignore every message as a redelivery.
+        """
+        self._next_id = max(self._next_id, last_id + 1)
+
     def push(self, update: Update) -> Update:
         """Queue an update; one without an update_id gets the next id."""
         if "update_id" not in update:

@@ -39,3 +39,20 @@ async def test_sandbox_serves_the_demo_company(tmp_path: Path) -> None:
             assert "/invite" in str(said[0]["text"])
     finally:
         await sandbox.stop()
+
+
+async def test_sandbox_answers_after_a_restart_over_the_same_database(tmp_path: Path) -> None:
+    """A new stand-in continues the update numbering, so the remembered ids never swallow new messages."""
+    settings = Settings(DATABASE_URL=f"sqlite:///{tmp_path}/sandbox.sqlite3", OFFICEBOT_SCHEDULER=False)  # type: ignore[call-arg]
+    for _run in range(2):
+        sandbox = Sandbox(settings, port=0)
+        base = await sandbox.start()
+        try:
+            async with httpx.AsyncClient() as client:
+                people = (await client.get(f"{base}sandbox/people")).json()
+                head = next(p for p in people if p["name"] == "张伟")
+                await client.post(f"{base}sandbox/send", json={"user_id": head["id"], "text": "/help"})
+                said = await _chat(client, base, head["id"], 1)
+                assert str(said[0]["text"]).startswith("您可以使用")
+        finally:
+            await sandbox.stop()
