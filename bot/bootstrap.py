@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from bot import redaction
 from bot.sender import OutboxSender, RateLimiter
 from bot.settings import Settings
 from handlers.registry import build_router
@@ -72,7 +73,7 @@ class Runtime:
 
 def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = system_clock) -> Runtime:
     """Build the runtime from settings; the clock is injectable for tests."""
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, secrets=(settings.telegram_bot_token, settings.webhook_secret))
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
     app = AppContext(
@@ -91,8 +92,9 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = system_cloc
     return Runtime(settings=settings, engine=engine, app=app, router=build_router())
 
 
-def configure_logging(level: str) -> None:
-    """Plain logs; httpx stays at WARNING because its INFO lines print URLs holding the bot token."""
+def configure_logging(level: str, *, secrets: tuple[str | None, ...] = ()) -> None:
+    """Plain logs with secrets redacted at the root; httpx stays at WARNING (its lines are noise)."""
+    redaction.install(secrets)
     logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)

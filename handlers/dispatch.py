@@ -37,7 +37,8 @@ async def handle_inbound(inbound: Inbound, *, app: AppContext, channel: Channel,
                 delivery.mark_reachable(app.uow(), staff_id=ctx.staff.id)
         await router.dispatch(ctx)
     except Exception:
-        log.exception("update %s failed: %r", inbound.update_id, inbound)
+        # ids and kinds only: the person's text, name or phone never go into the log
+        log.exception("update %s (%s from user %s) failed", inbound.update_id, inbound.kind, inbound.user_id)
         await _apologize(ctx)
     finally:
         updates.finish_update(app.uow(), channel=inbound.channel, update_id=inbound.update_id, now=app.now())

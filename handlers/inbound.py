@@ -49,3 +49,12 @@ class Inbound:
     def is_callback(self) -> bool:
         """A button press."""
         return self.callback_id is not None
+
+    @property
+    def kind(self) -> str:
+        """What arrived, for logs that must not carry the content: command, button, text, location…"""
+        for name, value in (("command", self.command), ("button", self.callback_id), ("location", self.location),
+                            ("contact", self.contact_phone), ("photo", self.photo_file_id), ("text", self.text)):
+            if value is not None:
+                return name
+        return "other"

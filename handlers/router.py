@@ -96,7 +96,7 @@ class Router:
         prefix = data.split(":", 1)[0]
         handler = self.callbacks.get(prefix)
         if handler is None:
-            await ctx.answer(ctx._("This button is no longer valid."), alert=True)
+            await ctx.answer(ctx._(STALE_BUTTON), alert=True)
             return
         await handler(ctx)
         await ctx.answer()
@@ -114,4 +114,5 @@ async def refuse_unknown(ctx: Ctx) -> None:
         await ctx.reply(text)
 
 
+STALE_BUTTON = N_("This button is no longer valid.")
 UNKNOWN_ERROR = N_("Sorry, something went wrong on our side. Please try again in a moment.")

@@ -15,8 +15,9 @@ from bot.telegram.channel import TelegramChannel
 from bot.telegram.convert import CHANNEL, to_inbound
 from bot.telegram.inbox_bot import InboxBot
 from handlers.dispatch import handle_inbound
+from handlers.router import STALE_BUTTON
 from services import inbox
-from services.i18n import translator
+from services.i18n import normalize_locale, translator
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,10 @@ def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, 
         inbound = to_inbound(update, now=runtime.app.now())
         if inbound is not None:
             await handle_inbound(inbound, app=runtime.app, channel=channel, router=runtime.router)
+        elif update.callback_query is not None:  # no message to act on (too old, inline): stop the spinner
+            language = update.callback_query.from_user.language_code
+            text = translator(normalize_locale(language))(STALE_BUTTON)
+            await channel.answer(update.callback_query.id, text, alert=True)
 
     application.add_handler(TypeHandler(Update, on_update))
     application.add_error_handler(_log_error)
@@ -72,7 +77,8 @@ def webhook_params(settings: Settings) -> dict[str, Any]:
 
 async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Last resort: our dispatcher catches handler errors, so this logs what escaped PTB itself."""
-    log.error("unhandled error for update %r", update, exc_info=context.error)
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("unhandled error for update %s", update_id, exc_info=context.error)
 
 
 async def _started(application: Application[Any, Any, Any, Any, Any, Any], runtime: Runtime) -> None:
