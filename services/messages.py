@@ -6,6 +6,7 @@ render them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -80,3 +81,47 @@ class OutMessage:
 def button_rows(buttons: list[Button], *, per_row: int = 2) -> tuple[tuple[Button, ...], ...]:
     """Lay buttons out `per_row` to a row, the way phones show them best."""
     return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
+
+
+TELEGRAM_TEXT_LIMIT = 4096
+"""Characters in one Telegram message (a document caption: TELEGRAM_CAPTION_LIMIT)."""
+TELEGRAM_CAPTION_LIMIT = 1024
+
+
+def split_text(text: str, limit: int, *, size: Callable[[str], int] = len) -> list[str]:
+    """Cut `text` into parts of at most `limit` (measured by `size`), at line breaks where possible.
+
+    Every outgoing text passes through here on its channel's limit (Telegram counts characters,
+    WeCom bytes), so a long report, comment or echoed answer is delivered in parts instead of
+    failing — a person is never trapped in a form because its review message grew too long.
+    """
+    parts: list[str] = []
+    current = ""
+    for line in text.splitlines(keepends=True):
+        while size(line) > limit:  # one line longer than a message: cut it where it fits
+            room = _fitting(current + line, limit, size)
+            if room <= len(current):
+                parts.append(current)
+                current = ""
+                continue
+            parts.append((current + line)[:room])
+            line, current = (current + line)[room:], ""
+        if size(current + line) > limit:
+            parts.append(current)
+            current = ""
+        current += line
+    parts.append(current)
+    cleaned = [p.rstrip("\n") for p in parts if p.strip()]
+    return cleaned or [text[: _fitting(text, limit, size)]]
+
+
+def _fitting(text: str, limit: int, size: Callable[[str], int]) -> int:
+    """The longest prefix length of `text` whose size is within `limit` (binary search: sizes grow)."""
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if size(text[:middle]) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return low

@@ -14,7 +14,7 @@ from telegram import (
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from services.messages import OutMessage
+from services.messages import TELEGRAM_CAPTION_LIMIT, TELEGRAM_TEXT_LIMIT, OutMessage, split_text
 from services.ports import RecipientBlocked, RetryLater, TransientError
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
@@ -52,13 +52,17 @@ class TelegramChannel:
             for photo in message.photos[:10]:  # one by one: media groups need 2-10 items
                 await self.bot.send_photo(chat_id, photo)
             if message.file is not None:
+                caption = message.text
+                if len(caption) > TELEGRAM_CAPTION_LIMIT:  # the text in parts first, the file last
+                    await self._send_parts(chat_id, split_text(caption, TELEGRAM_TEXT_LIMIT), None)
+                    caption = ""
                 sent = await self.bot.send_document(
                     chat_id, document=message.file.data, filename=message.file.name,
-                    caption=message.text[:1024], reply_markup=render_markup(message),
+                    caption=caption, reply_markup=render_markup(message),
                 )
                 return sent.message_id
-            sent = await self.bot.send_message(chat_id, message.text, reply_markup=render_markup(message))
-            return sent.message_id
+            return await self._send_parts(chat_id, split_text(message.text, TELEGRAM_TEXT_LIMIT),
+                                          render_markup(message))
         except Forbidden as exc:
             raise RecipientBlocked(str(exc)) from exc
         except RetryAfter as exc:
@@ -69,16 +73,30 @@ class TelegramChannel:
                 raise
             raise TransientError(str(exc)) from exc
 
+    async def _send_parts(self, chat_id: int, parts: list[str], markup: Markup) -> int:
+        """Send a long text as consecutive messages; the buttons go with the last; its id is returned."""
+        for part in parts[:-1]:
+            await self.bot.send_message(chat_id, part)
+        sent = await self.bot.send_message(chat_id, parts[-1], reply_markup=markup)
+        return sent.message_id
+
     async def edit(self, chat_id: int, message_id: int, message: OutMessage) -> None:
-        """Edit text and inline buttons; an unchanged message is not an error."""
+        """Edit text and inline buttons; an unchanged message is not an error.
+
+        A text too long for one message keeps its first part here and the rest follows as new
+        messages, the buttons on the last, so nothing is cut off.
+        """
         markup = render_markup(message)
         inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
+        parts = split_text(message.text, TELEGRAM_TEXT_LIMIT)
         try:
-            await self.bot.edit_message_text(message.text, chat_id=chat_id, message_id=message_id,
-                                             reply_markup=inline)
+            await self.bot.edit_message_text(parts[0], chat_id=chat_id, message_id=message_id,
+                                             reply_markup=inline if len(parts) == 1 else None)
         except BadRequest as exc:
             if "not modified" not in str(exc).lower():
                 raise
+        if len(parts) > 1:
+            await self._send_parts(chat_id, parts[1:], inline)
 
     async def answer(self, callback_id: str, text: str | None = None, *, alert: bool = False) -> None:
         """Answer a callback query; a late answer (query too old) is harmless."""

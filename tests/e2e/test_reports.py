@@ -147,3 +147,24 @@ async def test_reminders_from_the_running_bot_once_each_and_status(bot: BotHarne
                             "⏰ 提醒：您的月度工作总结及下月计划"])
     assert any(t.endswith("上海办事处：李娜") for t in to_head)
     assert any(t.endswith("逾期未交：李娜") for t in to_head)
+
+
+async def test_the_longest_weekly_report_reaches_review_and_is_submitted(bot: BotHarness) -> None:
+    """3,000 characters of summary and of plan: the review is delivered in parts, never a crash."""
+    unpaced(bot)
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
+    summary_text = ("本周拜访客户，完成回访。\n" * 250)[:3000]
+    plan_text = "下周跟进市局投标" * 375
+    await bot.send(li, "/weekly")
+    replies = await answer_all(bot, li, [summary_text, plan_text])
+    while not any("请核对：" in (m.get("text") or "") for m in replies):
+        assert "出了点问题" not in replies[-1]["text"]
+        replies = await bot.send(li, "0")
+    review = replies[-1]
+    assert all(len(m.get("text") or "") <= 4096 for m in replies)
+    assert "提交报告" in str(buttons(review))
+    done = await bot.press(li, review, "提交报告")
+    assert done[-1]["text"].startswith("已提交：周工作总结和计划")
+    received = "".join(m.get("text") or "" for m in bot.standin.messages(head.id))
+    assert plan_text[-100:] in received
