@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from schedules import approvals, attendance  # noqa: F401 - pending-approval chasing, monthly sheet to HR
+from schedules import (  # noqa: F401 - pending-approval chasing, monthly sheet to HR
+    approvals,
+    attendance,
+    housekeeping,
+)
 from schedules import payments as draft_reminders  # noqa: F401 - bank drafts maturing within 7 days
 from schedules import reports as report_reminders  # noqa: F401 - reminders, chasing, escalation, digests
 from schedules import warranty as warranty_reminders  # noqa: F401 - warranty ends within 30 days

@@ -22,14 +22,21 @@ REPLAY_WINDOW = timedelta(minutes=30)  # older updates are not replayed: a day-o
 
 
 def store(uow: UnitOfWork, *, channel: str, updates: list[dict[str, Any]], now: datetime) -> None:
-    """Store fetched updates (a redelivered id is ignored) and prune old, processed ones."""
+    """Store fetched updates (a redelivered id is ignored); one statement, pruning is a job."""
     if not updates:
         return
     rows = [{"channel": channel, "update_id": u["update_id"], "payload": u, "received_at": now} for u in updates]
     with uow:
         insert_ignore_returning(uow.session, InboxUpdate, rows, key="update_id")
-        uow.session.execute(delete(InboxUpdate).where(InboxUpdate.received_at < now - KEEP))
         uow.commit()
+
+
+def prune(uow: UnitOfWork, *, now: datetime) -> int:
+    """Drop stored updates older than KEEP (the housekeeping job; replay only looks 30 minutes back)."""
+    with uow:
+        result = uow.session.execute(delete(InboxUpdate).where(InboxUpdate.received_at < now - KEEP))
+        uow.commit()
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def unprocessed(uow: UnitOfWork, *, channel: str, now: datetime) -> list[dict[str, Any]]:

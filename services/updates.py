@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from storage.claims import insert_ignore
 from storage.models import ProcessedUpdate
 from storage.uow import UnitOfWork
 
 DEAD_AFTER = timedelta(minutes=2)
+KEEP_PROCESSED = timedelta(days=7)
+"""How long a handled update id is remembered: far beyond Telegram's 24 h redelivery and the inbox's 2 days."""
 
 
 def claim_update(uow: UnitOfWork, *, channel: str, update_id: int, now: datetime) -> bool:
@@ -51,3 +53,11 @@ def last_update_id(uow: UnitOfWork, *, channel: str) -> int:
         highest = select(func.max(ProcessedUpdate.update_id)).where(ProcessedUpdate.channel == channel)
         found = uow.session.scalar(highest)
         return int(found or 0)
+
+
+def prune(uow: UnitOfWork, *, now: datetime) -> int:
+    """Forget update ids older than KEEP_PROCESSED (nothing redelivers them any more); how many."""
+    with uow:
+        result = uow.session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < now - KEEP_PROCESSED))
+        uow.commit()
+        return int(result.rowcount)  # type: ignore[attr-defined]

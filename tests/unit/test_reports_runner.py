@@ -15,7 +15,8 @@ from schedules.runner import FIRST_RUN_DELAY, JOBS, job, run_job_now, start_sche
 
 
 def test_every_job_module_is_registered() -> None:
-    assert {"report-reminders", "warranty-reminders"} <= set(JOBS)
+    assert set(JOBS) == {"report-reminders", "approval-reminders", "warranty-reminders", "draft-reminders",
+                         "attendance-sheet", "prune-updates"}
 
 
 def test_a_job_needs_exactly_one_schedule() -> None:

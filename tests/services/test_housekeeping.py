@@ -1,0 +1,30 @@
+"""Pruning keeps the dedupe tables small without letting a recent update be handled twice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from services import inbox, updates
+from storage.models import InboxUpdate, ProcessedUpdate
+from storage.uow import UnitOfWork
+
+NOW = datetime(2026, 12, 2, 4, 0, tzinfo=UTC)
+
+
+def test_prune_forgets_old_ids_and_keeps_recent_dedupe(uow_factory: Callable[[], UnitOfWork]) -> None:
+    assert updates.claim_update(uow_factory(), channel="telegram", update_id=1, now=NOW - timedelta(days=8))
+    assert updates.claim_update(uow_factory(), channel="telegram", update_id=2, now=NOW - timedelta(days=6))
+    inbox.store(uow_factory(), channel="telegram", updates=[{"update_id": 1}], now=NOW - timedelta(days=3))
+    inbox.store(uow_factory(), channel="telegram", updates=[{"update_id": 2}], now=NOW - timedelta(hours=1))
+
+    assert updates.prune(uow_factory(), now=NOW) == 1
+    assert inbox.prune(uow_factory(), now=NOW) == 1
+    assert updates.prune(uow_factory(), now=NOW) == 0  # idempotent
+    with uow_factory() as uow:
+        assert list(uow.session.scalars(select(ProcessedUpdate.update_id))) == [2]
+        assert uow.session.scalar(select(func.count()).select_from(InboxUpdate)) == 1
+    updates.finish_update(uow_factory(), channel="telegram", update_id=2, now=NOW)
+    assert not updates.claim_update(uow_factory(), channel="telegram", update_id=2, now=NOW)  # still a duplicate
