@@ -22,6 +22,7 @@ STATUS_TEXT = {
     DayStatus.REST: N_("rest day"),
     DayStatus.PENDING: N_("not checked in yet"),
     DayStatus.FUTURE: N_("not yet"),
+    DayStatus.NOT_EMPLOYED: N_("not on the staff yet"),
 }
 GROUPS = (
     ("present", N_("Present")),

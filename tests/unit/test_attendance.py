@@ -163,6 +163,12 @@ def test_days_without_punches() -> None:
     assert status(day=date(2026, 11, 30), check_in=None, check_out=None).primary == DayStatus.FUTURE
 
 
+def test_days_before_joining_are_not_absences() -> None:
+    assert status(employed=False, check_in=None, check_out=None) == DayAssessment(DayStatus.NOT_EMPLOYED)
+    assert status(employed=False, on_leave=True).primary == DayStatus.NOT_EMPLOYED
+    assert month_summary([status(employed=False, check_in=None, check_out=None)])[DayStatus.ABSENT] == 0
+
+
 def test_late_and_early_both_count() -> None:
     actual = status(check_in=LocalPunch(time(8, 45)), check_out=LocalPunch(time(17, 10)))
     expected = DayAssessment(
