@@ -16,6 +16,7 @@ from domain.attendance import (
     check_location,
     classify_check_in,
     classify_check_out,
+    day_labels,
     day_status,
     distance_m,
     is_inside,
@@ -199,6 +200,13 @@ def test_field_check_in() -> None:
     actual = status(check_in=LocalPunch(time(8, 10), field=True))
     expected = (DayStatus.FIELD, frozenset({DayStatus.PRESENT, DayStatus.FIELD}))
     assert (actual.primary, actual.flags) == expected
+
+
+def test_day_labels_show_the_primary_then_every_other_notable_flag() -> None:
+    late_field_early = status(check_in=LocalPunch(time(9, 10), field=True), check_out=LocalPunch(time(13, 59)))
+    assert day_labels(late_field_early) == (DayStatus.LATE, DayStatus.EARLY_LEAVE, DayStatus.FIELD)
+    assert day_labels(status()) == (DayStatus.PRESENT,)
+    assert day_labels(status(on_leave=True)) == (DayStatus.LEAVE,)
 
 
 def test_month_summary_counts_every_flag() -> None:
