@@ -174,6 +174,7 @@ class DayStatus(StrEnum):
     REST = "rest"
     PENDING = "pending"
     FUTURE = "future"
+    NOT_EMPLOYED = "not_employed"
 
 
 @dataclass(frozen=True)
@@ -209,10 +210,13 @@ def day_status(
     is_public_holiday: bool = False,
     hours: WorkingHours = WorkingHours(),
     grace: timedelta = timedelta(0),
+    employed: bool = True,
 ) -> DayAssessment:
     """Combine punches, approved requests and the calendar into one person's status for one day.
 
     Precedence, first match wins:
+    0. NOT_EMPLOYED when the person was not on the staff that day (before they joined): nobody can be
+       absent (旷工) from a job they did not have yet;
     1. LEAVE (approved 请假 covering the day), then OUT_ON_BUSINESS (approved 外出/出差);
     2. HOLIDAY (public holiday) or REST (weekend) on non-working days — punches there are ignored;
     3. FUTURE for working days after `today`;
@@ -220,6 +224,8 @@ def day_status(
     5. attended: primary is the first of LATE, EARLY_LEAVE, MISSING_PUNCH, FIELD that applies, else
        PRESENT. A missing check-out is only a MISSING_PUNCH once the day is over.
     """
+    if not employed:
+        return DayAssessment(DayStatus.NOT_EMPLOYED)
     if on_leave:
         return DayAssessment(DayStatus.LEAVE)
     if out_on_business:
@@ -254,6 +260,16 @@ def _attended_day(
         flags.add(DayStatus.FIELD)
     primary = next((s for s in _ATTENDED_PRECEDENCE if s in flags), DayStatus.PRESENT)
     return DayAssessment(primary, frozenset(flags), arrival.minutes_late, departure.minutes_early)
+
+
+def day_labels(assessment: DayAssessment) -> tuple[DayStatus, ...]:
+    """The statuses to show for a day: the primary one, then every other notable flag in precedence order.
+
+    The one reading of a day shared by the monthly sheet, a person's /today and the office's /today, so
+    a late, early and 外勤 day reads as all three everywhere instead of only as its primary status.
+    """
+    extra = tuple(s for s in _ATTENDED_PRECEDENCE if s in assessment.flags and s != assessment.primary)
+    return (assessment.primary, *extra)
 
 
 def month_summary(days: Iterable[DayAssessment]) -> dict[DayStatus, int]:

@@ -1,12 +1,16 @@
-"""How /today reads: one person's day, or an office's day grouped by present, late, away and missing."""
+"""How /today reads: one person's day, or an office's day grouped by present, late, early, away and missing.
+
+Both read a day through `domain.attendance.day_labels`, the same reading the monthly sheet uses, so a
+late 外勤 day that ends early shows all three here too, not only its primary status.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from domain.attendance import DayAssessment, DayStatus
+from domain.attendance import DayAssessment, DayStatus, day_labels
 from handlers.context import Ctx
-from services.attendance_days import DayReport, PersonDays
+from services.attendance_days import DayReport, PersonDays, Punch
 from services.i18n import N_
 
 STATUS_TEXT = {
@@ -22,14 +26,22 @@ STATUS_TEXT = {
     DayStatus.REST: N_("rest day"),
     DayStatus.PENDING: N_("not checked in yet"),
     DayStatus.FUTURE: N_("not yet"),
+    DayStatus.NOT_EMPLOYED: N_("not on the staff yet"),
 }
 GROUPS = (
     ("present", N_("Present")),
     ("late", N_("Late")),
+    ("early", N_("Left early")),
     ("leave", N_("On leave")),
     ("out", N_("Out (field, outing, trip)")),
     ("missing", N_("Not checked in")),
 )
+GROUP_OF = {
+    DayStatus.PRESENT: "present", DayStatus.LATE: "late", DayStatus.EARLY_LEAVE: "early",
+    DayStatus.FIELD: "out", DayStatus.OUT_ON_BUSINESS: "out", DayStatus.LEAVE: "leave",
+    DayStatus.MISSING_PUNCH: "missing", DayStatus.PENDING: "missing", DayStatus.ABSENT: "missing",
+}
+"""The office-view group of each shown status; a person is listed in the group of every status of their day."""
 
 
 def render_day(ctx: Ctx, report: DayReport, *, whole_office: bool) -> str:
@@ -59,21 +71,25 @@ def _person_lines(ctx: Ctx, person: PersonDays, day: date) -> list[str]:
 
 
 def status_text(ctx: Ctx, assessment: DayAssessment) -> str:
-    """The primary status, with minutes when late or early."""
-    text = ctx._(STATUS_TEXT[assessment.primary])
-    if assessment.minutes_late:
+    """Every status of the day (primary first), with minutes after late and early."""
+    return " / ".join(_label(ctx, status, assessment) for status in day_labels(assessment))
+
+
+def _label(ctx: Ctx, status: DayStatus, assessment: DayAssessment) -> str:
+    """One status in words; late and early say by how many minutes."""
+    text = ctx._(STATUS_TEXT[status])
+    if status == DayStatus.LATE and assessment.minutes_late:
         text += " " + ctx._("({n} min late)").format(n=assessment.minutes_late)
-    if assessment.minutes_early and assessment.primary != DayStatus.LATE:
+    if status == DayStatus.EARLY_LEAVE and assessment.minutes_early:
         text += " " + ctx._("({n} min early)").format(n=assessment.minutes_early)
     return text
 
 
 def _office_lines(ctx: Ctx, report: DayReport) -> list[str]:
-    """Everyone in the office, grouped."""
+    """Everyone in the office, grouped; someone late, early and in the field is in all three groups."""
     groups: dict[str, list[str]] = {key: [] for key, _label in GROUPS}
     for person in report.people:
-        key, note = _group_of(ctx, person, report.day)
-        if key in groups:
+        for key, note in _groups_of(ctx, person, report.day):
             groups[key].append(f"{person.name}{note}")
     lines = []
     for key, label in GROUPS:
@@ -82,22 +98,34 @@ def _office_lines(ctx: Ctx, report: DayReport) -> list[str]:
     return lines
 
 
-def _group_of(ctx: Ctx, person: PersonDays, day: date) -> tuple[str, str]:
-    """Which group a person's day falls in, and a short note (time, place, minutes)."""
+def _groups_of(ctx: Ctx, person: PersonDays, day: date) -> list[tuple[str, str]]:
+    """The groups a person's day falls in, each with its short note (time, place, minutes)."""
     assessment = person.days[day]
-    punch = person.punches.get((day, "in"))
-    at = f" {punch.at:%H:%M}" if punch else ""
-    if assessment.primary == DayStatus.LEAVE:
-        return "leave", ""
-    if assessment.primary == DayStatus.OUT_ON_BUSINESS:
-        return "out", f" ({ctx._(STATUS_TEXT[DayStatus.OUT_ON_BUSINESS])})"
-    if DayStatus.LATE in assessment.flags:
-        return "late", at + " " + ctx._("({n} min late)").format(n=assessment.minutes_late)
-    if DayStatus.FIELD in assessment.flags:
-        place = punch.place if punch and punch.place else "—"
-        return "out", at + " " + ctx._("(field: {place})").format(place=place)
-    if DayStatus.PRESENT in assessment.flags:
-        return "present", at
-    if assessment.primary in (DayStatus.PENDING, DayStatus.ABSENT):
-        return "missing", ""
-    return "", ""
+    found: dict[str, str] = {}
+    for status in day_labels(assessment):
+        key = GROUP_OF.get(status)
+        if key is not None and key not in found:
+            found[key] = _note(ctx, status, assessment, person, day)
+    return list(found.items())
+
+
+def _note(ctx: Ctx, status: DayStatus, assessment: DayAssessment, person: PersonDays, day: date) -> str:
+    """What to say after the name in one group: the punch that put them there and why."""
+    check_in, check_out = person.punches.get((day, "in")), person.punches.get((day, "out"))
+    if status == DayStatus.LATE:
+        return _at(check_in) + " " + ctx._("({n} min late)").format(n=assessment.minutes_late)
+    if status == DayStatus.EARLY_LEAVE:
+        return _at(check_out) + " " + ctx._("({n} min early)").format(n=assessment.minutes_early)
+    if status == DayStatus.FIELD:
+        punch = check_in if check_in and check_in.field else check_out
+        return _at(punch) + " " + ctx._("(field: {place})").format(place=punch.place if punch and punch.place else "—")
+    if status == DayStatus.OUT_ON_BUSINESS:
+        return f" ({ctx._(STATUS_TEXT[DayStatus.OUT_ON_BUSINESS])})"
+    if status == DayStatus.PRESENT:
+        return _at(check_in)
+    return ""
+
+
+def _at(punch: Punch | None) -> str:
+    """A space and the HH:MM of a punch, or nothing."""
+    return f" {punch.at:%H:%M}" if punch else ""

@@ -32,10 +32,14 @@ class Punch:
 
 @dataclass
 class PersonDays:
-    """One person's days in a range: the verdict, the punches and any approved absence."""
+    """One person's days in a range: the verdict, the punches and any approved absence.
+
+    `joined` is the office-local day the staff row was created; earlier days are not theirs to miss.
+    """
 
     staff_id: int
     name: str
+    joined: date | None = None
     days: dict[date, DayAssessment] = field(default_factory=dict)
     punches: dict[tuple[date, str], Punch] = field(default_factory=dict)
     away: dict[date, str] = field(default_factory=dict)
@@ -47,7 +51,7 @@ def assess_office(session: Session, *, office: Office, first: date, last: date, 
     tz = ZoneInfo(office.timezone)
     query = select(Staff).where(Staff.office_id == office.id, Staff.active.is_(True)).order_by(Staff.id)
     people = [s for s in session.scalars(query) if staff_ids is None or s.id in staff_ids]
-    result = {s.id: PersonDays(s.id, s.name) for s in people}
+    result = {s.id: PersonDays(s.id, s.name, joined_on(s, tz)) for s in people}
     _load_punches(session, result, first, last, tz)
     _load_away(session, result, first, last)
     today = now.astimezone(tz).date()
@@ -58,6 +62,11 @@ def assess_office(session: Session, *, office: Office, first: date, last: date, 
             person.days[day] = _assess(person, day, today=today, office=office, grace=grace)
             day += timedelta(days=1)
     return list(result.values())
+
+
+def joined_on(staff: Staff, tz: ZoneInfo) -> date:
+    """The office-local day a person joined: their staff row's creation (Staff has no separate join date)."""
+    return staff.created_at.astimezone(tz).date()
 
 
 def _load_punches(session: Session, people: dict[int, PersonDays], first: date, last: date, tz: ZoneInfo) -> None:
@@ -89,7 +98,7 @@ def _assess(person: PersonDays, day: date, *, today: date, office: Office, grace
         day=day, check_in=_local(person.punches.get((day, "in"))), check_out=_local(person.punches.get((day, "out"))),
         on_leave=person.away.get(day) == "leave", out_on_business=person.away.get(day) in ("outing", "trip"),
         is_working_day=workdays.is_working_day(day), today=today, is_public_holiday=workdays.is_holiday(day),
-        hours=hours_of(office), grace=grace,
+        hours=hours_of(office), grace=grace, employed=person.joined is None or day >= person.joined,
     )
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain import workdays
-from domain.attendance import DayAssessment, DayStatus, month_summary
+from domain.attendance import DayAssessment, DayStatus, day_labels, month_summary
 from services.attendance_days import PersonDays, assess_office, month_days, offices
 from services.messages import OutFile
 from storage.models import Office, Staff, StaffRole
@@ -38,6 +38,7 @@ STATUS_ZH = {
     DayStatus.REST: "休息",
     DayStatus.PENDING: "未打卡",
     DayStatus.FUTURE: "",
+    DayStatus.NOT_EMPLOYED: "",
 }
 TOTALS = (
     ("出勤天数", DayStatus.PRESENT), ("迟到", DayStatus.LATE), ("早退", DayStatus.EARLY_LEAVE),
@@ -53,10 +54,11 @@ FILLS = {
 
 
 def cell_label(assessment: DayAssessment) -> str:
-    """The day's primary status in Chinese, with the other notable flags after it (迟到/外勤)."""
-    extra = [STATUS_ZH[f] for f in (DayStatus.LATE, DayStatus.EARLY_LEAVE, DayStatus.MISSING_PUNCH, DayStatus.FIELD)
-             if f in assessment.flags and f != assessment.primary]
-    return "/".join([STATUS_ZH[assessment.primary], *extra]) if assessment.primary != DayStatus.FUTURE else ""
+    """The day's primary status in Chinese, with the other notable flags after it (迟到/外勤).
+
+    Days not yet come and days before the person joined are blank: neither is a status to count.
+    """
+    return "/".join(label for label in (STATUS_ZH[s] for s in day_labels(assessment)) if label)
 
 
 def build_month_sheet(uow: UnitOfWork, *, month: date, office_ids: list[int] | None, now: datetime,

@@ -14,6 +14,7 @@ from tests.e2e.harness import BotHarness
 OFFICE = (31.230416, 121.473701)
 NEAR = (31.2310, 121.4740)  # about 70 m from the office
 FAR = (31.2500, 121.5000)  # about 3.3 km away
+CUSTOMER = (31.3707, 121.4737)  # about 15.6 km north
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -119,6 +120,28 @@ async def test_the_office_head_sees_present_late_on_leave_and_missing(bot: BotHa
     assert "未签到 (1): 张伟" in office_day
     worker_day = (await bot.send(wang, "/today"))[-1]["text"]
     assert "李娜" not in worker_day, "staff see their own day only"
+
+
+async def test_a_late_field_day_that_ends_early_shows_every_status(bot: BotHarness) -> None:
+    head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    bot.clock.set(datetime(2026, 11, 24, 9, 10, tzinfo=SHANGHAI))
+    await bot.send(li, "/checkin")
+    choose = (await bot.share_location(li, *CUSTOMER, date=bot.clock()))[-1]
+    await bot.press(li, choose, "外勤")
+    await bot.press(li, (await bot.send(li, "华东医院"))[-1], "签到")
+    bot.clock.set(datetime(2026, 11, 24, 13, 59, tzinfo=SHANGHAI))  # 211 min before 17:30
+    await bot.send(li, "/checkout")
+    await bot.press(li, (await bot.share_location(li, *NEAR, date=bot.clock()))[-1], "签退")
+
+    own = (await bot.send(li, "/today"))[-1]["text"]
+    status = next(line for line in own.splitlines() if line.startswith("状态："))
+    assert status == "状态：迟到 （迟到 40 分钟） / 早退 （早退 211 分钟） / 外勤"
+    office_day = (await bot.send(head, "/today"))[-1]["text"]
+    assert "迟到 (1): 李娜 09:10 （迟到 40 分钟）" in office_day
+    assert "早退 (1): 李娜 13:59 （早退 211 分钟）" in office_day
+    assert "在外（外勤、外出、出差） (1): 李娜 09:10 （外勤：华东医院）" in office_day
+    assert "已到 (0)" in office_day
 
 
 def _staff_id(bot: BotHarness, name: str) -> int:

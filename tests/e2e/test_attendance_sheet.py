@@ -4,13 +4,14 @@ a sheet that could not be built or sent is sent by a later run."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import date, datetime
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
 
+from domain import workdays
 from schedules.attendance import send_sheet_to_hr
 from services import attendance_sheet
 from services.messages import OutMessage
@@ -44,8 +45,11 @@ class RefusingChannel:
 
 
 async def test_office_head_gets_the_sheet_and_sales_do_not(bot: BotHarness) -> None:
+    bot.clock.set(datetime(2025, 9, 1, 9, tzinfo=SHANGHAI))  # both on the staff before October
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    bot.clock.set(datetime(2025, 10, 13, 9, tzinfo=SHANGHAI))
+    await bot.register("新人", office="上海办事处", roles=["sales"])
     bot.clock.set(datetime(2025, 11, 5, 10, tzinfo=SHANGHAI))
 
     reply = (await bot.send(head, "/attendance_sheet 2025-10"))[-1]
@@ -57,6 +61,8 @@ async def test_office_head_gets_the_sheet_and_sales_do_not(bot: BotHarness) -> N
     rows = {row[0]: row for row in sheet.iter_rows(min_row=4, values_only=True) if row[0]}
     assert rows["李娜"][1] == "节假日"  # 2025-10-01, National Day: not an absence
     assert rows["李娜"][11] == "旷工"  # 2025-10-11, a make-up working day (调休)
+    assert rows["新人"][11] is None and rows["新人"][13] == "旷工"  # joined on the 13th: nothing missed before
+    assert rows["新人"][1 + 31 + 7] == len(workdays.working_days(date(2025, 10, 13), date(2025, 10, 31)))
     assert "无权" in (await bot.send(li, "/attendance_sheet"))[-1]["text"]
     assert "格式" in (await bot.send(head, "/attendance_sheet 2025-13"))[-1]["text"]
 

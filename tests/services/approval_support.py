@@ -29,11 +29,11 @@ def office(uow_factory: UowFactory, name: str = "上海办事处", **kwargs: Any
 
 
 def person(uow_factory: UowFactory, name: str, roles: list[str], *, office_name: str = "上海办事处",
-           manager: str | None = None) -> int:
-    """Invite and register a person; their staff id."""
-    code = onboarding.invite(uow_factory(), office_name=office_name, roles=roles, name=name, now=NOW,
+           manager: str | None = None, now: datetime = NOW) -> int:
+    """Invite and register a person at `now` (their join day); their staff id."""
+    code = onboarding.invite(uow_factory(), office_name=office_name, roles=roles, name=name, now=now,
                              manager_name=manager)
-    result = onboarding.redeem(uow_factory(), code=code, telegram_user_id=next(_telegram_ids), now=NOW,
+    result = onboarding.redeem(uow_factory(), code=code, telegram_user_id=next(_telegram_ids), now=now,
                                default_timezone=TZ)
     assert result.staff is not None
     return result.staff.id

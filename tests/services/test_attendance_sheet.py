@@ -17,6 +17,7 @@ from tests.services.approval_support import CONFIG, TZ, UowFactory, office, pers
 
 SHANGHAI = ZoneInfo(TZ)
 OCTOBER_WORKING_DAYS = len(workdays.working_days(date(2025, 10, 1), date(2025, 10, 31)))
+JOINED = datetime(2025, 9, 1, 9, tzinfo=SHANGHAI)  # on the staff well before the October sheet
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
@@ -44,8 +45,8 @@ def row_of(sheet: Worksheet, name: str) -> dict[str, object]:
 def test_october_2025_sheet(uow_factory: UowFactory) -> None:
     office(uow_factory)
     head = person(uow_factory, "张伟", ["office_head"])
-    li = person(uow_factory, "李娜", ["sales"])
-    wang = person(uow_factory, "王五", ["technician"])
+    li = person(uow_factory, "李娜", ["sales"], now=JOINED)
+    wang = person(uow_factory, "王五", ["technician"], now=JOINED)
     punch(uow_factory, li, at(9, 8, 50), PunchKind.IN)
     punch(uow_factory, li, at(9, 17, 40), PunchKind.OUT)
     punch(uow_factory, li, at(10, 8, 20), PunchKind.IN)
@@ -85,3 +86,24 @@ def test_who_gets_which_sheet(uow_factory: UowFactory) -> None:
     assert load_workbook(BytesIO(everything.data)).sheetnames == ["上海办事处", "北京办事处"]
     assert attendance_sheet.sheet_for(uow_factory(), staff_id=sales, month=month, now=now, grace_minutes=5) is None
     assert [r[0] for r in attendance_sheet.hr_recipients(uow_factory())] == [hr]
+
+
+def test_days_before_a_person_joined_are_blank_not_absent(uow_factory: UowFactory) -> None:
+    office(uow_factory)
+    head = person(uow_factory, "张伟", ["office_head"], now=JOINED)
+    person(uow_factory, "新人", ["sales"], now=datetime(2026, 12, 2, 9, tzinfo=SHANGHAI))
+    now = datetime(2026, 12, 4, 10, tzinfo=SHANGHAI)
+
+    def rows(month: date) -> tuple[dict[str, object], dict[str, object]]:
+        file = attendance_sheet.sheet_for(uow_factory(), staff_id=head, month=month, now=now, grace_minutes=5)
+        assert file is not None
+        sheet = load_workbook(BytesIO(file.data))["上海办事处"]
+        return row_of(sheet, "新人"), row_of(sheet, "张伟")
+
+    november, veteran = rows(date(2026, 11, 1))
+    assert all(november[str(d)] in (None, "") for d in range(1, 31)), november
+    assert november["旷工"] == 0 and november["出勤天数"] == 0
+    assert veteran["旷工"] == len(workdays.working_days(date(2026, 11, 1), date(2026, 11, 30)))
+    december, _veteran = rows(date(2026, 12, 1))
+    assert december["1"] in (None, "") and december["2"] == "旷工" and december["3"] == "旷工"
+    assert december["4"] == "未打卡" and december["旷工"] == 2

@@ -16,6 +16,7 @@ from domain.attendance import (
     check_location,
     classify_check_in,
     classify_check_out,
+    day_labels,
     day_status,
     distance_m,
     is_inside,
@@ -163,6 +164,12 @@ def test_days_without_punches() -> None:
     assert status(day=date(2026, 11, 30), check_in=None, check_out=None).primary == DayStatus.FUTURE
 
 
+def test_days_before_joining_are_not_absences() -> None:
+    assert status(employed=False, check_in=None, check_out=None) == DayAssessment(DayStatus.NOT_EMPLOYED)
+    assert status(employed=False, on_leave=True).primary == DayStatus.NOT_EMPLOYED
+    assert month_summary([status(employed=False, check_in=None, check_out=None)])[DayStatus.ABSENT] == 0
+
+
 def test_late_and_early_both_count() -> None:
     actual = status(check_in=LocalPunch(time(8, 45)), check_out=LocalPunch(time(17, 10)))
     expected = DayAssessment(
@@ -193,6 +200,13 @@ def test_field_check_in() -> None:
     actual = status(check_in=LocalPunch(time(8, 10), field=True))
     expected = (DayStatus.FIELD, frozenset({DayStatus.PRESENT, DayStatus.FIELD}))
     assert (actual.primary, actual.flags) == expected
+
+
+def test_day_labels_show_the_primary_then_every_other_notable_flag() -> None:
+    late_field_early = status(check_in=LocalPunch(time(9, 10), field=True), check_out=LocalPunch(time(13, 59)))
+    assert day_labels(late_field_early) == (DayStatus.LATE, DayStatus.EARLY_LEAVE, DayStatus.FIELD)
+    assert day_labels(status()) == (DayStatus.PRESENT,)
+    assert day_labels(status(on_leave=True)) == (DayStatus.LEAVE,)
 
 
 def test_month_summary_counts_every_flag() -> None:
