@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     office.set_defaults(func=_create_office)
     inv = admin.add_parser("invite", help="invite a person; prints the code on the last line")
     inv.add_argument("--office", required=True)
-    inv.add_argument("--role", required=True, help="one role or several, comma-separated")
+    inv.add_argument("--role", required=True, help="one role or several, comma-separated: sales, 销售, 业务员…")
     inv.add_argument("--name", required=True)
     inv.add_argument("--phone", default=None)
     inv.add_argument("--manager", default=None, help="the manager's name")
@@ -109,7 +109,7 @@ def _invite(settings: Settings, args: argparse.Namespace) -> int:
 
     runtime = _runtime(settings)
     code = onboarding.invite(
-        runtime.app.uow(), office_name=args.office, roles=[r.strip() for r in args.role.split(",") if r.strip()],
+        runtime.app.uow(), office_name=args.office, roles=args.role,
         name=args.name, phone=args.phone, manager_name=args.manager, now=runtime.app.now(),
         locale=settings.locale,
     )

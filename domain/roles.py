@@ -50,3 +50,68 @@ def grantable_roles(inviter_roles: frozenset[str]) -> frozenset[Role]:
     if inviter_roles & {Role.OFFICE_HEAD, Role.ADMIN}:
         return OFFICE_STAFF_ROLES
     return frozenset()
+
+
+ZH_NAMES: dict[Role, str] = {
+    Role.SALES: "销售代表",
+    Role.TECHNICIAN: "售后人员",
+    Role.ADMIN: "行政与运营专员",
+    Role.OFFICE_HEAD: "办事处负责人",
+    Role.REGIONAL_MANAGER: "区域经理",
+    Role.GM: "总经理",
+    Role.COMMERCE: "商务部",
+    Role.FINANCE: "财务",
+    Role.HR: "人力资源部",
+    Role.FINANCE_DIRECTOR: "财务总监",
+    Role.VP: "分管副总裁",
+    Role.PRESIDENT: "总裁",
+}
+"""Each role's Chinese name as the glossary (and the seed documents) spell it."""
+
+ZH_SYNONYMS: dict[str, Role] = {
+    "销售": Role.SALES, "业务员": Role.SALES, "营销代表": Role.SALES, "业务拓展与客户关系专员": Role.SALES,
+    "维修员": Role.TECHNICIAN, "技术员": Role.TECHNICIAN, "售后": Role.TECHNICIAN, "售后维修员": Role.TECHNICIAN,
+    "文员": Role.ADMIN, "内勤": Role.ADMIN, "行政": Role.ADMIN,
+    "主任": Role.OFFICE_HEAD, "办事处主任": Role.OFFICE_HEAD, "经理": Role.OFFICE_HEAD,
+    "人力部": Role.HR,
+}
+"""Other words the seed documents use for a role (业务员, 维修员, 文员, 主任…)."""
+
+_BY_NAME: dict[str, Role] = {
+    **{role.value: role for role in Role},
+    **{name: role for role, name in ZH_NAMES.items()},
+    **ZH_SYNONYMS,
+}
+
+ROLE_SEPARATORS = ",;、，；"
+"""What may separate several roles when they are typed: `sales,technician`, `销售、维修员`."""
+
+
+def parse_role(text: str) -> Role | None:
+    """One typed role → the Role: the code (any case), the Chinese name or a synonym; else None."""
+    word = text.strip()
+    return _BY_NAME.get(word.lower()) or _BY_NAME.get(word)
+
+
+def split_roles(text: str) -> list[str]:
+    """`销售、维修员 ,admin` → ['销售', '维修员', 'admin']: the typed words, blanks dropped."""
+    for separator in ROLE_SEPARATORS[1:]:
+        text = text.replace(separator, ROLE_SEPARATORS[0])
+    return [word.strip() for word in text.split(ROLE_SEPARATORS[0]) if word.strip()]
+
+
+def parse_roles(text: str | list[str] | tuple[str, ...]) -> tuple[list[Role], list[str]]:
+    """Several typed roles (one string with separators, or a list of them) → (roles, words not understood).
+
+    The roles keep their typed order without repeats; an empty input gives ([], []).
+    """
+    items = [text] if isinstance(text, str) else [str(item) for item in text]
+    roles: list[Role] = []
+    unknown: list[str] = []
+    for word in (w for item in items for w in split_roles(item)):
+        role = parse_role(word)
+        if role is None:
+            unknown.append(word)
+        elif role not in roles:
+            roles.append(role)
+    return roles, unknown

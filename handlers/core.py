@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.roles import grantable_roles
+from domain.roles import grantable_roles, parse_roles
 from handlers.context import Ctx
 from handlers.router import Router
 from services import onboarding
@@ -83,20 +83,24 @@ INVITE_USAGE = N_("Usage: /invite NAME ROLE[,ROLE]  — roles: {roles}")
 
 
 def _role_list(ctx: Ctx, roles: frozenset[str]) -> str:
-    """Role keys to type, each with its name in the person's language: `sales（销售代表）`."""
-    return ", ".join(f"{r} ({ctx._(ROLE_LABELS[r])})" for r in sorted(roles))
+    """The roles one may type, named in the person's language: `销售代表 (sales)`, either word works."""
+    return ", ".join(f"{ctx._(ROLE_LABELS[r])} ({r})" for r in sorted(roles))
 
 
 async def invite(ctx: Ctx) -> None:
-    """/invite NAME ROLE: an admin or office head invites office staff to their own office."""
+    """/invite NAME ROLE[,ROLE]: an admin or office head invites office staff to their own office.
+
+    Roles may be typed as codes or Chinese names (`销售`, `业务员、维修员`), see `domain.roles.parse_roles`.
+    """
     args = ctx.inbound.args
-    roles = [r.strip() for r in args[1].split(",")] if len(args) == 2 else []
+    roles, unknown = parse_roles(" ".join(args[1:])) if len(args) >= 2 else ([], [])
     allowed = grantable_roles(ctx.me.roles)
-    if not roles or not set(roles) <= allowed or ctx.me.office_name is None:
+    if not roles or unknown or not set(roles) <= allowed or ctx.me.office_name is None:
         await ctx.reply(ctx._(INVITE_USAGE).format(roles=_role_list(ctx, allowed)))
         return
     try:
-        code = onboarding.invite(ctx.app.uow(), office_name=ctx.me.office_name, roles=roles, name=args[0],
+        code = onboarding.invite(ctx.app.uow(), office_name=ctx.me.office_name,
+                                 roles=[r.value for r in roles], name=args[0],
                                  now=ctx.app.now(), manager_name=None, locale=ctx.app.default_locale)
     except onboarding.OnboardingError:
         await ctx.reply(ctx._(INVITE_USAGE).format(roles=_role_list(ctx, allowed)))

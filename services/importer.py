@@ -40,9 +40,9 @@ def import_file(
     codes = []
     for person in data.get("staff") or []:
         roles = person.get("roles") or ""
-        role_list = roles if isinstance(roles, list) else [r.strip() for r in str(roles).replace(";", ",").split(",")]
         code = onboarding.invite(
-            uow_factory(), office_name=str(person["office"]), roles=[r for r in role_list if r],
+            uow_factory(), office_name=str(person["office"]),
+            roles=[str(r) for r in roles] if isinstance(roles, list) else str(roles),
             name=str(person["name"]), phone=person.get("phone") or None,
             manager_name=person.get("manager") or None, now=now,
             locale=person.get("locale") or "zh_CN",

@@ -10,17 +10,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
+from domain.roles import parse_roles
 from services import audit
 from services.staff import StaffView, view_of
 from storage.models import Invite, Office, Staff, StaffRole
 from storage.uow import UnitOfWork
 
-ROLES = frozenset(
-    {
-        "sales", "technician", "admin", "office_head", "regional_manager",
-        "gm", "commerce", "finance", "hr", "finance_director", "vp", "president",
-    }
-)
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 INVITE_DAYS = 14
 
@@ -87,7 +82,7 @@ def invite(
     uow: UnitOfWork,
     *,
     office_name: str,
-    roles: list[str],
+    roles: str | list[str],
     name: str,
     now: datetime,
     phone: str | None = None,
@@ -95,10 +90,13 @@ def invite(
     locale: str = "zh_CN",
     code: str | None = None,
 ) -> str:
-    """Create the staff row (inactive until redeemed) and a single-use code that expires."""
-    unknown = set(roles) - ROLES
-    if not roles or unknown:
-        raise OnboardingError(f"unknown role: {', '.join(sorted(unknown)) or '(none)'}")
+    """Create the staff row (inactive until redeemed) and a single-use code that expires.
+
+    `roles` are typed words (`sales`, `销售`, `业务员、维修员`), read by `domain.roles.parse_roles`.
+    """
+    parsed, unknown = parse_roles(roles)
+    if not parsed or unknown:
+        raise OnboardingError(f"unknown role: {', '.join(unknown) or '(none)'}")
     with uow:
         office = uow.session.scalars(select(Office).where(Office.name == office_name)).first()
         if office is None:
@@ -112,7 +110,7 @@ def invite(
             name=name, phone=phone, office_id=office.id, manager_id=manager.id if manager else None,
             locale=locale, active=False, created_at=now,
         )
-        staff.role_rows = [StaffRole(role=r) for r in sorted(set(roles))]
+        staff.role_rows = [StaffRole(role=r.value) for r in sorted(parsed)]
         uow.session.add(staff)
         uow.session.flush()
         code = code or "".join(secrets.choice(INVITE_ALPHABET) for _ in range(8))

@@ -70,6 +70,21 @@ async def test_office_head_invites_in_chat_and_sales_may_not(bot: BotHarness) ->
     assert "用法" in (await bot.send(head, "/invite 王强 wizard"))[-1]["text"]
 
 
+async def test_office_head_invites_with_chinese_role_names(bot: BotHarness) -> None:
+    head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
+    for name, role in (("刘洋", "销售"), ("王强", "业务员")):
+        reply = (await bot.send(head, f"/invite {name} {role}"))[-1]["text"]
+        assert reply.splitlines()[-1].startswith("/start ")
+        code = reply.splitlines()[-1].removeprefix("/start ")
+        user = bot.new_user(name)
+        assert f"欢迎，{name}" in (await bot.send(user, f"/start {code}"))[-1]["text"]
+        assert "/invite" not in (await bot.send(user, "/help"))[-1]["text"]
+    reply = (await bot.send(head, "/invite 赵敏 维修员、文员"))[-1]["text"]
+    assert reply.splitlines()[-1].startswith("/start ")
+    usage = (await bot.send(head, "/invite 孙丽 总裁"))[-1]["text"]
+    assert "用法" in usage and "销售代表" in usage and "售后人员" in usage and "总裁" not in usage
+
+
 async def test_language_switches_the_reply_language(bot: BotHarness) -> None:
     user = await bot.register("李娜", office="上海办事处", roles=["sales"])
     menu = (await bot.send(user, "/language"))[-1]

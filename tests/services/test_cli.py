@@ -64,3 +64,32 @@ def test_import_yaml_then_csv(database_url: str, tmp_path: Path, capsys: pytest.
     assert result.staff.roles == {"technician", "sales"}
     assert result.staff.timezone == "Asia/Urumqi"
     assert result.staff.manager_id is not None
+
+
+def test_roles_may_be_typed_in_chinese(database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--database", database_url, "admin", "create-office", "--name", "上海办事处",
+                 "--timezone", "Asia/Shanghai"]) == 0
+    assert main(["--database", database_url, "admin", "invite", "--office", "上海办事处",
+                 "--role", "业务员、维修员", "--name", "刘洋"]) == 0
+    cli_code = capsys.readouterr().out.strip().splitlines()[-1]
+    staff_file = tmp_path / "staff.yaml"
+    staff_file.write_text(
+        "staff:\n"
+        "  - {name: 王强, office: 上海办事处, roles: [主任]}\n"
+        "  - {name: 赵敏, office: 上海办事处, roles: '文员；销售'}\n",
+        encoding="utf-8",
+    )
+    assert main(["--database", database_url, "admin", "import", str(staff_file)]) == 0
+    csv_file = tmp_path / "staff.csv"
+    csv_file.write_text("name,office,roles\n孙丽,上海办事处,内勤;Sales\n", encoding="utf-8")
+    assert main(["--database", database_url, "admin", "import", str(csv_file)]) == 0
+    codes = dict(line.split("\t") for line in capsys.readouterr().out.strip().splitlines())
+    expected = {cli_code: {"sales", "technician"}, codes["王强"]: {"office_head"},
+                codes["赵敏"]: {"admin", "sales"}, codes["孙丽"]: {"admin", "sales"}}
+    for user_id, (code, roles) in enumerate(expected.items(), start=90):
+        result = onboarding.redeem(_uow(database_url), code=code, telegram_user_id=user_id,
+                                   now=datetime.now(UTC), default_timezone="Asia/Shanghai")
+        assert result.staff is not None and result.staff.roles == roles
+    assert main(["--database", database_url, "admin", "invite", "--office", "上海办事处",
+                 "--role", "销售,巫师", "--name", "某人"]) == 2
+    assert capsys.readouterr().err.strip() == "officebot: unknown role: 巫师"
