@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, CursorResult, or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 
 from services.i18n import translator
 from services.jobs import claim_reminder
 from services.messages import OutMessage
 from services.outbox import enqueue
 from services.staff import manager_of
+from storage.claims import rowcount
 from storage.models import OutboxMessage, Staff
 from storage.uow import UnitOfWork
 
@@ -81,15 +82,10 @@ def _held(outbox_id: int, instance: str) -> ColumnElement[bool]:
 def _update_held(uow: UnitOfWork, *, outbox_id: int, instance: str, **values: Any) -> bool:
     """Update the row only while `instance` holds its claim; whether it did."""
     with uow:
-        done = _rowcount(uow.session.execute(update(OutboxMessage).where(_held(outbox_id, instance))
+        done = rowcount(uow.session.execute(update(OutboxMessage).where(_held(outbox_id, instance))
                                              .values(**values))) == 1
         uow.commit()
         return done
-
-
-def _rowcount(result: Any) -> int:
-    """Rows matched by an UPDATE/DELETE."""
-    return cast(CursorResult[Any], result).rowcount
 
 
 def renew_claim(uow: UnitOfWork, *, outbox_id: int, instance: str, now: datetime) -> bool:
@@ -140,10 +136,10 @@ def mark_unreachable(uow: UnitOfWork, *, outbox_id: int, instance: str, staff_id
     """
     with uow:
         s = uow.session
-        if _rowcount(s.execute(update(OutboxMessage).where(_held(outbox_id, instance))
+        if rowcount(s.execute(update(OutboxMessage).where(_held(outbox_id, instance))
                                .values(status="unreachable", last_error="blocked"))) != 1:
             return False
-        flipped = _rowcount(s.execute(
+        flipped = rowcount(s.execute(
             update(Staff).where(Staff.id == staff_id, Staff.reachable.is_(True)).values(reachable=False)
             .execution_options(synchronize_session=False)
         )) == 1

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 
 from services.updates import DEAD_AFTER
-from storage.claims import insert_ignore_returning
+from storage.claims import insert_ignore_returning, rowcount
 from storage.models import InboxUpdate, ProcessedUpdate
 from storage.uow import UnitOfWork
 
@@ -34,9 +34,9 @@ def store(uow: UnitOfWork, *, channel: str, updates: list[dict[str, Any]], now: 
 def prune(uow: UnitOfWork, *, now: datetime) -> int:
     """Drop stored updates older than KEEP (the housekeeping job; replay only looks 30 minutes back)."""
     with uow:
-        result = uow.session.execute(delete(InboxUpdate).where(InboxUpdate.received_at < now - KEEP))
+        pruned = rowcount(uow.session.execute(delete(InboxUpdate).where(InboxUpdate.received_at < now - KEEP)))
         uow.commit()
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return pruned
 
 
 def unprocessed(uow: UnitOfWork, *, channel: str, now: datetime) -> list[dict[str, Any]]:

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 
-from storage.claims import insert_ignore
-from storage.models import ProcessedUpdate
+from storage.claims import insert_ignore, rowcount
+from storage.models import InboxUpdate, ProcessedUpdate
 from storage.uow import UnitOfWork
 
 DEAD_AFTER = timedelta(minutes=2)
@@ -31,7 +31,7 @@ def claim_update(uow: UnitOfWork, *, channel: str, update_id: int, now: datetime
                        ProcessedUpdate.finished_at.is_(None), ProcessedUpdate.processed_at < now - DEAD_AFTER)
                 .values(processed_at=now)
             )
-            won = taken_over.rowcount == 1  # type: ignore[attr-defined]
+            won = rowcount(taken_over) == 1
         uow.commit()
         return won
 
@@ -48,16 +48,20 @@ def finish_update(uow: UnitOfWork, *, channel: str, update_id: int, now: datetim
 
 
 def last_update_id(uow: UnitOfWork, *, channel: str) -> int:
-    """The highest update id ever claimed on `channel` (0 when none): where a restarted stand-in goes on."""
+    """The highest update id claimed or stored on `channel` (0 when none): where a restarted stand-in goes on.
+
+    Stored-but-unhandled ids count too: the start-up replay will handle them, so a new update reusing
+    one would be taken for that one and lost.
+    """
     with uow:
-        highest = select(func.max(ProcessedUpdate.update_id)).where(ProcessedUpdate.channel == channel)
-        found = uow.session.scalar(highest)
-        return int(found or 0)
+        return max(int(uow.session.scalar(select(func.max(model.update_id)).where(model.channel == channel)) or 0)
+                   for model in (ProcessedUpdate, InboxUpdate))
 
 
 def prune(uow: UnitOfWork, *, now: datetime) -> int:
     """Forget update ids older than KEEP_PROCESSED (nothing redelivers them any more); how many."""
     with uow:
-        result = uow.session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < now - KEEP_PROCESSED))
+        old = delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < now - KEEP_PROCESSED)
+        pruned = rowcount(uow.session.execute(old))
         uow.commit()
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return pruned

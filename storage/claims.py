@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import CursorResult
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -30,3 +31,8 @@ def insert_ignore_returning(
         stmt = module.insert(table).values(rows[start : start + chunk]).on_conflict_do_nothing()
         won.update(session.scalars(stmt.returning(table.c[key])))
     return won
+
+
+def rowcount(result: Any) -> int:
+    """Rows a conditional UPDATE or a DELETE matched (how a claim or a prune knows what it did)."""
+    return cast(CursorResult[Any], result).rowcount

@@ -28,3 +28,11 @@ def test_prune_forgets_old_ids_and_keeps_recent_dedupe(uow_factory: Callable[[],
         assert uow.session.scalar(select(func.count()).select_from(InboxUpdate)) == 1
     updates.finish_update(uow_factory(), channel="telegram", update_id=2, now=NOW)
     assert not updates.claim_update(uow_factory(), channel="telegram", update_id=2, now=NOW)  # still a duplicate
+
+
+def test_a_restarted_stand_in_goes_on_after_stored_but_unhandled_ids(uow_factory: Callable[[], UnitOfWork]) -> None:
+    assert updates.last_update_id(uow_factory(), channel="telegram") == 0
+    assert updates.claim_update(uow_factory(), channel="telegram", update_id=10, now=NOW)
+    inbox.store(uow_factory(), channel="telegram", updates=[{"update_id": 50}], now=NOW)  # fetched, then a crash
+    assert updates.last_update_id(uow_factory(), channel="telegram") == 50
+    assert updates.last_update_id(uow_factory(), channel="wecom") == 0
