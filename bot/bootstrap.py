@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from bot import redaction
+from bot.pipeline import Pipeline
 from bot.sender import OutboxSender, RateLimiter
 from bot.settings import Settings
 from handlers.registry import build_router
@@ -39,15 +40,23 @@ class Runtime:
     router: Router
     channel: Channel | None = None
     sender: OutboxSender | None = None
+    pipeline: Pipeline | None = None
     scheduler: Any = None
     limiter: RateLimiter = field(default_factory=RateLimiter)
 
-    def attach_channel(self, channel: Channel) -> None:
-        """Bind the channel the sender delivers through."""
+    def attach_channel(self, channel: Channel) -> Pipeline:
+        """Bind the channel the sender delivers through; the pipeline its updates go in by."""
         self.channel = channel
         self.sender = OutboxSender(uow=self.app.uow, channel=channel, clock=self.app.clock,
                                    instance=self.app.instance_id, limiter=self.limiter)
         self.app.kick_sender = self.sender.kick
+        self.pipeline = Pipeline(app=self.app, router=self.router, workers=self.workers, hand=self.sender.hand)
+        return self.pipeline
+
+    @property
+    def workers(self) -> int:
+        """Threads handling updates: one on SQLite (one writer at a time), OFFICEBOT_WORKERS on PostgreSQL."""
+        return 1 if self.engine.dialect.name == "sqlite" else self.settings.workers
 
     def start_background(self) -> None:
         """Start the outbox sender and (when enabled) the scheduler."""
@@ -65,6 +74,8 @@ class Runtime:
             self.scheduler = None
         if self.sender is not None:
             await self.sender.stop()
+        if self.pipeline is not None:
+            self.pipeline.shutdown()
 
     def dispose(self) -> None:
         """Close database connections."""
@@ -74,7 +85,7 @@ class Runtime:
 def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = system_clock) -> Runtime:
     """Build the runtime from settings; the clock is injectable for tests."""
     configure_logging(settings.log_level, secrets=(settings.telegram_bot_token, settings.webhook_secret))
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pool_size=settings.workers + 4)
     factory = make_session_factory(engine)
     app = AppContext(
         uow=lambda: UnitOfWork(factory),

@@ -61,38 +61,38 @@ def outcome_text(ctx: Ctx, result: Decided) -> str:
             "rejected": _("❌ Rejected. The requester has been told.")}.get(result.status or "", "")
 
 
-async def on_button(ctx: Ctx) -> None:
+def on_button(ctx: Ctx) -> None:
     """Approve / Reject / Comment on a card; forged, foreign or stale data changes nothing."""
     parsed = parse_apv(ctx.inbound.callback_data or "")
     if parsed is None:
-        await ctx.answer(ctx._("Not found."), alert=True)
+        ctx.answer(ctx._("Not found."), alert=True)
         return
     request_id, step, action = parsed
     if action == "c":
-        await _open_comment(ctx, request_id, step)
+        _open_comment(ctx, request_id, step)
         return
     result = approvals.decide(ctx.app.uow(), request_id=request_id, step=step, approver_id=ctx.me.id,
                               decision=ACTIONS[action], comment=None, now=ctx.app.now(),
                               default_timezone=ctx.app.default_timezone)
     if result.outcome != Outcome.DONE:
-        await ctx.answer(outcome_text(ctx, result), alert=True)
+        ctx.answer(outcome_text(ctx, result), alert=True)
         return
-    await ctx.answer(outcome_text(ctx, result))
+    ctx.answer(outcome_text(ctx, result))
     if ctx.inbound.message_id and result.card_text:
-        await ctx.edit(ctx.inbound.message_id, result.card_text)
+        ctx.edit(ctx.inbound.message_id, result.card_text)
 
 
-async def _open_comment(ctx: Ctx, request_id: int, step: int) -> None:
+def _open_comment(ctx: Ctx, request_id: int, step: int) -> None:
     """Ask for the comment, then approve or reject with it (only the current approver gets this far)."""
     turn = approvals.check_turn(ctx.app.uow(), request_id=request_id, step=step, approver_id=ctx.me.id)
     if turn.outcome != Outcome.DONE:
-        await ctx.answer(outcome_text(ctx, turn), alert=True)
+        ctx.answer(outcome_text(ctx, turn), alert=True)
         return
-    await ctx.answer()
-    await start_form(ctx, COMMENT, context={"request_id": request_id, "step": step})
+    ctx.answer()
+    start_form(ctx, COMMENT, context={"request_id": request_id, "step": step})
 
 
-async def _save_comment(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
+def _save_comment(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
     """Decide with the comment; if someone else was faster, say so."""
     result = approvals.decide(ctx.app.uow(), request_id=int(context["request_id"]), step=int(context["step"]),
                               approver_id=ctx.me.id, decision=Decision(answers["decision"]),
@@ -108,42 +108,42 @@ COMMENT = register_form(Form("approval_comment", N_("Comment on a request"), fie
 ), save=_save_comment, save_label=N_("Send")))
 
 
-async def pending(ctx: Ctx) -> None:
+def pending(ctx: Ctx) -> None:
     """/pending: every request waiting for my decision, each with its buttons."""
     cards = approval_queries.pending_cards(ctx.app.uow(), approver_id=ctx.me.id, locale=ctx.locale,
                                            default_timezone=ctx.app.default_timezone)
     if not cards:
-        await ctx.reply(ctx._("Nothing waits for your approval."))
+        ctx.reply(ctx._("Nothing waits for your approval."))
         return
-    await ctx.reply(ctx._("{n} request(s) wait for your decision:").format(n=len(cards)))
+    ctx.reply(ctx._("{n} request(s) wait for your decision:").format(n=len(cards)))
     for card in cards:
-        await ctx.reply(card)
+        ctx.reply(card)
 
 
-async def my_requests(ctx: Ctx) -> None:
+def my_requests(ctx: Ctx) -> None:
     """/requests: what I asked for and where each stands; Withdraw while nobody has decided."""
     lines = approval_queries.my_requests(ctx.app.uow(), requester_id=ctx.me.id, locale=ctx.locale)
     if not lines:
-        await ctx.reply(ctx._("You have no requests. Use /leave or /expense."))
+        ctx.reply(ctx._("You have no requests. Use /leave or /expense."))
         return
     buttons = tuple((Button(ctx._("↩ Withdraw #{id}").format(id=line.request_id), f"apw:{line.request_id}"),)
                     for line in lines if line.withdrawable)
     text = "\n".join([ctx._("Your requests:"), *(f"• {line.text}" for line in lines)])
-    await ctx.reply(OutMessage(text, buttons=buttons))
+    ctx.reply(OutMessage(text, buttons=buttons))
 
 
-async def on_withdraw(ctx: Ctx) -> None:
+def on_withdraw(ctx: Ctx) -> None:
     """`apw:<id>`: withdraw my request if no approver has decided it yet."""
     raw = (ctx.inbound.callback_data or "").split(":")
     if len(raw) != 2 or parse_id(raw[1]) is None:
-        await ctx.answer(ctx._("Not found."), alert=True)
+        ctx.answer(ctx._("Not found."), alert=True)
         return
     result = approvals.withdraw(ctx.app.uow(), request_id=int(raw[1]), requester_id=ctx.me.id, now=ctx.app.now())
     if result.outcome != Outcome.DONE:
-        await ctx.answer(outcome_text(ctx, result), alert=True)
+        ctx.answer(outcome_text(ctx, result), alert=True)
         return
-    await ctx.answer()
-    await ctx.reply(ctx._("{kind} #{id} withdrawn.").format(kind=ctx._(KIND_LABELS.get(result.kind or "", "")),
+    ctx.answer()
+    ctx.reply(ctx._("{kind} #{id} withdrawn.").format(kind=ctx._(KIND_LABELS.get(result.kind or "", "")),
                                                              id=result.request_id))
 
 

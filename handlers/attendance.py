@@ -56,7 +56,7 @@ def _punch_form(kind: PunchKind, title: str, save_label: str) -> Form:
     ), save=_save_punch, save_label=save_label))
 
 
-async def _save_punch(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
+def _save_punch(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
     """Record the punch through the service; a refused location sends the person back to share again."""
     kind = PunchKind(context.get("kind", "in"))
     app = ctx.app
@@ -95,35 +95,35 @@ CHECK_IN = _punch_form(PunchKind.IN, N_("Check in"), N_("Check in"))
 CHECK_OUT = _punch_form(PunchKind.OUT, N_("Check out"), N_("Check out"))
 
 
-async def checkin(ctx: Ctx) -> None:
+def checkin(ctx: Ctx) -> None:
     """/checkin: share the location, then the punch is judged against the office's hours."""
-    await _start_punch(ctx, PunchKind.IN, CHECK_IN)
+    _start_punch(ctx, PunchKind.IN, CHECK_IN)
 
 
-async def checkout(ctx: Ctx) -> None:
+def checkout(ctx: Ctx) -> None:
     """/checkout: like /checkin, at the end of the day."""
-    await _start_punch(ctx, PunchKind.OUT, CHECK_OUT)
+    _start_punch(ctx, PunchKind.OUT, CHECK_OUT)
 
 
-async def _start_punch(ctx: Ctx, kind: PunchKind, form: Form) -> None:
+def _start_punch(ctx: Ctx, kind: PunchKind, form: Form) -> None:
     """Say when the person punched already, or open the form with the office geofence."""
     start = attendance.start_punch(ctx.app.uow(), staff_id=ctx.me.id, kind=kind, now=ctx.app.now(),
                                    default_timezone=ctx.app.default_timezone)
     if start.existing is not None:
-        await ctx.reply(punch_text(ctx, kind, start.existing))
+        ctx.reply(punch_text(ctx, kind, start.existing))
         return
-    await start_form(ctx, form, answers={"fence": start.fence}, context={"kind": kind.value})
+    start_form(ctx, form, answers={"fence": start.fence}, context={"kind": kind.value})
 
 
-async def today(ctx: Ctx) -> None:
+def today(ctx: Ctx) -> None:
     """/today: my day; office heads and admins see their whole office."""
     report = attendance_days.day_report(ctx.app.uow(), staff_id=ctx.me.id, whole_office=ctx.me.manages_office,
                                         now=ctx.app.now(), grace_minutes=ctx.app.checkin_grace_minutes,
                                         default_timezone=ctx.app.default_timezone)
     if report is None:
-        await ctx.reply(ctx._("You are not assigned to an office, so there is no attendance to show."))
+        ctx.reply(ctx._("You are not assigned to an office, so there is no attendance to show."))
         return
-    await ctx.reply(render_day(ctx, report, whole_office=ctx.me.manages_office))
+    ctx.reply(render_day(ctx, report, whole_office=ctx.me.manages_office))
 
 
 def parse_month(args: tuple[str, ...], *, today: date) -> date | None:
@@ -136,20 +136,20 @@ def parse_month(args: tuple[str, ...], *, today: date) -> date | None:
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
-async def sheet(ctx: Ctx) -> None:
+def sheet(ctx: Ctx) -> None:
     """/attendance_sheet [YYYY-MM]: the month's attendance as an Excel file."""
     month = parse_month(ctx.inbound.args, today=ctx.app.now().astimezone(ctx.me.tz).date())
     if month is None:
-        await ctx.reply(ctx._("Please give the month as YYYY-MM, for example /attendance_sheet 2026-10"))
+        ctx.reply(ctx._("Please give the month as YYYY-MM, for example /attendance_sheet 2026-10"))
         return
     file = attendance_sheet.sheet_for(ctx.app.uow(), staff_id=ctx.me.id, month=month, now=ctx.app.now(),
                                       grace_minutes=ctx.app.checkin_grace_minutes, company=ctx.app.company_name)
     if file is None:
-        await ctx.reply(ctx._("Sorry, your role does not allow this command."))
+        ctx.reply(ctx._("Sorry, your role does not allow this command."))
         return
     text = ctx._("Attendance sheet {month}. For another month send /attendance_sheet YYYY-MM").format(
         month=f"{month:%Y-%m}")
-    await ctx.reply(OutMessage(text, file=file))
+    ctx.reply(OutMessage(text, file=file))
 
 
 def register(router: Router) -> None:

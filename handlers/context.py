@@ -1,4 +1,8 @@
-"""What a handler gets: the event, who sent it, their language, and ways to answer."""
+"""What a handler gets: the event, who sent it, their language, and ways to answer.
+
+Answers are collected, not sent: the dispatcher writes them to the outbox in the update's own
+transaction, so a handler never waits on the network and a reply exists exactly when its effect does.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,7 @@ from typing import TYPE_CHECKING
 from handlers.inbound import Inbound
 from services.context import AppContext
 from services.i18n import Translate, translator
-from services.messages import OutMessage
-from services.ports import Channel
+from services.messages import Outgoing, OutMessage
 from services.staff import StaffView
 
 if TYPE_CHECKING:
@@ -22,11 +25,11 @@ class Ctx:
 
     inbound: Inbound
     app: AppContext
-    channel: Channel
     staff: StaffView | None = None
     locale: str = "zh_CN"
     answered: bool = field(default=False)
     router: Router | None = None
+    outgoing: list[Outgoing] = field(default_factory=list)
 
     @property
     def _(self) -> Translate:
@@ -39,18 +42,19 @@ class Ctx:
         assert self.staff is not None, "handler reached without a registered sender"
         return self.staff
 
-    async def reply(self, message: OutMessage | str) -> int:
-        """Send a message to the chat the update came from."""
+    def reply(self, message: OutMessage | str) -> None:
+        """Answer in the chat the update came from (sent after the update's transaction commits)."""
         out = OutMessage(message) if isinstance(message, str) else message
-        return await self.channel.send(self.inbound.chat_id, out)
+        self.outgoing.append(Outgoing("send", out))
 
-    async def edit(self, message_id: int, message: OutMessage | str) -> None:
+    def edit(self, message_id: int, message: OutMessage | str) -> None:
         """Replace one of our earlier messages in this chat."""
         out = OutMessage(message) if isinstance(message, str) else message
-        await self.channel.edit(self.inbound.chat_id, message_id, out)
+        self.outgoing.append(Outgoing("edit", out, str(message_id)))
 
-    async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
+    def answer(self, text: str | None = None, *, alert: bool = False) -> None:
         """Acknowledge the button press once (later calls are ignored)."""
         if self.inbound.callback_id and not self.answered:
             self.answered = True
-            await self.channel.answer(self.inbound.callback_id, text, alert=alert)
+            self.outgoing.append(Outgoing("alert" if alert else "answer", OutMessage(text or ""),
+                                          self.inbound.callback_id))

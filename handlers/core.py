@@ -20,62 +20,62 @@ REDEEM_REPLIES = {
 }
 
 
-async def start(ctx: Ctx) -> None:
+def start(ctx: Ctx) -> None:
     """/start CODE binds the chat to an invited staff member; /start alone greets or refuses."""
     if not ctx.inbound.args:
         if ctx.staff is None:
-            await ctx.reply(ctx._(
+            ctx.reply(ctx._(
                 "Welcome to officebot. To register, send /start followed by the invite code from your "
                 "office administrator, for example: /start ABCD2345"
             ))
         else:
-            await ctx.reply(ctx._("Hello, {name}. Send /help to see what you can do.").format(name=ctx.me.name))
+            ctx.reply(ctx._("Hello, {name}. Send /help to see what you can do.").format(name=ctx.me.name))
         return
     result = onboarding.redeem(
         ctx.app.uow(), code=ctx.inbound.args[0], telegram_user_id=ctx.inbound.user_id,
         now=ctx.app.now(), default_timezone=ctx.app.default_timezone,
     )
     if result.staff is None:
-        await ctx.reply(ctx._(REDEEM_REPLIES[result.outcome]))
+        ctx.reply(ctx._(REDEEM_REPLIES[result.outcome]))
         return
     ctx.staff, ctx.locale = result.staff, result.staff.locale
-    await ctx.reply(ctx._("Welcome, {name}! You are registered at {office}. Send /help to see what you can do.")
+    ctx.reply(ctx._("Welcome, {name}! You are registered at {office}. Send /help to see what you can do.")
                     .format(name=result.staff.name, office=result.staff.office_name or "-"))
 
 
-async def show_help(ctx: Ctx) -> None:
+def show_help(ctx: Ctx) -> None:
     """/help lists the commands this person's roles allow."""
     lines = [ctx._("What you can do:")]
     assert ctx.router is not None
     for command in ctx.router.allowed_commands(ctx.me.roles):
         lines.append(f"/{command.name} — {ctx._(command.description)}")
-    await ctx.reply("\n".join(lines))
+    ctx.reply("\n".join(lines))
 
 
-async def language(ctx: Ctx) -> None:
+def language(ctx: Ctx) -> None:
     """/language offers the supported languages as buttons (or switches directly: /language en)."""
     if ctx.inbound.args and ctx.inbound.args[0].replace("-", "_") in LOCALES:
-        await _switch(ctx, ctx.inbound.args[0].replace("-", "_"))
+        _switch(ctx, ctx.inbound.args[0].replace("-", "_"))
         return
     buttons = tuple((Button(LOCALE_NAMES[loc], f"lang:{loc}"),) for loc in LOCALES)
-    await ctx.reply(OutMessage(ctx._("Choose your language:"), buttons=buttons))
+    ctx.reply(OutMessage(ctx._("Choose your language:"), buttons=buttons))
 
 
-async def language_button(ctx: Ctx) -> None:
+def language_button(ctx: Ctx) -> None:
     """A press on a language button; anything but a known locale is ignored."""
     locale = (ctx.inbound.callback_data or "").split(":", 1)[-1]
     if locale not in LOCALES:
-        await ctx.answer(ctx._("This button is no longer valid."), alert=True)
+        ctx.answer(ctx._("This button is no longer valid."), alert=True)
         return
-    await ctx.answer()
-    await _switch(ctx, locale)
+    ctx.answer()
+    _switch(ctx, locale)
 
 
-async def _switch(ctx: Ctx, locale: str) -> None:
+def _switch(ctx: Ctx, locale: str) -> None:
     """Store the language and confirm in it."""
     onboarding.set_locale(ctx.app.uow(), staff_id=ctx.me.id, locale=locale, now=ctx.app.now())
     ctx.locale = locale
-    await ctx.reply(translator(locale)("Language set to English."))
+    ctx.reply(translator(locale)("Language set to English."))
 
 
 INVITER_ROLES = {"admin", "office_head", "hr"}
@@ -87,7 +87,7 @@ def _role_list(ctx: Ctx, roles: frozenset[str]) -> str:
     return ", ".join(f"{ctx._(ROLE_LABELS[r])} ({r})" for r in sorted(roles))
 
 
-async def invite(ctx: Ctx) -> None:
+def invite(ctx: Ctx) -> None:
     """/invite NAME ROLE[,ROLE]: an admin or office head invites office staff to their own office.
 
     Roles may be typed as codes or Chinese names (`销售`, `业务员、维修员`), see `domain.roles.parse_roles`.
@@ -96,18 +96,18 @@ async def invite(ctx: Ctx) -> None:
     roles, unknown = parse_roles(" ".join(args[1:])) if len(args) >= 2 else ([], [])
     allowed = grantable_roles(ctx.me.roles)
     if not roles or unknown or not set(roles) <= allowed or ctx.me.office_name is None:
-        await ctx.reply(ctx._(INVITE_USAGE).format(roles=_role_list(ctx, allowed)))
+        ctx.reply(ctx._(INVITE_USAGE).format(roles=_role_list(ctx, allowed)))
         return
     try:
         code = onboarding.invite(ctx.app.uow(), office_name=ctx.me.office_name,
                                  roles=[r.value for r in roles], name=args[0],
                                  now=ctx.app.now(), manager_name=None, locale=ctx.app.default_locale)
     except onboarding.OnboardingError:
-        await ctx.reply(ctx._(INVITE_USAGE).format(roles=_role_list(ctx, allowed)))
+        ctx.reply(ctx._(INVITE_USAGE).format(roles=_role_list(ctx, allowed)))
         return
     text = ctx._("Invite for {name} ({office}). Ask them to send this to the bot "
                  "(the code works once, for 14 days):\n/start {code}")
-    await ctx.reply(text.format(name=args[0], office=ctx.me.office_name, code=code))
+    ctx.reply(text.format(name=args[0], office=ctx.me.office_name, code=code))
 
 
 def register(router: Router) -> None:

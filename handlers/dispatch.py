@@ -1,56 +1,73 @@
-"""From a channel's event to a handler: de-duplicate, identify the sender, route, report failures.
+"""From a channel's event to a handler: one transaction that claims the update, runs it and queues every reply.
 
-Channel adapters call `handle_inbound`; it is the same for Telegram and WeCom.
+Channel adapters call `handle_inbound` (through `bot/pipeline.py`, in a worker thread); it is the same
+for Telegram and WeCom. The update id, the handler's effect and every message it causes commit
+together: a crash before the commit leaves nothing (the update is replayed), after it the messages go
+out even if the process dies. A handler that fails has its own writes undone (a savepoint) while the
+claim and the apology commit, so the person is told and the update is not retried forever.
 """
 
 from __future__ import annotations
 
 import logging
 
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
 from handlers.context import Ctx
 from handlers.inbound import Inbound
 from handlers.router import UNKNOWN_ERROR, Router
-from services import delivery, updates
+from services import outbox, updates
 from services.context import AppContext
+from services.delivery import Pending, claimed_in
 from services.i18n import normalize_locale
-from services.ports import Channel
+from services.messages import Outgoing, OutMessage
 from services.staff import find_by_telegram
+from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
 
-async def handle_inbound(inbound: Inbound, *, app: AppContext, channel: Channel, router: Router) -> None:
-    """Handle one event exactly once; a failure is logged and the person told, never silence."""
-    if not updates.claim_update(app.uow(), channel=inbound.channel, update_id=inbound.update_id, now=app.now()):
-        log.info("update %s delivered again; ignored", inbound.update_id)
-        return
-    ctx = Ctx(inbound=inbound, app=app, channel=channel, router=router,
-              locale=normalize_locale(inbound.user_language))
-    try:
-        with app.uow() as uow:
-            ctx.staff = find_by_telegram(
-                uow.session, telegram_user_id=inbound.user_id, default_timezone=app.default_timezone
-            )
-        if ctx.staff is not None:
-            ctx.locale = ctx.staff.locale
-            if not ctx.staff.reachable:  # they wrote to us, so they unblocked the bot
-                delivery.mark_reachable(app.uow(), staff_id=ctx.staff.id)
-        await router.dispatch(ctx)
-    except Exception:
-        # ids and kinds only: the person's text, name or phone never go into the log
-        log.exception("update %s (%s from user %s) failed", inbound.update_id, inbound.kind, inbound.user_id)
-        await _apologize(ctx)
-    finally:
-        updates.finish_update(app.uow(), channel=inbound.channel, update_id=inbound.update_id, now=app.now())
-        app.kick_sender()
+def handle_inbound(inbound: Inbound, *, app: AppContext, router: Router) -> list[Pending]:
+    """Handle one event exactly once; the committed messages, claimed by this instance, to hand to the sender."""
+    now = app.now()
+    with app.uow() as uow:
+        session = uow.session
+        if not updates.claim_update(session, channel=inbound.channel, update_id=inbound.update_id, now=now):
+            log.info("update %s delivered again; ignored", inbound.update_id)
+            return []
+        outbox.claim_as(session, instance=app.instance_id)
+        ctx = Ctx(inbound=inbound, app=app, router=router, locale=normalize_locale(inbound.user_language))
+        try:
+            with app.uow() as work:  # a savepoint: a failing handler leaves no half-done writes
+                _identify(ctx, work.session)
+                router.dispatch(ctx)
+                work.commit()
+        except Exception:
+            # ids and kinds only: the person's text, name or phone never go into the log
+            log.exception("update %s (%s from user %s) failed", inbound.update_id, inbound.kind, inbound.user_id)
+            ctx.outgoing = [_apology(ctx)]
+        replies = outbox.queue_replies(session, channel=inbound.channel, chat_id=inbound.chat_id,
+                                       staff_id=ctx.staff.id if ctx.staff else None, replies=ctx.outgoing,
+                                       instance=app.instance_id, now=now)
+        handed = claimed_in(session, replies)
+        uow.commit()
+    return handed
 
 
-async def _apologize(ctx: Ctx) -> None:
+def _identify(ctx: Ctx, session: Session) -> None:
+    """Who wrote: their staff view and language; a person who writes has unblocked the bot."""
+    ctx.staff = find_by_telegram(session, telegram_user_id=ctx.inbound.user_id,
+                                 default_timezone=ctx.app.default_timezone)
+    if ctx.staff is not None:
+        ctx.locale = ctx.staff.locale
+        if not ctx.staff.reachable:
+            session.execute(update(Staff).where(Staff.id == ctx.staff.id).values(reachable=True))
+
+
+def _apology(ctx: Ctx) -> Outgoing:
     """Tell the person, in their language, that it failed on our side."""
-    try:
-        if ctx.inbound.is_callback and not ctx.answered:
-            await ctx.answer(ctx._(UNKNOWN_ERROR), alert=True)
-        else:
-            await ctx.reply(ctx._(UNKNOWN_ERROR))
-    except Exception:
-        log.exception("could not tell the user about the failure")
+    text = ctx._(UNKNOWN_ERROR)
+    if ctx.inbound.is_callback:
+        return Outgoing("alert", OutMessage(text), ctx.inbound.callback_id)
+    return Outgoing("send", OutMessage(text))

@@ -90,7 +90,7 @@ def _to_payment(ctx: Ctx, data: dict[str, Any]) -> PaymentIn:
         raise FormError(first.field if first.field in known else None, text) from None
 
 
-async def _save(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
+def _save(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
     """Log the payment through the service; finance is told by the service."""
     data = _to_payment(ctx, _record_data(answers))
     result = payments.log_payment(ctx.app.uow(), viewer=ctx.me, data=data, now=ctx.app.now())
@@ -128,26 +128,26 @@ PAYMENT_FORM = register_form(Form(
 ))
 
 
-async def payment_command(ctx: Ctx) -> None:
+def payment_command(ctx: Ctx) -> None:
     """/payment logs an incoming payment; /payment 12 shows payment #12."""
     arg = ctx.inbound.args[0].lstrip("#") if ctx.inbound.args else ""
     if arg and parse_id(arg) is not None:
         card = payments.get(ctx.app.uow(), viewer=ctx.me, payment_id=int(arg))
-        await ctx.reply(payments.describe(card, ctx._) if card else ctx._(NOT_FOUND))
+        ctx.reply(payments.describe(card, ctx._) if card else ctx._(NOT_FOUND))
     else:
-        await start_form(ctx, PAYMENT_FORM)
+        start_form(ctx, PAYMENT_FORM)
 
 
-async def payments_command(ctx: Ctx) -> None:
+def payments_command(ctx: Ctx) -> None:
     """/payments [YYYY-MM]: the month's payments the person may see, with the total."""
     words = ctx.inbound.args
     if words and not (MONTH.match(words[0]) and 1 <= int(words[0][5:]) <= 12):
-        await ctx.reply(ctx._("Please give a month such as 2026-11."))
+        ctx.reply(ctx._("Please give a month such as 2026-11."))
         return
     period = parse_period_key(words[0]) if words else period_for(PeriodUnit.MONTH, today(ctx))
     listing = payments.list_payments(ctx.app.uow(), viewer=ctx.me, period=period)
     if not listing.count:
-        await ctx.reply(ctx._("No payments were logged for {month}.").format(month=period.key))
+        ctx.reply(ctx._("No payments were logged for {month}.").format(month=period.key))
         return
     lines = [ctx._("💰 Payments received in {month}:").format(month=period.key)]
     lines += [payments.list_line(card, ctx._, with_office=ctx.me.is_hq) for card in listing.cards]
@@ -155,7 +155,7 @@ async def payments_command(ctx: Ctx) -> None:
         lines.append(ctx._("… and {n} more.").format(n=listing.count - len(listing.cards)))
     lines.append(ctx._("Total: {amount} yuan ({n} payments)").format(amount=payments.money(listing.total),
                                                                    n=listing.count))
-    await ctx.reply("\n".join(lines))
+    ctx.reply("\n".join(lines))
 
 
 def register(router: Router) -> None:

@@ -53,7 +53,7 @@ def _report_form(kind: ReportKind, title: str, summary: str, plan: str) -> Form:
     )))
 
 
-async def save_report(ctx: Ctx, answers: dict[str, Any], context: dict[str, Any]) -> str:
+def save_report(ctx: Ctx, answers: dict[str, Any], context: dict[str, Any]) -> str:
     """Submit or revise through the service; a reviewed report sends the person away with the reason."""
     saved = reports.submit_report(
         ctx.app.uow(), staff_id=ctx.me.id, kind=context["kind"], period_key=context["period"], answers=answers,
@@ -77,27 +77,27 @@ REPORT_FORMS = {
 }
 
 
-async def weekly(ctx: Ctx) -> None:
+def weekly(ctx: Ctx) -> None:
     """/weekly [2026-W48]: this week's report (or the one just ended), prefilled."""
-    await _open(ctx, ReportKind.WEEKLY)
+    _open(ctx, ReportKind.WEEKLY)
 
 
-async def monthly(ctx: Ctx) -> None:
+def monthly(ctx: Ctx) -> None:
     """/monthly [2026-11]: the office head's or regional manager's monthly report, prefilled."""
-    await _open(ctx, ReportKind.MONTHLY)
+    _open(ctx, ReportKind.MONTHLY)
 
 
-async def _open(ctx: Ctx, family: ReportKind) -> None:
+def _open(ctx: Ctx, family: ReportKind) -> None:
     """Open the right period's form; a saved report opens at its summary, ready to revise."""
     opened = reports.open_report(
         ctx.app.uow(), staff_id=ctx.me.id, family=family, period_key=(ctx.inbound.args or (None,))[0],
         now=ctx.app.now(), configs=ctx.app.report_config, default_timezone=ctx.app.default_timezone)
     if isinstance(opened, Problem):
-        await ctx.reply(ctx._(PROBLEMS[opened]))
+        ctx.reply(ctx._(PROBLEMS[opened]))
         return
-    await ctx.reply(_intro(ctx, opened))
+    ctx.reply(_intro(ctx, opened))
     context: dict[str, Any] = {"kind": opened.kind.value, "period": opened.period.key}
-    await start_form(ctx, REPORT_FORMS[opened.kind], answers=opened.answers, context=context,
+    start_form(ctx, REPORT_FORMS[opened.kind], answers=opened.answers, context=context,
                      at_summary=opened.report_id is not None)
 
 
@@ -115,15 +115,15 @@ def _intro(ctx: Ctx, opened: Opened) -> str:
     return "\n".join(lines)
 
 
-async def status(ctx: Ctx) -> None:
+def status(ctx: Ctx) -> None:
     """/status: the current period's submitted / late / missing, for one's office or every office."""
     rows = reports.status_overview(ctx.app.uow(), viewer_id=ctx.me.id, now=ctx.app.now(),
                                    configs=ctx.app.report_config, default_timezone=ctx.app.default_timezone)
-    await ctx.reply(status_message(rows, configs=ctx.app.report_config, locale=ctx.locale, _=ctx._,
+    ctx.reply(status_message(rows, configs=ctx.app.report_config, locale=ctx.locale, _=ctx._,
                                    per_office=ctx.me.is_hq))
 
 
-async def _save_comment(ctx: Ctx, answers: dict[str, Any], context: dict[str, Any]) -> str:
+def _save_comment(ctx: Ctx, answers: dict[str, Any], context: dict[str, Any]) -> str:
     """Send the reviewer's comment to the author."""
     result = report_reviews.comment_report(
         ctx.app.uow(), report_id=int(context["report_id"]), reviewer_id=ctx.me.id, comment=answers["comment"],
@@ -140,47 +140,47 @@ COMMENT_FORM = register_form(Form("report_comment", N_("Comment on a report (批
 )))
 
 
-async def review_button(ctx: Ctx) -> None:
+def review_button(ctx: Ctx) -> None:
     """rv:<id>:ok marks reviewed, rv:<id>:c asks for a comment, rv:<id>:r shows the whole report."""
     parts = (ctx.inbound.callback_data or "").split(":")
     if len(parts) != 3 or parse_id(parts[1]) is None or parts[2] not in REVIEW_ACTIONS:
-        await ctx.answer(ctx._("This button is no longer valid."), alert=True)
+        ctx.answer(ctx._("This button is no longer valid."), alert=True)
         return
-    await REVIEW_ACTIONS[parts[2]](ctx, int(parts[1]))
+    REVIEW_ACTIONS[parts[2]](ctx, int(parts[1]))
 
 
-async def _mark_reviewed(ctx: Ctx, report_id: int) -> None:
+def _mark_reviewed(ctx: Ctx, report_id: int) -> None:
     """Close the report for revision; the author is told."""
     result = report_reviews.mark_reviewed(ctx.app.uow(), report_id=report_id, reviewer_id=ctx.me.id,
                                           now=ctx.app.now(), configs=ctx.app.report_config,
                                           default_timezone=ctx.app.default_timezone)
     if result.outcome != ReviewOutcome.DONE:
-        await ctx.answer(ctx._(REVIEW_REPLIES[result.outcome]), alert=True)
+        ctx.answer(ctx._(REVIEW_REPLIES[result.outcome]), alert=True)
         return
-    await ctx.answer(ctx._("Marked reviewed."))
-    await ctx.reply(ctx._("✅ Marked reviewed: {name}'s report.").format(name=result.author))
+    ctx.answer(ctx._("Marked reviewed."))
+    ctx.reply(ctx._("✅ Marked reviewed: {name}'s report.").format(name=result.author))
 
 
-async def _ask_comment(ctx: Ctx, report_id: int) -> None:
+def _ask_comment(ctx: Ctx, report_id: int) -> None:
     """Check the presser's rights, then ask for the comment with the form engine."""
     check = report_reviews.check_reviewer(ctx.app.uow(), report_id=report_id, reviewer_id=ctx.me.id,
                                           configs=ctx.app.report_config)
     if check.outcome != ReviewOutcome.DONE:
-        await ctx.answer(ctx._(REVIEW_REPLIES[check.outcome]), alert=True)
+        ctx.answer(ctx._(REVIEW_REPLIES[check.outcome]), alert=True)
         return
-    await ctx.answer()
-    await start_form(ctx, COMMENT_FORM, context={"report_id": report_id})
+    ctx.answer()
+    start_form(ctx, COMMENT_FORM, context={"report_id": report_id})
 
 
-async def _read(ctx: Ctx, report_id: int) -> None:
+def _read(ctx: Ctx, report_id: int) -> None:
     """Send the whole report (the copy in the notice may be shortened)."""
     message = report_reviews.read_report(ctx.app.uow(), report_id=report_id, reader_id=ctx.me.id,
                                          configs=ctx.app.report_config, default_timezone=ctx.app.default_timezone)
     if message is None:
-        await ctx.answer(ctx._(REVIEW_REPLIES[ReviewOutcome.NOT_FOUND]), alert=True)
+        ctx.answer(ctx._(REVIEW_REPLIES[ReviewOutcome.NOT_FOUND]), alert=True)
         return
-    await ctx.answer()
-    await ctx.reply(message)
+    ctx.answer()
+    ctx.reply(message)
 
 
 REVIEW_ACTIONS = {"ok": _mark_reviewed, "c": _ask_comment, "r": _read}

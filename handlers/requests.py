@@ -50,7 +50,7 @@ def _check_last_day(_ctx: Ctx, value: Any, answers: Answers) -> str | None:
     return ERRORS["ends_before_start"] if str(value) < str(answers.get("first_day", "")) else None
 
 
-async def _save_leave(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
+def _save_leave(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
     """Submit the leave, outing or trip through the approval service."""
     try:
         result = approvals.submit_leave(ctx.app.uow(), requester_id=ctx.me.id, data=answers,
@@ -90,7 +90,7 @@ def _check_spent_on(ctx: Ctx, value: Any, _answers: Answers) -> str | None:
     return ERRORS["date_in_future"] if str(value) > today else None
 
 
-async def _save_expense(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
+def _save_expense(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
     """Submit the claim through the approval service."""
     try:
         result = approvals.submit_expense(ctx.app.uow(), requester_id=ctx.me.id, data=answers,
@@ -133,14 +133,14 @@ def submitted_text(ctx: Ctx, result: Submitted) -> str:
         id=result.request_id, names=result.approvers, role=role)
 
 
-async def leave(ctx: Ctx) -> None:
+def leave(ctx: Ctx) -> None:
     """/leave: request leave, an outing or a business trip."""
-    await start_form(ctx, LEAVE)
+    start_form(ctx, LEAVE)
 
 
-async def expense(ctx: Ctx) -> None:
+def expense(ctx: Ctx) -> None:
     """/expense: claim an expense with receipts."""
-    await start_form(ctx, EXPENSE)
+    start_form(ctx, EXPENSE)
 
 
 def register(router: Router) -> None:

@@ -7,7 +7,7 @@ so `/help` can list exactly the commands a person's roles allow.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from handlers.context import Ctx
@@ -15,7 +15,7 @@ from services.i18n import N_
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Ctx], Awaitable[None]]
+Handler = Callable[[Ctx], None]
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Router:
         self.commands: dict[str, Command] = {}
         self.callbacks: dict[str, Handler] = {}
         self.public: dict[str, Handler] = {}
-        self.input_handlers: list[Callable[[Ctx], Awaitable[bool]]] = []
+        self.input_handlers: list[Callable[[Ctx], bool]] = []
 
     def command(
         self, name: str, handler: Handler, description: str, *, roles: set[str] | None = None, order: int = 100
@@ -52,7 +52,7 @@ class Router:
         """Declare the handler of buttons whose data starts with `prefix:`."""
         self.callbacks[prefix] = handler
 
-    def on_input(self, handler: Callable[[Ctx], Awaitable[bool]]) -> None:
+    def on_input(self, handler: Callable[[Ctx], bool]) -> None:
         """Declare a handler of free input (text, location, photo); it returns True when it took it."""
         self.input_handlers.append(handler)
 
@@ -61,57 +61,57 @@ class Router:
         allowed = [c for c in self.commands.values() if c.roles is None or c.roles & roles]
         return sorted(allowed, key=lambda c: (c.order, c.name))
 
-    async def dispatch(self, ctx: Ctx) -> None:
+    def dispatch(self, ctx: Ctx) -> None:
         """Check access, then hand the event to exactly one handler."""
         inbound = ctx.inbound
         if inbound.command and inbound.command in self.public:
-            await self.public[inbound.command](ctx)
+            self.public[inbound.command](ctx)
             return
         if ctx.staff is None:
-            await refuse_unknown(ctx)
+            refuse_unknown(ctx)
             return
         if inbound.command:
-            await self._dispatch_command(ctx, inbound.command)
+            self._dispatch_command(ctx, inbound.command)
         elif inbound.callback_data is not None:
-            await self._dispatch_callback(ctx, inbound.callback_data)
+            self._dispatch_callback(ctx, inbound.callback_data)
         else:
             for handler in self.input_handlers:
-                if await handler(ctx):
+                if handler(ctx):
                     return
             if not inbound.edited:  # a live location moving on its own gets no reply
-                await ctx.reply(ctx._("I did not understand that. Send /help to see what I can do."))
+                ctx.reply(ctx._("I did not understand that. Send /help to see what I can do."))
 
-    async def _dispatch_command(self, ctx: Ctx, name: str) -> None:
+    def _dispatch_command(self, ctx: Ctx, name: str) -> None:
         """Run a command if the person's roles allow it."""
         command = self.commands.get(name)
         if command is None:
-            await ctx.reply(ctx._("Unknown command. Send /help to see what I can do."))
+            ctx.reply(ctx._("Unknown command. Send /help to see what I can do."))
         elif command.roles is not None and not (command.roles & ctx.me.roles):
-            await ctx.reply(ctx._("Sorry, your role does not allow this command."))
+            ctx.reply(ctx._("Sorry, your role does not allow this command."))
         else:
-            await command.handler(ctx)
+            command.handler(ctx)
 
-    async def _dispatch_callback(self, ctx: Ctx, data: str) -> None:
+    def _dispatch_callback(self, ctx: Ctx, data: str) -> None:
         """Run the button's handler; unknown or malformed data changes nothing."""
         prefix = data.split(":", 1)[0]
         handler = self.callbacks.get(prefix)
         if handler is None:
-            await ctx.answer(ctx._(STALE_BUTTON), alert=True)
+            ctx.answer(ctx._(STALE_BUTTON), alert=True)
             return
-        await handler(ctx)
-        await ctx.answer()
+        handler(ctx)
+        ctx.answer()
 
 
-async def refuse_unknown(ctx: Ctx) -> None:
+def refuse_unknown(ctx: Ctx) -> None:
     """An unregistered chat learns how to register and nothing else."""
     text = ctx._(
         "Sorry, this bot is only for registered staff. Ask your office administrator for an invite "
         "code, then send /start CODE."
     )
     if ctx.inbound.is_callback:
-        await ctx.answer(text, alert=True)
+        ctx.answer(text, alert=True)
     else:
-        await ctx.reply(text)
+        ctx.reply(text)
 
 
 STALE_BUTTON = N_("This button is no longer valid.")

@@ -3,33 +3,32 @@
 An hourly sweep rather than one cron instant, so a bot that was down at 09:00 on the 1st still sends
 the sheet when it comes back (within the first CATCH_UP_DAYS days of the month).
 
-Files cannot go through the outbox, so the sheet is sent directly through the channel to every HR
-person with a Telegram account. Each recipient's slot `attendance-sheet` / `YYYY-MM:<staff id>` is
-claimed before the sheet is built and sent, so a second instance or a rerun does not send it again, and
-released when the build or that send fails, so a later run (hourly, within the catch-up days) retries it.
+The sheet goes through the outbox like every message (the file's bytes in the row), to every HR
+person with a chat account. Each recipient's slot `attendance-sheet` / `YYYY-MM:<staff id>` is
+claimed in the same transaction that queues their sheet, so a second instance or a rerun does not
+send it again, a failed build claims nothing (the next hourly run tries again), and a failed send is
+retried by the sender like any other message.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from schedules.runner import job
-from services import attendance_sheet
+from services import attendance_sheet, outbox
 from services.i18n import N_, translator
-from services.jobs import claim_slot, release_slot
+from services.jobs import claim_slot, claimed_slots
 from services.messages import OutMessage
 
 if TYPE_CHECKING:
     from bot.bootstrap import Runtime
 
-log = logging.getLogger(__name__)
-
 SEND_FROM_HOUR = 9
 CATCH_UP_DAYS = 5
+JOB = "attendance-sheet"
 SHEET_TEXT = N_("Attendance sheet of {month} for all offices.")
 
 
@@ -40,7 +39,7 @@ def previous_month(today: date) -> date:
 
 @job("attendance-sheet", every_minutes=60)
 async def send_sheet_to_hr(runtime: Runtime) -> str:
-    """Build last month's sheet and send it once to each HR person; failures are retried next run."""
+    """Build last month's sheet once and queue it to each HR person not yet sent it."""
     app = runtime.app
     now = app.now()
     local = now.astimezone(ZoneInfo(app.default_timezone))
@@ -48,31 +47,23 @@ async def send_sheet_to_hr(runtime: Runtime) -> str:
         return "not due"
     month = previous_month(local.date())
     slot = f"{month:%Y-%m}"
-    recipients = attendance_sheet.hr_recipients(app.uow())
+    recipients = {f"{slot}:{staff_id}": (staff_id, locale)
+                  for staff_id, _chat, locale in attendance_sheet.hr_recipients(app.uow())}
     if not recipients:
         return f"{slot}: no HR recipient"
-    claimed = [(f"{slot}:{staff_id}", staff_id, chat_id, locale) for staff_id, chat_id, locale in recipients
-               if claim_slot(app.uow(), job="attendance-sheet", slot=f"{slot}:{staff_id}",
-                             instance=app.instance_id, now=now)]
-    if not claimed:
+    due = set(recipients) - claimed_slots(app.uow(), job=JOB, slots=list(recipients))
+    if not due:
         return f"{slot}: already sent"
-    delivered: set[str] = set()
-    try:
-        file = await asyncio.to_thread(
-            attendance_sheet.build_month_sheet, app.uow(), month=month, office_ids=None, now=now,
-            grace_minutes=app.checkin_grace_minutes, company=app.company_name)
-        for recipient_slot, staff_id, chat_id, locale in claimed:
-            try:
-                assert runtime.channel is not None, "no channel attached"
+    file = await asyncio.to_thread(
+        attendance_sheet.build_month_sheet, app.uow(), month=month, office_ids=None, now=now,
+        grace_minutes=app.checkin_grace_minutes, company=app.company_name)
+    queued = 0
+    for recipient_slot in sorted(due):
+        staff_id, locale = recipients[recipient_slot]
+        with app.uow() as uow:  # the claim and the queued sheet commit together: once, and never lost
+            if claim_slot(uow, job=JOB, slot=recipient_slot, instance=app.instance_id, now=now):
                 text = translator(locale)(SHEET_TEXT).format(month=slot)
-                await runtime.channel.send(chat_id, OutMessage(text, file=file))
-                delivered.add(recipient_slot)
-            except Exception:
-                log.exception("attendance sheet %s to staff %s failed; retried on the next run", slot, staff_id)
-    finally:  # whatever was not delivered (send failed, build failed, cancelled) is claimed again next run
-        for recipient_slot, *_ in claimed:
-            if recipient_slot not in delivered:
-                release_slot(app.uow(), job="attendance-sheet", slot=recipient_slot)
-    failed = len(claimed) - len(delivered)
-    return f"{slot}: sent to {len(delivered)} HR recipient(s)" + (f", {failed} failed, retried next run"
-                                                                  if failed else "")
+                outbox.enqueue(uow.session, staff_id=staff_id, message=OutMessage(text, file=file), now=now)
+                queued += 1
+            uow.commit()
+    return f"{slot}: sent to {queued} HR recipient(s)" if queued else f"{slot}: already sent"

@@ -12,18 +12,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, inspect, or_, select, update
+from sqlalchemy.orm import Session
 
 from services.i18n import translator
 from services.jobs import claim_reminder
 from services.messages import OutMessage
-from services.outbox import enqueue
+from services.outbox import NOTICE, enqueue, queued_here
 from services.staff import manager_of
 from storage.claims import rowcount
 from storage.models import OutboxMessage, Staff
 from storage.uow import UnitOfWork
 
-STALE_CLAIM = timedelta(minutes=5)
+STALE_CLAIM = timedelta(minutes=2)
 MAX_ATTEMPTS = 8  # for unexpected errors only; flood control and network trouble retry until delivered
 
 
@@ -32,15 +33,45 @@ class Pending:
     """A claimed outbox row, ready to send; `chat_id` is None when the person cannot be reached."""
 
     id: int
-    staff_id: int
+    staff_id: int | None
     chat_id: int | None
     message: OutMessage
     attempts: int
     registered: bool = True
+    kind: str = "send"
+    target: str | None = None
+    priority: int = NOTICE
+
+
+def pending_of(row: OutboxMessage, *, telegram_user_id: int | None = None, reachable: bool = True) -> Pending:
+    """A claimed row as the sender needs it: a reply names its chat, a notice its person's."""
+    chat = row.chat_id if row.chat_id is not None else (telegram_user_id if reachable else None)
+    registered = row.chat_id is not None or telegram_user_id is not None
+    return Pending(row.id, row.staff_id, chat, OutMessage.from_dict(row.payload, row.file_data), row.attempts,
+                   registered=registered, kind=row.kind, target=row.target, priority=row.priority)
+
+
+def claimed_in(session: Session, replies: list[OutboxMessage]) -> list[Pending]:
+    """At the end of an update's transaction: its replies and the notices it queued, as the sender needs them.
+
+    A notice whose savepoint was rolled back (its handler failed) no longer exists and is left out.
+    """
+    session.flush()
+    notices = [row for row in queued_here(session) if inspect(row).persistent]
+    chats: dict[int, tuple[int | None, bool]] = {}
+    if notices:
+        staff_ids = {row.staff_id for row in notices}
+        chats = {sid: (tg, reachable) for sid, tg, reachable in session.execute(
+            select(Staff.id, Staff.telegram_user_id, Staff.reachable).where(Staff.id.in_(staff_ids)))}
+    handed = [pending_of(row) for row in replies]
+    for row in notices:
+        tg, reachable = chats.get(row.staff_id or 0, (None, False))
+        handed.append(pending_of(row, telegram_user_id=tg, reachable=reachable))
+    return handed
 
 
 def claim_batch(uow: UnitOfWork, *, instance: str, now: datetime, limit: int = 100) -> list[Pending]:
-    """Claim up to `limit` due rows for this instance (stale claims of a dead instance included)."""
+    """Claim up to `limit` due rows for this instance (stale claims of a dead instance included), replies first."""
     with uow:
         s = uow.session
         due = or_(
@@ -48,8 +79,8 @@ def claim_batch(uow: UnitOfWork, *, instance: str, now: datetime, limit: int = 1
             (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - STALE_CLAIM),
         )
         ids = list(s.scalars(
-            select(OutboxMessage.id).where(due, OutboxMessage.not_before <= now).order_by(OutboxMessage.id)
-            .limit(limit)
+            select(OutboxMessage.id).where(due, OutboxMessage.not_before <= now)
+            .order_by(OutboxMessage.priority, OutboxMessage.id).limit(limit)
         ))
         if not ids:
             return []
@@ -58,19 +89,16 @@ def claim_batch(uow: UnitOfWork, *, instance: str, now: datetime, limit: int = 1
             .values(status="sending", claimed_by=instance, claimed_at=now)
             .returning(OutboxMessage.id).execution_options(synchronize_session=False)
         ))
-        uow.commit()
         if not claimed:
+            uow.commit()
             return []
         found = s.execute(
             select(OutboxMessage, Staff.telegram_user_id, Staff.reachable)
-            .join(Staff, Staff.id == OutboxMessage.staff_id).where(OutboxMessage.id.in_(claimed))
-            .order_by(OutboxMessage.id)
+            .outerjoin(Staff, Staff.id == OutboxMessage.staff_id).where(OutboxMessage.id.in_(claimed))
+            .order_by(OutboxMessage.priority, OutboxMessage.id)
         ).all()
-        return [
-            Pending(m.id, m.staff_id, tg if reachable else None, OutMessage.from_dict(m.payload), m.attempts,
-                    registered=tg is not None)
-            for m, tg, reachable in found
-        ]
+        uow.commit()
+        return [pending_of(m, telegram_user_id=tg, reachable=bool(reachable)) for m, tg, reachable in found]
 
 
 def _held(outbox_id: int, instance: str) -> ColumnElement[bool]:
@@ -97,6 +125,20 @@ def mark_sent(uow: UnitOfWork, *, outbox_id: int, instance: str, message_id: int
     """The channel accepted the message; False if this instance no longer held the claim."""
     return _update_held(uow, outbox_id=outbox_id, instance=instance, status="sent", sent_at=now,
                         sent_message_id=message_id, attempts=OutboxMessage.attempts + 1)
+
+
+def mark_sent_many(uow: UnitOfWork, *, sent: list[tuple[int, int | None]], instance: str, now: datetime) -> int:
+    """Record many accepted sends (outbox id, message id) in one executemany; how many this instance held."""
+    if not sent:
+        return 0
+    table: Any = OutboxMessage.__table__
+    stmt = (update(table)
+            .where(table.c.id == bindparam("oid"), table.c.status == "sending", table.c.claimed_by == instance)
+            .values(status="sent", sent_at=now, sent_message_id=bindparam("mid"), attempts=table.c.attempts + 1))
+    with uow:
+        done = rowcount(uow.session.connection().execute(stmt, [{"oid": o, "mid": m} for o, m in sent]))
+        uow.commit()
+        return done
 
 
 def mark_retry(uow: UnitOfWork, *, outbox_id: int, instance: str, error: str, not_before: datetime, attempts: int,

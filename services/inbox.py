@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, select
 
-from services.updates import DEAD_AFTER
 from storage.claims import insert_ignore_returning, rowcount
 from storage.models import InboxUpdate, ProcessedUpdate
 from storage.uow import UnitOfWork
@@ -40,11 +39,10 @@ def prune(uow: UnitOfWork, *, now: datetime) -> int:
 
 
 def unprocessed(uow: UnitOfWork, *, channel: str, now: datetime) -> list[dict[str, Any]]:
-    """Recent stored updates never handled, or left unfinished by a dead process; oldest first."""
+    """Recent stored updates never handled (a handled one has its id committed with its effect); oldest first."""
     with uow:
         claimed = ProcessedUpdate.update_id == InboxUpdate.update_id
-        alive = or_(ProcessedUpdate.finished_at.is_not(None), ProcessedUpdate.processed_at >= now - DEAD_AFTER)
-        taken = select(ProcessedUpdate.id).where(ProcessedUpdate.channel == channel, claimed, alive)
+        taken = select(ProcessedUpdate.id).where(ProcessedUpdate.channel == channel, claimed)
         rows = uow.session.scalars(
             select(InboxUpdate)
             .where(InboxUpdate.channel == channel, InboxUpdate.received_at < now,

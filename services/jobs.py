@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.claims import insert_ignore, insert_ignore_returning
@@ -24,11 +24,10 @@ def claim_slot(uow: UnitOfWork, *, job: str, slot: str, instance: str, now: date
         return won
 
 
-def release_slot(uow: UnitOfWork, *, job: str, slot: str) -> None:
-    """Give a claimed slot back (its work failed), so a later run claims and does it again."""
+def claimed_slots(uow: UnitOfWork, *, job: str, slots: list[str]) -> set[str]:
+    """Which of `slots` were claimed already (a sweep skips costly work nobody needs)."""
     with uow:
-        uow.session.execute(delete(JobRun).where(JobRun.job == job, JobRun.slot == slot))
-        uow.commit()
+        return set(uow.session.scalars(select(JobRun.slot).where(JobRun.job == job, JobRun.slot.in_(slots))))
 
 
 def claim_reminder(session: Session, *, key: str, staff_id: int | None, now: datetime) -> bool:

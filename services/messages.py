@@ -7,7 +7,7 @@ render them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 KeyRequest = Literal["location", "contact"]
@@ -57,8 +57,9 @@ class OutMessage:
                     raise ValueError(f"callback data too long: {button.data!r}")
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-safe form for the outbox (files are not queued, only sent directly)."""
+        """A JSON-safe form for the outbox (a file's bytes go in their own column; its name is here)."""
         return {
+            "file_name": self.file.name if self.file is not None else None,
             "text": self.text,
             "buttons": [[[b.label, b.data] for b in row] for row in self.buttons],
             "keyboard": [[[k.label, k.request] for k in row] for row in self.keyboard],
@@ -67,15 +68,28 @@ class OutMessage:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> OutMessage:
-        """Rebuild a message stored in the outbox."""
+    def from_dict(cls, data: dict[str, Any], file_data: bytes | None = None) -> OutMessage:
+        """Rebuild a message stored in the outbox (with its file's bytes, when it has one)."""
+        name = data.get("file_name")
         return cls(
+            file=OutFile(name, file_data or b"") if name else None,
             text=data["text"],
             buttons=tuple(tuple(Button(label, d) for label, d in row) for row in data.get("buttons", [])),
             keyboard=tuple(tuple(KeyButton(label, r) for label, r in row) for row in data.get("keyboard", [])),
             remove_keyboard=bool(data.get("remove_keyboard")),
             photos=tuple(data.get("photos", [])),
         )
+
+    def parts(self) -> list[OutMessage]:
+        """The messages this one becomes on a chat: each photo on its own, then the text (and file).
+
+        Each part is one outbox row, so each is paced by the sender instead of going back to back.
+        """
+        if not self.photos:
+            return [self]
+        photos = [OutMessage("", photos=(photo,)) for photo in self.photos[:10]]
+        rest = replace(self, photos=())
+        return [*photos, rest] if (rest.text or rest.file is not None) else photos
 
 
 def button_rows(buttons: list[Button], *, per_row: int = 2) -> tuple[tuple[Button, ...], ...]:
@@ -125,3 +139,19 @@ def _fitting(text: str, limit: int, size: Callable[[str], int]) -> int:
         else:
             high = middle - 1
     return low
+
+
+OutKind = Literal["send", "edit", "answer", "alert"]
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One thing for the chat an update came from: a message, an edit of ours, or a button answer.
+
+    `target` is the edited message's id or the answered callback's id; an `alert` is an answer shown
+    as a pop-up.
+    """
+
+    kind: OutKind
+    message: OutMessage
+    target: str | None = None

@@ -1,50 +1,29 @@
 """Update de-duplication: an update id is handled once, whatever delivers it again.
 
-A row is written when handling starts and stamped when it ends. A row left unfinished for
-DEAD_AFTER belongs to a process that died mid-update: the start-up replay may take it over.
+The id is claimed inside the update's own transaction, together with its effect and its replies: if
+the process dies before the commit nothing of it exists and the update is replayed; after the commit
+the id refuses every redelivery. Two instances given the same id race on the unique key (PostgreSQL
+makes the second wait for the first to commit, then refuses it).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from storage.claims import insert_ignore, rowcount
 from storage.models import InboxUpdate, ProcessedUpdate
 from storage.uow import UnitOfWork
 
-DEAD_AFTER = timedelta(minutes=2)
 KEEP_PROCESSED = timedelta(days=7)
 """How long a handled update id is remembered: far beyond Telegram's 24 h redelivery and the inbox's 2 days."""
 
 
-def claim_update(uow: UnitOfWork, *, channel: str, update_id: int, now: datetime) -> bool:
-    """Take the update for handling; False when it is handled, or being handled, elsewhere."""
-    with uow:
-        won = insert_ignore(uow.session, ProcessedUpdate,
-                            {"channel": channel, "update_id": update_id, "processed_at": now})
-        if not won:
-            taken_over = uow.session.execute(
-                update(ProcessedUpdate)
-                .where(ProcessedUpdate.channel == channel, ProcessedUpdate.update_id == update_id,
-                       ProcessedUpdate.finished_at.is_(None), ProcessedUpdate.processed_at < now - DEAD_AFTER)
-                .values(processed_at=now)
-            )
-            won = rowcount(taken_over) == 1
-        uow.commit()
-        return won
-
-
-def finish_update(uow: UnitOfWork, *, channel: str, update_id: int, now: datetime) -> None:
-    """Stamp the update as done (also after a handled error: the user was told, no replay)."""
-    with uow:
-        uow.session.execute(
-            update(ProcessedUpdate)
-            .where(ProcessedUpdate.channel == channel, ProcessedUpdate.update_id == update_id)
-            .values(finished_at=now)
-        )
-        uow.commit()
+def claim_update(session: Session, *, channel: str, update_id: int, now: datetime) -> bool:
+    """In the caller's transaction: take the update; False when it was handled already."""
+    return insert_ignore(session, ProcessedUpdate, {"channel": channel, "update_id": update_id, "processed_at": now})
 
 
 def last_update_id(uow: UnitOfWork, *, channel: str) -> int:

@@ -11,10 +11,19 @@ from sqlalchemy.pool import StaticPool
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create the engine; SQLite gets WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE."""
+POOL_RECYCLE_SECONDS = 1800
+
+
+def make_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> Engine:
+    """Create the engine; SQLite gets WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE.
+
+    PostgreSQL connections are recycled after half an hour instead of pinged on every checkout (a
+    ping is one more round trip per transaction); a connection that died meanwhile fails one
+    transaction, which the pipeline leaves in the inbox for a replay.
+    """
     if not url.startswith("sqlite"):
-        return create_engine(url, echo=echo, pool_pre_ping=True, future=True)
+        return create_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size,
+                             pool_recycle=POOL_RECYCLE_SECONDS, future=True)
     in_memory = url in ("sqlite://", "sqlite:///:memory:")
     kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 10}}
     if in_memory:

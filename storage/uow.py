@@ -1,36 +1,78 @@
-"""The unit of work: one session, one transaction; the use case commits, repositories never do."""
+"""The unit of work: one session, one transaction; the use case commits, repositories never do.
+
+Handling one update is one transaction (claim, effect and replies commit together), yet every use
+case keeps its own `with uow: ... uow.commit()`. So a unit of work opened while another is open in
+the same thread or task joins it as a SAVEPOINT: its commit releases the savepoint, its rollback
+undoes only its own part, and only the outermost commit makes anything durable. The open session is
+kept in a context variable, so threads and asyncio tasks never share one.
+"""
 
 from __future__ import annotations
 
+from contextvars import ContextVar, Token
 from types import TracebackType
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
+
+_open: ContextVar[Session | None] = ContextVar("officebot_open_session", default=None)
 
 
 class UnitOfWork:
-    """`with uow:` opens a transaction; leaving without `commit()` rolls it back."""
+    """`with uow:` opens a transaction (or a savepoint inside an open one); leaving without `commit()` rolls back."""
 
     session: Session
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
+        self._savepoint: SessionTransaction | None = None
+        self._token: Token[Session | None] | None = None
 
     def __enter__(self) -> UnitOfWork:
-        """Open a fresh session for this use case."""
-        self.session = self._factory()
+        """Open a fresh session, or a savepoint in the session already open here."""
+        outer = _open.get()
+        if outer is None:
+            self.session = self._factory()
+            self._token = _open.set(self.session)
+        else:
+            self.session = outer
+            self._savepoint = outer.begin_nested()
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        """Roll back whatever was not committed and close the session."""
-        self.session.rollback()
-        self.session.close()
+        """Roll back whatever was not committed; the outermost also closes the session."""
+        if self._savepoint is not None:
+            if self._savepoint.is_active:
+                self._savepoint.rollback()
+            self._savepoint = None
+            return
+        try:
+            self.session.rollback()
+            self.session.close()
+        finally:
+            if self._token is not None:
+                _open.reset(self._token)
+                self._token = None
+
+    @property
+    def nested(self) -> bool:
+        """True when this unit of work is a savepoint inside an enclosing one."""
+        return self._savepoint is not None
 
     def commit(self) -> None:
-        """Make the use case's changes durable."""
-        self.session.commit()
+        """Make the use case's changes durable (inside an enclosing unit: part of its commit)."""
+        if self._savepoint is None:
+            self.session.commit()
+            return
+        if self._savepoint.is_active:
+            self._savepoint.commit()  # RELEASE; a later write in this block joins the enclosing unit
 
     def rollback(self) -> None:
-        """Drop the use case's changes."""
-        self.session.rollback()
+        """Drop the use case's changes (inside an enclosing unit: only this unit's)."""
+        if self._savepoint is None:
+            self.session.rollback()
+            return
+        if self._savepoint.is_active:
+            self._savepoint.rollback()
+        self._savepoint = self.session.begin_nested()

@@ -14,7 +14,7 @@ from bot.settings import Settings
 from bot.telegram.channel import TelegramChannel
 from bot.telegram.convert import CHANNEL, to_inbound
 from bot.telegram.inbox_bot import InboxBot
-from handlers.dispatch import handle_inbound
+from bot.telegram.ordering import PerPersonProcessor
 from handlers.router import STALE_BUTTON
 from services import inbox
 from services.i18n import normalize_locale, translator
@@ -38,12 +38,12 @@ def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, 
     application = (
         ApplicationBuilder()
         .bot(telegram_bot)
+        .concurrent_updates(PerPersonProcessor())
         .post_init(lambda app: _started(app, runtime))
         .post_shutdown(lambda _app: runtime.stop_background())
         .build()
     )
-    channel = TelegramChannel(application.bot)
-    runtime.attach_channel(channel)
+    pipeline = runtime.attach_channel(TelegramChannel(application.bot))
 
     async def on_update(update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """Every update: convert, then the channel-neutral dispatcher does the rest."""
@@ -51,11 +51,11 @@ def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, 
             return
         inbound = to_inbound(update, now=runtime.app.now())
         if inbound is not None:
-            await handle_inbound(inbound, app=runtime.app, channel=channel, router=runtime.router)
+            await pipeline.handle(inbound)
         elif update.callback_query is not None:  # no message to act on (too old, inline): stop the spinner
-            language = update.callback_query.from_user.language_code
-            text = translator(normalize_locale(language))(STALE_BUTTON)
-            await channel.answer(update.callback_query.id, text, alert=True)
+            query = update.callback_query
+            text = translator(normalize_locale(query.from_user.language_code))(STALE_BUTTON)
+            await pipeline.answer_orphan(channel=CHANNEL, user_id=query.from_user.id, callback_id=query.id, text=text)
 
     application.add_handler(TypeHandler(Update, on_update))
     application.add_error_handler(_log_error)

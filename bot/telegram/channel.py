@@ -47,10 +47,16 @@ class TelegramChannel:
         self.bot = bot
 
     async def send(self, chat_id: int, message: OutMessage) -> int:
-        """Send text (and any photos or file) to a chat; return the text message's id."""
+        """Send text (and any photos or file) to a chat; return the last message's id.
+
+        The outbox queues each photo as a message of its own (`OutMessage.parts`), so the sender paces them.
+        """
         try:
+            sent_id = 0
             for photo in message.photos[:10]:  # one by one: media groups need 2-10 items
-                await self.bot.send_photo(chat_id, photo)
+                sent_id = (await self.bot.send_photo(chat_id, photo)).message_id
+            if not message.text and message.file is None:
+                return sent_id
             if message.file is not None:
                 caption = message.text
                 if len(caption) > TELEGRAM_CAPTION_LIMIT:  # the text in parts first, the file last

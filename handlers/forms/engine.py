@@ -43,7 +43,7 @@ def _save(ctx: Ctx, state: DraftState) -> None:
     drafts.save(ctx.app.uow(), staff_id=ctx.me.id, state=state, now=ctx.app.now())
 
 
-async def start_form(ctx: Ctx, form: Form, *, answers: dict[str, Any] | None = None,
+def start_form(ctx: Ctx, form: Form, *, answers: dict[str, Any] | None = None,
                      context: dict[str, Any] | None = None, at_summary: bool = False) -> None:
     """Open `form` (at its summary when revising a saved record); if another draft is open, ask first."""
     context = {**(context or {}), "editing": True} if at_summary else context
@@ -53,45 +53,45 @@ async def start_form(ctx: Ctx, form: Form, *, answers: dict[str, Any] | None = N
         existing.context["seq"] = existing.context.get("seq", 0) + 1
         _save(ctx, existing)
         old = FORMS[existing.form]
-        await ctx.reply(OutMessage(
+        ctx.reply(OutMessage(
             ctx._("You have an unfinished form: {title}. Drop it and start a new one?").format(title=ctx._(old.title)),
             buttons=((Button(ctx._("Drop it, start new"), cb(existing, "new")),
                       Button(ctx._("Continue the old one"), cb(existing, "keep"))),),
         ))
         return
     state = DraftState(form.name, None, dict(answers or {}), {**(context or {}), "history": [], "seq": 0})
-    await _advance(ctx, form, state, after=None)
+    _advance(ctx, form, state, after=None)
 
 
-async def _advance(ctx: Ctx, form: Form, state: DraftState, *, after: str | None) -> None:
+def _advance(ctx: Ctx, form: Form, state: DraftState, *, after: str | None) -> None:
     """Move to the next question, or to the summary when none is left (or after an edit)."""
     nxt = None if state.context.pop("editing", False) else form.next_field(after, state.answers)
     if nxt is None:
         state.step = SUMMARY
-        await _show_summary(ctx, form, state)
+        _show_summary(ctx, form, state)
     else:
         state.step = nxt.name
-        await _ask(ctx, form, state, nxt)
+        _ask(ctx, form, state, nxt)
 
 
-async def _ask(ctx: Ctx, form: Form, state: DraftState, field: Field, error: str | None = None) -> None:
+def _ask(ctx: Ctx, form: Form, state: DraftState, field: Field, error: str | None = None) -> None:
     """Send the question and save the draft with its new sequence number."""
     state.context["seq"] = state.context.get("seq", 0) + 1
     _save(ctx, state)
-    await ctx.reply(prompt_message(ctx, form, state, field, error))
+    ctx.reply(prompt_message(ctx, form, state, field, error))
 
 
-async def _show_summary(ctx: Ctx, form: Form, state: DraftState) -> None:
+def _show_summary(ctx: Ctx, form: Form, state: DraftState) -> None:
     """Show the answers with Save / Edit / Cancel."""
     state.context["seq"] = state.context.get("seq", 0) + 1
     _save(ctx, state)
-    await ctx.reply(summary_message(ctx, form, state))
+    ctx.reply(summary_message(ctx, form, state))
 
 
-async def _reask(ctx: Ctx, form: Form, state: DraftState, error: InputError | str) -> None:
+def _reask(ctx: Ctx, form: Form, state: DraftState, error: InputError | str) -> None:
     """Say what was wrong, politely, and ask the same question again."""
     text = ctx._(error.message).format(**error.params) if isinstance(error, InputError) else error
-    await _ask(ctx, form, state, form.field(state.step or ""), text)
+    _ask(ctx, form, state, form.field(state.step or ""), text)
 
 
 def _field_at(form: Form, step: str | None) -> Field | None:
@@ -99,7 +99,7 @@ def _field_at(form: Form, step: str | None) -> Field | None:
     return next((f for f in form.fields if f.name == step), None)
 
 
-async def on_input(ctx: Ctx) -> bool:
+def on_input(ctx: Ctx) -> bool:
     """Free input while a form is open is an answer to the current question."""
     state = _load(ctx)
     if state is None:
@@ -107,58 +107,58 @@ async def on_input(ctx: Ctx) -> bool:
     form = FORMS.get(state.form)
     if form is None:  # an upgrade renamed or removed the form: say so rather than fail on every message
         drafts.delete(ctx.app.uow(), staff_id=ctx.me.id)
-        await ctx.reply(ctx._("Your unfinished form is no longer available. Please start it again."))
+        ctx.reply(ctx._("Your unfinished form is no longer available. Please start it again."))
         return True
     field = _field_at(form, state.step)
     if ctx.inbound.edited:  # a live location moving: only a location question takes it, silently otherwise
         if field is not None and field.kind == Kind.location and "pending" not in state.context:
-            await _answer(ctx, form, state, field)
+            _answer(ctx, form, state, field)
         return True
     word = (ctx.inbound.text or "").strip().lower()
     if word in CANCEL_WORDS:
-        await _cancel(ctx, state)
+        _cancel(ctx, state)
         return True
     if state.step == SUMMARY or "pending" in state.context:
-        await ctx.reply(ctx._("Please use the buttons above."))
+        ctx.reply(ctx._("Please use the buttons above."))
         return True
     if word in BACK_WORDS:
-        await _back(ctx, form, state)
+        _back(ctx, form, state)
         return True
     if field is None:  # the question no longer exists: show what was answered
         state.step = SUMMARY
-        await _show_summary(ctx, form, state)
+        _show_summary(ctx, form, state)
         return True
     if word in SKIP_WORDS and not field.required:
-        await _skip(ctx, form, state, field)
+        _skip(ctx, form, state, field)
         return True
-    await _answer(ctx, form, state, field)
+    _answer(ctx, form, state, field)
     return True
 
 
-async def _answer(ctx: Ctx, form: Form, state: DraftState, field: Field) -> None:
+def _answer(ctx: Ctx, form: Form, state: DraftState, field: Field) -> None:
     """Parse, check, store and move on — or re-ask with the reason."""
     inbound = ctx.inbound
     if field.kind == Kind.photos and inbound.photo_file_id:
         photos = [*state.answers.get(field.name, []), inbound.photo_file_id]
         state.answers[field.name] = photos
         received = ctx._("Photo {n} received. Send more, or press Done.").format(n=len(photos))
-        await _ask(ctx, form, state, field, received)
+        _ask(ctx, form, state, field, received)
         return
     if field.kind == Kind.lookup and field.lookup and inbound.text:
         results = field.lookup.search(ctx, inbound.text.strip())
         if not results:
-            await _reask(ctx, form, state, ctx._("Nothing matches “{q}”. Try another name.").format(q=inbound.text))
+            _reask(ctx, form, state, ctx._("Nothing matches “{q}”. Try another name.").format(q=inbound.text))
         else:
             state.context["seq"] = state.context.get("seq", 0) + 1
             _save(ctx, state)
-            await ctx.reply(lookup_results(ctx, state, results))
+            ctx.reply(lookup_results(ctx, state, results))
         return
     try:
         value = _value_of(ctx, field)
     except InputError as error:
-        await _reask(ctx, form, state, error)
+        _reask(ctx, form, state, error)
         return
-    await _accept(ctx, form, state, field, value)
+    _accept(ctx, form, state, field, value)
 
 
 def _value_of(ctx: Ctx, field: Field) -> Any:
@@ -174,200 +174,200 @@ def _value_of(ctx: Ctx, field: Field) -> Any:
     return parse_answer(field, inbound, tz=ctx.me.tz, now=ctx.app.now(), catalog=catalog)
 
 
-async def _accept(ctx: Ctx, form: Form, state: DraftState, field: Field, value: Any) -> None:
+def _accept(ctx: Ctx, form: Form, state: DraftState, field: Field, value: Any) -> None:
     """Run the field's own check, store the answer and advance."""
     if field.check is not None:
         problem = field.check(ctx, value, {**state.answers, field.name: value})
         if problem:
-            await _reask(ctx, form, state, ctx._(problem))
+            _reask(ctx, form, state, ctx._(problem))
             return
     state.answers[field.name] = value
     state.context.setdefault("history", []).append(field.name)
-    await _advance(ctx, form, state, after=field.name)
+    _advance(ctx, form, state, after=field.name)
 
 
-async def _skip(ctx: Ctx, form: Form, state: DraftState, field: Field) -> None:
+def _skip(ctx: Ctx, form: Form, state: DraftState, field: Field) -> None:
     """Leave an optional field empty."""
     state.answers.pop(field.name, None)
     state.context.setdefault("history", []).append(field.name)
-    await _advance(ctx, form, state, after=field.name)
+    _advance(ctx, form, state, after=field.name)
 
 
-async def _back(ctx: Ctx, form: Form, state: DraftState) -> None:
+def _back(ctx: Ctx, form: Form, state: DraftState) -> None:
     """Return to the previous question (its answer is kept and shown)."""
     history = state.context.get("history", [])
     while history:
         previous = _field_at(form, history.pop())
         if previous is not None:
             state.step = previous.name
-            await _ask(ctx, form, state, previous)
+            _ask(ctx, form, state, previous)
             return
     current = _field_at(form, state.step)
     if current is None:
-        await _show_summary(ctx, form, state)
+        _show_summary(ctx, form, state)
     else:
-        await _ask(ctx, form, state, current, ctx._("This is the first question."))
+        _ask(ctx, form, state, current, ctx._("This is the first question."))
 
 
-async def _cancel(ctx: Ctx, state: DraftState) -> None:
+def _cancel(ctx: Ctx, state: DraftState) -> None:
     """Drop the draft."""
     drafts.delete(ctx.app.uow(), staff_id=ctx.me.id)
     title = ctx._(FORMS[state.form].title) if state.form in FORMS else state.form
-    await ctx.reply(OutMessage(ctx._("Cancelled: {title}. Nothing was saved.").format(title=title),
+    ctx.reply(OutMessage(ctx._("Cancelled: {title}. Nothing was saved.").format(title=title),
                                remove_keyboard=True))
 
 
-async def on_button(ctx: Ctx) -> None:
+def on_button(ctx: Ctx) -> None:
     """A form button: `f:<seq>:<action>:<arg>`, accepted only for the current prompt."""
     parts = (ctx.inbound.callback_data or "").split(":")
     state = _load(ctx)
     if len(parts) != 4 or state is None or state.form not in FORMS or parts[1] != str(state.context.get("seq")):
-        await ctx.answer(ctx._("This button is out of date."), alert=False)
+        ctx.answer(ctx._("This button is out of date."), alert=False)
         return
-    await ctx.answer()
+    ctx.answer()
     action, arg = parts[2], parts[3]
     form = FORMS[state.form]
     handler = BUTTON_ACTIONS.get(action)
     if handler is None or (action in FIELD_ACTIONS and _field_at(form, state.step) is None):
         return  # unknown action, or a field button pressed at the summary (forged): nothing changes
-    await handler(ctx, form, state, arg)
+    handler(ctx, form, state, arg)
 
 
-async def _btn_choice(ctx: Ctx, form: Form, state: DraftState, arg: str) -> None:
+def _btn_choice(ctx: Ctx, form: Form, state: DraftState, arg: str) -> None:
     """A tapped choice (or Yes/No)."""
     field = form.field(state.step or "")
     index = parse_id(arg)
     if index is None:
         return
     if field.kind == Kind.boolean:
-        await _accept(ctx, form, state, field, arg == "1")
+        _accept(ctx, form, state, field, arg == "1")
     elif index < len(field.choices):
-        await _accept(ctx, form, state, field, field.choices[index][0])
+        _accept(ctx, form, state, field, field.choices[index][0])
 
 
-async def _btn_quick(ctx: Ctx, form: Form, state: DraftState, arg: str) -> None:
+def _btn_quick(ctx: Ctx, form: Form, state: DraftState, arg: str) -> None:
     """Today / Yesterday / Now: parsed like the typed word."""
     field = form.field(state.step or "")
     fake = ctx.inbound.__class__(**{**ctx.inbound.__dict__, "text": arg, "callback_data": None})
     try:
         value = parse_answer(field, fake, tz=ctx.me.tz, now=ctx.app.now())
     except InputError as error:
-        await _reask(ctx, form, state, error)
+        _reask(ctx, form, state, error)
         return
-    await _accept(ctx, form, state, field, value)
+    _accept(ctx, form, state, field, value)
 
 
-async def _btn_text(ctx: Ctx, form: Form, state: DraftState, arg: str) -> None:
+def _btn_text(ctx: Ctx, form: Form, state: DraftState, arg: str) -> None:
     """A quick text answer declared on the field."""
     field = form.field(state.step or "")
     index = parse_id(arg)
     if index is not None and index < len(field.quick):
-        await _accept(ctx, form, state, field, ctx._(field.quick[index]))
+        _accept(ctx, form, state, field, ctx._(field.quick[index]))
 
 
-async def _btn_pick(ctx: Ctx, form: Form, state: DraftState, arg: str) -> None:
+def _btn_pick(ctx: Ctx, form: Form, state: DraftState, arg: str) -> None:
     """A lookup result: re-resolved with the presser's rights, never trusted."""
     field = form.field(state.step or "")
     item_id = parse_id(arg)
     label = field.lookup.resolve(ctx, item_id) if field.lookup and item_id is not None else None
     if label is None:
-        await _reask(ctx, form, state, ctx._("Not found."))
+        _reask(ctx, form, state, ctx._("Not found."))
         return
     state.context.setdefault("labels", {})[field.name] = label
-    await _accept(ctx, form, state, field, item_id)
+    _accept(ctx, form, state, field, item_id)
 
 
-async def _btn_keep_value(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
+def _btn_keep_value(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
     """Keep the value the field already holds (prefilled, or answered before going back)."""
     field = form.field(state.step or "")
     if field.name in state.answers:
-        await _accept(ctx, form, state, field, state.answers[field.name])
+        _accept(ctx, form, state, field, state.answers[field.name])
 
 
-async def _btn_done(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
+def _btn_done(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
     """Finished sending photos."""
     field = form.field(state.step or "")
     if field.required and not state.answers.get(field.name):
-        await _reask(ctx, form, state, ctx._("Please send at least one photo."))
+        _reask(ctx, form, state, ctx._("Please send at least one photo."))
         return
     state.context.setdefault("history", []).append(field.name)
-    await _advance(ctx, form, state, after=field.name)
+    _advance(ctx, form, state, after=field.name)
 
 
-async def _btn_skip(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
+def _btn_skip(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
     """Skip button."""
     field = form.field(state.step or "")
     if not field.required:
-        await _skip(ctx, form, state, field)
+        _skip(ctx, form, state, field)
 
 
-async def _btn_back(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
+def _btn_back(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
     """Back button."""
-    await _back(ctx, form, state)
+    _back(ctx, form, state)
 
 
-async def _btn_cancel(ctx: Ctx, _form: Form, state: DraftState, _arg: str) -> None:
+def _btn_cancel(ctx: Ctx, _form: Form, state: DraftState, _arg: str) -> None:
     """Cancel button."""
-    await _cancel(ctx, state)
+    _cancel(ctx, state)
 
 
-async def _btn_edit(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
+def _btn_edit(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
     """Show the list of fields to change."""
     state.context["seq"] = state.context.get("seq", 0) + 1
     _save(ctx, state)
-    await ctx.reply(edit_menu(ctx, form, state))
+    ctx.reply(edit_menu(ctx, form, state))
 
 
-async def _btn_edit_field(ctx: Ctx, form: Form, state: DraftState, arg: str) -> None:
+def _btn_edit_field(ctx: Ctx, form: Form, state: DraftState, arg: str) -> None:
     """Ask one field again, then come back to the summary."""
     index = parse_id(arg)
     if index is None or index >= len(form.fields):
         return
     field = form.fields[index]
     state.step, state.context["editing"] = field.name, True
-    await _ask(ctx, form, state, field)
+    _ask(ctx, form, state, field)
 
 
-async def _btn_summary(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
+def _btn_summary(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
     """Back from the edit menu to the summary."""
     state.step = SUMMARY
-    await _show_summary(ctx, form, state)
+    _show_summary(ctx, form, state)
 
 
-async def _btn_save(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
+def _btn_save(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
     """Save through the form's use case; a FormError sends the person back to the field."""
     if state.step != SUMMARY:
         return
     try:
-        confirmation = await form.save(ctx, state.answers, state.context)
+        confirmation = form.save(ctx, state.answers, state.context)
     except FormError as error:
         message = ctx._(error.message).format(**error.params)
         if error.field is None:
-            await ctx.reply(message)
+            ctx.reply(message)
             return
         state.step, state.context["editing"] = error.field, True
-        await _ask(ctx, form, state, form.field(error.field), message)
+        _ask(ctx, form, state, form.field(error.field), message)
         return
     drafts.delete(ctx.app.uow(), staff_id=ctx.me.id)
-    await ctx.reply(OutMessage(confirmation, remove_keyboard=True))
+    ctx.reply(OutMessage(confirmation, remove_keyboard=True))
 
 
-async def _btn_new(ctx: Ctx, _form: Form, state: DraftState, _arg: str) -> None:
+def _btn_new(ctx: Ctx, _form: Form, state: DraftState, _arg: str) -> None:
     """Drop the old draft and start the form that was asked for."""
     pending = state.context.get("pending") or {}
     drafts.delete(ctx.app.uow(), staff_id=ctx.me.id)
     if pending.get("form") in FORMS:
-        await start_form(ctx, FORMS[pending["form"]], answers=pending.get("answers"),
+        start_form(ctx, FORMS[pending["form"]], answers=pending.get("answers"),
                          context=pending.get("context"))
 
 
-async def _btn_keep(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
+def _btn_keep(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
     """Keep the old draft and ask its current question again."""
     state.context.pop("pending", None)
     if state.step == SUMMARY or state.step is None:
-        await _show_summary(ctx, form, state)
+        _show_summary(ctx, form, state)
     else:
-        await _ask(ctx, form, state, form.field(state.step))
+        _ask(ctx, form, state, form.field(state.step))
 
 
 FIELD_ACTIONS = {"c", "q", "t", "pick", "done", "skip", "k"}
@@ -378,13 +378,13 @@ BUTTON_ACTIONS = {
 }
 
 
-async def cancel_command(ctx: Ctx) -> None:
+def cancel_command(ctx: Ctx) -> None:
     """/cancel drops the open form."""
     state = _load(ctx)
     if state is None:
-        await ctx.reply(OutMessage(ctx._("There is no open form."), remove_keyboard=True))
+        ctx.reply(OutMessage(ctx._("There is no open form."), remove_keyboard=True))
     else:
-        await _cancel(ctx, state)
+        _cancel(ctx, state)
 
 
 def register(router: Router) -> None:

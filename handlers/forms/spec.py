@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -76,7 +76,7 @@ class FormError(Exception):
         self.params = params
 
 
-SaveFunc = Callable[["Ctx", Answers, dict[str, Any]], Awaitable[str]]
+SaveFunc = Callable[["Ctx", Answers, dict[str, Any]], str]
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ def _name_free(ctx: Ctx, value: Any, answers: Answers) -> str | None:
         name=existing.name, summary=render.customer_summary(ctx, existing))
 
 
-async def _save(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
+def _save(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
     """Create or update through the archive service."""
     data = to_record(ctx, CUSTOMER_FORM, CustomerIn, {k: answers.get(k) for k in CustomerIn.model_fields
                                                       if answers.get(k) not in (None, "")})
@@ -89,62 +89,62 @@ def prefill(card: CustomerCard) -> dict[str, Any]:
     return {k: v for k, v in answers.items() if v not in (None, "")}
 
 
-async def customer_command(ctx: Ctx) -> None:
+def customer_command(ctx: Ctx) -> None:
     """/customer starts a new entry; /customer NAME looks one up."""
     query = " ".join(ctx.inbound.args).strip()
     if not query:
-        await start_form(ctx, CUSTOMER_FORM)
+        start_form(ctx, CUSTOMER_FORM)
         return
     hits = customers.search(ctx.app.uow(), viewer=ctx.me, query=query)
     if not hits:
-        await ctx.reply(ctx._("No customer matches “{q}”. Send /customer to add one.").format(q=query))
+        ctx.reply(ctx._("No customer matches “{q}”. Send /customer to add one.").format(q=query))
     elif len(hits) == 1:
-        await show(ctx, hits[0][0])
+        show(ctx, hits[0][0])
     else:
         buttons = [Button(label[:40], f"cu:{cid}:v") for cid, label in hits]
-        await ctx.reply(OutMessage(ctx._("Several customers match. Tap the right one:"), buttons=button_rows(buttons)))
+        ctx.reply(OutMessage(ctx._("Several customers match. Tap the right one:"), buttons=button_rows(buttons)))
 
 
-async def customers_command(ctx: Ctx) -> None:
+def customers_command(ctx: Ctx) -> None:
     """/customers lists the archive the person may see, most recent first."""
     hits = customers.recent(ctx.app.uow(), viewer=ctx.me, limit=20)
     if not hits:
-        await ctx.reply(ctx._("The customer archive is empty. Send /customer to add one."))
+        ctx.reply(ctx._("The customer archive is empty. Send /customer to add one."))
         return
     buttons = [Button(label[:40], f"cu:{cid}:v") for cid, label in hits]
-    await ctx.reply(OutMessage(ctx._("Customers (tap one to open it, or send /customer NAME to search):"),
+    ctx.reply(OutMessage(ctx._("Customers (tap one to open it, or send /customer NAME to search):"),
                                buttons=button_rows(buttons)))
 
 
-async def show(ctx: Ctx, customer_id: int) -> None:
+def show(ctx: Ctx, customer_id: int) -> None:
     """The customer's card with an Edit button, or 'not found'."""
     card = customers.get(ctx.app.uow(), viewer=ctx.me, customer_id=customer_id)
     if card is None:
-        await ctx.reply(ctx._(NOT_FOUND))
+        ctx.reply(ctx._(NOT_FOUND))
         return
-    await ctx.reply(OutMessage(render.customer_text(ctx, card),
+    ctx.reply(OutMessage(render.customer_text(ctx, card),
                                buttons=((Button(ctx._("✏️ Edit"), f"cu:{card.id}:e"),),)))
 
 
-async def on_button(ctx: Ctx) -> None:
+def on_button(ctx: Ctx) -> None:
     """cu:<id>:v opens a card, cu:<id>:e opens it for editing; ids are re-checked."""
     ids = parse_ids(ctx.inbound.callback_data, 1)
     action = (ctx.inbound.callback_data or "").rsplit(":", 1)[-1]
     if ids is None or action not in ("v", "e"):
-        await ctx.reply(ctx._(NOT_FOUND))
+        ctx.reply(ctx._(NOT_FOUND))
     elif action == "v":
-        await show(ctx, ids[0])
+        show(ctx, ids[0])
     else:
-        await _edit(ctx, ids[0])
+        _edit(ctx, ids[0])
 
 
-async def _edit(ctx: Ctx, customer_id: int) -> None:
+def _edit(ctx: Ctx, customer_id: int) -> None:
     """Open the customer form prefilled, at its summary: change fields, then Save."""
     card = customers.get(ctx.app.uow(), viewer=ctx.me, customer_id=customer_id)
     if card is None:
-        await ctx.reply(ctx._(NOT_FOUND))
+        ctx.reply(ctx._(NOT_FOUND))
         return
-    await start_form(ctx, CUSTOMER_FORM, answers=prefill(card), context={"customer_id": card.id}, at_summary=True)
+    start_form(ctx, CUSTOMER_FORM, answers=prefill(card), context={"customer_id": card.id}, at_summary=True)
 
 
 def register(router: Router) -> None:

@@ -67,83 +67,83 @@ def _period_arg(value: str) -> tuple[bool, Period | None]:
     return False, None
 
 
-async def my_command(ctx: Ctx) -> None:
+def my_command(ctx: Ctx) -> None:
     """/my lists the person's recent records; open repair jobs get buttons."""
     listing = records_query.my_records(ctx.app.uow(), viewer=ctx.me)
     buttons = [Button(f"🔧 #{r.id} {r.customer_name}"[:40], f"rp:{r.id}:v") for r in listing.repairs
                if r.status != "accepted"]
-    await ctx.reply(OutMessage(render.my_records_text(ctx, listing), buttons=button_rows(buttons[:6], per_row=1)))
+    ctx.reply(OutMessage(render.my_records_text(ctx, listing), buttons=button_rows(buttons[:6], per_row=1)))
 
 
-async def records_command(ctx: Ctx) -> None:
+def records_command(ctx: Ctx) -> None:
     """/records repairs 2026-11 lists an office's records; without a type, offers the types."""
     query = _parse(ctx)
     if query is None:
-        await ctx.reply(ctx._(NOT_FOUND))
+        ctx.reply(ctx._(NOT_FOUND))
         return
     period = query.period or period_for(PeriodUnit.MONTH, today(ctx))
     if query.kind is None:
         buttons = [Button(ctx._(label), f"rl:{kind.value}:{period.key}:{query.office_id or 0}")
                    for kind, label in KIND_LABELS.items()]
-        await ctx.reply(OutMessage(ctx._("Which records? ({period})").format(period=period.key),
+        ctx.reply(OutMessage(ctx._("Which records? ({period})").format(period=period.key),
                                    buttons=button_rows(buttons, per_row=3)))
         return
-    await _send_listing(ctx, query.kind, period, query.office_id)
+    _send_listing(ctx, query.kind, period, query.office_id)
 
 
-async def _send_listing(ctx: Ctx, kind: RecordKind, period: Period | None, office_id: int | None) -> None:
+def _send_listing(ctx: Ctx, kind: RecordKind, period: Period | None, office_id: int | None) -> None:
     """One type of records, or 'not found' when the office is not the person's to see."""
     listing = records_query.office_records(ctx.app.uow(), viewer=ctx.me, office_id=office_id, period=period,
                                            kinds=frozenset({kind}))
-    await ctx.reply(ctx._(NOT_FOUND) if listing is None else render.listing_text(ctx, listing, kind.value))
+    ctx.reply(ctx._(NOT_FOUND) if listing is None else render.listing_text(ctx, listing, kind.value))
 
 
-async def on_list_button(ctx: Ctx) -> None:
+def on_list_button(ctx: Ctx) -> None:
     """rl:<type>:<period>:<office>."""
     parts = (ctx.inbound.callback_data or "").split(":")
     valid, period = _period_arg(parts[2]) if len(parts) == 4 else (False, None)
     if not valid or parts[1] not in RecordKind.__members__ or parse_id(parts[3]) is None:
-        await ctx.reply(ctx._(NOT_FOUND))
+        ctx.reply(ctx._(NOT_FOUND))
         return
-    await _send_listing(ctx, RecordKind(parts[1]), period, int(parts[3]) or None)
+    _send_listing(ctx, RecordKind(parts[1]), period, int(parts[3]) or None)
 
 
-async def export_command(ctx: Ctx) -> None:
+def export_command(ctx: Ctx) -> None:
     """/export sends the workbook; headquarters first pick an office (or all)."""
     query = _parse(ctx)
     if query is None:
-        await ctx.reply(ctx._(NOT_FOUND))
+        ctx.reply(ctx._(NOT_FOUND))
         return
     key = query.period.key if query.period else "all"
     if ctx.me.is_hq and query.office_id is None:
         offices = records_query.offices(ctx.app.uow(), viewer=ctx.me)
         buttons = [Button(ctx._("All offices"), f"ex:0:{key}"),
                    *(Button(name, f"ex:{oid}:{key}") for oid, name in offices)]
-        await ctx.reply(OutMessage(ctx._("Export which office?"), buttons=button_rows(buttons)))
+        ctx.reply(OutMessage(ctx._("Export which office?"), buttons=button_rows(buttons)))
         return
-    await _send_export(ctx, query.office_id, query.period)
+    _send_export(ctx, query.office_id, query.period)
 
 
-async def on_export_button(ctx: Ctx) -> None:
+def on_export_button(ctx: Ctx) -> None:
     """ex:<office>:<period>."""
     parts = (ctx.inbound.callback_data or "").split(":")
     valid, period = _period_arg(parts[2]) if len(parts) == 3 else (False, None)
     if not valid or parse_id(parts[1]) is None:
-        await ctx.reply(ctx._(NOT_FOUND))
+        ctx.reply(ctx._(NOT_FOUND))
         return
-    await _send_export(ctx, int(parts[1]) or None, period)
+    _send_export(ctx, int(parts[1]) or None, period)
 
 
-async def _send_export(ctx: Ctx, office_id: int | None, period: Period | None) -> None:
+def _send_export(ctx: Ctx, office_id: int | None, period: Period | None) -> None:
     """Build and send the .xlsx, or 'not found' for an office the person may not export."""
     made = exports.export_records(ctx.app.uow(), viewer=ctx.me, office_id=office_id, period=period,
                                   company=ctx.app.company_name, catalog=ctx.app.product_catalog)
     if made is None:
-        await ctx.reply(ctx._(NOT_FOUND))
+        ctx.reply(ctx._(NOT_FOUND))
         return
     caption = ctx._("Customers: {c}, repairs: {r}, visits: {v}").format(c=made.customers, r=made.repairs,
                                                                           v=made.visits)
-    await ctx.reply(OutMessage(caption, file=OutFile(made.name, made.data)))
+    ctx.reply(OutMessage(caption, file=OutFile(made.name, made.data)))
 
 
 def register(router: Router) -> None:

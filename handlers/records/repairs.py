@@ -42,7 +42,7 @@ OUTCOME_TEXTS = {
 }
 
 
-async def _save_report(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
+def _save_report(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
     """Log the fault; office heads are asked to assign a technician."""
     data = to_record(ctx, REPAIR_FORM, RepairIn, {k: answers.get(k) for k in
                                                   ("customer_id", "reporter", "phone", "reported_on", "fault")})
@@ -71,7 +71,7 @@ REPAIR_FORM = register_form(Form(
 ))
 
 
-async def _save_close(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
+def _save_close(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
     """Record the repair (and the customer's acceptance when given)."""
     closing = Closing(repaired_on=date.fromisoformat(answers["repaired_on"]),
                       labour_hours=Decimal(str(answers["labour_hours"])),
@@ -102,7 +102,7 @@ CLOSE_FORM = register_form(Form(
 ))
 
 
-async def _save_accept(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
+def _save_accept(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
     """Record who accepted the repaired job for the customer."""
     result = repairs.accept(ctx.app.uow(), viewer=ctx.me, repair_id=int(context["repair_id"]),
                             accepted_by=str(answers["accepted_by"]), now=ctx.app.now())
@@ -142,85 +142,85 @@ def card_message(ctx: Ctx, card: RepairCard, note: str | None = None) -> OutMess
     return OutMessage((note + "\n" if note else "") + text, buttons=button_rows(buttons, per_row=1))
 
 
-async def repair_command(ctx: Ctx) -> None:
+def repair_command(ctx: Ctx) -> None:
     """/repair reports a fault; /repair 12 shows job #12."""
     if ctx.inbound.args and parse_id(ctx.inbound.args[0].lstrip("#")) is not None:
-        await _show(ctx, int(ctx.inbound.args[0].lstrip("#")))
+        _show(ctx, int(ctx.inbound.args[0].lstrip("#")))
     else:
-        await start_form(ctx, REPAIR_FORM)
+        start_form(ctx, REPAIR_FORM)
 
 
-async def _show(ctx: Ctx, repair_id: int) -> None:
+def _show(ctx: Ctx, repair_id: int) -> None:
     """The job's card, or 'not found'."""
     card = repairs.get(ctx.app.uow(), viewer=ctx.me, repair_id=repair_id)
-    await ctx.reply(card_message(ctx, card) if card else ctx._(NOT_FOUND))
+    ctx.reply(card_message(ctx, card) if card else ctx._(NOT_FOUND))
 
 
-async def on_button(ctx: Ctx) -> None:
+def on_button(ctx: Ctx) -> None:
     """rp:<id>:v | as | as:<staff> | cl | ac — every id reloaded and re-checked by the service."""
     data = ctx.inbound.callback_data or ""
     parts = data.split(":")
     ids = parse_ids(data, 1)
     action = parts[2] if len(parts) > 2 else ""
     if ids is None or len(parts) > 4:
-        await ctx.reply(ctx._(NOT_FOUND))
+        ctx.reply(ctx._(NOT_FOUND))
     elif action == "as" and len(parts) == 4:
-        await _assign(ctx, ids[0], parts[3])
+        _assign(ctx, ids[0], parts[3])
     elif action in BUTTONS and len(parts) == 3:
-        await BUTTONS[action](ctx, ids[0])
+        BUTTONS[action](ctx, ids[0])
     else:
-        await ctx.reply(ctx._(NOT_FOUND))
+        ctx.reply(ctx._(NOT_FOUND))
 
 
-async def _technicians(ctx: Ctx, repair_id: int) -> None:
+def _technicians(ctx: Ctx, repair_id: int) -> None:
     """Offer the office's technicians for the job."""
     techs = repairs.technicians(ctx.app.uow(), viewer=ctx.me, repair_id=repair_id)
     if techs is None:
-        await ctx.reply(ctx._(NOT_FOUND))
+        ctx.reply(ctx._(NOT_FOUND))
     elif not techs:
-        await ctx.reply(ctx._("No technician is registered in this office yet."))
+        ctx.reply(ctx._("No technician is registered in this office yet."))
     else:
         buttons = [Button("👷 " + name, f"rp:{repair_id}:as:{sid}") for sid, name in techs[:12]]
-        await ctx.reply(OutMessage(ctx._("Assign a technician:"), buttons=button_rows(buttons)))
+        ctx.reply(OutMessage(ctx._("Assign a technician:"), buttons=button_rows(buttons)))
 
 
-async def _assign(ctx: Ctx, repair_id: int, staff: str) -> None:
+def _assign(ctx: Ctx, repair_id: int, staff: str) -> None:
     """Give the job to the tapped technician (re-checked: same office, technician, head's rights)."""
     if parse_id(staff) is None:
-        await ctx.reply(ctx._(NOT_FOUND))
+        ctx.reply(ctx._(NOT_FOUND))
         return
     result = repairs.assign(ctx.app.uow(), viewer=ctx.me, repair_id=repair_id, technician_id=int(staff),
                             now=ctx.app.now())
-    await _reply_result(ctx, result, N_("Assigned to {name}; they have been told."))
+    _reply_result(ctx, result, N_("Assigned to {name}; they have been told."))
 
 
-async def _reply_result(ctx: Ctx, result: RepairResult, done: str) -> None:
+def _reply_result(ctx: Ctx, result: RepairResult, done: str) -> None:
     """The card after a change, headed by what happened."""
     if result.card is None or result.outcome == Outcome.not_found:
-        await ctx.reply(ctx._(NOT_FOUND))
+        ctx.reply(ctx._(NOT_FOUND))
         return
     note = ctx._(done).format(name=result.card.technician_name) if result.outcome == Outcome.done \
         else ctx._(OUTCOME_TEXTS[result.outcome])
-    await ctx.reply(card_message(ctx, result.card, note))
+    ctx.reply(card_message(ctx, result.card, note))
 
 
-async def _open_form(ctx: Ctx, repair_id: int, action: RepairAction, form: Form) -> None:
+def _open_form(ctx: Ctx, repair_id: int, action: RepairAction, form: Form) -> None:
     """Open the close/accept form once the service agrees the person may act now."""
     result = repairs.may_act(ctx.app.uow(), viewer=ctx.me, repair_id=repair_id, action=action)
     if result.outcome != Outcome.done:
-        await _reply_result(ctx, result, "")
+        _reply_result(ctx, result, "")
         return
-    await start_form(ctx, form, context={"repair_id": repair_id})
+    start_form(ctx, form, context={"repair_id": repair_id})
 
 
-async def _close(ctx: Ctx, repair_id: int) -> None:
+def _close(ctx: Ctx, repair_id: int) -> None:
     """The technician closes the job."""
-    await _open_form(ctx, repair_id, RepairAction.COMPLETE, CLOSE_FORM)
+    _open_form(ctx, repair_id, RepairAction.COMPLETE, CLOSE_FORM)
 
 
-async def _accept(ctx: Ctx, repair_id: int) -> None:
+def _accept(ctx: Ctx, repair_id: int) -> None:
     """The customer's acceptance after the repair."""
-    await _open_form(ctx, repair_id, RepairAction.ACCEPT, ACCEPT_FORM)
+    _open_form(ctx, repair_id, RepairAction.ACCEPT, ACCEPT_FORM)
 
 
 BUTTONS = {"v": _show, "as": _technicians, "cl": _close, "ac": _accept}

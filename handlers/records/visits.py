@@ -52,7 +52,7 @@ def _record_data(answers: Answers) -> dict[str, Any]:
     return data
 
 
-async def _save(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
+def _save(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
     """Save the visit through the visits service."""
     data = to_record(ctx, VISIT_FORM, VisitIn, _record_data(answers))
     result = visits.log_visit(ctx.app.uow(), viewer=ctx.me, data=data, photos=list(answers.get("photos") or []),
@@ -92,27 +92,27 @@ VISIT_FORM = register_form(Form(
 ))
 
 
-async def visit_command(ctx: Ctx) -> None:
+def visit_command(ctx: Ctx) -> None:
     """/visit logs a visit; /visit 12 shows visit #12."""
     if ctx.inbound.args and parse_id(ctx.inbound.args[0].lstrip("#")) is not None:
-        await _show(ctx, int(ctx.inbound.args[0].lstrip("#")))
+        _show(ctx, int(ctx.inbound.args[0].lstrip("#")))
     else:
-        await start_form(ctx, VISIT_FORM)
+        start_form(ctx, VISIT_FORM)
 
 
-async def _show(ctx: Ctx, visit_id: int) -> None:
+def _show(ctx: Ctx, visit_id: int) -> None:
     """The visit, or 'not found'."""
     card = visits.get(ctx.app.uow(), viewer=ctx.me, visit_id=visit_id)
-    await ctx.reply(visits.describe(card, ctx._) if card else ctx._(NOT_FOUND))
+    ctx.reply(visits.describe(card, ctx._) if card else ctx._(NOT_FOUND))
 
 
-async def on_button(ctx: Ctx) -> None:
+def on_button(ctx: Ctx) -> None:
     """vi:<id>:v opens a visit (re-checked)."""
     ids = parse_ids(ctx.inbound.callback_data, 1)
     if ids is None:
-        await ctx.reply(ctx._(NOT_FOUND))
+        ctx.reply(ctx._(NOT_FOUND))
     else:
-        await _show(ctx, ids[0])
+        _show(ctx, ids[0])
 
 
 def register(router: Router) -> None:

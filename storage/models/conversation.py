@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, LargeBinary, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, BigId, utcnow
@@ -24,13 +24,25 @@ class Draft(Base):
 
 
 class OutboxMessage(Base):
-    """A message to a person, written in the same transaction as the change it reports."""
+    """A message, edit or button answer, written in the same transaction as the change it reports.
+
+    Notices to a person name `staff_id` (their chat is looked up when sent, so someone who registers
+    later still gets it); replies to the chat an update came from name `chat_id` (a stranger has no
+    staff row). `priority` 0 is a reply to someone who just wrote: it goes before bulk reminders.
+    """
 
     __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "priority", "not_before"),)
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16), default="telegram")
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(8), default="send")  # send | edit | answer | alert
+    target: Mapped[str | None] = mapped_column(String(64))  # the edited message id, the answered callback id
+    priority: Mapped[int] = mapped_column(SmallInteger, default=1)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    file_data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     not_before: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_by: Mapped[str | None] = mapped_column(String(64))

@@ -88,15 +88,14 @@ class AuditEntry(Base):
 
 
 class ProcessedUpdate(Base):
-    """An update id taken for handling (and when it finished): a unique row, never a 'highest id seen' mark."""
+    """An update id handled: written in the update's own transaction, so it exists only once the effect does."""
 
     __tablename__ = "processed_updates"
     __table_args__ = (UniqueConstraint("channel", "update_id"),)
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
     update_id: Mapped[int] = mapped_column(BigInteger)
-    processed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    finished_at: Mapped[datetime | None]
+    processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class InboxUpdate(Base):

@@ -13,6 +13,7 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.bootstrap import Runtime, bootstrap
+from bot.sender import RateLimiter
 from bot.settings import Settings
 from bot.standin.keyboards import buttons
 from bot.standin.server import BotApiStandIn, FakeUser
@@ -21,6 +22,20 @@ from services import onboarding
 from tests.conftest import FakeClock
 
 TOKEN = "123456:TESTTOKEN-abcdef"
+
+
+class VirtualPace:
+    """The sender's monotonic clock, moved only by its own waits: pacing costs a test no real time."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += max(seconds, 0.0)
+        await asyncio.sleep(0)
 
 
 class BotHarness:
@@ -36,6 +51,7 @@ class BotHarness:
         self._done_queries: set[str] = set()
         self._done_event = asyncio.Event()
         self._next_user = 5000
+        self.pace = VirtualPace()
         self.replayed = 0
 
     @property
@@ -61,6 +77,9 @@ class BotHarness:
                 self._done_event.set()
 
         self.application.add_handler(TypeHandler(Update, mark_done), group=1)
+        assert self.runtime.sender is not None  # paced on virtual time: tests/services/test_sender.py tests the pace
+        self.runtime.sender.limiter = RateLimiter(monotonic=self.pace.monotonic)
+        self.runtime.sender.sleep = self.pace.sleep
         await self.application.initialize()
         self.replayed = await on_started(self.application, self.runtime, background=False)
         await self.application.start()
@@ -82,6 +101,8 @@ class BotHarness:
     async def restart(self) -> None:
         """A new Application and runtime on the same database: nothing in memory survives."""
         await self.stop()
+        self._done.clear()
+        self._done_queries.clear()
         await self.start()
 
     # --- people -------------------------------------------------------------------------------
@@ -110,6 +131,12 @@ class BotHarness:
         await self._wait(lambda: update["update_id"] in self._done)
         await self.flush()
         return self.standin.messages(chat_id)[before:]
+
+    async def handled(self, update_id: int, *, flush: bool = True) -> None:
+        """Wait until update `update_id` went through every handler, then (unless told not to) deliver."""
+        await self._wait(lambda: update_id in self._done)
+        if flush:
+            await self.flush()
 
     async def _wait(self, done: Callable[[], bool]) -> None:
         """Wait (10 s at most) until `done()` after handlers finished an update."""

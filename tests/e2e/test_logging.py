@@ -71,7 +71,7 @@ async def test_a_crash_logs_ids_and_kind_not_what_the_person_wrote(
     logging.getLogger().setLevel(logging.INFO)
     user = await bot.register("李娜", office="上海办事处", roles=["sales"])
 
-    async def explode(_ctx: Ctx) -> None:
+    def explode(_ctx: Ctx) -> None:
         raise RuntimeError("kaboom")
 
     assert bot.runtime is not None
@@ -88,5 +88,6 @@ async def test_a_button_without_its_message_is_answered(bot: BotHarness) -> None
              "from": {"id": user.id, "is_bot": False, "first_name": "李娜", "language_code": "zh-hans"}}
     bot.standin.open_callbacks.add("orphan-1")
     await bot.standin.enqueue_raw({"update_id": 800_001, "callback_query": query})
+    await bot.handled(800_001)
     answer = await bot.standin.wait_for_callback_answer("orphan-1")
     assert "按钮" in (answer.get("text") or "")

@@ -46,6 +46,7 @@ async def test_webhook_mode_checks_the_secret(migrated_url: str, clock: FakeCloc
         await application.start()
         assert application.updater is not None
         await application.updater.start_webhook(**params)
+        runtime.start_background()  # the sender: every reply leaves through it
         try:
             user = FakeUser(id=4242, first_name="李娜")
             await standin.send_command(user, "/start", code)

@@ -108,9 +108,9 @@ def audit_rows(world: World, *, entity: str, action: str) -> list[dict[str, Any]
         return [{"actor_id": r.actor_id, "entity_id": r.entity_id, "detail": dict(r.detail)} for r in rows]
 
 
-def outbox_for(world: World, staff: StaffView) -> list[dict[str, Any]]:
-    """Messages queued for `staff`, oldest first."""
+def outbox_for(world: World, staff: StaffView, *, photos: bool = False) -> list[dict[str, Any]]:
+    """Messages queued for `staff`, oldest first; a photo queued ahead of its message only when `photos`."""
     with world.uow() as uow:
         rows = uow.session.scalars(select(OutboxMessage).where(OutboxMessage.staff_id == staff.id)
                                    .order_by(OutboxMessage.id)).all()
-        return [dict(r.payload) for r in rows]
+        return [dict(r.payload) for r in rows if photos or r.payload["text"] or not r.payload["photos"]]

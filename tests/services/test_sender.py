@@ -100,6 +100,12 @@ async def drain_until_quiet(sender: OutboxSender, time: Time, *, rounds: int = 2
     raise AssertionError(f"outbox not drained: {statuses(sender.uow)}")
 
 
+def within_per_chat_pace(times: list[float], *, burst: int, interval: float = 1.0) -> bool:
+    """In every stretch of time, at most `burst` messages plus one per `interval` elapsed."""
+    return all(j - i + 1 <= burst + (times[j] - times[i]) / interval + 1e-9
+               for i in range(len(times)) for j in range(i, len(times)))
+
+
 def statuses(uow_factory: UowFactory) -> set[str]:
     with uow_factory() as uow:
         return set(uow.session.scalars(select(OutboxMessage.status)))
@@ -159,10 +165,11 @@ async def test_pacing_one_per_second_per_chat_thirty_overall_and_no_head_of_line
     times = [at for _chat, _text, at in channel.sent]
     assert all(b - a >= 1 / 30 - 1e-9 for a, b in pairwise(times))  # ≤ 30 a second
     busy_times = [at for chat, _text, at in channel.sent if chat == chat_of(uow_factory, busy)]
-    assert all(b - a >= 1.0 - 1e-9 for a, b in pairwise(busy_times))
+    assert within_per_chat_pace(busy_times, burst=3)
+    assert busy_times[2] - busy_times[0] < 0.5  # a small burst goes at once: a reply never waits behind the last
     others_done = max(at for chat, _text, at in channel.sent if chat != chat_of(uow_factory, busy))
     assert others_done - start < 4.0  # 60 reminders did not wait behind the manager's 20 notices
-    assert busy_times[-1] - start >= 19.0
+    assert busy_times[-1] - start >= 17.0
 
 
 def test_flood_on_two_chats_pauses_everything() -> None:

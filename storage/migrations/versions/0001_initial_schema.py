@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 06:19:43.630792
+Create Date: 2026-12-02 13:24:42.693117
 """
 
 from __future__ import annotations
@@ -65,10 +65,12 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("update_id", sa.BigInteger(), nullable=False),
         sa.Column("processed_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_processed_updates")),
         sa.UniqueConstraint("channel", "update_id", name=op.f("uq_processed_updates_channel")),
     )
+    with op.batch_alter_table("processed_updates", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_processed_updates_processed_at"), ["processed_at"], unique=False)
+
     op.create_table(
         "staff",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -213,8 +215,14 @@ def upgrade() -> None:
     op.create_table(
         "outbox",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), nullable=True),
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("target", sa.String(length=64), nullable=True),
+        sa.Column("priority", sa.SmallInteger(), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("file_data", sa.LargeBinary(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("not_before", storage.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -228,8 +236,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
     )
     with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.create_index("ix_outbox_due", ["status", "priority", "not_before"], unique=False)
         batch_op.create_index(batch_op.f("ix_outbox_staff_id"), ["staff_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_outbox_status"), ["status"], unique=False)
 
     op.create_table(
         "reminders_sent",
@@ -435,8 +443,8 @@ def downgrade() -> None:
 
     op.drop_table("reminders_sent")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_outbox_status"))
         batch_op.drop_index(batch_op.f("ix_outbox_staff_id"))
+        batch_op.drop_index("ix_outbox_due")
 
     op.drop_table("outbox")
     op.drop_table("invites")
@@ -466,6 +474,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_staff_office_id"))
 
     op.drop_table("staff")
+    with op.batch_alter_table("processed_updates", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_processed_updates_processed_at"))
+
     op.drop_table("processed_updates")
     op.drop_table("offices")
     op.drop_table("job_runs")

@@ -1,0 +1,83 @@
+"""One update, one transaction: the claim, the effect and the replies commit together or not at all."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from services import delivery, outbox
+from storage.models import ProcessedUpdate, Staff
+from tests.e2e.harness import BotHarness
+
+
+def claimed(bot: BotHarness, update_id: int) -> bool:
+    with bot.app.uow() as uow:
+        return uow.session.scalar(select(ProcessedUpdate.id).where(ProcessedUpdate.update_id == update_id)) is not None
+
+
+def locale_of(bot: BotHarness, name: str) -> str:
+    with bot.app.uow() as uow:
+        return uow.session.scalars(select(Staff.locale).where(Staff.name == name)).one()
+
+
+async def test_a_crash_before_the_commit_leaves_nothing_and_the_update_is_replayed_once(
+        bot: BotHarness, monkeypatch: pytest.MonkeyPatch) -> None:
+    user = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    before = len(bot.standin.messages(user.id))
+
+    def die(*_args: object, **_kwargs: object) -> None:
+        raise SystemError("the process died here, after the effect and before the commit")
+
+    monkeypatch.setattr(outbox, "queue_replies", die)
+    update = await bot.standin.send_command(user, "/language", "en")
+    await bot.handled(update["update_id"])
+    monkeypatch.undo()
+    assert not claimed(bot, update["update_id"])  # nothing of it exists: not the claim,
+    assert locale_of(bot, "李娜") == "zh_CN"  # not the effect,
+    assert len(bot.standin.messages(user.id)) == before  # not the reply
+
+    bot.clock.advance(seconds=5)
+    await bot.restart()
+    assert bot.replayed == 1
+    await bot.handled(update["update_id"])
+    assert locale_of(bot, "李娜") == "en"
+    assert len(bot.standin.messages(user.id)) == before + 1
+    await bot.restart()
+    assert bot.replayed == 0
+
+
+async def test_replies_committed_before_a_crash_are_sent_once_after_it(bot: BotHarness) -> None:
+    user = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    before = len(bot.standin.messages(user.id))
+    update = await bot.standin.send_command(user, "/help")
+    await bot.handled(update["update_id"], flush=False)  # committed, handed to the sender, not yet sent
+    await bot.restart()  # the process dies: what the sender held in memory is gone
+    assert bot.replayed == 0 and claimed(bot, update["update_id"])
+    await bot.flush()
+    assert len(bot.standin.messages(user.id)) == before  # still claimed by the dead instance
+
+    bot.clock.advance(seconds=(delivery.STALE_CLAIM + timedelta(seconds=1)).total_seconds())
+    await bot.flush()
+    await bot.flush()
+    assert len(bot.standin.messages(user.id)) == before + 1
+    assert bot.standin.messages(user.id)[before]["text"].startswith("您可以使用")
+
+
+async def test_a_failing_handler_keeps_the_claim_and_the_apology_and_undoes_its_writes(
+        bot: BotHarness, monkeypatch: pytest.MonkeyPatch) -> None:
+    user = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    assert bot.runtime is not None
+
+    def half_done(ctx: object) -> None:
+        with bot.app.uow() as uow:
+            uow.session.execute(Staff.__table__.update().where(Staff.name == "李娜").values(locale="en"))
+            uow.commit()
+        raise RuntimeError("kaboom after a write")
+
+    bot.runtime.router.command("half", half_done, "test only")
+    replies = await bot.send(user, "/half")
+    assert replies[-1]["text"] == "抱歉，系统出了点问题，请稍后再试。"
+    assert locale_of(bot, "李娜") == "zh_CN"  # the handler's write was undone with it
+    assert len(await bot.send(user, "/help")) == 1
