@@ -157,7 +157,12 @@ class WeComCrypto:
     ) -> str:
         """The inner XML of a POSTed callback; accepts the whole ``<xml>`` body or just its Encrypt value."""
         check_markup(body_xml_or_encrypt, self.max_body_bytes)
-        text = body_xml_or_encrypt.decode("utf-8") if isinstance(body_xml_or_encrypt, bytes) else body_xml_or_encrypt
+        try:
+            text = (
+                body_xml_or_encrypt.decode("utf-8") if isinstance(body_xml_or_encrypt, bytes) else body_xml_or_encrypt
+            )
+        except UnicodeDecodeError as exc:
+            raise WeComCryptoError(Reason.BAD_XML) from exc
         if text.lstrip().startswith("<"):
             encrypt = parse_flat_xml(text, max_bytes=self.max_body_bytes).get("Encrypt", "")
             if not encrypt:

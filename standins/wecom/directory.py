@@ -79,6 +79,10 @@ class Directory:
         """Whether `userid` is in the book."""
         return userid in self._members
 
+    def has_department(self, department_id: int) -> bool:
+        """Whether the department exists."""
+        return department_id in self._departments
+
     def all_userids(self) -> list[str]:
         """Every member's userid, in load order (what ``@all`` reaches)."""
         return list(self._members)

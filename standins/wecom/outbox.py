@@ -117,13 +117,19 @@ class Outbox:
         self._check_agent(request.get("agentid"))
         msgtype = str(request.get("msgtype") or "")
         body = self._check_body(msgtype, request.get(msgtype))
-        recipients, invalid = self._recipients(request)
+        recipients, invalid, invalid_parties = self._recipients(request)
         msgid = secrets.token_urlsafe(24)
         response_code = secrets.token_urlsafe(32) if msgtype == "template_card" else None
         interval = _duplicate_interval(request)
         for userid in recipients:
             self._deliver(userid, msgid, msgtype, body, response_code, interval)
-        reply = ok(invaliduser="|".join(invalid), invalidparty="", invalidtag="", unlicenseduser="", msgid=msgid)
+        reply = ok(
+            invaliduser="|".join(invalid),
+            invalidparty="|".join(invalid_parties),
+            invalidtag=str(request.get("totag") or ""),  # the stand-in has no tags: every tag is invalid
+            unlicenseduser="",
+            msgid=msgid,
+        )
         if response_code is not None:
             reply["response_code"] = response_code
         return reply
@@ -174,22 +180,21 @@ class Outbox:
             raise ApiError(INVALID_PARAMETER, f"invalid card_type: {body.get('card_type')}")
         return body
 
-    def _recipients(self, request: Json) -> tuple[list[str], list[str]]:
-        """(members to deliver to, userids WeCom would list as invaliduser)."""
+    def _recipients(self, request: Json) -> tuple[list[str], list[str], list[str]]:
+        """(members to deliver to, invaliduser, invalidparty) as WeCom works them out."""
         users = [u for u in str(request.get("touser") or "").split("|") if u]
         parties = [p for p in str(request.get("toparty") or "").split("|") if p]
         if not users and not parties and not request.get("totag"):
             raise ApiError(NO_RECIPIENTS, "touser, toparty and totag are all empty")
         if "@all" in users:
-            return self.directory.all_userids(), []
+            return self.directory.all_userids(), [], []
         valid = [u for u in users if self.directory.has_member(u) or not self.directory.is_loaded]
         invalid = [u for u in users if u not in valid]
-        if parties:
-            ids = [int(p) for p in parties if p.isdigit()]
-            valid += [m.userid for m in self.directory.members_of(ids, recursive=True) if m.userid not in valid]
+        known = [p for p in parties if p.isdigit() and self.directory.has_department(int(p))]
+        valid += [m.userid for m in self.directory.members_of([int(p) for p in known], recursive=True)]
         if not valid:
             raise ApiError(ALL_RECIPIENTS_INVALID, "all touser, toparty and totag invalid")
-        return list(dict.fromkeys(valid)), invalid
+        return list(dict.fromkeys(valid)), invalid, [p for p in parties if p not in known]
 
     # -- message/update_template_card --------------------------------------------------------------
 
@@ -222,7 +227,10 @@ def _duplicate_interval(request: Json) -> int | None:
     """Seconds to look back for a duplicate, or None when enable_duplicate_check is off."""
     if str(request.get("enable_duplicate_check", 0)) != "1":
         return None
-    interval = int(request.get("duplicate_check_interval") or DEFAULT_DUPLICATE_INTERVAL)
+    try:
+        interval = int(request.get("duplicate_check_interval") or DEFAULT_DUPLICATE_INTERVAL)
+    except (TypeError, ValueError) as exc:
+        raise ApiError(INVALID_PARAMETER, "invalid duplicate_check_interval") from exc
     return max(0, min(interval, MAX_DUPLICATE_INTERVAL))
 
 

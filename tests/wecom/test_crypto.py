@@ -433,3 +433,15 @@ def test_random_prefix_makes_each_encryption_different() -> None:
     first = crypto.encrypt("same", nonce="n", timestamp=1)
     second = crypto.encrypt("same", nonce="n", timestamp=1)
     assert first != second
+
+
+def test_body_as_bytes_is_accepted_and_invalid_utf8_refused() -> None:
+    vector, fields = MSG_VECTORS[2]
+    crypto = crypto_for(vector)
+    body = f"<xml><Encrypt><![CDATA[{vector.ciphertext}]]></Encrypt></xml>".encode()
+    now = float(vector.timestamp)
+    inner = crypto.decrypt_message(vector.signature, vector.timestamp, vector.nonce, body, now=now)
+    assert parse_flat_xml(inner)["Content"] == fields["Content"]
+    with pytest.raises(WeComCryptoError) as caught:
+        crypto.decrypt_message(vector.signature, vector.timestamp, vector.nonce, b"<xml>\xff</xml>", now=now)
+    assert caught.value.reason == Reason.BAD_XML

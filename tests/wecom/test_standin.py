@@ -1,6 +1,8 @@
 """The WeCom stand-in over real HTTP: its /cgi-bin/ API driven with httpx, and its callbacks to a tiny bot."""
 
 import asyncio
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -243,7 +245,8 @@ async def test_unknown_members_are_listed_as_invaliduser(wecom: WeComStandIn, ht
     reply = await send(http, token, touser="lisi|ghost")
     assert (reply["errcode"], reply["invaliduser"]) == (0, "ghost")
     assert (await send(http, token, touser="ghost"))["errcode"] == 81013
-    await send(http, token, touser="", toparty="2", text={"content": "华东通知"})
+    by_party = await send(http, token, touser="", toparty="2|77", text={"content": "华东通知"})
+    assert (by_party["errcode"], by_party["invalidparty"]) == (0, "77")
     assert (wecom.texts("lisi")[-1], wecom.texts("wangwu")) == ("华东通知", ["华东通知"])
     assert wecom.texts("zhaoliu") == []
 
@@ -431,3 +434,13 @@ async def test_a_bot_with_another_token_refuses_the_callback(wecom: WeComStandIn
     assert await wecom.post_text("zhangsan", "hi") == 403
     assert not (await wecom.verify_url()).ok
     assert tiny_bot.refused == ["bad_signature", "bad_signature"]
+
+
+def test_the_standin_imports_nothing_from_the_bot() -> None:
+    probe = (
+        "import sys, standins.wecom; "
+        "bot = {'bot', 'handlers', 'services', 'storage', 'domain', 'schedules'}; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in bot))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
