@@ -65,7 +65,7 @@ class Runtime:
         if self.settings.scheduler_enabled:
             from schedules.runner import start_scheduler
 
-            self.scheduler = start_scheduler(self)
+            self.scheduler = start_scheduler(self.app)
 
     async def stop_background(self) -> None:
         """Stop the scheduler and the sender."""

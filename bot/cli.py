@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -139,7 +139,7 @@ def _jobs(settings: Settings, args: argparse.Namespace) -> int:
             print(name)
         return 0
     runtime = _runtime(settings)
-    print(asyncio.run(run_job_now(runtime, args.name)))
+    print(asyncio.run(run_job_now(runtime.app, args.name)))
     return 0
 
 
@@ -148,15 +148,28 @@ def _run(settings: Settings, _args: argparse.Namespace) -> int:
     if not settings.telegram_bot_token:
         print("TELEGRAM_BOT_TOKEN is not set: starting the local sandbox instead.", file=sys.stderr)
         return _sandbox(settings, argparse.Namespace(port=None))
-    from bot.telegram.app import build_application, webhook_params
+    from bot.telegram.app import build_application
 
     runtime = _runtime(settings)
     application = build_application(runtime)
     if settings.webhook_url:
-        application.run_webhook(**webhook_params(settings))
+        asyncio.run(_serve_webhook(runtime, application))
     else:
         application.run_polling()
     return 0
+
+
+async def _serve_webhook(runtime: Runtime, application: Any) -> None:
+    """Webhook mode on our own listener (the inbox stores each update before Telegram gets 200)."""
+    import signal
+
+    from bot.telegram.webhook import serve_webhook
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await serve_webhook(application, runtime, stop)
 
 
 def _sandbox(settings: Settings, args: argparse.Namespace) -> int:

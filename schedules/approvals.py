@@ -8,19 +8,15 @@ Each reminder is claimed once (`apv:<id>:<step>:remind:<n>`, `apv:<id>:<step>:es
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 from schedules.runner import job
 from services import approval_reminders
-
-if TYPE_CHECKING:
-    from bot.bootstrap import Runtime
+from services.context import AppContext
 
 
 @job("approval-reminders", minute="*/15")
-async def chase_approvals(runtime: Runtime) -> str:
+async def chase_approvals(app: AppContext) -> str:
     """Re-send waiting requests to their approvers and escalate the ones waiting a working day."""
-    app = runtime.app
     summary = await asyncio.to_thread(
         approval_reminders.chase_pending, app.uow, now=app.now(), default_timezone=app.default_timezone
     )

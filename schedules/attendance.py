@@ -14,17 +14,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from schedules.runner import job
 from services import attendance_sheet, outbox
+from services.context import AppContext
 from services.i18n import N_, translator
 from services.jobs import claim_slot, claimed_slots
 from services.messages import OutMessage
-
-if TYPE_CHECKING:
-    from bot.bootstrap import Runtime
 
 SEND_FROM_HOUR = 9
 CATCH_UP_DAYS = 5
@@ -38,9 +35,8 @@ def previous_month(today: date) -> date:
 
 
 @job("attendance-sheet", every_minutes=60)
-async def send_sheet_to_hr(runtime: Runtime) -> str:
+async def send_sheet_to_hr(app: AppContext) -> str:
     """Build last month's sheet once and queue it to each HR person not yet sent it."""
-    app = runtime.app
     now = app.now()
     local = now.astimezone(ZoneInfo(app.default_timezone))
     if local.day > CATCH_UP_DAYS or (local.day == 1 and local.hour < SEND_FROM_HOUR):

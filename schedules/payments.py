@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 from schedules.runner import job
+from services.context import AppContext
 from services.payments import sweep_draft_reminders
-
-if TYPE_CHECKING:
-    from bot.bootstrap import Runtime
 
 
 @job("draft-reminders", every_minutes=60)
-async def draft_reminders(runtime: Runtime) -> str:
+async def draft_reminders(app: AppContext) -> str:
     """Remind the logger, the office head and finance of drafts maturing within 7 days and on the day."""
-    app = runtime.app
     sent = await asyncio.to_thread(sweep_draft_reminders, app.uow(), now=app.now(),
                                    default_timezone=app.default_timezone)
     app.kick_sender()

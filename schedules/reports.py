@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 from schedules.runner import job
 from services import reminders
-
-if TYPE_CHECKING:
-    from bot.bootstrap import Runtime
+from services.context import AppContext
 
 
 @job("report-reminders", every_minutes=15)
-async def report_reminders(runtime: Runtime) -> str:
+async def report_reminders(app: AppContext) -> str:
     """Send the report reminders due now (in each office's time zone) that were not sent yet."""
-    app = runtime.app
     result = await asyncio.to_thread(
         reminders.sweep, app.uow(), configs=app.report_config, now=app.now(), default_timezone=app.default_timezone
     )

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -20,12 +20,11 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-if TYPE_CHECKING:
-    from bot.bootstrap import Runtime
+from services.context import AppContext
 
 log = logging.getLogger(__name__)
 
-JobFunc = Callable[["Runtime"], Awaitable[str]]
+JobFunc = Callable[[AppContext], Awaitable[str]]
 MISFIRE_GRACE_SECONDS = 3600  # a late run still runs (the sweep itself judges what is still useful)
 FIRST_RUN_DELAY = timedelta(seconds=10)  # catch up soon after a start, once the bot is up
 
@@ -63,45 +62,45 @@ def job(name: str, *, every_minutes: int | None = None, timezone: str = "UTC", *
     return wrap
 
 
-def start_scheduler(runtime: Runtime, *, now: datetime | None = None) -> AsyncIOScheduler:
+def start_scheduler(app: AppContext, *, now: datetime | None = None) -> AsyncIOScheduler:
     """Start the scheduler inside the running loop (call from post_init); sweeps run soon after start."""
     _load_job_modules()
     scheduler = AsyncIOScheduler(timezone=ZoneInfo("UTC"))
-    first = (now or runtime.app.now()) + FIRST_RUN_DELAY
+    first = (now or app.now()) + FIRST_RUN_DELAY
     for spec in JOBS.values():
         extra: dict[str, Any] = {"next_run_time": first} if spec.every_minutes is not None else {}
         scheduler.add_job(
-            _guarded(runtime, spec), spec.trigger(), id=spec.name, name=spec.name,
+            _guarded(app, spec), spec.trigger(), id=spec.name, name=spec.name,
             misfire_grace_time=MISFIRE_GRACE_SECONDS, coalesce=True, max_instances=1, **extra,
         )
     scheduler.start()
     return scheduler
 
 
-def _guarded(runtime: Runtime, spec: Job) -> Callable[[], Awaitable[None]]:
+def _guarded(app: AppContext, spec: Job) -> Callable[[], Awaitable[None]]:
     """Run a sweep; its failure is logged and never kills the scheduler."""
 
     async def run() -> None:
         try:
-            summary = await spec.func(runtime)
+            summary = await spec.func(app)
             log.info("job %s: %s", spec.name, summary)
         except Exception:
             log.exception("job %s failed", spec.name)
         finally:
-            runtime.app.kick_sender()
+            app.kick_sender()
 
     return run
 
 
-async def run_job_now(runtime: Runtime, name: str) -> str:
+async def run_job_now(app: AppContext, name: str) -> str:
     """Run one sweep immediately (the CLI's `officebot jobs NAME`)."""
     _load_job_modules()
     if name not in JOBS:
         raise LookupError(f"no such job: {name} (known: {', '.join(sorted(JOBS))})")
     try:
-        return await JOBS[name].func(runtime)
+        return await JOBS[name].func(app)
     finally:
-        runtime.app.kick_sender()
+        app.kick_sender()
 
 
 def _load_job_modules() -> None:

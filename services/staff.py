@@ -7,7 +7,7 @@ from datetime import time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from storage.models import Office, Staff, StaffRole
 
@@ -52,12 +52,13 @@ class StaffView:
         return bool(self.roles & roles)
 
 
-def view_of(staff: Staff, office: Office | None, *, default_timezone: str) -> StaffView:
-    """Snapshot a staff row with its office."""
+def view_of(staff: Staff, office: Office | None, *, default_timezone: str,
+            roles: frozenset[str] | None = None) -> StaffView:
+    """Snapshot a staff row with its office (and its roles, when the caller loaded them already)."""
     return StaffView(
         id=staff.id,
         name=staff.name,
-        roles=staff.roles,
+        roles=staff.roles if roles is None else roles,
         office_id=staff.office_id,
         office_name=office.name if office else None,
         timezone=office.timezone if office else default_timezone,
@@ -71,14 +72,18 @@ def view_of(staff: Staff, office: Office | None, *, default_timezone: str) -> St
 
 
 def find_by_telegram(session: Session, *, telegram_user_id: int, default_timezone: str) -> StaffView | None:
-    """The active staff member bound to this Telegram account, if any."""
-    staff = session.scalars(
-        select(Staff).where(Staff.telegram_user_id == telegram_user_id, Staff.active.is_(True))
-    ).first()
-    if staff is None:
+    """The active staff member bound to this Telegram account, if any: one indexed query on every update."""
+    rows = session.execute(
+        select(Staff, Office, StaffRole.role).outerjoin(Office, Office.id == Staff.office_id)
+        .outerjoin(StaffRole, StaffRole.staff_id == Staff.id)
+        .where(Staff.telegram_user_id == telegram_user_id, Staff.active.is_(True))
+        .options(lazyload(Staff.role_rows))
+    ).all()
+    if not rows:
         return None
-    office = session.get(Office, staff.office_id) if staff.office_id else None
-    return view_of(staff, office, default_timezone=default_timezone)
+    staff, office, _role = rows[0]
+    roles = frozenset(role for _s, _o, role in rows if role is not None)
+    return view_of(staff, office, default_timezone=default_timezone, roles=roles)
 
 
 def load_view(session: Session, *, staff_id: int, default_timezone: str) -> StaffView | None:

@@ -10,7 +10,6 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 from telegram.request import HTTPXRequest
 
 from bot.bootstrap import Runtime
-from bot.settings import Settings
 from bot.telegram.channel import TelegramChannel
 from bot.telegram.convert import CHANNEL, to_inbound
 from bot.telegram.inbox_bot import InboxBot
@@ -60,19 +59,6 @@ def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, 
     application.add_handler(TypeHandler(Update, on_update))
     application.add_error_handler(_log_error)
     return application
-
-
-WEBHOOK_PATH = "telegram"
-
-
-def webhook_params(settings: Settings) -> dict[str, Any]:
-    """Arguments for PTB's webhook server: our path, and the secret header it checks on every POST."""
-    assert settings.webhook_url and settings.webhook_secret, "webhook mode needs a URL and a secret"
-    return {
-        "listen": settings.webhook_listen, "port": settings.webhook_port, "url_path": WEBHOOK_PATH,
-        "secret_token": settings.webhook_secret,
-        "webhook_url": settings.webhook_url.rstrip("/") + "/" + WEBHOOK_PATH,
-    }
 
 
 async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

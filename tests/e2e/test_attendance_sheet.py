@@ -72,10 +72,10 @@ async def test_the_monthly_job_sends_last_month_to_hr_once(bot: BotHarness) -> N
     hr = await bot.register("人事", office="总部", roles=["hr"])
     assert bot.runtime is not None
     bot.clock.set(datetime(2025, 11, 1, 8, 59, tzinfo=SHANGHAI))
-    assert await send_sheet_to_hr(bot.runtime) == "not due"
+    assert await send_sheet_to_hr(bot.app) == "not due"
     bot.clock.set(datetime(2025, 11, 3, 14, tzinfo=SHANGHAI))  # down on the 1st: caught up on the 3rd
-    assert await send_sheet_to_hr(bot.runtime) == "2025-10: sent to 1 HR recipient(s)"
-    assert await send_sheet_to_hr(bot.runtime) == "2025-10: already sent"
+    assert await send_sheet_to_hr(bot.app) == "2025-10: sent to 1 HR recipient(s)"
+    assert await send_sheet_to_hr(bot.app) == "2025-10: already sent"
     await bot.flush()
 
     documents = bot.standin.documents(hr)
@@ -91,7 +91,7 @@ async def test_a_failed_send_is_retried_by_the_sender_and_only_to_whom_it_failed
     sender = bot.runtime.sender
     channel = sender.channel
     bot.clock.set(datetime(2025, 11, 1, 9, 5, tzinfo=SHANGHAI))
-    first = await send_sheet_to_hr(bot.runtime)
+    first = await send_sheet_to_hr(bot.app)
     sender.channel = RefusingChannel(channel, refused={hr.id})
     try:
         await bot.flush()
@@ -100,7 +100,7 @@ async def test_a_failed_send_is_retried_by_the_sender_and_only_to_whom_it_failed
     assert (len(bot.standin.documents(hr)), len(bot.standin.documents(other))) == (0, 1)
 
     bot.clock.set(datetime(2025, 11, 1, 10, 5, tzinfo=SHANGHAI))  # the next hourly run; the retry is due
-    second = await send_sheet_to_hr(bot.runtime)
+    second = await send_sheet_to_hr(bot.app)
     await bot.flush()
 
     assert [d.filename for d in bot.standin.documents(hr)] == ["考勤表-全部办事处-2025-10.xlsx"]
@@ -120,11 +120,11 @@ async def test_a_failed_build_loses_nothing(bot: BotHarness, monkeypatch: pytest
 
     monkeypatch.setattr(attendance_sheet, "build_month_sheet", crash)
     with pytest.raises(RuntimeError):
-        await send_sheet_to_hr(bot.runtime)
+        await send_sheet_to_hr(bot.app)
     monkeypatch.setattr(attendance_sheet, "build_month_sheet", build)
 
     bot.clock.set(datetime(2025, 11, 1, 10, 5, tzinfo=SHANGHAI))
-    later = await send_sheet_to_hr(bot.runtime)
+    later = await send_sheet_to_hr(bot.app)
     await bot.flush()
     assert len(bot.standin.documents(hr)) == 1
     assert later == "2025-10: sent to 1 HR recipient(s)"
@@ -136,7 +136,7 @@ async def test_two_runs_at_once_send_the_sheet_once(bot: BotHarness) -> None:
     assert bot.runtime is not None
     bot.clock.set(datetime(2025, 11, 1, 9, 5, tzinfo=SHANGHAI))
 
-    results = await asyncio.gather(send_sheet_to_hr(bot.runtime), send_sheet_to_hr(bot.runtime))
+    results = await asyncio.gather(send_sheet_to_hr(bot.app), send_sheet_to_hr(bot.app))
 
     assert sorted(results) == ["2025-10: already sent", "2025-10: sent to 1 HR recipient(s)"]
     await bot.flush()

@@ -123,7 +123,7 @@ async def test_reminders_from_the_running_bot_once_each_and_status(bot: BotHarne
     assert bot.runtime is not None
 
     bot.clock.set(cst(11, 27, 15, 5))
-    await report_reminders(bot.runtime)
+    await report_reminders(bot.app)
     await bot.flush()
     assert bot.last(li)["text"] == ("⏰ 提醒：您的周工作总结和计划（2026-W48 (11-23–11-29)）"
                                     "截止时间为 2026-11-27 18:00。请发送 /weekly 填写。")
@@ -137,7 +137,7 @@ async def test_reminders_from_the_running_bot_once_each_and_status(bot: BotHarne
     unpaced(bot)
     counts = {who.id: len(bot.standin.messages(who.id)) for who in (li, head)}
     for _ in range(2):
-        await report_reminders(bot.runtime)
+        await report_reminders(bot.app)
         await bot.flush()
     to_li = bot.texts(li)[counts[li.id]:]
     to_head = bot.texts(head)[counts[head.id]:]

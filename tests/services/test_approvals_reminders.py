@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from domain import workdays
@@ -66,5 +65,5 @@ def test_reminder_then_escalation_each_once(uow_factory: UowFactory) -> None:
 
 
 async def test_the_job_runs_the_sweep(uow_factory: UowFactory) -> None:
-    runtime = SimpleNamespace(app=AppContext(uow=uow_factory, clock=lambda: NOW))
-    assert await chase_approvals(runtime) == "reminded 0, escalated 0, failed 0"  # type: ignore[arg-type]
+    app = AppContext(uow=uow_factory, clock=lambda: NOW)
+    assert await chase_approvals(app) == "reminded 0, escalated 0, failed 0"

@@ -261,9 +261,8 @@ async def test_approval_chase_job_runs_off_the_event_loop(monkeypatch: pytest.Mo
 
     monkeypatch.setattr(approval_reminders, "chase_pending", chase_pending)
     factory, now = object(), datetime(2026, 11, 24, 2, tzinfo=UTC)
-    runtime: Any = SimpleNamespace(app=SimpleNamespace(uow=factory, now=lambda: now,
-                                                       default_timezone="Asia/Shanghai"))
-    assert await chase_approvals(runtime) == "reminded 2, escalated 1, failed 0"
+    app: Any = SimpleNamespace(uow=factory, now=lambda: now, default_timezone="Asia/Shanghai")
+    assert await chase_approvals(app) == "reminded 2, escalated 1, failed 0"
     [(thread, *passed)] = calls
     assert thread != threading.get_ident()
     assert passed == [factory, now, "Asia/Shanghai"]

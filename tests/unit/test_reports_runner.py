@@ -27,9 +27,9 @@ def test_a_job_needs_exactly_one_schedule() -> None:
 
 
 async def test_sweeps_start_soon_and_repeat_in_utc() -> None:
-    runtime: Any = SimpleNamespace(app=SimpleNamespace(kick_sender=lambda: None))
+    app: Any = SimpleNamespace(kick_sender=lambda: None)
     now = datetime(2026, 11, 27, 7, tzinfo=UTC)
-    scheduler = start_scheduler(runtime, now=now)
+    scheduler = start_scheduler(app, now=now)
     try:
         sweep = scheduler.get_job("report-reminders")
         assert isinstance(sweep.trigger, IntervalTrigger)
@@ -44,6 +44,6 @@ async def test_sweeps_start_soon_and_repeat_in_utc() -> None:
 
 
 async def test_unknown_job_is_refused() -> None:
-    runtime: Any = SimpleNamespace(app=SimpleNamespace(kick_sender=lambda: None))
+    app: Any = SimpleNamespace(kick_sender=lambda: None)
     with pytest.raises(LookupError, match="report-reminders"):
-        await run_job_now(runtime, "nope")
+        await run_job_now(app, "nope")
