@@ -5,6 +5,8 @@ Tests call `bootstrap()` with their own settings and clock; nothing else builds 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 import socket
@@ -43,6 +45,11 @@ class Runtime:
     pipeline: Pipeline | None = None
     scheduler: Any = None
     limiter: RateLimiter = field(default_factory=RateLimiter)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    def keep(self, task: asyncio.Task[None]) -> None:
+        """Hold a channel's background task (inbox replay) until `stop_background` cancels it."""
+        self.tasks.append(task)
 
     def attach_channel(self, channel: Channel) -> Pipeline:
         """Bind the channel the sender delivers through; the pipeline its updates go in by."""
@@ -68,7 +75,13 @@ class Runtime:
             self.scheduler = start_scheduler(self.app)
 
     async def stop_background(self) -> None:
-        """Stop the scheduler and the sender."""
+        """Stop the scheduler, the channel's tasks and the sender."""
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self.tasks.clear()
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None

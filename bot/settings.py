@@ -10,6 +10,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SUPPORTED_LOCALES = ("zh_CN", "en")
+LOOPBACK_URLS = ("http://127.0.0.1:", "http://localhost:")  # a local deploy behind nginx, a stand-in
 
 
 class SettingsError(Exception):
@@ -106,8 +107,8 @@ class Settings(BaseSettings):
         """A public webhook without the secret header check would accept forged updates."""
         if self.webhook_url and not self.webhook_secret:
             raise ValueError("OFFICEBOT_WEBHOOK_SECRET is required when OFFICEBOT_WEBHOOK_URL is set")
-        if self.webhook_url and not self.webhook_url.startswith("https://"):
-            raise ValueError("OFFICEBOT_WEBHOOK_URL must be an https:// URL")
+        if self.webhook_url and not self.webhook_url.startswith(("https://", *LOOPBACK_URLS)):
+            raise ValueError("OFFICEBOT_WEBHOOK_URL must be an https:// URL (http:// only on loopback)")
         return self
 
     @property

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import timedelta
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -21,7 +23,10 @@ from services.i18n import normalize_locale, translator
 log = logging.getLogger(__name__)
 
 
-def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, Any]:
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def build_application(runtime: Runtime) -> AnyApplication:
     """The PTB application wired to our router, sender and scheduler (started in post_init)."""
     settings = runtime.settings
     assert settings.telegram_bot_token, "TELEGRAM_BOT_TOKEN is required to talk to Telegram"
@@ -67,13 +72,13 @@ async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None
     log.error("unhandled error for update %s", update_id, exc_info=context.error)
 
 
-async def _started(application: Application[Any, Any, Any, Any, Any, Any], runtime: Runtime) -> None:
+async def _started(application: AnyApplication, runtime: Runtime) -> None:
     """post_init for run_polling / run_webhook."""
     await on_started(application, runtime)
 
 
 async def on_started(
-    application: Application[Any, Any, Any, Any, Any, Any], runtime: Runtime, *, background: bool = True
+    application: AnyApplication, runtime: Runtime, *, background: bool = True
 ) -> int:
     """After initialize(): publish the menu, replay stored-but-unprocessed updates, start the sender.
 
@@ -87,13 +92,39 @@ async def on_started(
         await application.bot.set_my_commands(commands)
     except Exception:
         log.warning("could not publish the command menu", exc_info=True)
-    pending = inbox.unprocessed(runtime.app.uow(), channel=CHANNEL, now=runtime.app.now())
+    replayed = await replay_inbox(application, runtime)
+    if background:
+        runtime.start_background()
+        runtime.keep(asyncio.create_task(_replay_periodically(application, runtime), name="inbox-replay"))
+    return replayed
+
+
+REPLAY_EVERY = timedelta(seconds=30)
+REPLAY_AFTER = timedelta(seconds=30)
+"""A stored update still unhandled after this long was left by an instance that died (kill -9, lost power)."""
+
+
+async def replay_inbox(application: AnyApplication, runtime: Runtime, *, after: timedelta = timedelta(0)) -> int:
+    """Queue stored updates that were never handled (stored at least `after` ago); how many.
+
+    Handling one twice is harmless: the update's claim in its own transaction lets only one through.
+    """
+    now = runtime.app.now() - after
+    pending = await asyncio.to_thread(inbox.unprocessed, runtime.app.uow(), channel=CHANNEL, now=now)
     for payload in pending:
         update = Update.de_json(payload, application.bot)
         if update is not None:
             await application.update_queue.put(update)
     if pending:
-        log.warning("replaying %d update(s) fetched before a crash", len(pending))
-    if background:
-        runtime.start_background()
+        log.warning("replaying %d stored update(s) never handled (a crash, or another instance died)", len(pending))
     return len(pending)
+
+
+async def _replay_periodically(application: AnyApplication, runtime: Runtime) -> None:
+    """With several instances, the living ones pick up what a dead one had stored but not handled."""
+    while True:
+        await asyncio.sleep(REPLAY_EVERY.total_seconds())
+        try:
+            await replay_inbox(application, runtime, after=REPLAY_AFTER)
+        except Exception:
+            log.exception("inbox replay failed; tried again in %s", REPLAY_EVERY)

@@ -16,10 +16,9 @@ from typing import Any
 
 from aiohttp import web
 from telegram import Update
-from telegram.ext import Application
 
 from bot.bootstrap import Runtime
-from bot.telegram.app import on_started
+from bot.telegram.app import AnyApplication, on_started
 from bot.telegram.convert import CHANNEL
 from bot.web import Listener
 from services import inbox
@@ -28,7 +27,6 @@ log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
 def telegram_route(application: AnyApplication, runtime: Runtime, *, secret: str) -> Any:

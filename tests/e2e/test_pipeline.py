@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from services import delivery, outbox
+from bot.telegram.app import REPLAY_AFTER, replay_inbox
+from services import delivery, inbox, outbox
 from storage.models import ProcessedUpdate, Staff
 from tests.e2e.harness import BotHarness
 
@@ -81,3 +82,26 @@ async def test_a_failing_handler_keeps_the_claim_and_the_apology_and_undoes_its_
     assert replies[-1]["text"] == "抱歉，系统出了点问题，请稍后再试。"
     assert locale_of(bot, "李娜") == "zh_CN"  # the handler's write was undone with it
     assert len(await bot.send(user, "/help")) == 1
+
+
+async def test_a_living_instance_replays_what_a_dead_one_stored_but_never_handled(bot: BotHarness) -> None:
+    user = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    assert bot.application is not None and bot.runtime is not None
+
+    def stored(update_id: int) -> dict[str, object]:
+        return {"update_id": update_id, "message": {
+            "message_id": update_id % 1000, "date": int(bot.clock().timestamp()), "text": "/help",
+            "chat": {"id": user.id, "type": "private", "first_name": user.first_name},
+            "from": {"id": user.id, "is_bot": False, "first_name": user.first_name},
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}]}}
+
+    inbox.store(bot.app.uow(), channel="telegram", updates=[stored(910_001)], now=bot.clock())  # the dead one's
+    bot.clock.advance(seconds=REPLAY_AFTER.total_seconds() + 1)
+    inbox.store(bot.app.uow(), channel="telegram", updates=[stored(910_002)], now=bot.clock())  # still in flight
+    before = len(bot.standin.messages(user.id))
+
+    assert await replay_inbox(bot.application, bot.runtime, after=REPLAY_AFTER) == 1
+    await bot.handled(910_001)
+    assert claimed(bot, 910_001) and not claimed(bot, 910_002)
+    assert len(bot.standin.messages(user.id)) == before + 1
+    assert await replay_inbox(bot.application, bot.runtime, after=REPLAY_AFTER) == 0  # handled: never again

@@ -49,3 +49,16 @@ def test_webhook_requires_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "OFFICEBOT_WEBHOOK_SECRET" in str(error.value)
     monkeypatch.setenv("OFFICEBOT_WEBHOOK_SECRET", "s3cret-token-of-20-chars")
     assert load_settings().webhook_secret == "s3cret-token-of-20-chars"
+
+
+@pytest.mark.parametrize(("url", "ok"), [("https://bot.example.com", True), ("http://127.0.0.1:8080", True),
+                                         ("http://localhost:8080", True), ("http://bot.example.com", False),
+                                         ("http://127.0.0.1.example.com", False)])
+def test_a_plain_http_webhook_only_on_loopback(monkeypatch: pytest.MonkeyPatch, url: str, ok: bool) -> None:
+    monkeypatch.setenv("OFFICEBOT_WEBHOOK_URL", url)
+    monkeypatch.setenv("OFFICEBOT_WEBHOOK_SECRET", "s3cret-token-of-20-chars")
+    if ok:
+        assert load_settings().webhook_url == url
+    else:
+        with pytest.raises(SettingsError, match="loopback"):
+            load_settings()
