@@ -113,7 +113,8 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = system_cloc
         approval_config=load_approval_config(settings.approvals_file),
         report_config=load_report_config(settings.reports_file),
     )
-    return Runtime(settings=settings, engine=engine, app=app, router=build_router())
+    return Runtime(settings=settings, engine=engine, app=app, router=build_router(),
+                   limiter=RateLimiter(per_second=settings.send_rate))
 
 
 def configure_logging(level: str, *, secrets: tuple[str | None, ...] = ()) -> None:

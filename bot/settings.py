@@ -40,7 +40,8 @@ class Settings(BaseSettings):
     sandbox_port: int = Field(default=8080, ge=0, le=65535, alias="OFFICEBOT_SANDBOX_PORT")
     scheduler_enabled: bool = Field(default=True, alias="OFFICEBOT_SCHEDULER")
     log_level: str = Field(default="INFO", alias="OFFICEBOT_LOG_LEVEL")
-    workers: int = Field(default=16, ge=1, le=256, alias="OFFICEBOT_WORKERS")
+    workers: int = Field(default=8, ge=1, le=256, alias="OFFICEBOT_WORKERS")
+    send_rate: float = Field(default=30.0, gt=0, le=30, alias="OFFICEBOT_SEND_RATE")
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -10,8 +10,9 @@ claim and the apology commit, so the person is told and the update is not retrie
 from __future__ import annotations
 
 import logging
+import zlib
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from handlers.context import Ctx
@@ -36,6 +37,7 @@ def handle_inbound(inbound: Inbound, *, app: AppContext, router: Router) -> list
         if not updates.claim_update(session, channel=inbound.channel, update_id=inbound.update_id, now=now):
             log.info("update %s delivered again; ignored", inbound.update_id)
             return []
+        _one_at_a_time(session, inbound)
         outbox.claim_as(session, instance=app.instance_id)
         ctx = Ctx(inbound=inbound, app=app, router=router, locale=normalize_locale(inbound.user_language))
         try:
@@ -53,6 +55,17 @@ def handle_inbound(inbound: Inbound, *, app: AppContext, router: Router) -> list
         handed = claimed_in(session, replies)
         uow.commit()
     return handed
+
+
+def _one_at_a_time(session: Session, inbound: Inbound) -> None:
+    """On PostgreSQL, a person's updates on different instances wait for each other (a transaction lock).
+
+    One instance already runs a person's updates in order; behind a load balancer two of them may land
+    on two instances, and without this lock both would edit the same draft at once.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        key = zlib.crc32(f"{inbound.channel}:{inbound.user_id}".encode())
+        session.execute(select(func.pg_advisory_xact_lock(key)))
 
 
 def _identify(ctx: Ctx, session: Session) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import random
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot.telegram.app import REPLAY_AFTER, replay_inbox
+from handlers.context import Ctx
 from services import delivery, inbox, outbox
 from storage.models import ProcessedUpdate, Staff
 from tests.e2e.harness import BotHarness
@@ -105,3 +109,36 @@ async def test_a_living_instance_replays_what_a_dead_one_stored_but_never_handle
     assert claimed(bot, 910_001) and not claimed(bot, 910_002)
     assert len(bot.standin.messages(user.id)) == before + 1
     assert await replay_inbox(bot.application, bot.runtime, after=REPLAY_AFTER) == 0  # handled: never again
+
+
+async def test_people_run_concurrently_and_each_persons_updates_stay_in_order(bot: BotHarness) -> None:
+    people = [await bot.register(f"员工{i}", office="上海办事处", roles=["sales"]) for i in range(12)]
+    assert bot.runtime is not None
+    running, most = [0], [0]
+    guard = threading.Lock()
+
+    def echo(ctx: Ctx) -> None:
+        with guard:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(random.uniform(0, 0.02))  # a slow query: others overtake unless they must wait
+        with guard:
+            running[0] -= 1
+        ctx.reply(f"echo {ctx.inbound.args[0]}")
+
+    bot.runtime.router.command("echo", echo, "test only")
+    before = {p.id: len(bot.standin.messages(p.id)) for p in people}
+    last: list[int] = []
+    for n in range(5):
+        for person in people:
+            last.append((await bot.standin.send_command(person, "/echo", str(n)))["update_id"])
+    for update_id in last:
+        await bot.handled(update_id, flush=False)
+    await bot.flush()
+
+    for person in people:
+        texts = [m["text"] for m in bot.standin.messages(person.id)[before[person.id]:]]
+        assert texts == [f"echo {n}" for n in range(5)]
+    assert bot.runtime.pipeline is not None
+    workers = bot.runtime.pipeline.workers  # SQLite: one writer, one worker; PostgreSQL: several at once
+    assert most[0] == 1 if workers == 1 else 1 < most[0] <= workers
