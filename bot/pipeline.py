@@ -48,7 +48,7 @@ class Pipeline:
         if handed:
             self.hand(handed)
 
-    async def answer_orphan(self, *, channel: str, user_id: int, callback_id: str, text: str) -> None:
+    async def answer_orphan(self, *, channel: str, user_id: str, callback_id: str, text: str) -> None:
         """A button press with no message to act on (too old, inline): stop the spinner, through the outbox."""
         def queue() -> list[Pending]:
             with self.app.uow() as uow:

@@ -31,6 +31,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from services import delivery
+from services.outbox import REPLY
 from services.ports import Channel, RecipientBlocked, RetryLater, TransientError
 from storage.uow import UnitOfWork
 
@@ -41,50 +42,61 @@ T = TypeVar("T")
 MAX_BACKOFF_SECONDS = 300.0
 RENEW_AFTER = 30.0  # seconds a claim is trusted without renewal (well under delivery.STALE_CLAIM)
 REFILL_BELOW = 50  # claim more from the database when fewer rows than this wait in memory
+CLAIM_BATCH = 100
 UNPACED = frozenset({"answer", "alert"})
 
 
-class RateLimiter:
-    """Pacing state on an injectable monotonic clock: a token bucket per chat and strict spacing overall.
+Chat = tuple[str, str]  # (channel, chat id): the unit of per-chat pacing and order
 
-    Per chat it is the generic cell rate algorithm: `_tat[chat]` is the theoretical arrival time of
-    the next message; a send is allowed while it is at most `burst - 1` intervals ahead of now.
+
+class RateLimiter:
+    """Pacing state on an injectable monotonic clock: a token bucket per chat, and one for bulk overall.
+
+    Both are the generic cell rate algorithm: a theoretical arrival time (TAT) per bucket; a send is
+    allowed while the TAT is at most `burst - 1` intervals ahead of now, so a late wake-up catches up
+    instead of losing its slot. Telegram's 30 a second is its limit for bulk notifications: replies to
+    someone who just wrote are paced per chat only, or 30 a second would cap the whole bot at 30
+    updates a second. Flood control (RetryLater) on two chats at once pauses everything, replies too.
     """
 
     def __init__(self, *, per_second: float = 30.0, per_chat_interval: float = 1.0, burst: int = 3,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 global_burst: int = 3, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.global_interval = 1.0 / per_second
+        self.global_slack = (global_burst - 1) * self.global_interval
         self.per_chat_interval = per_chat_interval
         self.slack = (burst - 1) * per_chat_interval
         self.monotonic = monotonic
-        self._next_global = 0.0
-        self._tat: dict[int, float] = {}
-        self._last_flood: tuple[int, float] | None = None
+        self._global_tat = 0.0
+        self._paused_until = 0.0
+        self._tat: dict[str, float] = {}
+        self._last_flood: tuple[str, float] | None = None
 
-    def chat_free_at(self, chat_id: int) -> float:
+    def chat_free_at(self, chat_id: str) -> float:
         """The monotonic instant from which `chat_id` may receive again."""
         return self._tat.get(chat_id, 0.0) - self.slack
 
-    def global_delay(self) -> float:
-        """Seconds until the next send is allowed overall."""
-        return max(0.0, self._next_global - self.monotonic())
+    def global_delay(self, *, bulk: bool = True) -> float:
+        """Seconds until the next send is allowed overall (a reply only waits out a flood pause)."""
+        free_at = max(self._paused_until, self._global_tat - self.global_slack) if bulk else self._paused_until
+        return max(0.0, free_at - self.monotonic())
 
-    def note_send(self, chat_id: int) -> None:
-        """A send to `chat_id` starts now: take its token and the overall slot."""
+    def note_send(self, chat_id: str, *, bulk: bool = True) -> None:
+        """A send to `chat_id` starts now: take its chat's token (and, for bulk, the overall one)."""
         now = self.monotonic()
-        self._next_global = max(self._next_global, now) + self.global_interval
+        if bulk:
+            self._global_tat = max(self._global_tat, now) + self.global_interval
         self._tat[chat_id] = max(self._tat.get(chat_id, 0.0), now) + self.per_chat_interval
 
-    def delay_for(self, chat_id: int) -> float:
-        """Seconds to wait before sending to `chat_id` now (both limits), without reserving."""
-        return max(0.0, max(self._next_global, self.chat_free_at(chat_id)) - self.monotonic())
+    def delay_for(self, chat_id: str, *, bulk: bool = True) -> float:
+        """Seconds to wait before sending to `chat_id` now (all limits), without reserving."""
+        return max(self.global_delay(bulk=bulk), self.chat_free_at(chat_id) - self.monotonic())
 
-    def flood(self, chat_id: int, seconds: float) -> None:
+    def flood(self, chat_id: str, seconds: float) -> None:
         """Telegram said wait: pause the chat; a second chat flooded within the pause pauses all."""
         now = self.monotonic()
         self._tat[chat_id] = max(self._tat.get(chat_id, 0.0), now + seconds + self.slack)
         if self._last_flood is not None and self._last_flood[0] != chat_id and self._last_flood[1] > now:
-            self._next_global = max(self._next_global, now + seconds)
+            self._paused_until = max(self._paused_until, now + seconds)
         self._last_flood = (chat_id, now + seconds)
 
     def forget_idle(self) -> None:
@@ -99,14 +111,16 @@ class OutboxSender:
     def __init__(self, *, uow: Callable[[], UnitOfWork], channel: Channel, clock: Callable[[], datetime],
                  instance: str, limiter: RateLimiter | None = None, sleep: Sleep = asyncio.sleep,
                  in_flight: int = 16) -> None:
-        self.uow, self.channel, self.clock, self.instance = uow, channel, clock, instance
-        self.limiter = limiter or RateLimiter()
+        self.uow, self.clock, self.instance = uow, clock, instance
+        self.channels: dict[str, Channel] = {channel.name: channel}
+        self.limiters: dict[str, RateLimiter] = {channel.name: limiter or RateLimiter()}
+        self.monotonic = self.limiters[channel.name].monotonic
         self.sleep = sleep
         self._slots = in_flight
-        self._queues: dict[int, deque[delivery.Pending]] = {}
+        self._queues: dict[Chat, deque[delivery.Pending]] = {}
         self._unreachable: list[delivery.Pending] = []
         self._since: dict[int, float] = {}  # outbox id -> monotonic instant its claim was taken or renewed
-        self._busy: set[int] = set()
+        self._busy: set[Chat] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._sent: list[tuple[int, int | None]] = []
         self._wake = asyncio.Event()
@@ -114,6 +128,11 @@ class OutboxSender:
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-db")
 
     # --- entry points --------------------------------------------------------------------------
+    def add_channel(self, channel: Channel, limiter: RateLimiter) -> None:
+        """Send `channel.name` rows through `channel`, paced by its own limits."""
+        self.channels[channel.name] = channel
+        self.limiters[channel.name] = limiter
+
     def kick(self) -> None:
         """Something was queued in the database: look now instead of at the next tick."""
         self._wake.set()
@@ -149,21 +168,25 @@ class OutboxSender:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=1.0)
             self._wake.clear()
-            self.limiter.forget_idle()
+            for limiter in self.limiters.values():
+                limiter.forget_idle()
 
     async def drain_once(self) -> int:
-        """Claim due rows, then send until nothing is waiting or in flight; how many rows it handled."""
-        self._add(await self._in_db(delivery.claim_batch, self.uow(), instance=self.instance, now=self.clock()))
+        """Claim due rows, then send until nothing is waiting or in flight; how many rows it handled.
+
+        The database is asked again only while its last answer was a full batch (more may be due):
+        rows waiting for their chat's pace never make the sender poll.
+        """
+        more = self._add_claimed(await self._claim())
         handled = 0
-        refill: asyncio.Task[list[delivery.Pending]] | None = None
+        refill: asyncio.Future[list[delivery.Pending]] | None = None
         while True:
             handled += await self._settle_unreachable()
             if refill is not None and refill.done():
-                self._add(refill.result())
+                more = self._add_claimed(refill.result())
                 refill = None
-            if refill is None and self._waiting() < REFILL_BELOW and handled:
-                refill = asyncio.ensure_future(self._in_db(delivery.claim_batch, self.uow(), instance=self.instance,
-                                                           now=self.clock()))
+            if refill is None and more and self._waiting() < REFILL_BELOW:
+                refill = asyncio.ensure_future(self._claim())
             item = self._take_ready()
             if item is not None:
                 self._start(item)
@@ -172,27 +195,35 @@ class OutboxSender:
             if not self._queues and not self._tasks and not self._unreachable:
                 if refill is None:
                     break
-                self._add(await refill)
+                more = self._add_claimed(await refill)
                 refill = None
-                if not self._queues and not self._unreachable:
-                    break
                 continue
             await self._pause(refill)
         await self._flush_sent()
         return handled
 
+    async def _claim(self) -> list[delivery.Pending]:
+        """Claim a batch of due rows on the sender's database thread."""
+        return await self._in_db(delivery.claim_batch, self.uow(), instance=self.instance, now=self.clock(),
+                                 limit=CLAIM_BATCH)
+
+    def _add_claimed(self, batch: list[delivery.Pending]) -> bool:
+        """Queue a claimed batch; whether it was full (the database may hold more that is due)."""
+        self._add(batch)
+        return len(batch) >= CLAIM_BATCH
+
     # --- choosing what goes next ----------------------------------------------------------------
     def _add(self, items: Iterable[delivery.Pending]) -> int:
         """Queue rows per chat in id order; a row without a chat is settled as unreachable."""
         count = 0
-        now = self.limiter.monotonic()
+        now = self.monotonic()
         for item in items:
             count += 1
             self._since[item.id] = now
-            if item.chat_id is None:
+            if item.chat_id is None or item.channel not in self.channels:
                 self._unreachable.append(item)
             else:
-                self._queues.setdefault(item.chat_id, deque()).append(item)
+                self._queues.setdefault((item.channel, item.chat_id), deque()).append(item)
         return count
 
     def _waiting(self) -> int:
@@ -203,14 +234,17 @@ class OutboxSender:
         """The best row that may go now: a free chat with nothing in flight, replies first, then oldest."""
         if len(self._tasks) >= self._slots:
             return None
-        now = self.limiter.monotonic()
-        global_free = self.limiter.global_delay() <= 0
-        best: tuple[int, int, int] | None = None
+        now = {name: limiter.monotonic() for name, limiter in self.limiters.items()}
+        free = {(name, bulk): limiter.global_delay(bulk=bulk) <= 0
+                for name, limiter in self.limiters.items() for bulk in (False, True)}
+        best: tuple[int, int, Chat] | None = None
         for chat, queue in self._queues.items():
             head = queue[0]
             if chat in self._busy:
                 continue
-            if head.kind not in UNPACED and not (global_free and self.limiter.chat_free_at(chat) <= now):
+            limiter = self.limiters[chat[0]]
+            if head.kind not in UNPACED and not (free[chat[0], head.priority != REPLY]
+                                                 and limiter.chat_free_at(chat[1]) <= now[chat[0]]):
                 continue
             key = (0 if head.kind in UNPACED else head.priority, head.id, chat)
             if best is None or key < best:
@@ -228,9 +262,9 @@ class OutboxSender:
         free = [c for c in self._queues if c not in self._busy]
         if not free or len(self._tasks) >= self._slots:
             return None
-        return min(self.limiter.delay_for(c) for c in free)
+        return min(self.limiters[c[0]].delay_for(c[1], bulk=self._queues[c][0].priority != REPLY) for c in free)
 
-    async def _pause(self, refill: asyncio.Task[Any] | None) -> None:
+    async def _pause(self, refill: asyncio.Future[Any] | None) -> None:
         """Wait for whichever comes first: a send finishing, a chat coming free, new rows, a refill."""
         self._wake.clear()
         delay = self._next_delay()
@@ -250,8 +284,8 @@ class OutboxSender:
         """Take the pacing tokens now and send in a task of its own."""
         assert item.chat_id is not None
         if item.kind not in UNPACED:
-            self.limiter.note_send(item.chat_id)
-        self._busy.add(item.chat_id)
+            self.limiters[item.channel].note_send(item.chat_id, bulk=item.priority != REPLY)
+        self._busy.add((item.channel, item.chat_id))
         task = asyncio.ensure_future(self._deliver(item))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -259,7 +293,7 @@ class OutboxSender:
     async def _deliver(self, item: delivery.Pending) -> None:
         """Send one row and record the outcome; on failure its chat's later rows wait as long."""
         assert item.chat_id is not None
-        chat_id = item.chat_id
+        chat_id = (item.channel, item.chat_id)
         try:
             if not await self._still_mine(item):
                 log.info("outbox %s was taken over by another instance; not sent here", item.id)
@@ -278,7 +312,7 @@ class OutboxSender:
 
     async def _still_mine(self, item: delivery.Pending) -> bool:
         """A claim older than RENEW_AFTER is renewed first; False when another instance took it over."""
-        if self.limiter.monotonic() - self._since.get(item.id, 0.0) < RENEW_AFTER:
+        if self.monotonic() - self._since.get(item.id, 0.0) < RENEW_AFTER:
             return True
         return bool(await self._in_db(delivery.renew_claim, self.uow(), outbox_id=item.id, instance=self.instance,
                                       now=self.clock()))
@@ -292,7 +326,7 @@ class OutboxSender:
             await self._in_db(self._settle, item)
             return self.clock()
         except RetryLater as exc:
-            self.limiter.flood(item.chat_id, exc.seconds)
+            self.limiters[item.channel].flood(item.chat_id, exc.seconds)
             return await self._retry(item, f"retry after {exc.seconds}", exc.seconds, counts=False)
         except TransientError as exc:
             return await self._retry(item, str(exc), min(2.0 ** item.attempts, MAX_BACKOFF_SECONDS), counts=False)
@@ -307,13 +341,14 @@ class OutboxSender:
     async def _call(self, item: delivery.Pending) -> int | None:
         """The channel call this row stands for; the message id when there is one."""
         assert item.chat_id is not None
+        channel = self.channels[item.channel]
         if item.kind == "send":
-            return await self.channel.send(item.chat_id, item.message)
+            return await channel.send(item.chat_id, item.message)
         assert item.target is not None, f"outbox {item.id}: {item.kind} without a target"
         if item.kind == "edit":
-            await self.channel.edit(item.chat_id, int(item.target), item.message)
-            return int(item.target)
-        await self.channel.answer(item.target, item.message.text or None, alert=item.kind == "alert")
+            await channel.edit(item.chat_id, item.target, item.message)
+            return None
+        await channel.answer(item.chat_id, item.target, item.message.text or None, alert=item.kind == "alert")
         return None
 
     async def _flush_sent(self) -> None:

@@ -47,10 +47,10 @@ class Ctx:
         out = OutMessage(message) if isinstance(message, str) else message
         self.outgoing.append(Outgoing("send", out))
 
-    def edit(self, message_id: int, message: OutMessage | str) -> None:
-        """Replace one of our earlier messages in this chat."""
+    def edit(self, message_id: str, message: OutMessage | str) -> None:
+        """Replace one of our earlier messages in this chat (on WeCom: update the pressed card)."""
         out = OutMessage(message) if isinstance(message, str) else message
-        self.outgoing.append(Outgoing("edit", out, str(message_id)))
+        self.outgoing.append(Outgoing("edit", out, message_id))
 
     def answer(self, text: str | None = None, *, alert: bool = False) -> None:
         """Acknowledge the button press once (later calls are ignored)."""

@@ -32,7 +32,7 @@ def start(ctx: Ctx) -> None:
             ctx.reply(ctx._("Hello, {name}. Send /help to see what you can do.").format(name=ctx.me.name))
         return
     result = onboarding.redeem(
-        ctx.app.uow(), code=ctx.inbound.args[0], telegram_user_id=ctx.inbound.user_id,
+        ctx.app.uow(), code=ctx.inbound.args[0], channel=ctx.inbound.channel, account=ctx.inbound.user_id,
         now=ctx.app.now(), default_timezone=ctx.app.default_timezone,
     )
     if result.staff is None:

@@ -23,7 +23,7 @@ from services.context import AppContext
 from services.delivery import Pending, claimed_in
 from services.i18n import normalize_locale
 from services.messages import Outgoing, OutMessage
-from services.staff import find_by_telegram
+from services.staff import find_by_account
 from storage.models import Staff
 
 log = logging.getLogger(__name__)
@@ -69,13 +69,14 @@ def _one_at_a_time(session: Session, inbound: Inbound) -> None:
 
 
 def _identify(ctx: Ctx, session: Session) -> None:
-    """Who wrote: their staff view and language; a person who writes has unblocked the bot."""
-    ctx.staff = find_by_telegram(session, telegram_user_id=ctx.inbound.user_id,
-                                 default_timezone=ctx.app.default_timezone)
+    """Who wrote: their staff view and language; a person who writes has unblocked the bot and is here now."""
+    ctx.staff = find_by_account(session, channel=ctx.inbound.channel, account=ctx.inbound.user_id,
+                                default_timezone=ctx.app.default_timezone)
     if ctx.staff is not None:
         ctx.locale = ctx.staff.locale
-        if not ctx.staff.reachable:
-            session.execute(update(Staff).where(Staff.id == ctx.staff.id).values(reachable=True))
+        if not ctx.staff.reachable or ctx.staff.last_channel != ctx.inbound.channel:  # notices follow them here
+            session.execute(update(Staff).where(Staff.id == ctx.staff.id)
+                            .values(reachable=True, last_channel=ctx.inbound.channel))
 
 
 def _apology(ctx: Ctx) -> Outgoing:

@@ -25,8 +25,8 @@ class Inbound:
 
     channel: str
     update_id: int
-    user_id: int
-    chat_id: int
+    user_id: str  # the channel's account id: a Telegram user id in digits, a WeCom userid
+    chat_id: str  # where replies go (a private chat: the same account on both channels)
     at: datetime
     user_language: str | None = None
     display_name: str = ""
@@ -35,7 +35,7 @@ class Inbound:
     args: tuple[str, ...] = ()
     callback_id: str | None = None
     callback_data: str | None = None
-    message_id: int | None = None
+    message_id: str | None = None  # the pressed message: Telegram's message id, WeCom's card response code
     location: Location | None = None
     contact_phone: str | None = None
     contact_user_id: int | None = None

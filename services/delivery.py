@@ -19,11 +19,12 @@ from services.i18n import translator
 from services.jobs import claim_reminder
 from services.messages import OutMessage
 from services.outbox import NOTICE, enqueue, queued_here
-from services.staff import manager_of
+from services.staff import chat_of, manager_of
 from storage.claims import rowcount
 from storage.models import OutboxMessage, Staff
 from storage.uow import UnitOfWork
 
+CHANNELS = ("telegram", "wecom")
 STALE_CLAIM = timedelta(minutes=2)
 MAX_ATTEMPTS = 8  # for unexpected errors only; flood control and network trouble retry until delivered
 
@@ -34,21 +35,38 @@ class Pending:
 
     id: int
     staff_id: int | None
-    chat_id: int | None
+    chat_id: str | None
     message: OutMessage
     attempts: int
     registered: bool = True
     kind: str = "send"
     target: str | None = None
     priority: int = NOTICE
+    channel: str = "telegram"
 
 
-def pending_of(row: OutboxMessage, *, telegram_user_id: int | None = None, reachable: bool = True) -> Pending:
-    """A claimed row as the sender needs it: a reply names its chat, a notice its person's."""
-    chat = row.chat_id if row.chat_id is not None else (telegram_user_id if reachable else None)
-    registered = row.chat_id is not None or telegram_user_id is not None
-    return Pending(row.id, row.staff_id, chat, OutMessage.from_dict(row.payload, row.file_data), row.attempts,
-                   registered=registered, kind=row.kind, target=row.target, priority=row.priority)
+def pending_of(row: OutboxMessage, staff: Staff | None = None) -> Pending:
+    """A claimed row as the sender needs it: a reply names its chat, a notice goes to its person's.
+
+    A notice goes to the channel the person wrote from last (or the one they are bound on).
+    """
+    message = OutMessage.from_dict(row.payload, row.file_data)
+    if row.chat_id is not None or staff is None:
+        return Pending(row.id, row.staff_id, row.chat_id, message, row.attempts, registered=row.chat_id is not None,
+                       kind=row.kind, target=row.target, priority=row.priority, channel=row.channel)
+    channel = notice_channel(staff)
+    chat = chat_of(staff, channel)
+    return Pending(row.id, row.staff_id, chat if staff.reachable else None, message, row.attempts,
+                   registered=chat is not None, kind=row.kind, target=row.target, priority=row.priority,
+                   channel=channel)
+
+
+def notice_channel(staff: Staff) -> str:
+    """Where a notice to `staff` goes: the channel they used last if still bound there, else the one they have."""
+    bound = [c for c in CHANNELS if chat_of(staff, c) is not None]
+    if staff.last_channel in bound:
+        return str(staff.last_channel)
+    return bound[0] if bound else "telegram"
 
 
 def claimed_in(session: Session, replies: list[OutboxMessage]) -> list[Pending]:
@@ -58,15 +76,12 @@ def claimed_in(session: Session, replies: list[OutboxMessage]) -> list[Pending]:
     """
     session.flush()
     notices = [row for row in queued_here(session) if inspect(row).persistent]
-    chats: dict[int, tuple[int | None, bool]] = {}
+    people: dict[int, Staff] = {}
     if notices:
         staff_ids = {row.staff_id for row in notices}
-        chats = {sid: (tg, reachable) for sid, tg, reachable in session.execute(
-            select(Staff.id, Staff.telegram_user_id, Staff.reachable).where(Staff.id.in_(staff_ids)))}
+        people = {s.id: s for s in session.scalars(select(Staff).where(Staff.id.in_(staff_ids)))}
     handed = [pending_of(row) for row in replies]
-    for row in notices:
-        tg, reachable = chats.get(row.staff_id or 0, (None, False))
-        handed.append(pending_of(row, telegram_user_id=tg, reachable=reachable))
+    handed += [pending_of(row, people.get(row.staff_id or 0)) for row in notices]
     return handed
 
 
@@ -93,12 +108,11 @@ def claim_batch(uow: UnitOfWork, *, instance: str, now: datetime, limit: int = 1
             uow.commit()
             return []
         found = s.execute(
-            select(OutboxMessage, Staff.telegram_user_id, Staff.reachable)
-            .outerjoin(Staff, Staff.id == OutboxMessage.staff_id).where(OutboxMessage.id.in_(claimed))
-            .order_by(OutboxMessage.priority, OutboxMessage.id)
+            select(OutboxMessage, Staff).outerjoin(Staff, Staff.id == OutboxMessage.staff_id)
+            .where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.priority, OutboxMessage.id)
         ).all()
         uow.commit()
-        return [pending_of(m, telegram_user_id=tg, reachable=bool(reachable)) for m, tg, reachable in found]
+        return [pending_of(m, staff) for m, staff in found]
 
 
 def _held(outbox_id: int, instance: str) -> ColumnElement[bool]:

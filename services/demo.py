@@ -55,7 +55,7 @@ def seed_demo(make: Callable[[], UnitOfWork], *, now: datetime, default_timezone
         for tg_id, person, office, roles, manager in DEMO_STAFF:
             code = onboarding.invite(make(), office_name=office, roles=roles, name=person,
                                      manager_name=manager, now=now)
-            onboarding.redeem(make(), code=code, telegram_user_id=tg_id, now=now,
+            onboarding.redeem(make(), code=code, channel="telegram", account=str(tg_id), now=now,
                               default_timezone=default_timezone)
     fences = {name: (fence[0], fence[1]) for name, _tz, fence, _hq in DEMO_OFFICES}
     return [DemoPerson(tg, person, f"{office} · {'/'.join(roles)}", fences[office])

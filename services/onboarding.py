@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from domain.roles import parse_roles
 from services import audit
-from services.staff import StaffView, view_of
+from services.staff import StaffView, account_match, bind_account, chat_of, view_of
 from storage.models import Invite, Office, Staff, StaffRole
 from storage.uow import UnitOfWork
 
@@ -123,12 +123,12 @@ def invite(
 
 
 def redeem(
-    uow: UnitOfWork, *, code: str, telegram_user_id: int, now: datetime, default_timezone: str
+    uow: UnitOfWork, *, code: str, channel: str, account: str, now: datetime, default_timezone: str
 ) -> RedeemResult:
-    """Bind a Telegram account to the invited staff row; each code works once, before it expires."""
+    """Bind a chat account (Telegram or WeCom) to the invited staff row; each code works once, before it expires."""
     with uow:
         session = uow.session
-        bound = session.scalars(select(Staff).where(Staff.telegram_user_id == telegram_user_id)).first()
+        bound = session.scalars(select(Staff).where(account_match(channel, account))).first()
         if bound is not None:
             return RedeemResult(RedeemOutcome.already_registered)
         inv = session.get(Invite, code.strip().upper())
@@ -139,14 +139,14 @@ def redeem(
         if inv.expires_at <= now:
             return RedeemResult(RedeemOutcome.expired_code)
         staff = session.get(Staff, inv.staff_id)
-        if staff is None or staff.telegram_user_id is not None:
+        if staff is None or chat_of(staff, channel) is not None:
             return RedeemResult(RedeemOutcome.account_taken)
         used = session.execute(  # conditional: of two accounts racing for one code, exactly one wins
             update(Invite).where(Invite.code == inv.code, Invite.used_at.is_(None)).values(used_at=now)
         )
         if used.rowcount != 1:  # type: ignore[attr-defined]
             return RedeemResult(RedeemOutcome.used_code)
-        staff.telegram_user_id = telegram_user_id
+        bind_account(staff, channel, account)
         staff.active = True
         audit.record(session, actor_id=staff.id, action="register", entity="staff", entity_id=staff.id, at=now)
         session.flush()

@@ -64,7 +64,7 @@ def enqueue_all(session: Session, messages: list[tuple[int, OutMessage]], *, now
         session.execute(insert(OutboxMessage), rows)
 
 
-def queue_replies(session: Session, *, channel: str, chat_id: int, staff_id: int | None, replies: list[Outgoing],
+def queue_replies(session: Session, *, channel: str, chat_id: str, staff_id: int | None, replies: list[Outgoing],
                   instance: str, now: datetime) -> list[OutboxMessage]:
     """Write an update's replies already claimed by `instance`; the rows, in order, to hand to the sender."""
     rows = [OutboxMessage(**_row(part, staff_id=staff_id, channel=channel, chat_id=chat_id, kind=out.kind,

@@ -32,16 +32,16 @@ class Channel(Protocol):
 
     name: str
 
-    async def send(self, chat_id: int, message: OutMessage) -> int:
-        """Send a message; return its id for later edits."""
+    async def send(self, chat_id: str, message: OutMessage) -> int | None:
+        """Send a message; return its id when the channel has one."""
         ...
 
-    async def edit(self, chat_id: int, message_id: int, message: OutMessage) -> None:
-        """Replace a sent message's text and inline buttons."""
+    async def edit(self, chat_id: str, message_id: str, message: OutMessage) -> None:
+        """Replace a sent message's text and buttons (WeCom: the pressed card, by its response code)."""
         ...
 
-    async def answer(self, callback_id: str, text: str | None = None, *, alert: bool = False) -> None:
-        """Acknowledge a button press (clients spin until this arrives)."""
+    async def answer(self, chat_id: str, callback_id: str, text: str | None = None, *, alert: bool = False) -> None:
+        """Acknowledge a button press (Telegram's client spins until this arrives)."""
         ...
 
     async def download(self, file_id: str) -> bytes:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, lazyload
 
 from storage.models import Office, Staff, StaffRole
@@ -31,6 +31,7 @@ class StaffView:
     work_start: time = time(8, 30)
     work_end: time = time(17, 30)
     reachable: bool = True
+    last_channel: str | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -68,15 +69,39 @@ def view_of(staff: Staff, office: Office | None, *, default_timezone: str,
         work_start=office.work_start if office else time(8, 30),
         work_end=office.work_end if office else time(17, 30),
         reachable=staff.reachable,
+        last_channel=staff.last_channel,
     )
 
 
-def find_by_telegram(session: Session, *, telegram_user_id: int, default_timezone: str) -> StaffView | None:
-    """The active staff member bound to this Telegram account, if any: one indexed query on every update."""
+def account_match(channel: str, account: str) -> ColumnElement[bool]:
+    """The condition 'this staff row is bound to `account` on `channel`' (Telegram ids are numbers)."""
+    if channel == "telegram":
+        return Staff.telegram_user_id == int(account)
+    if channel == "wecom":
+        return Staff.wecom_user_id == account
+    raise ValueError(f"unknown channel {channel!r}")
+
+
+def chat_of(staff: Staff, channel: str) -> str | None:
+    """The person's chat on `channel`, as the channel port addresses it (None: not bound there)."""
+    value = staff.telegram_user_id if channel == "telegram" else staff.wecom_user_id
+    return None if value is None else str(value)
+
+
+def bind_account(staff: Staff, channel: str, account: str) -> None:
+    """Bind the staff row to `account` on `channel`."""
+    if channel == "telegram":
+        staff.telegram_user_id = int(account)
+    else:
+        staff.wecom_user_id = account
+
+
+def find_by_account(session: Session, *, channel: str, account: str, default_timezone: str) -> StaffView | None:
+    """The active staff member bound to this chat account, if any: one indexed query on every update."""
     rows = session.execute(
         select(Staff, Office, StaffRole.role).outerjoin(Office, Office.id == Staff.office_id)
         .outerjoin(StaffRole, StaffRole.staff_id == Staff.id)
-        .where(Staff.telegram_user_id == telegram_user_id, Staff.active.is_(True))
+        .where(account_match(channel, account), Staff.active.is_(True))
         .options(lazyload(Staff.role_rows))
     ).all()
     if not rows:

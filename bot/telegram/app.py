@@ -59,7 +59,8 @@ def build_application(runtime: Runtime) -> AnyApplication:
         elif update.callback_query is not None:  # no message to act on (too old, inline): stop the spinner
             query = update.callback_query
             text = translator(normalize_locale(query.from_user.language_code))(STALE_BUTTON)
-            await pipeline.answer_orphan(channel=CHANNEL, user_id=query.from_user.id, callback_id=query.id, text=text)
+            await pipeline.answer_orphan(channel=CHANNEL, user_id=str(query.from_user.id), callback_id=query.id,
+                                         text=text)
 
     application.add_handler(TypeHandler(Update, on_update))
     application.add_error_handler(_log_error)

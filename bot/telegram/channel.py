@@ -46,11 +46,12 @@ class TelegramChannel:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
-    async def send(self, chat_id: int, message: OutMessage) -> int:
+    async def send(self, chat: str, message: OutMessage) -> int:
         """Send text (and any photos or file) to a chat; return the last message's id.
 
         The outbox queues each photo as a message of its own (`OutMessage.parts`), so the sender paces them.
         """
+        chat_id = int(chat)
         try:
             sent_id = 0
             for photo in message.photos[:10]:  # one by one: media groups need 2-10 items
@@ -86,17 +87,18 @@ class TelegramChannel:
         sent = await self.bot.send_message(chat_id, parts[-1], reply_markup=markup)
         return sent.message_id
 
-    async def edit(self, chat_id: int, message_id: int, message: OutMessage) -> None:
+    async def edit(self, chat: str, message_id: str, message: OutMessage) -> None:
         """Edit text and inline buttons; an unchanged message is not an error.
 
         A text too long for one message keeps its first part here and the rest follows as new
         messages, the buttons on the last, so nothing is cut off.
         """
+        chat_id = int(chat)
         markup = render_markup(message)
         inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
         parts = split_text(message.text, TELEGRAM_TEXT_LIMIT)
         try:
-            await self.bot.edit_message_text(parts[0], chat_id=chat_id, message_id=message_id,
+            await self.bot.edit_message_text(parts[0], chat_id=chat_id, message_id=int(message_id),
                                              reply_markup=inline if len(parts) == 1 else None)
         except BadRequest as exc:
             if "not modified" not in str(exc).lower():
@@ -104,7 +106,7 @@ class TelegramChannel:
         if len(parts) > 1:
             await self._send_parts(chat_id, parts[1:], inline)
 
-    async def answer(self, callback_id: str, text: str | None = None, *, alert: bool = False) -> None:
+    async def answer(self, chat: str, callback_id: str, text: str | None = None, *, alert: bool = False) -> None:
         """Answer a callback query; a late answer (query too old) is harmless."""
         with contextlib.suppress(BadRequest):
             await self.bot.answer_callback_query(callback_id, text=text, show_alert=alert)

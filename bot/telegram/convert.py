@@ -27,18 +27,18 @@ def to_inbound(update: Update, *, now: datetime) -> Inbound | None:
     if edited and (update.edited_message is None or update.edited_message.location is None):
         return None
     base: dict[str, Any] = {
-        "channel": CHANNEL, "update_id": update.update_id, "user_id": user.id, "chat_id": chat.id,
+        "channel": CHANNEL, "update_id": update.update_id, "user_id": str(user.id), "chat_id": str(chat.id),
         "at": now, "user_language": user.language_code, "display_name": user.full_name,
     }
     if update.callback_query is not None:
         query = update.callback_query
-        message_id = query.message.message_id if query.message else None
+        message_id = str(query.message.message_id) if query.message else None
         return Inbound(**base, callback_id=query.id, callback_data=query.data or "", message_id=message_id)
     message = update.effective_message
     if message is None:
         return None
     fields = _message_fields(message, live_edit=edited)
-    return Inbound(**base, message_id=message.message_id, edited=edited, **fields)
+    return Inbound(**base, message_id=str(message.message_id), edited=edited, **fields)
 
 
 def _message_fields(message: Message, *, live_edit: bool) -> dict[str, Any]:

@@ -6,6 +6,7 @@ first (services/inbox.py) lets a restart replay what a crash would otherwise los
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -21,8 +22,11 @@ class InboxBot(ExtBot[None]):
         self._store_updates = store
 
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
-        """Fetch, store, then return (a storage failure fails the poll: nothing is confirmed unstored)."""
+        """Fetch, store, then return (a storage failure fails the poll: nothing is confirmed unstored).
+
+        The store runs in a thread: on SQLite it may wait for the write lock an update holds.
+        """
         updates: Sequence[Update] = await super().get_updates(*args, **kwargs)
         if updates:
-            self._store_updates([update.to_dict() for update in updates])
+            await asyncio.to_thread(self._store_updates, [update.to_dict() for update in updates])
         return tuple(updates)

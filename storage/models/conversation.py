@@ -36,7 +36,7 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
     channel: Mapped[str] = mapped_column(String(16), default="telegram")
-    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    chat_id: Mapped[str | None] = mapped_column(String(64))  # the channel's address: digits on Telegram
     kind: Mapped[str] = mapped_column(String(8), default="send")  # send | edit | answer | alert
     target: Mapped[str | None] = mapped_column(String(64))  # the edited message id, the answered callback id
     priority: Mapped[int] = mapped_column(SmallInteger, default=1)

@@ -43,6 +43,7 @@ class Staff(Base):
     active: Mapped[bool] = mapped_column(default=True)
     full_time: Mapped[bool] = mapped_column(default=True)
     reachable: Mapped[bool] = mapped_column(default=True)
+    last_channel: Mapped[str | None] = mapped_column(String(16))  # where they wrote from last: notices go there
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     role_rows: Mapped[list[StaffRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", back_populates="staff"

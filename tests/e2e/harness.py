@@ -78,7 +78,8 @@ class BotHarness:
 
         self.application.add_handler(TypeHandler(Update, mark_done), group=1)
         assert self.runtime.sender is not None  # paced on virtual time: tests/services/test_sender.py tests the pace
-        self.runtime.sender.limiter = RateLimiter(monotonic=self.pace.monotonic)
+        self.runtime.sender.limiters["telegram"] = RateLimiter(monotonic=self.pace.monotonic)
+        self.runtime.sender.monotonic = self.pace.monotonic
         self.runtime.sender.sleep = self.pace.sleep
         await self.application.initialize()
         self.replayed = await on_started(self.application, self.runtime, background=False)

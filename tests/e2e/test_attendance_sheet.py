@@ -24,21 +24,20 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 class RefusingChannel:
     """The bot's real channel, except that sends to the chats in `refused` fail (the network, say)."""
 
-    name = "refusing"
-
     def __init__(self, inner: Channel, refused: set[int]) -> None:
         self.inner, self.refused = inner, refused
+        self.name = inner.name
 
-    async def send(self, chat_id: int, message: OutMessage) -> int:
-        if chat_id in self.refused:
+    async def send(self, chat_id: str, message: OutMessage) -> int | None:
+        if int(chat_id) in self.refused:
             raise TransientError("connection reset")
         return await self.inner.send(chat_id, message)
 
-    async def edit(self, chat_id: int, message_id: int, message: OutMessage) -> None:
+    async def edit(self, chat_id: str, message_id: str, message: OutMessage) -> None:
         await self.inner.edit(chat_id, message_id, message)
 
-    async def answer(self, callback_id: str, text: str | None = None, *, alert: bool = False) -> None:
-        await self.inner.answer(callback_id, text, alert=alert)
+    async def answer(self, chat_id: str, callback_id: str, text: str | None = None, *, alert: bool = False) -> None:
+        await self.inner.answer(chat_id, callback_id, text, alert=alert)
 
     async def download(self, file_id: str) -> bytes:
         return await self.inner.download(file_id)
@@ -89,14 +88,14 @@ async def test_a_failed_send_is_retried_by_the_sender_and_only_to_whom_it_failed
     other = await bot.register("人事二", office="总部", roles=["hr"])
     assert bot.runtime is not None and bot.runtime.sender is not None
     sender = bot.runtime.sender
-    channel = sender.channel
+    channel = sender.channels["telegram"]
     bot.clock.set(datetime(2025, 11, 1, 9, 5, tzinfo=SHANGHAI))
     first = await send_sheet_to_hr(bot.app)
-    sender.channel = RefusingChannel(channel, refused={hr.id})
+    sender.channels["telegram"] = RefusingChannel(channel, refused={hr.id})
     try:
         await bot.flush()
     finally:
-        sender.channel = channel
+        sender.channels["telegram"] = channel
     assert (len(bot.standin.documents(hr)), len(bot.standin.documents(other))) == (0, 1)
 
     bot.clock.set(datetime(2025, 11, 1, 10, 5, tzinfo=SHANGHAI))  # the next hourly run; the retry is due

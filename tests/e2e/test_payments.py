@@ -7,11 +7,9 @@ from sqlalchemy import select
 from storage.models import Customer, Payment
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_records_support import add_customer, data_of, labels, say, text_of
-from tests.e2e.test_reports import unpaced
 
 
 async def test_a_draft_and_a_transfer_are_logged_and_finance_and_the_head_are_told(bot: BotHarness) -> None:
-    unpaced(bot)
     bot.add_office("总部", is_hq=True)
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
@@ -77,7 +75,6 @@ async def test_a_draft_and_a_transfer_are_logged_and_finance_and_the_head_are_to
 
 
 async def test_another_office_sees_nothing_and_a_forged_customer_is_refused(bot: BotHarness) -> None:
-    unpaced(bot)
     bot.add_office("北京办事处")
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     zhao = await bot.register("赵强", office="北京办事处", roles=["office_head"])

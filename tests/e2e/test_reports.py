@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.sender import RateLimiter
 from bot.standin.keyboards import buttons
 from schedules.reports import report_reminders
 from storage.models import Customer, Office, Staff, Visit
@@ -19,12 +18,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def cst(month: int, day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, month, day, hour, minute, tzinfo=SHANGHAI)
-
-
-def unpaced(bot: BotHarness) -> None:
-    """Tests need not wait a real second between two messages to one chat (pacing is tested elsewhere)."""
-    assert bot.runtime is not None and bot.runtime.sender is not None
-    bot.runtime.sender.limiter = RateLimiter(per_second=10_000, per_chat_interval=0)
 
 
 def staff_id(bot: BotHarness, name: str) -> int:
@@ -55,7 +48,6 @@ async def answer_all(bot: BotHarness, user: Any, answers: list[str]) -> list[dic
 
 
 async def test_weekly_report_prefilled_submitted_then_revised(bot: BotHarness) -> None:
-    unpaced(bot)
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
     log_visits(bot, "李娜", [cst(11, 23, 15), cst(11, 24, 9)], new_customers=1)
@@ -85,7 +77,6 @@ async def test_weekly_report_prefilled_submitted_then_revised(bot: BotHarness) -
 
 
 async def test_monthly_report_reviewed_and_commented_by_the_gm(bot: BotHarness) -> None:
-    unpaced(bot)
     bot.add_office("总部", is_hq=True)
     bot.clock.set(cst(12, 1, 10))
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
@@ -117,7 +108,6 @@ async def test_monthly_report_reviewed_and_commented_by_the_gm(bot: BotHarness) 
 
 
 async def test_reminders_from_the_running_bot_once_each_and_status(bot: BotHarness) -> None:
-    unpaced(bot)
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
     assert bot.runtime is not None
@@ -134,7 +124,6 @@ async def test_reminders_from_the_running_bot_once_each_and_status(bot: BotHarne
 
     bot.clock.set(cst(11, 30, 10, 30))
     await bot.restart()
-    unpaced(bot)
     counts = {who.id: len(bot.standin.messages(who.id)) for who in (li, head)}
     for _ in range(2):
         await report_reminders(bot.app)
@@ -151,7 +140,6 @@ async def test_reminders_from_the_running_bot_once_each_and_status(bot: BotHarne
 
 async def test_the_longest_weekly_report_reaches_review_and_is_submitted(bot: BotHarness) -> None:
     """3,000 characters of summary and of plan: the review is delivered in parts, never a crash."""
-    unpaced(bot)
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
     summary_text = ("本周拜访客户，完成回访。\n" * 250)[:3000]

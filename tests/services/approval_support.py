@@ -33,7 +33,7 @@ def person(uow_factory: UowFactory, name: str, roles: list[str], *, office_name:
     """Invite and register a person at `now` (their join day); their staff id."""
     code = onboarding.invite(uow_factory(), office_name=office_name, roles=roles, name=name, now=now,
                              manager_name=manager)
-    result = onboarding.redeem(uow_factory(), code=code, telegram_user_id=next(_telegram_ids), now=now,
+    result = onboarding.redeem(uow_factory(), code=code, channel="telegram", account=str(next(_telegram_ids)), now=now,
                                default_timezone=TZ)
     assert result.staff is not None
     return result.staff.id

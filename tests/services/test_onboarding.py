@@ -17,7 +17,7 @@ def test_one_code_registers_one_account_under_concurrency(uow_factory: Callable[
     code = onboarding.invite(uow_factory(), office_name="上海办事处", roles=["sales"], name="李娜", now=now)
 
     def attempt(user_id: int) -> RedeemOutcome:
-        return onboarding.redeem(uow_factory(), code=code, telegram_user_id=user_id, now=now,
+        return onboarding.redeem(uow_factory(), code=code, channel="telegram", account=str(user_id), now=now,
                                  default_timezone="Asia/Shanghai").outcome
 
     with ThreadPoolExecutor(max_workers=8) as pool:

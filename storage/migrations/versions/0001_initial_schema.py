@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 13:24:42.693117
+Create Date: 2026-12-02 14:07:22.290342
 """
 
 from __future__ import annotations
@@ -84,6 +84,7 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("full_time", sa.Boolean(), nullable=False),
         sa.Column("reachable", sa.Boolean(), nullable=False),
+        sa.Column("last_channel", sa.String(length=16), nullable=True),
         sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["manager_id"], ["staff.id"], name=op.f("fk_staff_manager_id_staff")),
         sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_staff_office_id_offices")),
@@ -217,7 +218,7 @@ def upgrade() -> None:
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("channel", sa.String(length=16), nullable=False),
-        sa.Column("chat_id", sa.BigInteger(), nullable=True),
+        sa.Column("chat_id", sa.String(length=64), nullable=True),
         sa.Column("kind", sa.String(length=8), nullable=False),
         sa.Column("target", sa.String(length=64), nullable=True),
         sa.Column("priority", sa.SmallInteger(), nullable=False),
