@@ -20,7 +20,7 @@ Nothing is ever unbound or deleted: a member who disappeared from WeCom keeps th
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -93,8 +93,8 @@ def department_offices(departments: Iterable[Json], office_ids: Mapping[str, int
 def sync_directory(
     uow: UnitOfWork,
     *,
-    departments: list[Json],
-    members: list[Json],
+    departments: Sequence[Json],
+    members: Sequence[Json],
     now: datetime,
     create: bool = False,
     default_role: str = DEFAULT_ROLE,
