@@ -129,14 +129,16 @@ def _invite(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
-    """officebot admin import FILE."""
+    """officebot admin import FILE: a line per invite on stdout, a warning per userid left out on stderr."""
     from services.importer import import_file
 
     runtime = _runtime(settings)
-    codes = import_file(runtime.app.uow, path=args.file, now=runtime.app.now(),
-                        default_timezone=settings.timezone)
-    for name, code in codes:
+    result = import_file(runtime.app.uow, path=args.file, now=runtime.app.now(),
+                         default_timezone=settings.timezone)
+    for name, code in result.codes:
         print(f"{name}\t{code}")
+    for problem in result.problems:
+        print(f"officebot: warning: {problem}", file=sys.stderr)
     return 0
 
 
