@@ -1,4 +1,4 @@
-"""`officebot` command line: run, sandbox, db upgrade, admin (offices, invites, import), jobs."""
+"""`officebot` command line: run, sandbox, db upgrade, admin (offices, invites, import, WeCom), jobs."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from bot.bootstrap import Runtime
+    from bot.wecom.api import WeComApi
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,6 +61,15 @@ def _parser() -> argparse.ArgumentParser:
     imp = admin.add_parser("import", help="import offices and staff from YAML or staff from CSV")
     imp.add_argument("file")
     imp.set_defaults(func=_import)
+    sync = admin.add_parser("sync-wecom", help="bind staff to WeCom members: departments = offices by name")
+    sync.add_argument("--create", action="store_true",
+                      help="create staff (active, with --role) for members matching nobody in their office")
+    sync.add_argument("--role", default="sales", help="role of created staff (default sales)")
+    sync.add_argument("--progress-every", type=int, default=200, metavar="N",
+                      help="a progress line on stderr every N members (default 200)")
+    sync.set_defaults(func=_sync_wecom)
+    admin.add_parser("wecom-menu", help="publish the WeCom app menu (签到, 周报, 审批, 客户…)") \
+        .set_defaults(func=_wecom_menu)
     jobs = sub.add_parser("jobs", help="scheduled jobs")
     jobs.add_argument("name", nargs="?", help="run this job now (omit to list them)")
     jobs.set_defaults(func=_jobs)
@@ -119,14 +129,86 @@ def _invite(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
-    """officebot admin import FILE."""
+    """officebot admin import FILE: a line per invite on stdout, a warning per userid left out on stderr."""
     from services.importer import import_file
 
     runtime = _runtime(settings)
-    codes = import_file(runtime.app.uow, path=args.file, now=runtime.app.now(),
-                        default_timezone=settings.timezone)
-    for name, code in codes:
+    result = import_file(runtime.app.uow, path=args.file, now=runtime.app.now(),
+                         default_timezone=settings.timezone)
+    for name, code in result.codes:
         print(f"{name}\t{code}")
+    for problem in result.problems:
+        print(f"officebot: warning: {problem}", file=sys.stderr)
+    return 0
+
+
+def _sync_wecom(settings: Settings, args: argparse.Namespace) -> int:
+    """officebot admin sync-wecom [--create] [--role R]: progress on stderr, the summary on stdout."""
+    from bot.wecom.api import WeComError
+    from services.wecom_directory import sync_directory
+
+    runtime = _runtime(settings)
+    every = max(1, args.progress_every)
+    try:
+        departments, members = asyncio.run(_fetch_wecom_directory(settings, runtime, every=every))
+    except WeComError as exc:
+        print(f"officebot: {exc}", file=sys.stderr)
+        return 1
+    summary = sync_directory(
+        runtime.app.uow(), departments=departments, members=members, now=runtime.app.now(), create=args.create,
+        default_role=args.role, progress_every=every,
+        progress=lambda done, total: print(f"matched {done}/{total} members", file=sys.stderr),
+    )
+    for line in summary.lines():
+        print(line)
+    return 0
+
+
+async def _fetch_wecom_directory(
+    settings: Settings, runtime: Runtime, *, every: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every department, then each one's own members (one call each, so progress can be shown)."""
+    async with _wecom_api(settings, runtime) as api:
+        departments = await api.departments()
+        members: dict[str, dict[str, Any]] = {}
+        reported = 0
+        for done, department in enumerate(departments, start=1):
+            for member in await api.users(int(department["id"]), fetch_child=False):
+                members.setdefault(str(member.get("userid")), member)
+            if len(members) - reported >= every or done == len(departments):
+                reported = len(members)
+                print(f"fetched {reported} members ({done}/{len(departments)} departments)", file=sys.stderr)
+    return departments, list(members.values())
+
+
+def _wecom_api(settings: Settings, runtime: Runtime) -> WeComApi:
+    """The WeCom client for the admin commands, with the secret registered for log redaction."""
+    from bot import redaction
+    from bot.wecom.api import WeComApi
+
+    redaction.install([settings.wecom_secret])
+    return WeComApi.from_settings(settings, runtime.app.uow)
+
+
+def _wecom_menu(settings: Settings, _args: argparse.Namespace) -> int:
+    """officebot admin wecom-menu: replace the app's menu with bot/wecom/menu.py's."""
+    from bot.wecom.api import WeComError
+    from bot.wecom.menu import menu_body
+
+    runtime = _runtime(settings)
+    body = menu_body()
+
+    async def publish() -> None:
+        async with _wecom_api(settings, runtime) as api:
+            await api.create_menu(body)
+
+    try:
+        asyncio.run(publish())
+    except WeComError as exc:
+        print(f"officebot: {exc}", file=sys.stderr)
+        return 1
+    for button in body["button"]:
+        print(f"{button['name']}: " + ", ".join(f"{b['name']} {b['key']}" for b in button["sub_button"]))
     return 0
 
 

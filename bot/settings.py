@@ -11,6 +11,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SUPPORTED_LOCALES = ("zh_CN", "en")
 LOOPBACK_URLS = ("http://127.0.0.1:", "http://localhost:")  # a local deploy behind nginx, a stand-in
+WECOM_REQUIRED = {  # field name -> setting name: the five values one WeCom app needs, all or none
+    "wecom_corp_id": "WECOM_CORP_ID",
+    "wecom_agent_id": "WECOM_AGENT_ID",
+    "wecom_secret": "WECOM_SECRET",
+    "wecom_token": "WECOM_TOKEN",
+    "wecom_encoding_aes_key": "WECOM_ENCODING_AES_KEY",
+}
 
 
 class SettingsError(Exception):
@@ -42,6 +49,12 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", alias="OFFICEBOT_LOG_LEVEL")
     workers: int = Field(default=8, ge=1, le=256, alias="OFFICEBOT_WORKERS")
     send_rate: float = Field(default=30.0, gt=0, le=30, alias="OFFICEBOT_SEND_RATE")
+    wecom_corp_id: str | None = Field(default=None, alias="WECOM_CORP_ID")
+    wecom_agent_id: int | None = Field(default=None, ge=1, alias="WECOM_AGENT_ID")
+    wecom_secret: str | None = Field(default=None, alias="WECOM_SECRET")
+    wecom_token: str | None = Field(default=None, alias="WECOM_TOKEN")
+    wecom_encoding_aes_key: str | None = Field(default=None, alias="WECOM_ENCODING_AES_KEY")
+    wecom_api_base_url: str = Field(default="https://qyapi.weixin.qq.com", alias="WECOM_API_BASE_URL")
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -103,6 +116,42 @@ class Settings(BaseSettings):
             raise ValueError("use 16-256 characters of letters, digits, _ and -")
         return value
 
+    @field_validator("wecom_corp_id", "wecom_secret", "wecom_token", "wecom_encoding_aes_key", mode="before")
+    @classmethod
+    def _wecom_blank_is_unset(cls, value: object) -> object:
+        """`.env.example` ships the WeCom keys empty: an empty value means "not configured"."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("wecom_agent_id", mode="before")
+    @classmethod
+    def _wecom_agent_blank(cls, value: object) -> object:
+        """An empty WECOM_AGENT_ID is unset, not a failed integer parse."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("wecom_encoding_aes_key")
+    @classmethod
+    def _wecom_aes_key(cls, value: str | None) -> str | None:
+        """WeCom's EncodingAESKey is 43 characters (base64 of 32 bytes without the '='); a typo fails here."""
+        if value is not None and len(value) != 43:
+            raise ValueError(f"must be exactly 43 characters, got {len(value)}")
+        return value
+
+    @field_validator("wecom_api_base_url")
+    @classmethod
+    def _wecom_base_url(cls, value: str) -> str:
+        """The secret travels in the query string of gettoken, so plain http:// only on loopback (the stand-in)."""
+        if not value.startswith(("https://", *LOOPBACK_URLS)):
+            raise ValueError("must be an https:// URL (http:// only on loopback)")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _wecom_all_or_nothing(self) -> Settings:
+        """Half a WeCom app fails later and obscurely (bad signatures, 40001); say what is missing now."""
+        missing = [alias for name, alias in WECOM_REQUIRED.items() if getattr(self, name) is None]
+        if missing and len(missing) < len(WECOM_REQUIRED):
+            raise ValueError(f"WeCom is partly configured: {', '.join(missing)} missing")
+        return self
+
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:
         """A public webhook without the secret header check would accept forged updates."""
@@ -118,6 +167,11 @@ class Settings(BaseSettings):
         base = self.telegram_api_base_url.rstrip("/")
         head, _, last = base.rpartition("/")
         return f"{head}/file/{last}"
+
+    @property
+    def wecom_configured(self) -> bool:
+        """Whether a WeCom app is set up (the validator makes it all five values or none)."""
+        return all(getattr(self, name) is not None for name in WECOM_REQUIRED)
 
     @property
     def product_catalog(self) -> tuple[str, ...]:

@@ -1,18 +1,37 @@
-"""Bulk onboarding from a YAML file (offices and staff) or a CSV file (staff), as admins keep them."""
+"""Bulk onboarding from a YAML file (offices and staff) or a CSV file (staff), as admins keep them.
+
+A person may carry a ``wecom_userid`` (their WeCom 账号), stored on the staff row so the WeCom channel
+knows them at once; a userid that already belongs to someone is reported and left out, never fatal.
+"""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, time
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from services import onboarding
+from storage.models import Invite, Staff
 from storage.uow import UnitOfWork
+
+MAX_WECOM_USERID = 64  # WeCom's limit, and the column's
+
+
+@dataclass
+class ImportResult:
+    """(person, invite code) for everyone invited, and one line per thing left out (a taken userid)."""
+
+    codes: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
 
 def parse_hours(value: str) -> tuple[time, time]:
@@ -25,8 +44,8 @@ def parse_hours(value: str) -> tuple[time, time]:
 
 
 def import_file(
-    uow_factory: Callable[[], UnitOfWork], *, path: str, now: datetime, default_timezone: str) -> list[tuple[str, str]]:
-    """Create the file's offices and staff; return (person, invite code) pairs."""
+    uow_factory: Callable[[], UnitOfWork], *, path: str, now: datetime, default_timezone: str) -> ImportResult:
+    """Create the file's offices and staff; return the invite codes and what was left out."""
     text = Path(path).read_text(encoding="utf-8-sig")
     if path.lower().endswith(".csv"):
         data: dict[str, Any] = {"staff": list(csv.DictReader(StringIO(text)))}
@@ -37,9 +56,21 @@ def import_file(
         data = loaded
     for office in data.get("offices") or []:
         _create_office(uow_factory(), office, now=now, default_timezone=default_timezone)
-    codes = []
+    result = ImportResult()
     for person in data.get("staff") or []:
-        roles = person.get("roles") or ""
+        code, problem = _invite_person(uow_factory, person, now=now)
+        result.codes.append((str(person["name"]), code))
+        if problem:
+            result.problems.append(problem)
+    return result
+
+
+def _invite_person(uow_factory: Callable[[], UnitOfWork], person: dict[str, Any], *, now: datetime
+                   ) -> tuple[str, str | None]:
+    """Invite one person and store their WeCom userid in the same transaction; (code, problem or None)."""
+    roles = person.get("roles") or ""
+    userid = str(person.get("wecom_userid") or "").strip()
+    with uow_factory() as outer:  # the invite's own unit of work joins this one as a savepoint
         code = onboarding.invite(
             uow_factory(), office_name=str(person["office"]),
             roles=[str(r) for r in roles] if isinstance(roles, list) else str(roles),
@@ -47,8 +78,29 @@ def import_file(
             manager_name=person.get("manager") or None, now=now,
             locale=person.get("locale") or "zh_CN",
         )
-        codes.append((str(person["name"]), code))
-    return codes
+        problem = _store_wecom_userid(outer.session, code=code, userid=userid, name=str(person["name"]))
+        outer.commit()
+    return code, problem
+
+
+def _store_wecom_userid(session: Session, *, code: str, userid: str, name: str) -> str | None:
+    """Put `userid` on the invited row unless it is empty, too long or taken; the reason when not stored."""
+    if not userid:
+        return None
+    if len(userid) > MAX_WECOM_USERID:
+        return f"{name}: wecom_userid longer than {MAX_WECOM_USERID} characters, not stored"
+    taken = session.scalars(select(Staff).where(Staff.wecom_user_id == userid)).first()
+    refused = f"{name}: wecom_userid {userid} already belongs to {taken.name if taken else 'someone'}, not stored"
+    if taken is not None:
+        return refused
+    invite = session.get(Invite, code)
+    assert invite is not None
+    try:
+        with session.begin_nested():  # another import may take the userid between the check and here
+            session.execute(update(Staff).where(Staff.id == invite.staff_id).values(wecom_user_id=userid))
+    except IntegrityError:
+        return refused
+    return None
 
 
 def _create_office(uow: UnitOfWork, office: dict[str, Any], *, now: datetime, default_timezone: str) -> None:

@@ -8,8 +8,10 @@ from storage.models.org import AuditEntry, InboxUpdate, Invite, Office, Processe
 from storage.models.payments import Payment
 from storage.models.records import Customer, RepairRecord, Visit
 from storage.models.reports import JobRun, ReminderSent, Report
+from storage.models.wecom import AccessToken
 
 __all__ = [
+    "AccessToken",
     "ApprovalRequest",
     "ApprovalStep",
     "AttendancePunch",

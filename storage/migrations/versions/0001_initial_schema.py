@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 14:07:22.290342
+Create Date: 2026-12-02 14:29:41.464096
 """
 
 from __future__ import annotations
@@ -71,6 +71,18 @@ def upgrade() -> None:
     with op.batch_alter_table("processed_updates", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_processed_updates_processed_at"), ["processed_at"], unique=False)
 
+    op.create_table(
+        "wecom_access_tokens",
+        sa.Column("key", sa.String(length=120), nullable=False),
+        sa.Column("token", sa.Text(), nullable=False),
+        sa.Column("expires_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("fetched_by", sa.String(length=120), nullable=True),
+        sa.Column("fetched_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("lease_owner", sa.String(length=120), nullable=True),
+        sa.Column("lease_until", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_wecom_access_tokens")),
+    )
     op.create_table(
         "staff",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -475,6 +487,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_staff_office_id"))
 
     op.drop_table("staff")
+    op.drop_table("wecom_access_tokens")
     with op.batch_alter_table("processed_updates", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_processed_updates_processed_at"))
 
