@@ -42,8 +42,10 @@ class BotApiStandIn(UserSide):
         token: str = "123456:TEST",
         bot_username: str = "officebot",
         bot_first_name: str = "Office Bot",
+        latency: float = 0.0,
     ) -> None:
         super().__init__(token=token, bot_username=bot_username, bot_first_name=bot_first_name)
+        self.latency = latency  # seconds added to every Bot API call, as a network round trip would (benchmarks)
         self.sandbox = Sandbox(self)
         methods = {**SETUP_METHODS, **MESSAGE_METHODS}
         self._methods: dict[str, tuple[str, Handler]] = {name.lower(): (name, h) for name, h in methods.items()}
@@ -205,6 +207,8 @@ class BotApiStandIn(UserSide):
         return web.json_response({"ok": True, "result": result})
 
     async def _call(self, name: str, handler: Handler, params: Params) -> Any:
+        if self.latency > 0:
+            await asyncio.sleep(self.latency)
         if name == "getUpdates":
             updates = await handler(self, params)
             if updates:
