@@ -51,13 +51,17 @@ class Runtime:
         """Hold a channel's background task (inbox replay) until `stop_background` cancels it."""
         self.tasks.append(task)
 
-    def attach_channel(self, channel: Channel) -> Pipeline:
-        """Bind the channel the sender delivers through; the pipeline its updates go in by."""
-        self.channel = channel
-        self.sender = OutboxSender(uow=self.app.uow, channel=channel, clock=self.app.clock,
-                                   instance=self.app.instance_id, limiter=self.limiter)
-        self.app.kick_sender = self.sender.kick
-        self.pipeline = Pipeline(app=self.app, router=self.router, workers=self.workers, hand=self.sender.hand)
+    def attach_channel(self, channel: Channel, limiter: RateLimiter | None = None) -> Pipeline:
+        """Add a channel to the one sender (Telegram and WeCom may both be attached); the one pipeline."""
+        if self.sender is None:
+            self.channel = channel
+            self.sender = OutboxSender(uow=self.app.uow, channel=channel, clock=self.app.clock,
+                                       instance=self.app.instance_id, limiter=limiter or self.limiter)
+            self.app.kick_sender = self.sender.kick
+            self.pipeline = Pipeline(app=self.app, router=self.router, workers=self.workers, hand=self.sender.hand)
+        else:
+            self.sender.add_channel(channel, limiter or RateLimiter(per_second=self.settings.send_rate))
+        assert self.pipeline is not None
         return self.pipeline
 
     @property
@@ -97,7 +101,8 @@ class Runtime:
 
 def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = system_clock) -> Runtime:
     """Build the runtime from settings; the clock is injectable for tests."""
-    configure_logging(settings.log_level, secrets=(settings.telegram_bot_token, settings.webhook_secret))
+    configure_logging(settings.log_level, secrets=(settings.telegram_bot_token, settings.webhook_secret,
+                                                   settings.wecom_secret, settings.wecom_encoding_aes_key))
     engine = make_engine(settings.database_url, pool_size=settings.workers + 4)
     factory = make_session_factory(engine)
     app = AppContext(

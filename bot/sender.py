@@ -60,20 +60,24 @@ class RateLimiter:
     """
 
     def __init__(self, *, per_second: float = 30.0, per_chat_interval: float = 1.0, burst: int = 3,
-                 global_burst: int = 3, monotonic: Callable[[], float] = time.monotonic) -> None:
+                 global_burst: int = 3, also_per_chat: tuple[tuple[float, int], ...] = (),
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.global_interval = 1.0 / per_second
         self.global_slack = (global_burst - 1) * self.global_interval
-        self.per_chat_interval = per_chat_interval
-        self.slack = (burst - 1) * per_chat_interval
+        # per chat: (interval, slack) of each bucket; WeCom adds an hourly one to its per-minute one
+        self.buckets = [(interval, (b - 1) * interval) for interval, b in ((per_chat_interval, burst), *also_per_chat)]
         self.monotonic = monotonic
         self._global_tat = 0.0
         self._paused_until = 0.0
-        self._tat: dict[str, float] = {}
+        self._tat: dict[str, list[float]] = {}
         self._last_flood: tuple[str, float] | None = None
 
     def chat_free_at(self, chat_id: str) -> float:
-        """The monotonic instant from which `chat_id` may receive again."""
-        return self._tat.get(chat_id, 0.0) - self.slack
+        """The monotonic instant from which `chat_id` may receive again (every bucket has a token)."""
+        tats = self._tat.get(chat_id)
+        if tats is None:
+            return 0.0
+        return max(tat - slack for tat, (_interval, slack) in zip(tats, self.buckets, strict=True))
 
     def global_delay(self, *, bulk: bool = True) -> float:
         """Seconds until the next send is allowed overall (a reply only waits out a flood pause)."""
@@ -85,7 +89,8 @@ class RateLimiter:
         now = self.monotonic()
         if bulk:
             self._global_tat = max(self._global_tat, now) + self.global_interval
-        self._tat[chat_id] = max(self._tat.get(chat_id, 0.0), now) + self.per_chat_interval
+        tats = self._tat.get(chat_id) or [0.0] * len(self.buckets)
+        self._tat[chat_id] = [max(tat, now) + interval for tat, (interval, _s) in zip(tats, self.buckets, strict=True)]
 
     def delay_for(self, chat_id: str, *, bulk: bool = True) -> float:
         """Seconds to wait before sending to `chat_id` now (all limits), without reserving."""
@@ -94,7 +99,9 @@ class RateLimiter:
     def flood(self, chat_id: str, seconds: float) -> None:
         """Telegram said wait: pause the chat; a second chat flooded within the pause pauses all."""
         now = self.monotonic()
-        self._tat[chat_id] = max(self._tat.get(chat_id, 0.0), now + seconds + self.slack)
+        tats = self._tat.get(chat_id) or [0.0] * len(self.buckets)
+        self._tat[chat_id] = [max(tat, now + seconds + slack)
+                              for tat, (_interval, slack) in zip(tats, self.buckets, strict=True)]
         if self._last_flood is not None and self._last_flood[0] != chat_id and self._last_flood[1] > now:
             self._paused_until = max(self._paused_until, now + seconds)
         self._last_flood = (chat_id, now + seconds)
@@ -102,7 +109,7 @@ class RateLimiter:
     def forget_idle(self) -> None:
         """Drop buckets that are full again (keeps memory flat over thousands of chats)."""
         now = self.monotonic()
-        self._tat = {chat: tat for chat, tat in self._tat.items() if tat > now}
+        self._tat = {chat: tats for chat, tats in self._tat.items() if max(tats) > now}
 
 
 class OutboxSender:

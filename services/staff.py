@@ -89,11 +89,12 @@ def chat_of(staff: Staff, channel: str) -> str | None:
 
 
 def bind_account(staff: Staff, channel: str, account: str) -> None:
-    """Bind the staff row to `account` on `channel`."""
+    """Bind the staff row to `account` on `channel` (where their notices go from now on)."""
     if channel == "telegram":
         staff.telegram_user_id = int(account)
     else:
         staff.wecom_user_id = account
+    staff.last_channel = channel
 
 
 def find_by_account(session: Session, *, channel: str, account: str, default_timezone: str) -> StaffView | None:

@@ -1,0 +1,143 @@
+"""WeCom end to end: encrypted callbacks to the real endpoint, the same handlers, replies through the one sender.
+
+The WeCom stand-in plays WeCom's server and its members; nothing calls a handler directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.bootstrap import Runtime, bootstrap
+from bot.sender import RateLimiter
+from bot.settings import Settings
+from bot.web import Listener
+from bot.wecom.app import CALLBACK_PATH, WeComApp
+from bot.wecom.channel import BUTTONS_PER_CARD
+from bot.wecom.crypto import WeComCrypto
+from services import onboarding
+from standins.wecom.server import WeComStandIn
+from storage.models import ProcessedUpdate, Staff
+from tests.conftest import FakeClock
+from tests.e2e.harness import VirtualPace
+
+CORP, SECRET, AGENT = "ww0000000000standin", "standin-secret", 1000002
+TOKEN, AES_KEY = "officebot-wecom-token", "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
+
+
+@dataclass
+class WeCom:
+    standin: WeComStandIn
+    runtime: Runtime
+    app: WeComApp
+
+    async def settle(self) -> None:
+        """Wait for every callback being processed, then deliver what they queued."""
+        while self.app._tasks:
+            await asyncio.gather(*self.app._tasks, return_exceptions=True)
+        assert self.runtime.sender is not None
+        while await self.runtime.sender.drain_once():
+            pass
+
+    async def say(self, userid: str, text: str) -> list[str]:
+        """The member types `text`; what the bot answered (texts and card titles), in order."""
+        before = len(self.standin.messages(userid))
+        assert await self.standin.post_text(userid, text) == 200
+        await self.settle()
+        return [shown(m) for m in self.standin.messages(userid)[before:]]
+
+    def invite(self, name: str, roles: list[str]) -> str:
+        return onboarding.invite(self.runtime.app.uow(), office_name="上海办事处", roles=roles, name=name,
+                                 now=self.runtime.app.now())
+
+
+def shown(message: object) -> str:
+    card = getattr(message, "card", None)
+    if card:
+        return f"[card] {card['main_title']['title']} {card['main_title'].get('desc', '')}"
+    return str(getattr(message, "text", ""))
+
+
+@pytest.fixture
+async def wecom(migrated_url: str, clock: FakeClock) -> AsyncIterator[WeCom]:
+    crypto = WeComCrypto(TOKEN, AES_KEY, CORP)
+    async with WeComStandIn(crypto=crypto, corp_id=CORP, corp_secret=SECRET, agent_id=AGENT) as standin:
+        settings = Settings(
+            DATABASE_URL=migrated_url, OFFICEBOT_SCHEDULER=False, WECOM_CORP_ID=CORP, WECOM_AGENT_ID=AGENT,
+            WECOM_SECRET=SECRET, WECOM_TOKEN=TOKEN, WECOM_ENCODING_AES_KEY=AES_KEY,
+            WECOM_API_BASE_URL=standin.url,
+        )  # type: ignore[call-arg]
+        runtime = bootstrap(settings, clock=clock)
+        onboarding.create_office(runtime.app.uow(), name="上海办事处", timezone="Asia/Shanghai", now=clock())
+        app = WeComApp.from_settings(runtime)
+        assert runtime.sender is not None
+        pace = VirtualPace()  # WeCom's 30 a minute per member, on virtual time
+        runtime.sender.limiters["wecom"] = RateLimiter(per_chat_interval=60 / 28, burst=2,
+                                                       also_per_chat=((3600 / 900, 100),), monotonic=pace.monotonic)
+        runtime.sender.monotonic, runtime.sender.sleep = pace.monotonic, pace.sleep
+        listener = Listener(listen="127.0.0.1", port=0)
+        app.mount(listener)
+        await listener.start()
+        standin.callback_url = f"http://127.0.0.1:{listener.port}{CALLBACK_PATH}"
+        await app.start()
+        try:
+            yield WeCom(standin, runtime, app)
+        finally:
+            await listener.stop()
+            await runtime.stop_background()
+            await app.stop()
+            runtime.dispose()
+
+
+async def test_the_url_check_is_answered_and_a_forged_callback_refused(wecom: WeCom) -> None:
+    check = await wecom.standin.verify_url()
+    assert check.ok
+    wecom.standin.crypto = WeComCrypto("another-token", AES_KEY, CORP)  # signed with the wrong token
+    assert await wecom.standin.post_text("zhangwei", "/help") == 403
+    assert wecom.standin.messages("zhangwei") == []
+
+
+async def test_a_member_binds_with_a_code_and_a_stranger_is_refused(wecom: WeCom) -> None:
+    code = wecom.invite("李娜", ["sales"])
+    replies = await wecom.say("lina", f"绑定 {code}")
+    assert any("欢迎，李娜" in r for r in replies)
+    with wecom.runtime.app.uow() as uow:
+        staff = uow.session.scalars(select(Staff).where(Staff.name == "李娜")).one()
+        assert (staff.wecom_user_id, staff.telegram_user_id, staff.last_channel) == ("lina", None, "wecom")
+    help_text = "\n".join(await wecom.say("lina", "/help"))
+    assert "/checkin" in help_text
+    refusal = await wecom.say("stranger", "/help")
+    assert len(refusal) == 1 and "邀请码" in refusal[0]
+
+
+async def test_the_same_callback_delivered_three_times_has_one_effect(wecom: WeCom) -> None:
+    code = wecom.invite("李娜", ["sales"])
+    await wecom.say("lina", f"绑定 {code}")
+    before = len(wecom.standin.messages("lina"))
+    assert await wecom.standin.post_text("lina", "/language en") == 200
+    for _ in range(3):
+        assert await wecom.standin.redeliver() == 200
+    await wecom.settle()
+    assert [m.text for m in wecom.standin.messages("lina")[before:]] == ["Language set to English."]
+    with wecom.runtime.app.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(ProcessedUpdate)) == 2
+
+
+async def test_buttons_are_cards_and_a_press_comes_back_as_the_same_callback_data(wecom: WeCom) -> None:
+    code = wecom.invite("李娜", ["sales"])
+    await wecom.say("lina", f"绑定 {code}")
+    replies = await wecom.say("lina", "/language")
+    assert replies[-1].startswith("[card] 请选择语言")
+    card = wecom.standin.messages("lina")[-1]
+    assert card.card is not None and card.response_code is not None
+    buttons = card.card["button_list"]
+    assert 0 < len(buttons) <= BUTTONS_PER_CARD
+    english = next(b for b in buttons if "English" in b["text"])
+    before = len(wecom.standin.messages("lina"))
+    assert await wecom.standin.post_card_event("lina", english["key"], card.card["task_id"], card.response_code) == 200
+    await wecom.settle()
+    assert [m.text for m in wecom.standin.messages("lina")[before:]] == ["Language set to English."]
