@@ -226,32 +226,27 @@ def _jobs(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _run(settings: Settings, _args: argparse.Namespace) -> int:
-    """officebot run: polling, or webhook when OFFICEBOT_WEBHOOK_URL is set; the sandbox without a token."""
-    if not settings.telegram_bot_token:
-        print("TELEGRAM_BOT_TOKEN is not set: starting the local sandbox instead.", file=sys.stderr)
+    """officebot run: Telegram (polling, or webhook when OFFICEBOT_WEBHOOK_URL is set), WeCom, or both;
+    the sandbox when neither is configured."""
+    if not settings.telegram_bot_token and not settings.wecom_configured:
+        print("Neither TELEGRAM_BOT_TOKEN nor the WECOM_* settings are set: starting the local sandbox instead.",
+              file=sys.stderr)
         return _sandbox(settings, argparse.Namespace(port=None))
-    from bot.telegram.app import build_application
-
-    runtime = _runtime(settings)
-    application = build_application(runtime)
-    if settings.webhook_url:
-        asyncio.run(_serve_webhook(runtime, application))
-    else:
-        application.run_polling()
+    asyncio.run(_serve(_runtime(settings)))
     return 0
 
 
-async def _serve_webhook(runtime: Runtime, application: Any) -> None:
-    """Webhook mode on our own listener (the inbox stores each update before Telegram gets 200)."""
+async def _serve(runtime: Runtime) -> None:
+    """Serve until SIGINT or SIGTERM."""
     import signal
 
-    from bot.telegram.webhook import serve_webhook
+    from bot.serve import serve
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await serve_webhook(application, runtime, stop)
+    await serve(runtime, stop)
 
 
 def _sandbox(settings: Settings, args: argparse.Namespace) -> int:

@@ -56,9 +56,18 @@ def telegram_route(application: AnyApplication, runtime: Runtime, *, secret: str
     return receive
 
 
+async def point_telegram_here(application: AnyApplication, runtime: Runtime, *, public_url: str | None = None) -> None:
+    """setWebhook to our public URL with the secret Telegram must send back (every instance sets the same)."""
+    settings = runtime.settings
+    base = public_url or settings.webhook_url
+    assert base and settings.webhook_secret, "webhook mode needs OFFICEBOT_WEBHOOK_URL and OFFICEBOT_WEBHOOK_SECRET"
+    await application.bot.set_webhook(base.rstrip("/") + "/" + WEBHOOK_PATH, secret_token=settings.webhook_secret,
+                                      allowed_updates=Update.ALL_TYPES)
+
+
 async def start_webhook(application: AnyApplication, runtime: Runtime, *, public_url: str | None = None,
                         port: int | None = None) -> Listener:
-    """Start the Application, our listener and the background work, then point Telegram at us."""
+    """Telegram alone in webhook mode: the Application, our listener and the background work, then setWebhook."""
     settings = runtime.settings
     assert settings.webhook_secret, "webhook mode needs OFFICEBOT_WEBHOOK_SECRET"
     listener = Listener(listen=settings.webhook_listen, port=settings.webhook_port if port is None else port)
@@ -67,10 +76,7 @@ async def start_webhook(application: AnyApplication, runtime: Runtime, *, public
     await application.start()
     await on_started(application, runtime)
     await listener.start()
-    base = public_url or settings.webhook_url
-    assert base, "webhook mode needs OFFICEBOT_WEBHOOK_URL"
-    await application.bot.set_webhook(base.rstrip("/") + "/" + WEBHOOK_PATH, secret_token=settings.webhook_secret,
-                                      allowed_updates=Update.ALL_TYPES)
+    await point_telegram_here(application, runtime, public_url=public_url)
     return listener
 
 
@@ -80,12 +86,3 @@ async def stop_webhook(application: AnyApplication, runtime: Runtime, listener: 
     await application.stop()
     await runtime.stop_background()
     await application.shutdown()
-
-
-async def serve_webhook(application: AnyApplication, runtime: Runtime, stop: asyncio.Event) -> None:
-    """`officebot run` in webhook mode: serve until `stop` is set (SIGTERM, SIGINT)."""
-    listener = await start_webhook(application, runtime)
-    try:
-        await stop.wait()
-    finally:
-        await stop_webhook(application, runtime, listener)
