@@ -141,3 +141,54 @@ async def test_buttons_are_cards_and_a_press_comes_back_as_the_same_callback_dat
     assert await wecom.standin.post_card_event("lina", english["key"], card.card["task_id"], card.response_code) == 200
     await wecom.settle()
     assert [m.text for m in wecom.standin.messages("lina")[before:]] == ["Language set to English."]
+
+
+async def press(wecom: WeCom, userid: str, label: str) -> list[str]:
+    """The member presses the button labelled `label` (substring) on the latest card that has it."""
+    cards = [m for m in wecom.standin.messages(userid) if m.card and any(
+        label in b["text"] for b in m.card.get("button_list", []))]
+    assert cards, f"no card with {label!r} for {userid}: {[shown(m) for m in wecom.standin.messages(userid)]}"
+    card = cards[-1]
+    assert card.card is not None and card.response_code is not None
+    button = next(b for b in card.card["button_list"] if label in b["text"])
+    before = len(wecom.standin.messages(userid))
+    status = await wecom.standin.post_card_event(userid, button["key"], card.card["task_id"], card.response_code)
+    assert status == 200
+    await wecom.settle()
+    return [shown(m) for m in wecom.standin.messages(userid)[before:]]
+
+
+async def test_an_expense_with_a_receipt_is_approved_on_the_card_and_the_card_is_updated(wecom: WeCom) -> None:
+    await wecom.say("zhangwei", f"绑定 {wecom.invite('张伟', ['office_head'])}")
+    await wecom.say("lina", f"绑定 {wecom.invite('李娜', ['sales'])}")
+    await wecom.say("lina", "/expense")
+    await wecom.say("lina", "4800")
+    await press(wecom, "lina", "差旅费")
+    await press(wecom, "lina", "今天")
+    await wecom.say("lina", "拜访客户的差旅费")
+    await press(wecom, "lina", "跳过")
+    assert await wecom.standin.post_image("lina", b"\xff\xd8 a receipt") == 200
+    await wecom.settle()
+    await press(wecom, "lina", "完成")
+    submitted = await press(wecom, "lina", "提交")
+    assert any("等待 张伟（办事处负责人）审批" in r for r in submitted)
+
+    head = wecom.standin.messages("zhangwei")
+    assert any(m.msgtype == "image" for m in head), "the approver sees the receipt itself"
+    card = next(m for m in reversed(head) if m.card and "费用报销" in shown(m))
+    await press(wecom, "zhangwei", "同意")
+    updated = card.card
+    assert updated is not None and updated["card_type"] == "text_notice"  # decided: no buttons left to press
+    assert "已通过" in updated["main_title"]["title"] + updated["main_title"]["desc"]
+    assert any("已全部审批通过" in t for t in wecom.standin.texts("lina"))
+
+
+async def test_a_check_in_with_a_location_says_how_to_send_one_on_wecom(wecom: WeCom) -> None:
+    await wecom.say("lina", f"绑定 {wecom.invite('李娜', ['sales'])}")
+    prompt = "\n".join(await wecom.say("lina", "/checkin"))
+    assert "位置" in prompt and "+" in prompt  # WeCom has no "share location" button: the prompt says what to do
+    now = int(wecom.runtime.app.now().timestamp())
+    assert await wecom.standin.post_location("lina", 31.2304, 121.4737, 15, "上海市黄浦区", now) == 200
+    await wecom.settle()
+    done = await press(wecom, "lina", "签到")
+    assert any("已签到" in r for r in done)
