@@ -44,6 +44,7 @@ RENEW_AFTER = 30.0  # seconds a claim is trusted without renewal (well under del
 REFILL_BELOW = 50  # claim more from the database when fewer rows than this wait in memory
 CLAIM_BATCH = 100
 UNPACED = frozenset({"answer", "alert"})
+IN_FLIGHT = 16  # sends at once: enough to keep 30 a second at 200 ms latency, one per chat
 
 
 Chat = tuple[str, str]  # (channel, chat id): the unit of per-chat pacing and order
@@ -117,7 +118,7 @@ class OutboxSender:
 
     def __init__(self, *, uow: Callable[[], UnitOfWork], channel: Channel, clock: Callable[[], datetime],
                  instance: str, limiter: RateLimiter | None = None, sleep: Sleep = asyncio.sleep,
-                 in_flight: int = 16) -> None:
+                 in_flight: int = IN_FLIGHT) -> None:
         self.uow, self.clock, self.instance = uow, clock, instance
         self.channels: dict[str, Channel] = {channel.name: channel}
         self.limiters: dict[str, RateLimiter] = {channel.name: limiter or RateLimiter()}

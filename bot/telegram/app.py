@@ -12,6 +12,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 from telegram.request import HTTPXRequest
 
 from bot.bootstrap import Runtime
+from bot.sender import IN_FLIGHT
 from bot.telegram.channel import TelegramChannel
 from bot.telegram.convert import CHANNEL, to_inbound
 from bot.telegram.inbox_bot import InboxBot
@@ -34,7 +35,9 @@ def build_application(runtime: Runtime) -> AnyApplication:
         settings.telegram_bot_token,
         base_url=settings.telegram_api_base_url,
         base_file_url=settings.telegram_file_base_url,
-        request=HTTPXRequest(connection_pool_size=64),
+        # the sender has at most IN_FLIGHT sends at once; httpcore checks every pooled connection on each
+        # request, so a pool much larger than that costs CPU on every message (bench/throughput.py)
+        request=HTTPXRequest(connection_pool_size=IN_FLIGHT + 4),
         get_updates_request=HTTPXRequest(),
         store=lambda updates: inbox.store(runtime.app.uow(), channel=CHANNEL, updates=updates,
                                           now=runtime.app.now()),
