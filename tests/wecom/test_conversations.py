@@ -6,6 +6,7 @@ The WeCom stand-in plays WeCom's server and its members; nothing calls a handler
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -13,13 +14,13 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.bootstrap import Runtime, bootstrap
-from bot.sender import RateLimiter
 from bot.settings import Settings
 from bot.web import Listener
 from bot.wecom.app import CALLBACK_PATH, WeComApp
-from bot.wecom.channel import BUTTONS_PER_CARD
+from bot.wecom.channel import BUTTONS_PER_CARD, wecom_limiter
 from bot.wecom.crypto import WeComCrypto
-from services import onboarding
+from services import onboarding, outbox
+from services.messages import OutMessage
 from standins.wecom.server import WeComStandIn
 from storage.models import ProcessedUpdate, Staff
 from tests.conftest import FakeClock
@@ -34,6 +35,7 @@ class WeCom:
     standin: WeComStandIn
     runtime: Runtime
     app: WeComApp
+    pace: VirtualPace
 
     async def settle(self) -> None:
         """Wait for every callback being processed, then deliver what they queued."""
@@ -65,7 +67,14 @@ def shown(message: object) -> str:
 @pytest.fixture
 async def wecom(migrated_url: str, clock: FakeClock) -> AsyncIterator[WeCom]:
     crypto = WeComCrypto(TOKEN, AES_KEY, CORP)
-    async with WeComStandIn(crypto=crypto, corp_id=CORP, corp_secret=SECRET, agent_id=AGENT) as standin:
+    pace = VirtualPace()  # the sender's waits move it; WeCom's per-member limits count in the same time
+    start = pace.now
+
+    def wecom_clock() -> float:
+        return time.time() + pace.now - start
+
+    async with WeComStandIn(crypto=crypto, corp_id=CORP, corp_secret=SECRET, agent_id=AGENT,
+                            clock=wecom_clock) as standin:
         settings = Settings(
             DATABASE_URL=migrated_url, OFFICEBOT_SCHEDULER=False, WECOM_CORP_ID=CORP, WECOM_AGENT_ID=AGENT,
             WECOM_SECRET=SECRET, WECOM_TOKEN=TOKEN, WECOM_ENCODING_AES_KEY=AES_KEY,
@@ -75,9 +84,7 @@ async def wecom(migrated_url: str, clock: FakeClock) -> AsyncIterator[WeCom]:
         onboarding.create_office(runtime.app.uow(), name="上海办事处", timezone="Asia/Shanghai", now=clock())
         app = WeComApp.from_settings(runtime)
         assert runtime.sender is not None
-        pace = VirtualPace()  # WeCom's 30 a minute per member, on virtual time
-        runtime.sender.limiters["wecom"] = RateLimiter(per_chat_interval=60 / 28, burst=2,
-                                                       also_per_chat=((3600 / 900, 100),), monotonic=pace.monotonic)
+        runtime.sender.limiters["wecom"] = wecom_limiter(pace.monotonic)
         runtime.sender.monotonic, runtime.sender.sleep = pace.monotonic, pace.sleep
         listener = Listener(listen="127.0.0.1", port=0)
         app.mount(listener)
@@ -85,7 +92,7 @@ async def wecom(migrated_url: str, clock: FakeClock) -> AsyncIterator[WeCom]:
         standin.callback_url = f"http://127.0.0.1:{listener.port}{CALLBACK_PATH}"
         await app.start()
         try:
-            yield WeCom(standin, runtime, app)
+            yield WeCom(standin, runtime, app, pace)
         finally:
             await listener.stop()
             await runtime.stop_background()
@@ -192,3 +199,18 @@ async def test_a_check_in_with_a_location_says_how_to_send_one_on_wecom(wecom: W
     await wecom.settle()
     done = await press(wecom, "lina", "签到")
     assert any("已签到" in r for r in done)
+
+
+async def test_reminders_keep_to_30_a_minute_per_member_and_none_is_dropped(wecom: WeCom) -> None:
+    await wecom.say("lina", f"绑定 {wecom.invite('李娜', ['sales'])}")
+    with wecom.runtime.app.uow() as uow:
+        lina = uow.session.scalars(select(Staff.id).where(Staff.name == "李娜")).one()
+        outbox.enqueue_all(uow.session, [(lina, OutMessage(f"提醒 {n}")) for n in range(70)],
+                           now=wecom.runtime.app.now())
+        uow.commit()
+    before = wecom.pace.now
+    await wecom.settle()
+    texts = [t for t in wecom.standin.texts("lina") if t.startswith("提醒")]
+    assert texts == [f"提醒 {n}" for n in range(70)]  # all of them, in order
+    assert wecom.standin.dropped("lina") == 0  # WeCom silently drops past 30 a minute: we never went past it
+    assert wecom.pace.now - before >= 60  # 70 messages to one member take over a minute
