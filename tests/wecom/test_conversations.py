@@ -52,8 +52,8 @@ class WeCom:
         await self.settle()
         return [shown(m) for m in self.standin.messages(userid)[before:]]
 
-    def invite(self, name: str, roles: list[str]) -> str:
-        return onboarding.invite(self.runtime.app.uow(), office_name="上海办事处", roles=roles, name=name,
+    def invite(self, name: str, roles: list[str], office: str = "上海办事处") -> str:
+        return onboarding.invite(self.runtime.app.uow(), office_name=office, roles=roles, name=name,
                                  now=self.runtime.app.now())
 
 
@@ -165,19 +165,24 @@ async def press(wecom: WeCom, userid: str, label: str) -> list[str]:
     return [shown(m) for m in wecom.standin.messages(userid)[before:]]
 
 
+async def claim(wecom: WeCom, userid: str, amount: str) -> list[str]:
+    """Fill /expense on WeCom with one receipt picture and submit; what the bot said at the end."""
+    await wecom.say(userid, "/expense")
+    await wecom.say(userid, amount)
+    await press(wecom, userid, "差旅费")
+    await press(wecom, userid, "今天")
+    await wecom.say(userid, "拜访客户的差旅费")
+    await press(wecom, userid, "跳过")
+    assert await wecom.standin.post_image(userid, b"\xff\xd8 a receipt") == 200
+    await wecom.settle()
+    await press(wecom, userid, "完成")
+    return await press(wecom, userid, "提交")
+
+
 async def test_an_expense_with_a_receipt_is_approved_on_the_card_and_the_card_is_updated(wecom: WeCom) -> None:
     await wecom.say("zhangwei", f"绑定 {wecom.invite('张伟', ['office_head'])}")
     await wecom.say("lina", f"绑定 {wecom.invite('李娜', ['sales'])}")
-    await wecom.say("lina", "/expense")
-    await wecom.say("lina", "4800")
-    await press(wecom, "lina", "差旅费")
-    await press(wecom, "lina", "今天")
-    await wecom.say("lina", "拜访客户的差旅费")
-    await press(wecom, "lina", "跳过")
-    assert await wecom.standin.post_image("lina", b"\xff\xd8 a receipt") == 200
-    await wecom.settle()
-    await press(wecom, "lina", "完成")
-    submitted = await press(wecom, "lina", "提交")
+    submitted = await claim(wecom, "lina", "4800")
     assert any("等待 张伟（办事处负责人）审批" in r for r in submitted)
 
     head = wecom.standin.messages("zhangwei")
@@ -188,6 +193,24 @@ async def test_an_expense_with_a_receipt_is_approved_on_the_card_and_the_card_is
     assert updated is not None and updated["card_type"] == "text_notice"  # decided: no buttons left to press
     assert "已通过" in updated["main_title"]["title"] + updated["main_title"]["desc"]
     assert any("已全部审批通过" in t for t in wecom.standin.texts("lina"))
+
+
+async def test_an_expense_of_6000_walks_the_chain_on_cards(wecom: WeCom) -> None:
+    onboarding.create_office(wecom.runtime.app.uow(), name="总部", timezone="Asia/Shanghai", is_hq=True,
+                             now=wecom.runtime.app.now())
+    people = {"zhangwei": ("张伟", "office_head", "上海办事处"), "wangfang": ("王芳", "finance_director", "总部"),
+              "zhaoqiang": ("赵强", "vp", "总部"), "qianzong": ("钱总", "president", "总部")}
+    for userid, (name, role, office) in people.items():
+        await wecom.say(userid, f"绑定 {wecom.invite(name, [role], office)}")
+    await wecom.say("lina", f"绑定 {wecom.invite('李娜', ['sales'])}")
+    await claim(wecom, "lina", "6000")
+
+    for step, approver in enumerate(people, start=1):
+        card = next(m for m in reversed(wecom.standin.messages(approver)) if m.card and "费用报销" in shown(m))
+        assert f"第 {step}/4 步" in shown(card)
+        await press(wecom, approver, "同意")
+    told = [t for t in wecom.standin.texts("lina") if t.startswith("您的申请")]
+    assert len(told) == 4 and "已全部审批通过（最后审批：钱总（总裁））" in told[3]
 
 
 async def test_a_check_in_with_a_location_says_how_to_send_one_on_wecom(wecom: WeCom) -> None:
