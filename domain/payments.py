@@ -24,6 +24,9 @@ from pydantic import (
 
 from domain.validation import ErrorCode, LongText, domain_error, not_future_in_context
 
+MAX_AMOUNT = 999_999_999_999
+"""The largest payment, in yuan: what `amount`'s 14 digits with 2 decimals hold."""
+
 MAX_ACCEPTANCE_DAYS = 366
 """The longest term of a commercial draft (电子商业汇票: one year)."""
 

@@ -8,7 +8,7 @@ exports. Errors carry codes (see `domain.validation.ErrorCode`). Models cannot r
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
 from pydantic import (
     BaseModel,
@@ -22,6 +22,7 @@ from pydantic import (
 
 from domain.approvals import PROJECT_EXPENSE_CATEGORIES, ExpenseCategory
 from domain.validation import (
+    DateWindow,
     ErrorCode,
     LongText,
     Phone,
@@ -30,6 +31,12 @@ from domain.validation import (
     domain_error,
     not_future_in_context,
 )
+
+MAX_QUANTITY = 9999
+"""The most of one product installed, or of one part replaced, in a single record."""
+
+MAX_EXPENSE_AMOUNT = Decimal(99_999_999)
+"""The largest expense claim, in yuan."""
 
 _RECORD = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
@@ -78,6 +85,8 @@ class CustomerIn(BaseModel):
         for product, quantity in products.items():
             if quantity < 0:
                 raise domain_error(ErrorCode.QUANTITY_NEGATIVE, product=product)
+            if quantity > MAX_QUANTITY:
+                raise domain_error(ErrorCode.OUT_OF_RANGE, product=product)
         return products
 
     @field_validator("accepted_on")
@@ -108,7 +117,7 @@ class RepairIn(BaseModel):
     technician: Text | None = _field("接单维修人", None)
     repaired_on: date | None = _field("维修日期", None)
     labour_hours: Decimal | None = _field("维修工时", None, ge=0, le=1000, decimal_places=2)
-    parts: tuple[tuple[Text, PositiveInt], ...] = _field("更换配件", ())
+    parts: tuple[tuple[Text, Annotated[int, Field(ge=1, le=MAX_QUANTITY)]], ...] = _field("更换配件", ())
     accepted_by: Text | None = _field("客户验收人", None)
 
     @field_validator("reported_on", "repaired_on")
@@ -223,6 +232,9 @@ class LeaveKind(StrEnum):
 MAX_DAYS_AHEAD = 366
 """How far ahead a leave or trip may be requested."""
 
+LEAVE_WINDOW = DateWindow(-31, MAX_DAYS_AHEAD)
+"""The days a leave or trip may be on: from a month back (asked for afterwards) to a year ahead."""
+
 
 class LeaveIn(BaseModel):
     """A request to be away: leave, an outing or a business trip; outings and trips say where and why."""
@@ -262,7 +274,7 @@ class ExpenseIn(BaseModel):
 
     model_config = _RECORD
 
-    amount: Decimal = _field("金额", gt=0, max_digits=12, decimal_places=2)
+    amount: Decimal = _field("金额", gt=0, le=MAX_EXPENSE_AMOUNT, decimal_places=2)
     category: ExpenseCategory = _field("费用类别")
     spent_on: date = _field("发生日期")
     reason: LongText = _field("事由")

@@ -8,7 +8,7 @@ import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
@@ -145,6 +145,35 @@ LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 
 Phone = Annotated[str, AfterValidator(normalize_phone)]
 """A Chinese phone number, normalised by `normalize_phone`."""
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """The days a date question accepts; each end is a fixed date or a number of days from today (-31, 0, 366)."""
+
+    earliest: date | int
+    latest: date | int
+
+    def bounds(self, today: date) -> tuple[date, date]:
+        """The first and the last accepted day, seen from `today`."""
+        return _window_end(self.earliest, today), _window_end(self.latest, today)
+
+    def contains(self, day: date, *, today: date) -> bool:
+        """Whether `day` is inside the window (both ends included)."""
+        first, last = self.bounds(today)
+        return first <= day <= last
+
+
+def _window_end(end: date | int, today: date) -> date:
+    """A fixed end as it is, a relative one counted from `today`."""
+    return end if isinstance(end, date) else today + timedelta(days=end)
+
+
+DEFAULT_DATE_WINDOW = DateWindow(date(2000, 1, 1), 5 * 365)
+"""Any date question that declares no window of its own: this century up to five years ahead."""
+
+INSTALLED_WINDOW = DateWindow(date(1990, 1, 1), 0)
+"""Acceptance and installation dates: the oldest installations in the archive date from 1990; not future."""
 
 
 def validate_not_future(d: date, *, today: date) -> date:

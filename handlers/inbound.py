@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from domain.text import clean_text
+
 
 @dataclass(frozen=True)
 class Location:
@@ -44,6 +46,16 @@ class Inbound:
     forwarded: bool = False
     edited: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Clean every typed string here, once, whichever channel built the event (see `domain.text`)."""
+        for name in ("display_name", "text", "command", "callback_data", "contact_phone", "caption"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, clean_text(value))
+        args = tuple(cleaned for cleaned in (clean_text(arg).strip() for arg in self.args) if cleaned)
+        object.__setattr__(self, "args", args)
+        object.__setattr__(self, "extra", {key: clean_text(value) for key, value in self.extra.items()})
 
     @property
     def is_callback(self) -> bool:

@@ -19,22 +19,30 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from domain.payments import MAX_ACCEPTANCE_DAYS, PaymentIn, PaymentKind
+from domain.payments import MAX_ACCEPTANCE_DAYS, MAX_AMOUNT, PaymentIn, PaymentKind
 from domain.periods import PeriodUnit, parse_period_key, period_for
 from domain.validation import field_errors, parse_record
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.ids import parse_id
-from handlers.records.common import CUSTOMER_LOOKUP, ERROR_TEXTS, MANAGERS, NOT_FOUND, not_future, today
+from handlers.records.common import (
+    CUSTOMER_LOOKUP,
+    ERROR_TEXTS,
+    MANAGERS,
+    NOT_FOUND,
+    column_length,
+    not_future,
+    today,
+)
 from handlers.router import Router
 from services import payments
 from services.i18n import N_
 from services.payments import KIND_LABELS, Refusal, Refused
+from storage.models import Payment
 
 LOGGERS = {"sales", "admin", "office_head", "regional_manager", "finance"}
 MONTH = re.compile(r"^\d{4}-\d{2}$")
-MAX_AMOUNT = 999_999_999_999
 FIELD_ERRORS = {
     ("matures_on", "ends_before_start"): N_("The maturity date must be after the draft date."),
     ("matures_on", "out_of_range"): N_("A draft matures at most one year after its date."),
@@ -112,7 +120,8 @@ PAYMENT_FORM = register_form(Form(
               kind=Kind.date, check=not_future),
         Field("amount", N_("Amount (yuan)"), N_("How much, in yuan? For example 120000 or 4800.50."),
               kind=Kind.decimal, max_value=MAX_AMOUNT, check=_positive),
-        Field("draft_no", N_("Draft number"), N_("What is the draft number?"), max_length=60, when=_is_draft),
+        Field("draft_no", N_("Draft number"), N_("What is the draft number?"),
+              max_length=column_length(Payment.draft_no), when=_is_draft),
         Field("draft_date", N_("Draft date"), N_("What is the date on the draft (issue date)?"), kind=Kind.date,
               check=not_future, when=_is_draft),
         Field("matures_on", N_("Draft maturity date"),

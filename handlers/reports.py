@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from domain.payments import MAX_AMOUNT
 from domain.reports import ReportKind
 from domain.roles import HQ_ROLES, OFFICE_ROLES, Role
 from handlers.context import Ctx
@@ -49,7 +50,7 @@ def _report_form(kind: ReportKind, title: str, summary: str, plan: str) -> Form:
               min_value=0, max_value=10_000),
         Field("payments", N_("Payments collected (yuan)"),
               N_("How much was collected, in yuan? (prefilled from the payments you logged with /payment)"),
-              Kind.decimal, min_value=0),
+              Kind.decimal, min_value=0, max_value=MAX_AMOUNT),
     )))
 
 

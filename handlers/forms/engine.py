@@ -31,6 +31,7 @@ from services.messages import Button, OutMessage
 CANCEL_WORDS = {"cancel", "取消", "✖ cancel", "✖ 取消"}
 BACK_WORDS = {"back", "返回", "上一步"}
 SKIP_WORDS = {"skip", "跳过"}
+MAX_QUERY = 60  # a lookup searches (and echoes) at most this much of what was typed
 
 
 def _load(ctx: Ctx) -> DraftState | None:
@@ -144,10 +145,14 @@ def _answer(ctx: Ctx, form: Form, state: DraftState, field: Field) -> None:
         received = ctx._("Photo {n} received. Send more, or press Done.").format(n=len(photos))
         _ask(ctx, form, state, field, received)
         return
-    if field.kind == Kind.lookup and field.lookup and inbound.text:
-        results = field.lookup.search(ctx, inbound.text.strip())
-        if not results:
-            _reask(ctx, form, state, ctx._("Nothing matches “{q}”. Try another name.").format(q=inbound.text))
+    if field.kind == Kind.lookup and field.lookup:
+        query = (inbound.text or "").strip()
+        results = field.lookup.search(ctx, query[:MAX_QUERY]) if query else []
+        if not query:
+            _reask(ctx, form, state, InputError(N_("Please type part of the name, or tap one of the buttons.")))
+        elif not results:
+            shown = query if len(query) <= MAX_QUERY else query[:MAX_QUERY] + "…"
+            _reask(ctx, form, state, ctx._("Nothing matches “{q}”. Try another name.").format(q=shown))
         else:
             state.context["seq"] = state.context.get("seq", 0) + 1
             _save(ctx, state)

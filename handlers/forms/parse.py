@@ -6,11 +6,13 @@ Answers are stored as JSON: dates as ISO strings, amounts as decimal strings, lo
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from domain.records import MAX_QUANTITY
 from handlers.forms.spec import Field, Kind
 from handlers.inbound import Inbound
 from services.i18n import N_
@@ -23,6 +25,16 @@ NO_WORDS = {"no", "n", "否", "没有", "无"}
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,5})?$")
 PAIR = re.compile(r"([^\s,，;；:：=xX×*\d][^,，;；:：=×*\d]*?)\s*[:：=xX×*]?\s*(\d+)")
+NUMERIC_KINDS = {Kind.integer, Kind.decimal, Kind.date, Kind.datetime}
+MAX_ITEM_NAME = 60  # a product or part name: longer is a sentence, not a name
+MAX_DIGITS = 15  # more than any field's maximum: longer numbers are refused before they are converted
+INTEGER = re.compile(r"(-?\d+(?:,\d{3})*)\s*[^\d\s.,]{0,4}", re.ASCII)
+AMOUNT = re.compile(r"[¥]?\s*(?P<whole>-?(?:\d{1,3}(?:,\d{3})+|\d+))(?:\.(?P<fraction>\d+))?\s*"
+                    r"(?:元|块|yuan|rmb|cny)?", re.ASCII | re.IGNORECASE)
+FULL_DATE = re.compile(r"(\d{4})(?:\s*(?:[-/.]|年)\s*|\s+)(\d{1,2})(?:\s*(?:[-/.]|月)\s*|\s+)(\d{1,2})\s*[日号]?",
+                       re.ASCII)
+MONTH_DAY = re.compile(r"(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*[日号]?", re.ASCII)
+CLOCK_TIME = re.compile(r"(\d{1,2})\s*[:点]\s*(\d{2})?", re.ASCII)
 
 
 class InputError(Exception):
@@ -56,14 +68,19 @@ def parse_text(field: Field, text: str, *, tz: ZoneInfo, now: datetime, catalog:
         if len(text) > field.max_length:
             raise InputError(N_("That is too long (at most {n} characters)."), n=field.max_length)
         return text
+    if kind in NUMERIC_KINDS:  # full-width digits and punctuation from a Chinese keyboard → ASCII
+        text = unicodedata.normalize("NFKC", text)
     if kind == Kind.integer:
-        return _bounded(field, _integer(text))
+        return _bounded(field, _integer(field, text))
     if kind == Kind.decimal:
-        return str(_bounded(field, _decimal(text)))
+        return str(_bounded(field, _decimal(field, text)))
     if kind == Kind.date:
-        return parse_date(text, today=now.astimezone(tz).date()).isoformat()
+        today = now.astimezone(tz).date()
+        return _in_window(field, parse_date(text, today=today), today=today).isoformat()
     if kind == Kind.datetime:
-        return parse_datetime(text, tz=tz, now=now).isoformat()
+        moment = parse_datetime(text, tz=tz, now=now)
+        _in_window(field, moment.date(), today=now.astimezone(tz).date())
+        return moment.isoformat()
     if kind == Kind.phone:
         return normalize_phone(text)
     if kind == Kind.boolean:
@@ -75,48 +92,74 @@ def parse_text(field: Field, text: str, *, tz: ZoneInfo, now: datetime, catalog:
     raise InputError(N_("Please use the buttons."))
 
 
-def _integer(text: str) -> int:
-    """Whole numbers, allowing a unit word after them."""
-    match = re.fullmatch(r"\s*(-?\d+)\s*[^\d]{0,4}", text.replace(",", ""))
+def _integer(field: Field, text: str) -> int:
+    """Whole numbers, allowing a unit word after them; digits counted before they are converted."""
+    match = INTEGER.fullmatch(text.strip())
     if not match:
         raise InputError(N_("Please enter a whole number, for example 3."))
-    return int(match.group(1))
+    digits = match.group(1).replace(",", "")
+    if len(digits.lstrip("-")) > MAX_DIGITS:
+        raise _too_large(field)
+    return int(digits)
 
 
-def _decimal(text: str) -> Decimal:
-    """Amounts like 4800, 4,800.50 or 4800元; at most two decimals."""
-    cleaned = re.sub(r"[,，\s]|元|yuan|rmb|¥|￥", "", text, flags=re.IGNORECASE)
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation as exc:
-        raise InputError(N_("Please enter a number, for example 4800 or 12.5.")) from exc
-    if not value.is_finite() or value.as_tuple().exponent < -2:  # type: ignore[operator]
+def _decimal(field: Field, text: str) -> Decimal:
+    """Amounts like 4800, 4,800.50, ¥4800 or 4800元; at most two decimals; '12 34' is not 1234."""
+    match = AMOUNT.fullmatch(text.strip())
+    if not match:
+        raise InputError(N_("Please enter a number, for example 4800 or 12.5."))
+    whole, fraction = match.group("whole").replace(",", ""), match.group("fraction") or ""
+    if len(whole.lstrip("-")) > MAX_DIGITS:
+        raise _too_large(field)
+    if len(fraction) > 2:
         raise InputError(N_("Please enter a number with at most two decimals."))
-    return value
+    return Decimal(f"{whole}.{fraction}" if fraction else whole)
+
+
+def _too_large(field: Field) -> InputError:
+    """The refusal for a number with more digits than any field takes."""
+    if field.max_value is not None:
+        return InputError(N_("The value must be at most {n}."), n=_shown(field.max_value))
+    return InputError(N_("That number is too large."))
+
+
+def _shown(value: float) -> str:
+    """A bound as people read it: 99,999,999 rather than 99999999.0."""
+    return f"{int(value):,}" if value == int(value) else f"{value:,}"
 
 
 def _bounded(field: Field, value: Any) -> Any:
     """Apply the field's minimum and maximum."""
     if field.min_value is not None and value < field.min_value:
-        raise InputError(N_("The value must be at least {n}."), n=field.min_value)
+        raise InputError(N_("The value must be at least {n}."), n=_shown(field.min_value))
     if field.max_value is not None and value > field.max_value:
-        raise InputError(N_("The value must be at most {n}."), n=field.max_value)
+        raise InputError(N_("The value must be at most {n}."), n=_shown(field.max_value))
     return value
 
 
+def _in_window(field: Field, day: date, *, today: date) -> date:
+    """Refuse a day outside the field's window: a polite range, or 'not in the future' when that is the rule."""
+    first, last = field.window.bounds(today)
+    if day > last and last == today:
+        raise InputError(N_("The date cannot be in the future."))
+    if not first <= day <= last:
+        raise InputError(N_("Please enter a date between {earliest} and {latest}."),
+                         earliest=first.isoformat(), latest=last.isoformat())
+    return day
+
+
 def parse_date(text: str, *, today: date) -> date:
-    """today/yesterday, 2026-11-24, 2026/11/24, 2026年11月24日, 11-24, 11月24日 (this year)."""
-    lowered = text.strip().lower()
+    """today/yesterday, 2026-11-24, 2026/11/24, 2026年11月24日, 11-24, 11月24日 (this year); never '1 1'."""
+    lowered = unicodedata.normalize("NFKC", text).strip().lower()
     if lowered in TODAY_WORDS:
         return today
     if lowered in YESTERDAY_WORDS:
         return today - timedelta(days=1)
-    numbers = [int(n) for n in re.findall(r"\d+", lowered)]
     try:
-        if len(numbers) == 3 and numbers[0] > 31:
-            return date(numbers[0], numbers[1], numbers[2])
-        if len(numbers) == 2:
-            return date(today.year, numbers[0], numbers[1])
+        if full := FULL_DATE.fullmatch(lowered):
+            return date(int(full[1]), int(full[2]), int(full[3]))
+        if short := MONTH_DAY.fullmatch(lowered):
+            return date(today.year, int(short[1]), int(short[2]))
     except ValueError:
         pass
     raise InputError(N_("Please enter a date such as 2026-11-24, or tap Today."))
@@ -124,11 +167,11 @@ def parse_date(text: str, *, today: date) -> date:
 
 def parse_datetime(text: str, *, tz: ZoneInfo, now: datetime) -> datetime:
     """now, 14:30 (today), 2026-11-24 14:30, 11-24 14:30 — in the office's time zone."""
-    lowered = text.strip().lower()
+    lowered = unicodedata.normalize("NFKC", text).strip().lower()
     local_now = now.astimezone(tz)
     if lowered in NOW_WORDS:
         return local_now.replace(second=0, microsecond=0)
-    match = re.search(r"(\d{1,2})[:：点](\d{2})?", lowered)
+    match = CLOCK_TIME.search(lowered)
     if not match:
         raise InputError(N_("Please enter a date and time such as 2026-11-24 14:30, or tap Now."))
     day_part = lowered[: match.start()].strip()
@@ -170,14 +213,19 @@ def _choice(field: Field, text: str) -> str:
 
 def parse_quantities(text: str, *, catalog: tuple[str, ...]) -> dict[str, int]:
     """'枪柜 3，弹柜 2' or '锁芯x2, 电池 1' → {name: quantity}; names must be in the catalog if one is given."""
-    pairs = PAIR.findall(text)
+    pairs = PAIR.findall(unicodedata.normalize("NFKC", text))
     if not pairs:
         raise InputError(N_("Please write each item with its quantity, for example: {example}"),
                          example=f"{catalog[0]} 3, {catalog[1]} 2" if len(catalog) > 1 else "锁芯 x2, 电池 1")
     result: dict[str, int] = {}
     for raw_name, raw_qty in pairs:
         name = raw_name.strip()
+        if len(name) > MAX_ITEM_NAME:
+            raise InputError(N_("That is too long (at most {n} characters)."), n=MAX_ITEM_NAME)
         if catalog and name not in catalog:
             raise InputError(N_("Unknown item {name}. Choose from: {items}"), name=name, items="、".join(catalog))
-        result[name] = result.get(name, 0) + int(raw_qty)
+        quantity = int(raw_qty) if len(raw_qty) <= len(str(MAX_QUANTITY)) else MAX_QUANTITY + 1
+        if not 1 <= quantity <= MAX_QUANTITY or result.get(name, 0) + quantity > MAX_QUANTITY:
+            raise InputError(N_("Each quantity must be from 1 to {max}."), max=MAX_QUANTITY)
+        result[name] = result.get(name, 0) + quantity
     return result

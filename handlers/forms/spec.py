@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from domain.validation import DEFAULT_DATE_WINDOW, DateWindow
 from services.i18n import N_
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ class Field:
     max_value: float | None = None
     max_length: int = 500
     quick: tuple[str, ...] = ()
+    window: DateWindow = DEFAULT_DATE_WINDOW
 
     def applies(self, answers: Answers) -> bool:
         """Whether this question is asked, given the answers so far."""

@@ -14,16 +14,18 @@ from __future__ import annotations
 from typing import Any
 
 from domain.records import CustomerIn
+from domain.validation import INSTALLED_WINDOW
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.records import render
-from handlers.records.common import NOT_FOUND, not_future, parse_ids, to_record
+from handlers.records.common import NOT_FOUND, column_length, parse_ids, to_record
 from handlers.router import Router
 from services import customers
 from services.customers import CustomerCard, DuplicateCustomer
 from services.i18n import N_
 from services.messages import Button, OutMessage, button_rows
+from storage.models import Customer
 
 
 def _name_free(ctx: Ctx, value: Any, answers: Answers) -> str | None:
@@ -62,9 +64,11 @@ CUSTOMER_FORM = register_form(Form(
     name="customer",
     title=N_("Customer archive"),
     fields=(
-        Field("name", N_("Customer name"), N_("What is the customer's name?"), check=_name_free, max_length=200),
+        Field("name", N_("Customer name"), N_("What is the customer's name?"), check=_name_free,
+              max_length=column_length(Customer.name)),
         Field("address", N_("Address"), N_("What is the customer's address?"), max_length=200),
-        Field("contact", N_("Contact person"), N_("Who is the contact person?"), max_length=200),
+        Field("contact", N_("Contact person"), N_("Who is the contact person?"),
+              max_length=column_length(Customer.contact)),
         Field("phone", N_("Phone"), N_("The contact's phone number?"), kind=Kind.phone),
         Field("route", N_("How to get there"), N_("How does one get there (bus, metro, landmarks)?"),
               kind=Kind.long_text, required=False, max_length=200),
@@ -72,7 +76,7 @@ CUSTOMER_FORM = register_form(Form(
               N_("Which products are installed, and how many? For example: 枪柜 3, 弹柜 2"),
               kind=Kind.quantities, required=False, catalog=lambda ctx: ctx.app.product_catalog),
         Field("accepted_on", N_("Acceptance date"), N_("When was the installation accepted?"), kind=Kind.date,
-              required=False, check=not_future),
+              required=False, window=INSTALLED_WINDOW),
         Field("warranty_years", N_("Warranty (years)"), N_("How many years of warranty?"), kind=Kind.integer,
               required=False, min_value=0, max_value=20),
     ),
