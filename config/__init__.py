@@ -1,0 +1,1 @@
+"""Shipped configuration files (YAML), installed as package data and read with importlib.resources."""
