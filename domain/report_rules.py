@@ -9,15 +9,35 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from domain.periods import Period
 from domain.reports import ReportConfig, ReportKind
+from domain.roles import Role
 
 T = TypeVar("T")
 MONTHLY_KINDS = (ReportKind.MONTHLY, ReportKind.REGIONAL_MONTHLY)
 WARRANTY_DAYS_BEFORE = 30
+
+
+class FigureScope(StrEnum):
+    """Whose records prefill a report's figures (visits, new customers, payments)."""
+
+    OWN = "own"
+    OFFICE = "office"
+
+
+def figure_scope(kind: ReportKind | str, *, roles: Iterable[str]) -> FigureScope:
+    """The office head's monthly report counts the whole office; every other report its writer's records.
+
+    Regions are not modelled (a regional manager belongs to one office and no office to a region), so
+    the regional manager's monthly report keeps counting his own records.
+    """
+    if ReportKind(kind) == ReportKind.MONTHLY and str(Role.OFFICE_HEAD) in set(roles):
+        return FigureScope.OFFICE
+    return FigureScope.OWN
 
 
 def writes(config: ReportConfig, *, roles: Iterable[str], full_time: bool) -> bool:

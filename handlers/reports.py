@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.payments import MAX_AMOUNT
+from domain.report_rules import FigureScope
 from domain.reports import ReportKind
 from domain.roles import HQ_ROLES, OFFICE_ROLES, Role
 from handlers.context import Ctx
@@ -35,22 +36,38 @@ REVIEW_REPLIES = {
 }
 
 
-def _report_form(kind: ReportKind, title: str, summary: str, plan: str) -> Form:
-    """One report type's form: summary, plan, then figures (visits and customers prefilled)."""
-    return register_form(Form(f"report_{kind}", title, save=save_report, save_label=N_("Submit report"), fields=(
+FIGURE_PROMPTS = {
+    FigureScope.OWN: (
+        N_("How many customer visits? Counted from your visit log; type the number to confirm or correct it."),
+        N_("How many new customers? Counted from the customer archive; type the number to confirm or correct it."),
+        N_("How much was collected, in yuan? (prefilled from the payments you logged with /payment)"),
+        N_("Visits, new customers and payments collected are counted from your records."),
+    ),
+    FigureScope.OFFICE: (
+        N_("How many customer visits? Counted from this office's visit log; type the number to confirm or "
+           "correct it."),
+        N_("How many new customers? Counted from this office's customer archive; type the number to confirm or "
+           "correct it."),
+        N_("How much was collected, in yuan? (prefilled from the payments this office logged with /payment)"),
+        N_("Visits, new customers and payments collected are counted from this office's records."),
+    ),
+}
+"""Per scope: the visits, new customers and payments prompts, and the intro line, saying whose records count."""
+
+
+def _report_form(kind: ReportKind, scope: FigureScope, title: str, summary: str, plan: str) -> Form:
+    """One report type's form: summary, plan, then figures (prefilled from the scope's records)."""
+    visits, customers, payments, _intro_line = FIGURE_PROMPTS[scope]
+    name = f"report_{kind}" if scope == FigureScope.OWN else f"report_{kind}_{scope}"
+    return register_form(Form(name, title, save=save_report, save_label=N_("Submit report"), fields=(
         Field("summary", N_("Work summary"), summary, Kind.long_text, max_length=3000),
         Field("plan", N_("Work plan"), plan, Kind.long_text, max_length=3000),
-        Field("visits", N_("Customer visits"), N_("How many customer visits? Counted from your visit log; "
-                                                  "type the number to confirm or correct it."),
-              Kind.integer, min_value=0, max_value=10_000),
-        Field("new_customers", N_("New customers"), N_("How many new customers? Counted from the customer "
-                                                       "archive; type the number to confirm or correct it."),
-              Kind.integer, min_value=0, max_value=10_000),
+        Field("visits", N_("Customer visits"), visits, Kind.integer, min_value=0, max_value=10_000),
+        Field("new_customers", N_("New customers"), customers, Kind.integer, min_value=0, max_value=10_000),
         Field("contracts", N_("Contracts signed"), N_("How many contracts were signed?"), Kind.integer,
               min_value=0, max_value=10_000),
-        Field("payments", N_("Payments collected (yuan)"),
-              N_("How much was collected, in yuan? (prefilled from the payments you logged with /payment)"),
-              Kind.decimal, min_value=0, max_value=MAX_AMOUNT),
+        Field("payments", N_("Payments collected (yuan)"), payments, Kind.decimal, min_value=0,
+              max_value=MAX_AMOUNT),
     )))
 
 
@@ -67,15 +84,15 @@ def save_report(ctx: Ctx, answers: dict[str, Any], context: dict[str, Any]) -> s
     return text.format(title=title, period=period_label(saved.period)) + late
 
 
-REPORT_FORMS = {
-    ReportKind.WEEKLY: _report_form(ReportKind.WEEKLY, N_("Weekly summary and plan"),
-                                    N_("Summary of this week's work:"), N_("Plan for next week:")),
-    ReportKind.MONTHLY: _report_form(ReportKind.MONTHLY, N_("Monthly summary and next month's plan"),
-                                     N_("Summary of the month's work:"), N_("Plan for next month:")),
-    ReportKind.REGIONAL_MONTHLY: _report_form(
-        ReportKind.REGIONAL_MONTHLY, N_("Regional manager's monthly summary and plan"),
-        N_("Summary of the month's work:"), N_("Plan for next month:")),
+REPORT_TEXTS = {
+    ReportKind.WEEKLY: (N_("Weekly summary and plan"), N_("Summary of this week's work:"), N_("Plan for next week:")),
+    ReportKind.MONTHLY: (N_("Monthly summary and next month's plan"), N_("Summary of the month's work:"),
+                         N_("Plan for next month:")),
+    ReportKind.REGIONAL_MONTHLY: (N_("Regional manager's monthly summary and plan"), N_("Summary of the month's work:"),
+                                  N_("Plan for next month:")),
 }
+REPORT_FORMS = {(kind, scope): _report_form(kind, scope, *texts)
+                for kind, texts in REPORT_TEXTS.items() for scope in FigureScope}
 
 
 def weekly(ctx: Ctx) -> None:
@@ -98,7 +115,7 @@ def _open(ctx: Ctx, family: ReportKind) -> None:
         return
     ctx.reply(_intro(ctx, opened))
     context: dict[str, Any] = {"kind": opened.kind.value, "period": opened.period.key}
-    start_form(ctx, REPORT_FORMS[opened.kind], answers=opened.answers, context=context,
+    start_form(ctx, REPORT_FORMS[(opened.kind, opened.scope)], answers=opened.answers, context=context,
                      at_summary=opened.report_id is not None)
 
 
@@ -110,7 +127,7 @@ def _intro(ctx: Ctx, opened: Opened) -> str:
     if opened.report_id is not None:
         lines.append(ctx._("You already submitted it; you can revise it until it is reviewed."))
     else:
-        lines.append(ctx._("Visits, new customers and payments collected are counted from your records."))
+        lines.append(ctx._(FIGURE_PROMPTS[opened.scope][3]))
         if opened.late_now:
             lines.append(ctx._("The deadline has passed: it will be marked late."))
     return "\n".join(lines)

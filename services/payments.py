@@ -205,6 +205,15 @@ def payments_in_period(session: Session, *, staff_ids: list[int] | set[int], sta
     return {int(staff_id): _decimal(total) for staff_id, total in rows}
 
 
+def office_payments_in_period(session: Session, *, office_id: int, start: date, end: date) -> Decimal:
+    """What everyone logged as received for one office from `start` to `end` (inclusive): one query."""
+    total = session.scalar(
+        select(func.sum(Payment.amount))
+        .where(Payment.office_id == office_id, Payment.received_on >= start, Payment.received_on <= end)
+    )
+    return _decimal(total)
+
+
 def _decimal(value: object) -> Decimal:
     """A SUM as an exact amount in cents (SQLite hands back floats)."""
     return Decimal(str(value or 0)).quantize(CENT)

@@ -17,10 +17,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.periods import Period, parse_period_key, recent_periods
-from domain.report_rules import MONTHLY_KINDS, may_write, period_bounds, tally, writes
+from domain.report_rules import MONTHLY_KINDS, FigureScope, figure_scope, may_write, period_bounds, tally, writes
 from domain.reports import ReportKind, ReportsConfig, deadline, is_late, report_period_to_submit
 from services import audit
-from services.payments import payments_in_period, plain
+from services.payments import office_payments_in_period, payments_in_period, plain
 from services.report_reviews import notify_reviewers
 from services.report_roster import away_by_day, load_reports, load_roster
 from services.report_texts import StatusRow, due_label
@@ -41,7 +41,7 @@ class Problem(StrEnum):
 
 @dataclass(frozen=True)
 class Opened:
-    """A report form ready to fill: its type, period, deadline and prefilled answers."""
+    """A report form ready to fill: its type, period, deadline, prefilled answers and whose records they count."""
 
     kind: ReportKind
     period: Period
@@ -50,6 +50,7 @@ class Opened:
     answers: dict[str, Any]
     report_id: int | None = None
     late_now: bool = False
+    scope: FigureScope = FigureScope.OWN
 
 
 def report_kinds_for(configs: ReportsConfig, *, family: str, roles: frozenset[str]) -> list[ReportKind]:
@@ -76,12 +77,14 @@ def open_report(
             return Problem.BAD_PERIOD
         kind, period, report = next((c for c in found if c[2] is None), found[0])  # an unwritten one first
         due = deadline(configs.get(kind), period, tz)
+        scope = figure_scope(kind, roles=staff.roles)
         if report is None:
-            answers = logged_figures(session, staff_id=staff_id, period=period, tz=tz)
-            return Opened(kind, period, due, tz.key, answers, late_now=is_late(now, due))
+            office_id = staff.office_id if scope == FigureScope.OFFICE else None
+            answers = logged_figures(session, staff_id=staff_id, period=period, tz=tz, office_id=office_id)
+            return Opened(kind, period, due, tz.key, answers, late_now=is_late(now, due), scope=scope)
         if report.status == "reviewed":
             return Problem.REVIEWED
-        return Opened(kind, period, due, tz.key, answers_of(report), report.id)
+        return Opened(kind, period, due, tz.key, answers_of(report), report.id, scope=scope)
 
 
 def _pick_period(configs: ReportsConfig, kind: ReportKind, local_now: datetime, key: str | None) -> Period | None:
@@ -96,19 +99,26 @@ def _pick_period(configs: ReportsConfig, kind: ReportKind, local_now: datetime, 
         return None
 
 
-def logged_figures(session: Session, *, staff_id: int, period: Period, tz: ZoneInfo) -> dict[str, Any]:
-    """Visits made, customers created and payments logged (投款日期 in the period) by the person.
+def logged_figures(session: Session, *, staff_id: int, period: Period, tz: ZoneInfo,
+                   office_id: int | None = None) -> dict[str, Any]:
+    """Visits made, customers created and payments logged (投款日期 in the period) by the person, or by
+    everyone in `office_id` when it is given (the office head's monthly report).
 
     Every figure stays editable in the form: the person confirms or corrects it.
     """
     start, end = period_bounds(period, tz)
+    visit_of = Visit.staff_id == staff_id if office_id is None else Visit.office_id == office_id
+    customer_of = Customer.created_by == staff_id if office_id is None else Customer.office_id == office_id
     visits = session.scalar(select(func.count()).select_from(Visit).where(
-        Visit.staff_id == staff_id, Visit.visited_at >= start, Visit.visited_at < end))
+        visit_of, Visit.visited_at >= start, Visit.visited_at < end))
     customers = session.scalar(select(func.count()).select_from(Customer).where(
-        Customer.created_by == staff_id, Customer.created_at >= start, Customer.created_at < end))
-    collected = payments_in_period(session, staff_ids=[staff_id], start=period.start, end=period.end)
-    return {"visits": int(visits or 0), "new_customers": int(customers or 0),
-            "payments": plain(collected.get(staff_id, Decimal(0)))}
+        customer_of, Customer.created_at >= start, Customer.created_at < end))
+    if office_id is None:
+        collected = payments_in_period(session, staff_ids=[staff_id], start=period.start, end=period.end)
+        paid = collected.get(staff_id, Decimal(0))
+    else:
+        paid = office_payments_in_period(session, office_id=office_id, start=period.start, end=period.end)
+    return {"visits": int(visits or 0), "new_customers": int(customers or 0), "payments": plain(paid)}
 
 
 def answers_of(report: Report) -> dict[str, Any]:

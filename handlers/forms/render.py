@@ -21,9 +21,8 @@ def cb(state: DraftState, action: str, arg: str | int = "") -> str:
 def prompt_message(ctx: Ctx, form: Form, state: DraftState, field: Field, error: str | None = None) -> OutMessage:
     """The question for `field`, with the buttons that fit its kind."""
     _ = ctx._
-    asked = [f for f in form.fields if f.applies(state.answers)]
-    position = next((i for i, f in enumerate(asked) if f.name == field.name), 0) + 1
-    lines = [f"【{_(form.title)}】 {position}/{len(asked)}"]
+    position, total = form.progress(field.name, state.answers)
+    lines = [f"【{_(form.title)}】 {position}/{total}"]
     if error:
         lines.append(f"⚠️ {error}")
     lines.append(_(field.prompt) + ("" if field.required else " " + _("(optional)")))

@@ -67,6 +67,38 @@ class Field:
         """Whether this question is asked, given the answers so far."""
         return self.when is None or self.when(answers)
 
+    def may_apply(self, answers: Answers, *, pending: frozenset[str]) -> bool:
+        """Whether this question may still be asked: it applies, or its condition reads a `pending` answer
+        (one of a question not yet answered), which may still make it apply."""
+        if self.when is None:
+            return True
+        seen = _ReadRecorder(answers)
+        return bool(self.when(seen)) or not seen.read.isdisjoint(pending)
+
+
+class _ReadRecorder(dict[str, Any]):
+    """The answers, noting which ones a `when=` condition reads (conditions are opaque callables)."""
+
+    def __init__(self, answers: Answers) -> None:
+        super().__init__(answers)
+        self.read: set[str] = set()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Note the key, then read it."""
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        """Note the key, then read it."""
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key: object) -> bool:
+        """Note the key, then test it."""
+        if isinstance(key, str):
+            self.read.add(key)
+        return super().__contains__(key)
+
 
 class FormError(Exception):
     """Raised by a save function to send the person back to one field with a message id."""
@@ -108,6 +140,20 @@ class Form:
             if item.applies(answers):
                 return item
         return None
+
+    def progress(self, current: str, answers: Answers) -> tuple[int, int]:
+        """'Step k of n' at `current`: the questions asked so far, and all that may still be asked.
+
+        Questions before `current` count when they apply. A later conditional one counts unless the answers
+        given (or passed over) already rule it out: one waiting on a question not yet answered counts, so
+        that n only ever shrinks as answers decide, and never below k.
+        """
+        names = [f.name for f in self.fields]
+        at = names.index(current) if current in names else 0
+        pending = frozenset(n for n in names[at:] if n not in answers)
+        before = sum(1 for f in self.fields[:at] if f.applies(answers))
+        after = sum(1 for f in self.fields[at + 1:] if f.may_apply(answers, pending=pending))
+        return before + 1, before + 1 + after
 
 
 FORMS: dict[str, Form] = {}

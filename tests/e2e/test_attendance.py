@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -36,6 +37,17 @@ async def test_check_in_inside_the_office_then_again(bot: BotHarness) -> None:
     assert (await bot.send(li, "/checkin"))[-1]["text"] == "您今天已在 08:47 签到过了。"
     today = (await bot.send(li, "/today"))[-1]["text"]
     assert "签到：08:47" in today and "状态：迟到" in today
+
+
+async def test_the_check_in_step_counter_counts_the_questions_that_may_be_asked(bot: BotHarness) -> None:
+    """Issue #10, defect 6: 1/3, 2/3, 3/3 outside the office (it read 1/1 → 2/3)."""
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    bot.clock.set(datetime(2026, 11, 24, 8, 25, tzinfo=SHANGHAI))
+    prompts = [(await bot.send(li, "/checkin"))[-1]]
+    prompts.append((await bot.share_location(li, *FAR, date=bot.clock()))[-1])
+    prompts.append((await bot.press(li, prompts[-1], "外勤"))[-1])
+    steps = [re.search(r"】 (\d+)/(\d+)", p["text"]) for p in prompts]
+    assert [(int(m.group(1)), int(m.group(2))) for m in steps if m] == [(1, 3), (2, 3), (3, 3)]
 
 
 async def test_check_in_outside_becomes_field_attendance(bot: BotHarness) -> None:

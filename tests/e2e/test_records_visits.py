@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -11,6 +13,14 @@ from tests.e2e.harness import BotHarness
 from tests.e2e.test_records_support import add_customer, labels, say
 
 SITE = (31.2304, 121.4737)
+COUNTER = re.compile(r"】 (\d+)/(\d+)")
+
+
+def counter(message: dict[str, Any]) -> tuple[int, int]:
+    """The 'k/n' step counter of a form prompt."""
+    found = COUNTER.search(message["text"])
+    assert found, f"no step counter in {message['text']!r}"
+    return int(found.group(1)), int(found.group(2))
 
 
 async def test_a_return_visit_pins_the_customer_and_the_next_visit_is_measured(bot: BotHarness) -> None:
@@ -110,14 +120,14 @@ async def test_a_visit_with_back_and_edit_before_save_then_one_cancelled(bot: Bo
     when = (await bot.press(li, first, "某市公安局"))[-1]
     purpose = (await bot.press(li, when, "现在"))[-1]
     back = (await bot.press(li, purpose, "上一步"))[-1]
-    assert "2/8" in back["text"] and "当前：2026-11-24 10:00" in back["text"]
+    assert "2/10" in back["text"] and "当前：2026-11-24 10:00" in back["text"]
     purpose = (await bot.press(li, back, "保持不变"))[-1]
     people = (await bot.press(li, purpose, "跟进"))[-1]
     next_step = await say(bot, li, "王科长", "演示新款")
     location = (await bot.press(li, next_step, "跳过"))[-1]
     photos = await say(bot, li, "跳过")
     summary = (await bot.press(li, photos, "跳过"))[-1]
-    assert "• 拜访目的: 跟进" in summary["text"] and "4/8" in people["text"] and location
+    assert "• 拜访目的: 跟进" in summary["text"] and "4/9" in people["text"] and location
 
     menu = (await bot.press(li, summary, "修改"))[-1]
     ask_purpose = (await bot.press(li, menu, "拜访目的"))[-1]
@@ -132,3 +142,37 @@ async def test_a_visit_with_back_and_edit_before_save_then_one_cancelled(bot: Bo
     assert cancelled["text"].startswith("已取消：客户拜访")
     with bot.app.uow() as uow:
         assert [v.purpose for v in uow.session.scalars(select(Visit))] == ["complaint"]
+
+
+async def test_a_return_visits_step_counter_counts_up_to_a_constant_total(bot: BotHarness) -> None:
+    """Issue #10, defect 6: every question that applies is counted from the start, so n never jumps."""
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    await add_customer(bot, li, "某市公安局")
+    prompts = [(await bot.send(li, "/visit"))[-1]]
+    prompts.append((await bot.press(li, prompts[-1], "某市公安局"))[-1])
+    prompts.append((await bot.press(li, prompts[-1], "现在"))[-1])
+    prompts.append((await bot.press(li, prompts[-1], "回访"))[-1])
+    prompts.append((await bot.press(li, prompts[-1], "⭐⭐⭐⭐"))[-1])
+    for answer in ("王科长", "客户满意，提出增购两台枪柜", "送报价"):
+        prompts.append(await say(bot, li, answer))
+    prompts.append(await say(bot, li, "2026-11-30"))
+    prompts.append((await bot.share_location(li, *SITE, date=bot.clock()))[-1])
+    assert [counter(p) for p in prompts] == [(k, 10) for k in range(1, 11)]
+    assert "请核对" in (await bot.press(li, prompts[-1], "完成"))[-1]["text"]
+
+
+async def test_a_visits_step_counter_shrinks_as_answers_rule_questions_out(bot: BotHarness) -> None:
+    """Follow-up with no next step: satisfaction and the next step's date drop out; n never goes below k."""
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    await add_customer(bot, li, "某市公安局")
+    prompts = [(await bot.send(li, "/visit"))[-1]]
+    prompts.append((await bot.press(li, prompts[-1], "某市公安局"))[-1])
+    prompts.append((await bot.press(li, prompts[-1], "现在"))[-1])
+    prompts.append((await bot.press(li, prompts[-1], "跟进"))[-1])
+    for answer in ("王科长", "演示新款枪弹一体柜", "跳过", "跳过"):
+        prompts.append(await say(bot, li, answer))
+    steps = [counter(p) for p in prompts]
+    assert [k for k, _n in steps] == list(range(1, len(steps) + 1))
+    assert all(n >= k for k, n in steps) and [n for _k, n in steps] == sorted((n for _k, n in steps), reverse=True)
+    assert steps[-1] == (8, 8) and steps[:4] == [(1, 10), (2, 10), (3, 10), (4, 9)]
+    assert "照片" in prompts[-1]["text"]

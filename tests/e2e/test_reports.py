@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from bot.standin.keyboards import buttons
 from schedules.reports import report_reminders
-from storage.models import Customer, Office, Staff, Visit
+from storage.models import Customer, Office, Payment, Staff, Visit
 from tests.e2e.harness import BotHarness
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -25,17 +26,28 @@ def staff_id(bot: BotHarness, name: str) -> int:
         return int(uow.session.scalars(select(Staff.id).where(Staff.name == name)).one())
 
 
-def log_visits(bot: BotHarness, name: str, visits: list[datetime], new_customers: int) -> None:
+def log_visits(bot: BotHarness, name: str, visits: list[datetime], new_customers: int,
+               office_name: str = "上海办事处") -> None:
     """Records as the field-records feature would have stored them."""
     person = staff_id(bot, name)
     with bot.app.uow() as uow:
-        office = uow.session.scalars(select(Office.id).where(Office.name == "上海办事处")).one()
-        customers = [Customer(office_id=office, name=f"客户{i}", created_by=person, created_at=cst(11, 24, 9))
+        office = uow.session.scalars(select(Office.id).where(Office.name == office_name)).one()
+        customers = [Customer(office_id=office, name=f"{name}的客户{i}", created_by=person, created_at=cst(11, 24, 9))
                      for i in range(new_customers)]
         uow.session.add_all(customers)
         uow.session.flush()
         uow.session.add_all(Visit(office_id=office, customer_id=customers[0].id, staff_id=person, visited_at=at,
                                   purpose="follow_up") for at in visits)
+        uow.commit()
+
+
+def log_payment(bot: BotHarness, name: str, amount: str, received_on: date) -> None:
+    """A transfer as /payment would have stored it, in the person's office."""
+    person = staff_id(bot, name)
+    with bot.app.uow() as uow:
+        office = uow.session.scalars(select(Staff.office_id).where(Staff.id == person)).one()
+        uow.session.add(Payment(office_id=office, staff_id=person, kind="transfer", received_on=received_on,
+                                amount=Decimal(amount)))
         uow.commit()
 
 
@@ -105,6 +117,33 @@ async def test_monthly_report_reviewed_and_commented_by_the_gm(bot: BotHarness) 
     await bot.press(gm, notice, "标记已审核")
     assert bot.last(head)["text"] == "✅ 刘总已审核您的月度工作总结及下月计划（2026-11）。"
     assert (await bot.send(head, "/monthly"))[-1]["text"] == "该报告已审核，不能再修改。"
+
+
+async def test_office_heads_monthly_figures_count_the_whole_office(bot: BotHarness) -> None:
+    """Issue #10, defect 4: the head's monthly report is prefilled from his office's records, not his own."""
+    bot.clock.set(cst(12, 1, 10))
+    bot.add_office("北京办事处")
+    head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    await bot.register("王强", office="北京办事处", roles=["sales"])
+    log_visits(bot, "李娜", [cst(11, 3, 10), cst(11, 24, 9), cst(11, 30, 16)], new_customers=2)
+    log_visits(bot, "张伟", [cst(11, 12, 14), cst(10, 31, 9), cst(12, 1, 9)], new_customers=1)  # Nov: one
+    log_visits(bot, "王强", [cst(11, 5, 10)], new_customers=1, office_name="北京办事处")  # another office
+    log_payment(bot, "李娜", "120000", date(2026, 11, 20))
+    log_payment(bot, "张伟", "30000.50", date(2026, 11, 28))
+    log_payment(bot, "王强", "99999", date(2026, 11, 10))
+
+    replies = await bot.send(head, "/monthly")
+    assert "拜访次数、新增客户和回款金额已按本办事处的记录统计。" in replies[0]["text"]
+    visits = (await answer_all(bot, head, ["十一月签约两单", "十二月冲刺回款"]))[-1]
+    assert "已按本办事处的拜访记录统计" in visits["text"] and "当前：4" in visits["text"]
+    customers = (await bot.press(head, visits, "保持不变"))[-1]["text"]
+    assert "已按本办事处的客户档案统计" in customers and "当前：3" in customers
+    payments = (await answer_all(bot, head, ["3", "2"]))[-1]["text"]
+    assert "已按本办事处用 /payment 登记的来款预填" in payments and "当前：150000.50" in payments
+
+    weekly = (await answer_all(bot, li, ["/weekly", "拜访回访", "跟进投标"]))[-1]["text"]  # 2026-W49
+    assert "已按您的拜访记录统计" in weekly and "当前：1" in weekly  # her own, not the head's of 12-01
 
 
 async def test_reminders_from_the_running_bot_once_each_and_status(bot: BotHarness) -> None:

@@ -43,8 +43,8 @@ SAVED_TO: dict[tuple[str, str], Any] = {
     ("report_comment", "comment"): Report.review_comment,
     ("checkin", "place"): AttendancePunch.place,
     ("checkout", "place"): AttendancePunch.place,
-    **{(f"report_{kind}", name): getattr(Report, name) for kind in ReportKind
-       for name in ("summary", "plan")},
+    **{(f"report_{kind}{suffix}", name): getattr(Report, name) for kind in ReportKind
+       for suffix in ("", "_office") for name in ("summary", "plan")},
 }
 
 

@@ -5,8 +5,10 @@ from zoneinfo import ZoneInfo
 
 from domain.periods import parse_period_key
 from domain.report_rules import (
+    FigureScope,
     capped,
     clip,
+    figure_scope,
     in_working_hours,
     joined_in_time,
     period_bounds,
@@ -74,3 +76,13 @@ def test_capped_and_clip() -> None:
     assert capped(["a", "b", "c"], 2) == (["a", "b"], 1)
     assert clip("abcdef", 4) == ("abc…", True)
     assert clip("abc", 4) == ("abc", False)
+
+
+def test_only_the_office_heads_monthly_report_counts_the_whole_office() -> None:
+    actual = [
+        figure_scope("monthly", roles={"office_head"}),
+        figure_scope("weekly", roles={"office_head"}),
+        figure_scope("weekly", roles={"sales"}),
+        figure_scope("regional_monthly", roles={"regional_manager", "office_head"}),  # no regions modelled
+    ]
+    assert actual == [FigureScope.OFFICE, FigureScope.OWN, FigureScope.OWN, FigureScope.OWN]
