@@ -43,6 +43,7 @@ MAX_BACKOFF_SECONDS = 300.0
 RENEW_AFTER = 30.0  # seconds a claim is trusted without renewal (well under delivery.STALE_CLAIM)
 REFILL_BELOW = 50  # claim more from the database when fewer rows than this wait in memory
 CLAIM_BATCH = 100
+STOP_GRACE_SECONDS = 5.0
 UNPACED = frozenset({"answer", "alert"})
 IN_FLIGHT = 16  # sends at once: enough to keep 30 a second at 200 ms latency, one per chat
 
@@ -161,6 +162,10 @@ class OutboxSender:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        if self._tasks:  # sends in flight finish (their outcome is recorded), within a few seconds
+            _done, late = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE_SECONDS)
+            for task in late:
+                task.cancel()
         with contextlib.suppress(Exception):
             await self._flush_sent()
         self._db.shutdown(wait=False)

@@ -16,8 +16,12 @@ from bot.web import Listener
 from bot.wecom.app import WeComApp
 
 
-async def serve(runtime: Runtime, stop: asyncio.Event) -> None:
-    """Run until `stop` is set, then shut down in reverse order (running updates finish)."""
+async def serve(runtime: Runtime, stop: asyncio.Event, *, listening: asyncio.Future[int] | None = None) -> None:
+    """Run until `stop` is set, then shut down in reverse order (running updates finish).
+
+    `listening`, when given, gets the listener's port once it accepts (with OFFICEBOT_WEBHOOK_PORT=0,
+    the one the system chose).
+    """
     settings = runtime.settings
     listener = Listener(listen=settings.webhook_listen, port=settings.webhook_port)
     application: AnyApplication | None = None
@@ -28,7 +32,7 @@ async def serve(runtime: Runtime, stop: asyncio.Event) -> None:
     wecom = WeComApp.from_settings(runtime) if settings.wecom_configured else None
     if wecom is not None:
         wecom.mount(listener)
-    listening = bool(settings.webhook_url) or wecom is not None
+    serving = bool(settings.webhook_url) or wecom is not None
     polling = application is not None and not settings.webhook_url
     if application is not None:
         await application.initialize()
@@ -38,8 +42,10 @@ async def serve(runtime: Runtime, stop: asyncio.Event) -> None:
         runtime.start_background()
     if wecom is not None:
         await wecom.start()
-    if listening:
+    if serving:
         await listener.start()
+    if listening is not None:
+        listening.set_result(listener.port)
     if application is not None and settings.webhook_url:
         await point_telegram_here(application, runtime)
     if polling and application is not None and application.updater is not None:
@@ -47,7 +53,7 @@ async def serve(runtime: Runtime, stop: asyncio.Event) -> None:
     try:
         await stop.wait()
     finally:
-        if listening:
+        if serving:
             await listener.stop()
         if polling and application is not None and application.updater is not None:
             await application.updater.stop()

@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     company_name: str = Field(default="officebot", alias="OFFICEBOT_COMPANY_NAME")
     webhook_url: str | None = Field(default=None, alias="OFFICEBOT_WEBHOOK_URL")
     webhook_listen: str = Field(default="127.0.0.1", alias="OFFICEBOT_WEBHOOK_LISTEN")
-    webhook_port: int = Field(default=8443, ge=1, le=65535, alias="OFFICEBOT_WEBHOOK_PORT")
+    webhook_port: int = Field(default=8443, ge=0, le=65535, alias="OFFICEBOT_WEBHOOK_PORT")  # 0: any free port
     webhook_secret: str | None = Field(default=None, alias="OFFICEBOT_WEBHOOK_SECRET")
     approvals_file: str | None = Field(default=None, alias="OFFICEBOT_APPROVALS_FILE")
     reports_file: str | None = Field(default=None, alias="OFFICEBOT_REPORTS_FILE")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 
 import httpx
 
@@ -22,19 +21,12 @@ from tests.e2e.harness import TOKEN as TELEGRAM_TOKEN
 from tests.wecom.test_conversations import AES_KEY, AGENT, CORP, SECRET, TOKEN, shown
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def test_both_channels_at_once(migrated_url: str, clock: FakeClock) -> None:
-    port = free_port()
     crypto = WeComCrypto(TOKEN, AES_KEY, CORP)
     async with BotApiStandIn(token=TELEGRAM_TOKEN) as telegram, \
             WeComStandIn(crypto=crypto, corp_id=CORP, corp_secret=SECRET, agent_id=AGENT) as wecom:
         settings = Settings(
-            DATABASE_URL=migrated_url, OFFICEBOT_SCHEDULER=False, OFFICEBOT_WEBHOOK_PORT=port,
+            DATABASE_URL=migrated_url, OFFICEBOT_SCHEDULER=False, OFFICEBOT_WEBHOOK_PORT=0,
             TELEGRAM_BOT_TOKEN=TELEGRAM_TOKEN, TELEGRAM_API_BASE_URL=telegram.base_url,
             WECOM_CORP_ID=CORP, WECOM_AGENT_ID=AGENT, WECOM_SECRET=SECRET, WECOM_TOKEN=TOKEN,
             WECOM_ENCODING_AES_KEY=AES_KEY, WECOM_API_BASE_URL=wecom.url,
@@ -45,9 +37,10 @@ async def test_both_channels_at_once(migrated_url: str, clock: FakeClock) -> Non
                                         now=clock())
         on_wecom = onboarding.invite(runtime.app.uow(), office_name="上海办事处", roles=["sales"], name="王强",
                                      now=clock())
-        wecom.callback_url = f"http://127.0.0.1:{port}{CALLBACK_PATH}"
         stop = asyncio.Event()
-        running = asyncio.create_task(serve(runtime, stop))
+        listening: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        running = asyncio.create_task(serve(runtime, stop, listening=listening))
+        wecom.callback_url = f"http://127.0.0.1:{await listening}{CALLBACK_PATH}"
         try:
             user = FakeUser(id=4242, first_name="李娜")
             await telegram.send_command(user, "/start", on_telegram)
@@ -69,12 +62,11 @@ async def test_both_channels_at_once(migrated_url: str, clock: FakeClock) -> Non
 
 
 async def test_a_person_on_both_channels_is_one_person_with_one_draft(migrated_url: str, clock: FakeClock) -> None:
-    port = free_port()
     crypto = WeComCrypto(TOKEN, AES_KEY, CORP)
     async with BotApiStandIn(token=TELEGRAM_TOKEN) as telegram, \
             WeComStandIn(crypto=crypto, corp_id=CORP, corp_secret=SECRET, agent_id=AGENT) as wecom:
         settings = Settings(
-            DATABASE_URL=migrated_url, OFFICEBOT_SCHEDULER=False, OFFICEBOT_WEBHOOK_PORT=port,
+            DATABASE_URL=migrated_url, OFFICEBOT_SCHEDULER=False, OFFICEBOT_WEBHOOK_PORT=0,
             TELEGRAM_BOT_TOKEN=TELEGRAM_TOKEN, TELEGRAM_API_BASE_URL=telegram.base_url,
             WECOM_CORP_ID=CORP, WECOM_AGENT_ID=AGENT, WECOM_SECRET=SECRET, WECOM_TOKEN=TOKEN,
             WECOM_ENCODING_AES_KEY=AES_KEY, WECOM_API_BASE_URL=wecom.url,
@@ -82,9 +74,10 @@ async def test_a_person_on_both_channels_is_one_person_with_one_draft(migrated_u
         runtime = bootstrap(settings, clock=clock)
         office = onboarding.create_office(runtime.app.uow(), name="上海办事处", timezone="Asia/Shanghai", now=clock())
         code = onboarding.invite(runtime.app.uow(), office_name="上海办事处", roles=["sales"], name="李娜", now=clock())
-        wecom.callback_url = f"http://127.0.0.1:{port}{CALLBACK_PATH}"
         stop = asyncio.Event()
-        running = asyncio.create_task(serve(runtime, stop))
+        listening: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        running = asyncio.create_task(serve(runtime, stop, listening=listening))
+        wecom.callback_url = f"http://127.0.0.1:{await listening}{CALLBACK_PATH}"
         try:
             user = FakeUser(id=4343, first_name="李娜")
             await telegram.send_command(user, "/start", code)
