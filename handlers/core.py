@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from domain.roles import grantable_roles, parse_roles
 from handlers.context import Ctx
 from handlers.router import Router
-from services import onboarding
+from services import approval_queries, onboarding
 from services.i18n import LOCALE_NAMES, LOCALES, N_, translator
 from services.messages import Button, OutMessage
 from services.onboarding import RedeemOutcome
 from services.role_labels import ROLE_LABELS
 
+ENTERED = "enter_agent"  # WeCom's event when a person opens the app, as a command
 REDEEM_REPLIES = {
     RedeemOutcome.already_registered: N_("You are already registered. Send /help to see what you can do."),
     RedeemOutcome.unknown_code: N_("That invite code is not valid. Please check it with your administrator."),
@@ -110,9 +113,29 @@ def invite(ctx: Ctx) -> None:
     ctx.reply(text.format(name=args[0], office=ctx.me.office_name, code=code))
 
 
+def entered(ctx: Ctx) -> None:
+    """WeCom's enter_agent (the person opened the app): once a day, hello and what waits for them.
+
+    A stranger opening the app gets nothing: they may not even be staff.
+    """
+    if ctx.staff is None:
+        return
+    today = ctx.inbound.at.astimezone(ZoneInfo(ctx.me.timezone)).date()
+    if not onboarding.first_visit_today(ctx.app.uow(), staff_id=ctx.me.id, day=today, now=ctx.app.now()):
+        return
+    waiting = len(approval_queries.pending_cards(ctx.app.uow(), approver_id=ctx.me.id, locale=ctx.locale,
+                                                 default_timezone=ctx.app.default_timezone))
+    if waiting:
+        ctx.reply(ctx._("Hello, {name}. {n} request(s) wait for your decision: /pending").format(
+            name=ctx.me.name, n=waiting))
+    else:
+        ctx.reply(ctx._("Hello, {name}. Send /help to see what I can do.").format(name=ctx.me.name))
+
+
 def register(router: Router) -> None:
     """Declare the core commands."""
     router.public_command("start", start)
+    router.public_command(ENTERED, entered)
     router.command("help", show_help, N_("list the commands you can use"), order=0)
     router.command("language", language, N_("switch between Chinese and English"), order=900)
     router.callback("lang", language_button)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from domain.roles import parse_roles
 from services import audit
+from services.jobs import claim_reminder
 from services.staff import StaffView, account_match, bind_account, chat_of, view_of
 from storage.models import Invite, Office, Staff, StaffRole
 from storage.uow import UnitOfWork
@@ -166,3 +167,11 @@ def set_locale(uow: UnitOfWork, *, staff_id: int, locale: str, now: datetime) ->
         audit.record(uow.session, actor_id=staff_id, action="locale", entity="staff", entity_id=staff_id, at=now,
                      detail={"locale": locale})
         uow.commit()
+
+
+def first_visit_today(uow: UnitOfWork, *, staff_id: int, day: date, now: datetime) -> bool:
+    """True the first time a person opens the app on `day` (their local day): the daily greeting is due."""
+    with uow:
+        first = claim_reminder(uow.session, key=f"greet:{staff_id}:{day.isoformat()}", staff_id=staff_id, now=now)
+        uow.commit()
+        return first

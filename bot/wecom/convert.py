@@ -69,7 +69,7 @@ def _text(fields: dict[str, str], content: str) -> Inbound:
 
 
 def _event(fields: dict[str, str]) -> Inbound | None:
-    """A card button, an app-menu click; other events (enter_agent, subscribe) are not acted on."""
+    """A card button, an app-menu click, opening the app; other events (subscribe…) are not acted on."""
     event = fields.get("Event", "")
     key = fields.get("EventKey", "")
     if event == "template_card_event" and key.startswith(KEYBOARD_PREFIX):
@@ -79,6 +79,8 @@ def _event(fields: dict[str, str]) -> Inbound | None:
                         message_id=fields.get("ResponseCode") or None)
     if event == "click" and key:
         return _text(fields, key)
+    if event == "enter_agent":  # the person opened the app: greeted once a day (handlers/core.py)
+        return _inbound(fields, command="enter_agent")
     return None
 
 

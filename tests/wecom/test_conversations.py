@@ -237,3 +237,18 @@ async def test_reminders_keep_to_30_a_minute_per_member_and_none_is_dropped(weco
     assert texts == [f"提醒 {n}" for n in range(70)]  # all of them, in order
     assert wecom.standin.dropped("lina") == 0  # WeCom silently drops past 30 a minute: we never went past it
     assert wecom.pace.now - before >= 60  # 70 messages to one member take over a minute
+
+
+async def test_opening_the_app_greets_once_a_day_with_what_waits(wecom: WeCom) -> None:
+    await wecom.say("zhangwei", f"绑定 {wecom.invite('张伟', ['office_head'])}")
+    await wecom.say("lina", f"绑定 {wecom.invite('李娜', ['sales'])}")
+    await claim(wecom, "lina", "4800")
+    before = len(wecom.standin.messages("zhangwei"))
+    for _ in range(2):
+        assert await wecom.standin.post_enter_agent("zhangwei") == 200
+        await wecom.settle()
+    assert [shown(m) for m in wecom.standin.messages("zhangwei")[before:]] == [
+        "张伟，您好！有 1 项申请等待您审批：/pending"]
+    assert await wecom.standin.post_enter_agent("stranger") == 200
+    await wecom.settle()
+    assert wecom.standin.messages("stranger") == []  # someone unknown opening the app sees nothing
