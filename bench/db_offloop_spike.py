@@ -36,10 +36,8 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -54,10 +52,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
+from bench.common import scratch_postgres
 from storage.db import SQLITE_BUSY_TIMEOUT_MS, make_engine
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN_URL = os.environ.get("OFFICEBOT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 STAFF, OFFICES = 10_000, 200
 CHAT_BASE = 500_000
 TICK = 0.005
@@ -401,20 +399,6 @@ def code_shape() -> None:
           f"services/ + storage/ make {calls} session calls that would each need an `await`.")
 
 
-@contextmanager
-def scratch_postgres() -> Iterator[str]:
-    """A fresh PostgreSQL database, dropped afterwards."""
-    import psycopg
-
-    admin = PG_ADMIN_URL.replace("+psycopg", "")
-    name = f"officebot_spike_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main() -> None:

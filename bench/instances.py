@@ -32,10 +32,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import httpx
 from sqlalchemy import func, select
 
+from bench.common import scratch_postgres
 from bot.standin.server import BotApiStandIn
 from bot.standin.users import FakeUser
 from services import delivery, onboarding, outbox
@@ -56,24 +55,9 @@ from storage.uow import UnitOfWork
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:BENCH-instances-token"
 SECRET = "bench-instances-secret-0123"
-PG_ADMIN_URL = os.environ.get("OFFICEBOT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 HELP_START = "您可以使用"
 
 
-@contextmanager
-def scratch_postgres() -> Iterator[str]:
-    """A fresh PostgreSQL database, dropped afterwards."""
-    import psycopg
-
-    admin = PG_ADMIN_URL.replace("+psycopg", "")
-    name = f"officebot_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def free_port_block(size: int) -> int:

@@ -13,12 +13,10 @@ postgresql+psycopg://postgres@127.0.0.1:5432/test) and dropped afterwards.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import Engine, event, insert
 
+from bench.common import scratch_postgres
 from domain.reports import DEFAULT_REPORT_CONFIG, parse_report_config
 from services import reminders
 from storage.db import make_engine, make_session_factory
@@ -38,7 +37,6 @@ from storage.migrate import upgrade
 from storage.models import ApprovalRequest, Office, Report, Staff, StaffRole
 from storage.uow import UnitOfWork
 
-PG_ADMIN_URL = os.environ.get("OFFICEBOT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 CONFIGS = parse_report_config(DEFAULT_REPORT_CONFIG)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
@@ -141,20 +139,6 @@ def counting(engine: Engine) -> Iterator[Counter[str]]:
         event.remove(engine, "before_cursor_execute", before)
 
 
-@contextmanager
-def scratch_postgres() -> Iterator[str]:
-    """A fresh PostgreSQL database, dropped afterwards."""
-    import psycopg
-
-    admin = PG_ADMIN_URL.replace("+psycopg", "")
-    name = f"officebot_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main() -> None:
