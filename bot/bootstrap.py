@@ -41,7 +41,6 @@ class Runtime:
     engine: Engine
     app: AppContext
     router: Router
-    channel: Channel | None = None
     sender: OutboxSender | None = None
     pipeline: Pipeline | None = None
     scheduler: Any = None
@@ -55,7 +54,6 @@ class Runtime:
     def attach_channel(self, channel: Channel, limiter: RateLimiter | None = None) -> Pipeline:
         """Add a channel to the one sender (Telegram and WeCom may both be attached); the one pipeline."""
         if self.sender is None:
-            self.channel = channel
             self.sender = OutboxSender(uow=self.app.uow, channel=channel, clock=self.app.clock,
                                        instance=self.app.instance_id, limiter=limiter or self.limiter)
             self.app.kick_sender = self.sender.kick

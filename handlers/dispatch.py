@@ -12,19 +12,18 @@ from __future__ import annotations
 import logging
 import zlib
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from handlers.context import Ctx
 from handlers.inbound import Inbound
 from handlers.router import UNKNOWN_ERROR, Router
-from services import outbox, updates
+from services import delivery, outbox, updates
 from services.context import AppContext
 from services.delivery import Pending, claimed_in
 from services.i18n import normalize_locale
 from services.messages import Outgoing, OutMessage
 from services.staff import find_by_account
-from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +74,7 @@ def _identify(ctx: Ctx, session: Session) -> None:
     if ctx.staff is not None:
         ctx.locale = ctx.staff.locale
         if not ctx.staff.reachable or ctx.staff.last_channel != ctx.inbound.channel:  # notices follow them here
-            session.execute(update(Staff).where(Staff.id == ctx.staff.id)
-                            .values(reachable=True, last_channel=ctx.inbound.channel))
+            delivery.mark_reachable(session, staff_id=ctx.staff.id, channel=ctx.inbound.channel)
 
 
 def _apology(ctx: Ctx) -> Outgoing:

@@ -135,12 +135,6 @@ def renew_claim(uow: UnitOfWork, *, outbox_id: int, instance: str, now: datetime
     return _update_held(uow, outbox_id=outbox_id, instance=instance, claimed_at=now)
 
 
-def mark_sent(uow: UnitOfWork, *, outbox_id: int, instance: str, message_id: int | None, now: datetime) -> bool:
-    """The channel accepted the message; False if this instance no longer held the claim."""
-    return _update_held(uow, outbox_id=outbox_id, instance=instance, status="sent", sent_at=now,
-                        sent_message_id=message_id, attempts=OutboxMessage.attempts + 1)
-
-
 def mark_sent_many(uow: UnitOfWork, *, sent: list[tuple[int, int | None]], instance: str, now: datetime) -> int:
     """Record many accepted sends (outbox id, message id) in one executemany; how many this instance held."""
     if not sent:
@@ -211,9 +205,6 @@ def mark_unreachable(uow: UnitOfWork, *, outbox_id: int, instance: str, staff_id
         return True
 
 
-def mark_reachable(uow: UnitOfWork, *, staff_id: int) -> None:
-    """A person who wrote to us again can receive messages again."""
-    with uow:
-        uow.session.execute(update(Staff).where(Staff.id == staff_id, Staff.reachable.is_(False))
-                            .values(reachable=True))
-        uow.commit()
+def mark_reachable(session: Session, *, staff_id: int, channel: str) -> None:
+    """In the caller's transaction: a person who wrote to us can receive messages again, on the channel they used."""
+    session.execute(update(Staff).where(Staff.id == staff_id).values(reachable=True, last_channel=channel))

@@ -28,7 +28,7 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
 def build_application(runtime: Runtime) -> AnyApplication:
-    """The PTB application wired to our router, sender and scheduler (started in post_init)."""
+    """The PTB application wired to our router and sender (background work starts in `on_started`)."""
     settings = runtime.settings
     assert settings.telegram_bot_token, "TELEGRAM_BOT_TOKEN is required to talk to Telegram"
     telegram_bot = InboxBot(
@@ -46,8 +46,6 @@ def build_application(runtime: Runtime) -> AnyApplication:
         ApplicationBuilder()
         .bot(telegram_bot)
         .concurrent_updates(PerPersonProcessor())
-        .post_init(lambda app: _started(app, runtime))
-        .post_shutdown(lambda _app: runtime.stop_background())
         .build()
     )
     pipeline = runtime.attach_channel(TelegramChannel(application.bot))
@@ -76,18 +74,13 @@ async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None
     log.error("unhandled error for update %s", update_id, exc_info=context.error)
 
 
-async def _started(application: AnyApplication, runtime: Runtime) -> None:
-    """post_init for run_polling / run_webhook."""
-    await on_started(application, runtime)
-
-
 async def on_started(
     application: AnyApplication, runtime: Runtime, *, background: bool = True
 ) -> int:
     """After initialize(): publish the menu, replay stored-but-unprocessed updates, start the sender.
 
-    PTB calls it as post_init in `run_polling`/`run_webhook`; code that starts the Application by hand
-    (the sandbox, tests) calls it itself. Returns how many updates were replayed.
+    Whoever starts the Application (bot/serve.py, the sandbox, tests) calls it after `initialize()`.
+    Returns how many updates were replayed.
     """
     _ = translator(runtime.settings.locale)
     everyone = frozenset({"sales", "technician", "admin", "office_head"})

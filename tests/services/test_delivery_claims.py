@@ -43,16 +43,16 @@ def test_the_old_holder_cannot_renew_or_record_over_the_new_one(uow_factory: Uow
     assert not delivery.renew_claim(uow_factory(), outbox_id=row, instance="a", now=LATER)
     assert not delivery.mark_retry(uow_factory(), outbox_id=row, instance="a", error="late", not_before=LATER,
                                    attempts=0)
-    assert not delivery.mark_sent(uow_factory(), outbox_id=row, instance="a", message_id=1, now=LATER)
+    assert not delivery.mark_sent_many(uow_factory(), sent=[(row, 1)], instance="a", now=LATER)
     assert not delivery.mark_unreachable(uow_factory(), outbox_id=row, instance="a", staff_id=1, now=LATER)
     assert not delivery.mark_undeliverable(uow_factory(), outbox_id=row, instance="a")
     delivery.release(uow_factory(), outbox_ids=[row], instance="a", not_before=LATER)
     assert _row(uow_factory, row) == ("sending", "b", 0)  # still B's, untouched
 
     assert delivery.renew_claim(uow_factory(), outbox_id=row, instance="b", now=LATER)
-    assert delivery.mark_sent(uow_factory(), outbox_id=row, instance="b", message_id=7, now=LATER)
+    assert delivery.mark_sent_many(uow_factory(), sent=[(row, 7)], instance="b", now=LATER) == 1
     assert _row(uow_factory, row) == ("sent", "b", 1)
-    assert not delivery.mark_sent(uow_factory(), outbox_id=row, instance="b", message_id=7, now=LATER)
+    assert not delivery.mark_sent_many(uow_factory(), sent=[(row, 7)], instance="b", now=LATER)
 
 
 def test_a_renewed_claim_is_not_taken_over(uow_factory: UowFactory) -> None:

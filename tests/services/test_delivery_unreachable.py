@@ -46,7 +46,9 @@ async def test_blocking_again_after_coming_back_tells_the_manager_again(uow_fact
     await drain_until_quiet(sender, time)
     assert _told(uow_factory, head) == [BLOCKED_NOTICE]
 
-    delivery.mark_reachable(uow_factory(), staff_id=gone)  # they wrote to the bot again…
+    with uow_factory() as uow:  # they wrote to the bot again…
+        delivery.mark_reachable(uow.session, staff_id=gone, channel="telegram")
+        uow.commit()
     assert _reachable(uow_factory, gone)
     time.pass_(3600)
     enqueue(uow_factory, gone, ["c", "d"], time.wall())  # …and blocked it once more
@@ -65,7 +67,9 @@ def test_two_instances_meeting_the_second_block_tell_the_manager_once(uow_factor
     enqueue(uow_factory, gone, ["a"], time.wall())
     (first,) = delivery.claim_batch(uow_factory(), instance="a", now=time.wall())
     assert delivery.mark_unreachable(uow_factory(), outbox_id=first.id, instance="a", staff_id=gone, now=time.wall())
-    delivery.mark_reachable(uow_factory(), staff_id=gone)
+    with uow_factory() as uow:
+        delivery.mark_reachable(uow.session, staff_id=gone, channel="telegram")
+        uow.commit()
 
     enqueue(uow_factory, gone, ["b"], time.wall())
     (on_a,) = _claim_for(uow_factory, gone, instance="a", time=time)
