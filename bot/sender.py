@@ -26,13 +26,15 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
-from services import delivery
+from services import delivery, media
+from services.messages import OutMessage
 from services.outbox import REPLY
-from services.ports import Channel, RecipientBlocked, RetryLater, TransientError
+from services.ports import Channel, ChannelError, RecipientBlocked, RetryLater, TransientError
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,7 @@ CLAIM_BATCH = 100
 STOP_GRACE_SECONDS = 5.0
 UNPACED = frozenset({"answer", "alert"})
 IN_FLIGHT = 16  # sends at once: enough to keep 30 a second at 200 ms latency, one per chat
+PHOTO_FILE_IDS = "telegram"  # a bare photo reference is a Telegram file id; WeCom pictures are kept (media:<id>)
 
 
 Chat = tuple[str, str]  # (channel, chat id): the unit of per-chat pacing and order
@@ -356,13 +359,31 @@ class OutboxSender:
         assert item.chat_id is not None
         channel = self.channels[item.channel]
         if item.kind == "send":
-            return await channel.send(item.chat_id, item.message)
+            return await channel.send(item.chat_id, await self._with_photos(item.channel, item.message))
         assert item.target is not None, f"outbox {item.id}: {item.kind} without a target"
         if item.kind == "edit":
             await channel.edit(item.chat_id, item.target, item.message)
             return None
         await channel.answer(item.chat_id, item.target, item.message.text or None, alert=item.kind == "alert")
         return None
+
+    async def _with_photos(self, channel: str, message: OutMessage) -> OutMessage:
+        """The photos as `channel` can show them: ours loaded from the database (services/media.py), and a
+        Telegram file id shown on another channel fetched from Telegram first; other references go as they are."""
+        data: dict[str, bytes] = {}
+        for ref in message.photos:
+            blob: bytes | None = None
+            if media.stored_id(ref) is not None:
+                blob = await self._in_db(media.load, self.uow(), ref)
+            elif channel != PHOTO_FILE_IDS and PHOTO_FILE_IDS in self.channels:
+                try:
+                    blob = await self.channels[PHOTO_FILE_IDS].download(ref)
+                except ChannelError as exc:
+                    log.warning("photo %s could not be fetched from %s for %s: %s", ref[:16], PHOTO_FILE_IDS,
+                                channel, exc)
+            if blob is not None:
+                data[ref] = blob
+        return replace(message, photo_data=data) if data else message
 
     async def _flush_sent(self) -> None:
         """Record the accepted sends in one statement."""

@@ -48,6 +48,8 @@ class OutMessage:
     file: OutFile | None = None
     photos: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    # the bytes of photos kept by us (services/media.py), by reference: filled by the sender, never stored
+    photo_data: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         """Telegram refuses callback data over 64 bytes; fail where the button is built."""

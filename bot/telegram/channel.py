@@ -55,7 +55,7 @@ class TelegramChannel:
         try:
             sent_id = 0
             for photo in message.photos[:10]:  # one by one: media groups need 2-10 items
-                sent_id = (await self.bot.send_photo(chat_id, photo)).message_id
+                sent_id = (await self.bot.send_photo(chat_id, message.photo_data.get(photo, photo))).message_id
             if not message.text and message.file is None:
                 return sent_id
             if message.file is not None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -26,7 +27,8 @@ from bot.wecom.api import WeComApi
 from bot.wecom.channel import WeComChannel, wecom_limiter
 from bot.wecom.convert import CHANNEL, to_inbound, update_id_of
 from bot.wecom.crypto import WeComCrypto, WeComCryptoError, parse_flat_xml
-from services import inbox
+from handlers.inbound import Inbound
+from services import inbox, media
 
 log = logging.getLogger(__name__)
 
@@ -109,9 +111,25 @@ class WeComApp:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _process(self, inbound: Any) -> None:
+    async def _process(self, inbound: Inbound) -> None:
         async with self.order.turn(inbound.user_id):
-            await self.pipeline.handle(inbound)
+            await self.pipeline.handle(await self._kept_picture(inbound))
+
+    async def _kept_picture(self, inbound: Inbound) -> Inbound:
+        """A member's picture copied into our database first: WeCom forgets it after three days, and
+        Telegram cannot show a WeCom media id. If WeCom cannot hand it over now, its media id is kept."""
+        media_id = inbound.photo_file_id
+        if not media_id:
+            return inbound
+        try:
+            data = await self.api.get_media(media_id)
+            ref = await asyncio.to_thread(media.keep, self.runtime.app.uow(), channel=CHANNEL, source_id=media_id,
+                                          data=data, now=self.runtime.app.now())
+        except Exception:
+            log.warning("WeCom picture %s could not be copied; its media id is kept (valid 3 days)", media_id[:16],
+                        exc_info=True)
+            return inbound
+        return replace(inbound, photo_file_id=ref)
 
     async def replay(self, *, after: timedelta = timedelta(0)) -> int:
         """Process stored callbacks that were never handled (stored at least `after` ago)."""

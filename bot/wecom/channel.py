@@ -61,8 +61,10 @@ class WeComChannel:
         return None
 
     async def _send(self, chat_id: str, message: OutMessage) -> None:
-        for photo in message.photos:  # a member's picture (receipt, repair photo): its WeCom media id
-            await self.api.send(chat_id, {"msgtype": "image", "image": {"media_id": photo}})
+        for photo in message.photos:  # a picture we kept is uploaded again; else it is a WeCom media id
+            data = message.photo_data.get(photo)
+            media_id = photo if data is None else await self.api.upload_media("image", "photo.jpg", data)
+            await self.api.send(chat_id, {"msgtype": "image", "image": {"media_id": media_id}})
         text = message.text + (f"\n{LOCATION_HINT}" if _asks_location(message) else "")
         buttons = [b for row in message.buttons for b in row] + [
             Button(k.label, KEYBOARD_PREFIX + k.label) for row in message.keyboard for k in row if k.request is None]

@@ -40,7 +40,7 @@ class WeComStandIn(MemberSide):
         agent_id: int = 1000002,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.media = MediaStore()
+        self.media = MediaStore(clock)
         super().__init__(crypto=crypto, corp_id=corp_id, agent_id=agent_id, media=self.media, clock=clock)
         self.corp_secret = corp_secret
         self.directory = Directory()

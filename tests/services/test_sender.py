@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.sender import OutboxSender, RateLimiter
-from services import delivery, outbox
+from services import delivery, media, outbox
 from services.messages import OutMessage
 from services.ports import RecipientBlocked, RetryLater, TransientError
 from storage.models import OutboxMessage, Staff
@@ -237,3 +237,54 @@ async def test_a_claim_taken_over_while_the_sender_waits_is_not_sent_twice(uow_f
     with uow_factory() as uow:
         row = uow.session.scalars(select(OutboxMessage)).one()
         assert (row.status, row.claimed_by, row.attempts) == ("sent", "b", 1)
+
+
+class PhotoChannel(FakeChannel):
+    """Records the photos each send carried and the bytes the sender resolved for them."""
+
+    def __init__(self, time: Time, name: str, files: dict[str, bytes] | None = None) -> None:
+        super().__init__(time)
+        self.name, self.files = name, files or {}
+        self.photos: list[tuple[str, str, bytes | None]] = []
+        self.downloads: list[str] = []
+
+    async def send(self, chat: str, message: OutMessage) -> int:
+        self.photos.extend((chat, ref, message.photo_data.get(ref)) for ref in message.photos)
+        return 1
+
+    async def download(self, file_id: str) -> bytes:
+        self.downloads.append(file_id)
+        return self.files[file_id]
+
+
+async def test_photos_kept_by_us_are_sent_as_bytes_and_telegram_photos_are_fetched_for_wecom(
+        uow_factory: UowFactory) -> None:
+    time = Time()
+    office = add_office(uow_factory(), "上海办事处")
+    on_telegram = add_person(uow_factory(), "张伟", office_id=office, roles=["office_head"])
+    on_wecom = add_person(uow_factory(), "李娜", office_id=office, roles=["sales"])
+    with uow_factory() as uow:
+        staff = uow.session.get(Staff, on_wecom)
+        assert staff is not None
+        staff.wecom_user_id, staff.last_channel = "lina", "wecom"
+        uow.commit()
+    kept = media.keep(uow_factory(), channel="wecom", source_id="m-1", data=b"receipt bytes", now=time.wall())
+    assert media.keep(uow_factory(), channel="wecom", source_id="m-1", data=b"receipt bytes",
+                      now=time.wall()) == kept  # a redelivered callback keeps one copy
+    with uow_factory() as uow:
+        for who in (on_telegram, on_wecom):
+            outbox.enqueue(uow.session, staff_id=who, message=OutMessage("", photos=(kept,)), now=time.wall())
+            outbox.enqueue(uow.session, staff_id=who, message=OutMessage("", photos=("AgAC-telegram-id",)),
+                           now=time.wall())
+        uow.commit()
+    telegram = PhotoChannel(time, "telegram", files={"AgAC-telegram-id": b"telegram photo"})
+    wecom = PhotoChannel(time, "wecom")
+    sender = make_sender(uow_factory, time, telegram)
+    sender.add_channel(wecom, RateLimiter(monotonic=time.monotonic))
+
+    await drain_until_quiet(sender, time)
+
+    tg_chat = str(chat_of(uow_factory, on_telegram))
+    assert telegram.photos == [(tg_chat, kept, b"receipt bytes"), (tg_chat, "AgAC-telegram-id", None)]
+    assert wecom.photos == [("lina", kept, b"receipt bytes"), ("lina", "AgAC-telegram-id", b"telegram photo")]
+    assert telegram.downloads == ["AgAC-telegram-id"]  # fetched only to show it on WeCom

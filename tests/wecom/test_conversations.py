@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 import pytest
@@ -22,7 +22,7 @@ from bot.wecom.crypto import WeComCrypto
 from services import onboarding, outbox
 from services.messages import OutMessage
 from standins.wecom.server import WeComStandIn
-from storage.models import ProcessedUpdate, Staff
+from storage.models import MediaFile, ProcessedUpdate, Staff
 from tests.conftest import FakeClock
 from tests.e2e.harness import VirtualPace
 
@@ -165,7 +165,8 @@ async def press(wecom: WeCom, userid: str, label: str) -> list[str]:
     return [shown(m) for m in wecom.standin.messages(userid)[before:]]
 
 
-async def claim(wecom: WeCom, userid: str, amount: str) -> list[str]:
+async def claim(wecom: WeCom, userid: str, amount: str, *, receipt: bytes = b"\xff\xd8 a receipt",
+                before_submit: Callable[[], None] = lambda: None) -> list[str]:
     """Fill /expense on WeCom with one receipt picture and submit; what the bot said at the end."""
     await wecom.say(userid, "/expense")
     await wecom.say(userid, amount)
@@ -173,9 +174,10 @@ async def claim(wecom: WeCom, userid: str, amount: str) -> list[str]:
     await press(wecom, userid, "今天")
     await wecom.say(userid, "拜访客户的差旅费")
     await press(wecom, userid, "跳过")
-    assert await wecom.standin.post_image(userid, b"\xff\xd8 a receipt") == 200
+    assert await wecom.standin.post_image(userid, receipt) == 200
     await wecom.settle()
     await press(wecom, userid, "完成")
+    before_submit()
     return await press(wecom, userid, "提交")
 
 
@@ -193,6 +195,21 @@ async def test_an_expense_with_a_receipt_is_approved_on_the_card_and_the_card_is
     assert updated is not None and updated["card_type"] == "text_notice"  # decided: no buttons left to press
     assert "已通过" in updated["main_title"]["title"] + updated["main_title"]["desc"]
     assert any("已全部审批通过" in t for t in wecom.standin.texts("lina"))
+
+
+async def test_a_receipt_is_kept_by_us_and_still_shown_after_wecom_forgot_it(wecom: WeCom) -> None:
+    await wecom.say("zhangwei", f"绑定 {wecom.invite('张伟', ['office_head'])}")
+    await wecom.say("lina", f"绑定 {wecom.invite('李娜', ['sales'])}")
+    receipt = b"\xff\xd8 the taxi receipt of 12-02"
+    three_days = 3 * 24 * 3600
+    await claim(wecom, "lina", "300", receipt=receipt, before_submit=lambda: wecom.standin.media.age(three_days))
+
+    with wecom.runtime.app.uow() as uow:
+        assert uow.session.scalars(select(MediaFile.data)).all() == [receipt]
+    images = [m for m in wecom.standin.messages("zhangwei") if m.msgtype == "image"]
+    assert len(images) == 1, "the approver sees the receipt once"
+    shown_again = wecom.standin.stored_media(images[0].body["media_id"])
+    assert shown_again is not None and shown_again.data == receipt  # uploaded again from our copy
 
 
 async def test_an_expense_of_6000_walks_the_chain_on_cards(wecom: WeCom) -> None:

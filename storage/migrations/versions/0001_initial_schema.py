@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 14:29:41.464096
+Create Date: 2026-12-02 17:43:17.213456
 """
 
 from __future__ import annotations
@@ -42,6 +42,16 @@ def upgrade() -> None:
         sa.Column("claimed_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("detail", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("job", "slot", name=op.f("pk_job_runs")),
+    )
+    op.create_table(
+        "media_files",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("source_id", sa.String(length=256), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_media_files")),
+        sa.UniqueConstraint("channel", "source_id", name="uq_media_source"),
     )
     op.create_table(
         "offices",
@@ -493,6 +503,7 @@ def downgrade() -> None:
 
     op.drop_table("processed_updates")
     op.drop_table("offices")
+    op.drop_table("media_files")
     op.drop_table("job_runs")
     with op.batch_alter_table("inbox_updates", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_inbox_updates_received_at"))
