@@ -359,7 +359,8 @@ class OutboxSender:
         assert item.chat_id is not None
         channel = self.channels[item.channel]
         if item.kind == "send":
-            return await channel.send(item.chat_id, await self._with_photos(item.channel, item.message))
+            message = await self._with_photos(item.channel, item.message)
+            return await channel.send(item.chat_id, replace(message, resend=True) if item.resend else message)
         assert item.target is not None, f"outbox {item.id}: {item.kind} without a target"
         if item.kind == "edit":
             await channel.edit(item.chat_id, item.target, item.message)

@@ -8,7 +8,7 @@ its claim right before each send (`renew_claim`) and skips the row if it was tak
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -43,6 +43,7 @@ class Pending:
     target: str | None = None
     priority: int = NOTICE
     channel: str = "telegram"
+    resend: bool = False  # an earlier attempt may have reached the chat (a dead instance's claim, a time-out)
 
 
 def pending_of(row: OutboxMessage, staff: Staff | None = None) -> Pending:
@@ -93,10 +94,12 @@ def claim_batch(uow: UnitOfWork, *, instance: str, now: datetime, limit: int = 1
             OutboxMessage.status == "pending",
             (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - STALE_CLAIM),
         )
-        ids = list(s.scalars(
-            select(OutboxMessage.id).where(due, OutboxMessage.not_before <= now)
+        found_due = s.execute(
+            select(OutboxMessage.id, OutboxMessage.status).where(due, OutboxMessage.not_before <= now)
             .order_by(OutboxMessage.priority, OutboxMessage.id).limit(limit)
-        ))
+        ).all()
+        ids = [row.id for row in found_due]
+        taken_over = {row.id for row in found_due if row.status == "sending"}
         if not ids:
             return []
         claimed = set(s.scalars(
@@ -112,7 +115,7 @@ def claim_batch(uow: UnitOfWork, *, instance: str, now: datetime, limit: int = 1
             .where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.priority, OutboxMessage.id)
         ).all()
         uow.commit()
-        return [pending_of(m, staff) for m, staff in found]
+        return [replace(pending_of(m, staff), resend=m.id in taken_over or m.attempts > 0) for m, staff in found]
 
 
 def _held(outbox_id: int, instance: str) -> ColumnElement[bool]:

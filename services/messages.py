@@ -50,6 +50,8 @@ class OutMessage:
     extra: dict[str, Any] = field(default_factory=dict)
     # the bytes of photos kept by us (services/media.py), by reference: filled by the sender, never stored
     photo_data: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
+    # set by the sender when an earlier attempt may have arrived: a channel that can, drops an exact repeat
+    resend: bool = field(default=False, compare=False)
 
     def __post_init__(self) -> None:
         """Telegram refuses callback data over 64 bytes; fail where the button is built."""

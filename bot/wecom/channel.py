@@ -12,6 +12,8 @@
 - Files are uploaded as temporary media, then sent as `file`.
 WeCom's per-member limits (30 a minute, 1,000 an hour, excess silently dropped) are the sender's
 limiter for this channel (`LIMITS`), never exceeded.
+- A resend (the row's earlier attempt may have arrived: a dead instance's claim, a time-out) asks
+  WeCom's `enable_duplicate_check`, so a text the member already got is not shown twice.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from services.ports import ChannelError
 WECOM_TEXT_BYTES = 2048
 BUTTONS_PER_CARD = 6
 CARD_TEXT_CHARS = 1000  # generous for a card's description; longer text goes before it as messages
+DUPLICATE_CHECK_SECONDS = 600  # a resend within 10 minutes of an identical message is dropped by WeCom
 LOCATION_HINT = "（企业微信：点击输入框旁的 + → 位置，发送当前位置）"
 
 
@@ -71,23 +74,25 @@ class WeComChannel:
         if message.file is not None:
             media_id = await self.api.upload_media("file", message.file.name, message.file.data)
             if text:
-                await self._text(chat_id, text)
+                await self._text(chat_id, text, resend=message.resend)
             await self.api.send(chat_id, {"msgtype": "file", "file": {"media_id": media_id}})
             return
         if not buttons:
             if text:
-                await self._text(chat_id, text)
+                await self._text(chat_id, text, resend=message.resend)
             return
         head, card_text = _card_split(text)
         if head:
-            await self._text(chat_id, head)
+            await self._text(chat_id, head, resend=message.resend)
         for start in range(0, len(buttons), BUTTONS_PER_CARD):
             card = button_card(card_text if start == 0 else "…", buttons[start:start + BUTTONS_PER_CARD])
             await self.api.send(chat_id, {"msgtype": "template_card", "template_card": card})
 
-    async def _text(self, chat_id: str, text: str) -> None:
+    async def _text(self, chat_id: str, text: str, *, resend: bool = False) -> None:
+        """Text in parts of 2,048 bytes; on a resend WeCom drops a part the member already got (duplicate check)."""
+        check = {"enable_duplicate_check": 1, "duplicate_check_interval": DUPLICATE_CHECK_SECONDS} if resend else {}
         for part in split_text(text, WECOM_TEXT_BYTES, size=_utf8):
-            await self.api.send(chat_id, {"msgtype": "text", "text": {"content": part}})
+            await self.api.send(chat_id, {"msgtype": "text", "text": {"content": part}, **check})
 
     async def edit(self, chat_id: str, message_id: str, message: OutMessage) -> None:
         """Replace the pressed card (by its response code) with the new text and buttons, if any."""

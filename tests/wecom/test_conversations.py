@@ -9,6 +9,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -22,7 +23,7 @@ from bot.wecom.crypto import WeComCrypto
 from services import onboarding, outbox
 from services.messages import OutMessage
 from standins.wecom.server import WeComStandIn
-from storage.models import MediaFile, ProcessedUpdate, Staff
+from storage.models import MediaFile, OutboxMessage, ProcessedUpdate, Staff
 from tests.conftest import FakeClock
 from tests.e2e.harness import VirtualPace
 
@@ -132,6 +133,30 @@ async def test_the_same_callback_delivered_three_times_has_one_effect(wecom: WeC
     assert [m.text for m in wecom.standin.messages("lina")[before:]] == ["Language set to English."]
     with wecom.runtime.app.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(ProcessedUpdate)) == 2
+
+
+async def test_a_dead_instances_message_sent_again_is_dropped_by_wecoms_duplicate_check(wecom: WeCom) -> None:
+    await wecom.say("lina", f"绑定 {wecom.invite('李娜', ['sales'])}")
+    reminder = "本周周报请在周五 18:00 前提交。"
+    now = wecom.runtime.app.now()
+    with wecom.runtime.app.uow() as uow:
+        lina = uow.session.scalars(select(Staff).where(Staff.name == "李娜")).one()
+        outbox.enqueue(uow.session, staff_id=lina.id, message=OutMessage(reminder), now=now)
+        uow.session.flush()
+        row = uow.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+        assert row is not None and row.payload["text"] == reminder
+        row.status, row.claimed_by, row.claimed_at = "sending", "dead-instance", now - timedelta(minutes=3)
+        row_id = row.id
+        uow.commit()
+    await wecom.app.api.send("lina", {"msgtype": "text", "text": {"content": reminder}})  # it had arrived
+
+    await wecom.settle()  # the stale claim is taken over and the row sent again
+
+    assert [m.text for m in wecom.standin.messages("lina")].count(reminder) == 1
+    assert [d.body["content"] for d in wecom.standin.duplicates("lina")] == [reminder]
+    with wecom.runtime.app.uow() as uow:
+        sent = uow.session.get(OutboxMessage, row_id)
+        assert sent is not None and sent.status == "sent"
 
 
 async def test_buttons_are_cards_and_a_press_comes_back_as_the_same_callback_data(wecom: WeCom) -> None:
