@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
@@ -174,7 +175,12 @@ class OutboxSender:
         self._db.shutdown(wait=False)
 
     async def _run(self) -> None:
-        """Drain, then sleep until handed rows, kicked, or a second has passed."""
+        """Take over what a dead predecessor on this host held, then: drain, sleep until handed rows, kicked,
+        or a second has passed."""
+        try:
+            await self._take_over_dead_predecessors()
+        except Exception:
+            log.exception("could not check for a dead predecessor's claims; they are taken over when stale")
         while True:
             try:
                 while await self.drain_once():
@@ -186,6 +192,20 @@ class OutboxSender:
             self._wake.clear()
             for limiter in self.limiters.values():
                 limiter.forget_idle()
+
+    async def _take_over_dead_predecessors(self) -> None:
+        """A process of this host killed a moment ago (kill -9, OOM) and restarted: its claimed rows are sent now,
+        not after delivery.STALE_CLAIM. Only instances named ``host:pid`` of this host whose pid is gone count:
+        a live instance's claims are never taken, and other hosts are left to the stale-claim rule."""
+        host, _, pid = self.instance.rpartition(":")
+        if not host or not pid.isdigit():
+            return
+        claimers = await self._in_db(delivery.claimers_on, self.uow(), host=host)
+        dead = [c for c in claimers if c != self.instance and c.rpartition(":")[2].isdigit()
+                and not _pid_alive(int(c.rpartition(":")[2]))]
+        if dead and (count := await self._in_db(delivery.expire_claims_of, self.uow(), instances=dead,
+                                                now=self.clock())):
+            log.warning("taking over %d outbox row(s) left by %s", count, ", ".join(dead))
 
     async def drain_once(self) -> int:
         """Claim due rows, then send until nothing is waiting or in flight; how many rows it handled.
@@ -418,3 +438,14 @@ class OutboxSender:
     async def _in_db(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run outbox bookkeeping on the sender's own database thread, never on the event loop."""
         return await asyncio.get_running_loop().run_in_executor(self._db, partial(func, *args, **kwargs))
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether a process with this pid runs on this host (signal 0 checks without sending anything)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

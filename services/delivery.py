@@ -173,6 +173,27 @@ def release(uow: UnitOfWork, *, outbox_ids: list[int], instance: str, not_before
         uow.commit()
 
 
+def claimers_on(uow: UnitOfWork, *, host: str) -> list[str]:
+    """Instances named ``host:<pid>`` that hold outbox rows being sent (a predecessor's, after a crash)."""
+    with uow:
+        return list(uow.session.scalars(
+            select(OutboxMessage.claimed_by).where(OutboxMessage.status == "sending",
+                                                   OutboxMessage.claimed_by.like(f"{host}:%")).distinct()))
+
+
+def expire_claims_of(uow: UnitOfWork, *, instances: list[str], now: datetime) -> int:
+    """Make the claims of instances known dead stale at once, so the next claim takes them over (as a resend:
+    the dead process may have sent a row without recording it) instead of waiting STALE_CLAIM."""
+    if not instances:
+        return 0
+    with uow:
+        expired = rowcount(uow.session.execute(
+            update(OutboxMessage).where(OutboxMessage.status == "sending", OutboxMessage.claimed_by.in_(instances))
+            .values(claimed_at=now - STALE_CLAIM - timedelta(seconds=1))))
+        uow.commit()
+        return expired
+
+
 def mark_undeliverable(uow: UnitOfWork, *, outbox_id: int, instance: str) -> bool:
     """The person has no chat account yet (invited, never registered): nothing can be sent."""
     return _update_held(uow, outbox_id=outbox_id, instance=instance, status="undeliverable",

@@ -53,6 +53,9 @@ class BotApiStandIn(UserSide):
         self._host = "127.0.0.1"
         self._port = 0
         self._in_flight = 0
+        self._gate: asyncio.Event | None = None
+        self._lost: set[asyncio.Event] = set()
+        self.stalled = 0  # calls waiting at the gate (tests: a bot killed while its reply is on the wire)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -200,11 +203,32 @@ class BotApiStandIn(UserSide):
             # Telegram answers 404 too; say so here, since the method may be real but not imitated.
             log.warning("Bot API stand-in: no method %r (404)", request.match_info["method"])
             return web.json_response(NOT_FOUND.payload(), status=NOT_FOUND.code)
+        if self._gate is not None and method[0].startswith(("send", "edit", "answer")):
+            self.stalled += 1
+            gate = self._gate
+            try:
+                await gate.wait()
+            finally:
+                self.stalled -= 1
+            if gate in self._lost:
+                return web.Response(status=499)  # on the wire when the caller died: it never arrived
         try:
             result = await self._call(*method, await read_params(request))
         except ApiError as exc:
             return web.json_response(exc.payload(), status=exc.code)
         return web.json_response({"ok": True, "result": result})
+
+    def stall(self) -> None:
+        """Hold every send/edit/answer call until `resume()`: a network that has stopped answering."""
+        self._gate = asyncio.Event()
+
+    def resume(self, *, lose_held: bool = False) -> None:
+        """Let held calls through, or (`lose_held`: their caller was killed meanwhile) drop them unrecorded."""
+        if self._gate is not None:
+            if lose_held:
+                self._lost.add(self._gate)
+            self._gate.set()
+        self._gate = None
 
     async def _call(self, name: str, handler: Handler, params: Params) -> Any:
         if self.latency > 0:

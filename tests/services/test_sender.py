@@ -3,6 +3,8 @@ nothing, the blocked person's manager is told exactly once, and the pace respect
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
@@ -288,3 +290,33 @@ async def test_photos_kept_by_us_are_sent_as_bytes_and_telegram_photos_are_fetch
     assert telegram.photos == [(tg_chat, kept, b"receipt bytes"), (tg_chat, "AgAC-telegram-id", None)]
     assert wecom.photos == [("lina", kept, b"receipt bytes"), ("lina", "AgAC-telegram-id", b"telegram photo")]
     assert telegram.downloads == ["AgAC-telegram-id"]  # fetched only to show it on WeCom
+
+
+async def test_a_dead_predecessors_claims_are_taken_over_at_start_and_a_live_instances_never(
+        uow_factory: UowFactory) -> None:
+    time = Time()
+    office = add_office(uow_factory(), "上海办事处")
+    who = add_person(uow_factory(), "张伟", office_id=office, roles=["office_head"])
+    enqueue(uow_factory, who, ["from the dead one", "from the live one", "from another host"], time.wall())
+    dead_pid = _exited_pid()
+    claimers = [f"vm-a:{dead_pid}", f"vm-a:{os.getppid()}", f"vm-b:{dead_pid}"]
+    with uow_factory() as uow:
+        rows = uow.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        for row, claimer in zip(rows, claimers, strict=True):
+            row.status, row.claimed_by, row.claimed_at = "sending", claimer, time.wall()
+        uow.commit()
+    sender = OutboxSender(uow=uow_factory, channel=FakeChannel(time), clock=time.wall,
+                          instance=f"vm-a:{os.getpid()}", limiter=RateLimiter(monotonic=time.monotonic),
+                          sleep=time.sleep)
+
+    await sender._take_over_dead_predecessors()
+    batch = delivery.claim_batch(uow_factory(), instance=sender.instance, now=time.wall())
+
+    assert [(p.message.text, p.resend) for p in batch] == [("from the dead one", True)]
+
+
+def _exited_pid() -> int:
+    """The pid of a child that has exited and been reaped."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
