@@ -1,9 +1,10 @@
 """The WeCom implementation of the channel port: neutral messages → message/send of a self-built app.
 
 - Text goes as `text`, split to WeCom's 2,048 bytes (UTF-8) per message.
-- Buttons become a `template_card` of type `button_interaction` (WeCom allows 6 buttons a card: a
-  longer choice list goes as several cards); the button's key is our callback data, so a press comes
-  back as a `template_card_event` with the same data Telegram would carry.
+- Buttons become a `template_card` of type `button_interaction` (WeCom allows 6 buttons a card); the
+  button's key is our callback data, so a press comes back as a `template_card_event` with the same
+  data Telegram would carry. A longer choice list is a select card (`multiple_interaction`: a drop-down
+  of up to 10 options and a 确定 button; more than 10 go as several), each option's id our data.
 - A reply keyboard (Telegram's one-tap answers) becomes card buttons whose key is the label typed;
   a "share location" button becomes a hint, since WeCom has none: 点击 + → 位置 发送当前位置.
 - An edit replaces the pressed card by its response code (`update_template_card`), so a decided
@@ -31,6 +32,8 @@ from services.ports import ChannelError
 
 WECOM_TEXT_BYTES = 2048
 BUTTONS_PER_CARD = 6
+OPTIONS_PER_SELECT = 10  # a longer choice list is a select card (multiple_interaction) of up to 10 options
+SELECT_SUBMIT = "select"
 CARD_TEXT_CHARS = 1000  # generous for a card's description; longer text goes before it as messages
 DUPLICATE_CHECK_SECONDS = 600  # a resend within 10 minutes of an identical message is dropped by WeCom
 LOCATION_HINT = "（企业微信：点击输入框旁的 + → 位置，发送当前位置）"
@@ -84,8 +87,7 @@ class WeComChannel:
         head, card_text = _card_split(text)
         if head:
             await self._text(chat_id, head, resend=message.resend)
-        for start in range(0, len(buttons), BUTTONS_PER_CARD):
-            card = button_card(card_text if start == 0 else "…", buttons[start:start + BUTTONS_PER_CARD])
+        for card in cards_for(card_text, buttons):
             await self.api.send(chat_id, {"msgtype": "template_card", "template_card": card})
 
     async def _text(self, chat_id: str, text: str, *, resend: bool = False) -> None:
@@ -96,8 +98,8 @@ class WeComChannel:
 
     async def edit(self, chat_id: str, message_id: str, message: OutMessage) -> None:
         """Replace the pressed card (by its response code) with the new text and buttons, if any."""
-        buttons = [b for row in message.buttons for b in row][:BUTTONS_PER_CARD]
-        card = button_card(message.text, buttons) if buttons else notice_card(message.text)
+        buttons = [b for row in message.buttons for b in row]
+        card = cards_for(message.text, buttons)[0] if buttons else notice_card(message.text)
         try:
             await self.api.update_template_card([chat_id], message_id, card)
         except WeComError as exc:
@@ -129,6 +131,27 @@ def _card_split(text: str) -> tuple[str, str]:
         return "", text
     parts = split_text(text, CARD_TEXT_CHARS)
     return "\n".join(parts[:-1]), parts[-1]
+
+
+def cards_for(text: str, buttons: list[Button]) -> list[dict[str, Any]]:
+    """Up to 6 choices: one button card; more: select cards of up to 10 options (the text on the first)."""
+    if len(buttons) <= BUTTONS_PER_CARD:
+        return [button_card(text, buttons)]
+    return [select_card(text if start == 0 else "…", buttons[start:start + OPTIONS_PER_SELECT])
+            for start in range(0, len(buttons), OPTIONS_PER_SELECT)]
+
+
+def select_card(text: str, buttons: list[Button]) -> dict[str, Any]:
+    """A multiple_interaction card with one drop-down: the member picks an option, then taps 确定."""
+    title, _, rest = (text or "…").partition("\n")
+    return {
+        "card_type": "multiple_interaction",
+        "main_title": {"title": title[:36], "desc": (title[36:] + "\n" + rest).strip()[:CARD_TEXT_CHARS]},
+        "task_id": uuid.uuid4().hex,
+        "select_list": [{"question_key": "choice", "title": "请选择",
+                         "option_list": [{"id": b.data, "text": b.label[:16]} for b in buttons]}],
+        "submit_button": {"text": "确定", "key": SELECT_SUBMIT},
+    }
 
 
 def button_card(text: str, buttons: list[Button]) -> dict[str, Any]:

@@ -28,7 +28,8 @@ def update_id_of(fields: dict[str, str]) -> int:
     """
     if fields.get("MsgId", "").isdigit():
         return int(fields["MsgId"]) & 0x7FFF_FFFF_FFFF_FFFF
-    key = "|".join(fields.get(k, "") for k in ("FromUserName", "CreateTime", "Event", "EventKey", "TaskId"))
+    key = "|".join(fields.get(k, "") for k in ("FromUserName", "CreateTime", "Event", "EventKey", "TaskId",
+                                                "OptionIds"))
     return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big") & 0x7FFF_FFFF_FFFF_FFFF
 
 
@@ -72,6 +73,10 @@ def _event(fields: dict[str, str]) -> Inbound | None:
     """A card button, an app-menu click, opening the app; other events (subscribe…) are not acted on."""
     event = fields.get("Event", "")
     key = fields.get("EventKey", "")
+    if event == "template_card_event" and fields.get("CardType") == "multiple_interaction":
+        key = fields.get("OptionIds", "").split("|")[0]  # a select card: the chosen option is the button's data
+        if not key:
+            return None
     if event == "template_card_event" and key.startswith(KEYBOARD_PREFIX):
         return _text(fields, key[len(KEYBOARD_PREFIX):])
     if event == "template_card_event":

@@ -105,15 +105,19 @@ def check_markup(body: str | bytes, max_bytes: int) -> None:
 def parse_flat_xml(body: str | bytes, *, max_bytes: int = DEFAULT_MAX_BODY_BYTES) -> dict[str, str]:
     """A WeCom ``<xml>`` document as {child tag: text}, after the size and DOCTYPE/ENTITY checks.
 
-    WeCom's callback and message XML is flat (one level of children); nested children such as a
-    card event's ``SelectedItems`` come back as their text, which is usually empty.
+    WeCom's callback and message XML is flat (one level of children), except a select card's answer:
+    the ``OptionId`` values nested in ``SelectedItems`` are gathered into ``OptionIds`` ("a|b").
     """
     check_markup(body, max_bytes)
     try:
         root = ET.fromstring(body)
     except ET.ParseError as exc:
         raise WeComCryptoError(Reason.BAD_XML) from exc
-    return {child.tag: (child.text or "") for child in root}
+    fields = {child.tag: (child.text or "") for child in root}
+    options = [(item.text or "") for item in root.iter("OptionId")]  # a select card's choice, nested
+    if options:
+        fields["OptionIds"] = "|".join(options)
+    return fields
 
 
 def cdata(text: str) -> str:

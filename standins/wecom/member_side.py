@@ -17,6 +17,10 @@ from standins.wecom.media import MediaStore
 
 MAX_RETRIES = 3  # WeCom redelivers an unanswered callback at most three times
 CALLBACK_TIMEOUT_SECONDS = 5.0  # WeCom waits five seconds for the bot's answer
+class RawXml(str):
+    """Nested XML put into a callback as it is (a select card's SelectedItems), not as CDATA text."""
+
+
 XmlValue = str | int | float
 
 
@@ -76,7 +80,8 @@ def cdata(text: str) -> str:
 
 def callback_xml(fields: list[tuple[str, XmlValue]]) -> str:
     """WeCom's plaintext callback XML: strings in CDATA, numbers bare, in the given order."""
-    parts = [f"<{name}>{value if isinstance(value, int | float) else cdata(value)}</{name}>" for name, value in fields]
+    parts = [f"<{name}>{value if isinstance(value, int | float | RawXml) else cdata(value)}</{name}>"
+             for name, value in fields]
     return "<xml>" + "".join(parts) + "</xml>"
 
 
@@ -131,6 +136,16 @@ class MemberSide:
         """The member presses a template card's button (template_card_event)."""
         fields: list[tuple[str, XmlValue]] = [("EventKey", event_key), ("TaskId", task_id), ("CardType", card_type)]
         fields.append(("ResponseCode", response_code))
+        return await self._post_event(userid, "template_card_event", fields)
+
+    async def post_select(self, userid: str, option_id: str, task_id: str, response_code: str, *,
+                          question_key: str = "choice", submit_key: str = "select") -> int:
+        """The member picks `option_id` in a select card's drop-down and taps its submit button."""
+        selected = RawXml(f"<SelectedItem><QuestionKey>{cdata(question_key)}</QuestionKey>"
+                          f"<OptionIds><OptionId>{cdata(option_id)}</OptionId></OptionIds></SelectedItem>")
+        fields: list[tuple[str, XmlValue]] = [("EventKey", submit_key), ("TaskId", task_id),
+                                              ("CardType", "multiple_interaction"), ("ResponseCode", response_code),
+                                              ("SelectedItems", selected)]
         return await self._post_event(userid, "template_card_event", fields)
 
     async def post_click(self, userid: str, event_key: str) -> int:

@@ -176,18 +176,52 @@ async def test_buttons_are_cards_and_a_press_comes_back_as_the_same_callback_dat
 
 
 async def press(wecom: WeCom, userid: str, label: str) -> list[str]:
-    """The member presses the button labelled `label` (substring) on the latest card that has it."""
-    cards = [m for m in wecom.standin.messages(userid) if m.card and any(
-        label in b["text"] for b in m.card.get("button_list", []))]
+    """The member presses the button labelled `label` (substring) on the latest card that has it, or picks
+    that option in a select card's drop-down and taps 确定."""
+    def choices(card: dict[str, object]) -> list[tuple[str, str]]:
+        found = [(b["text"], b["key"]) for b in card.get("button_list", [])]  # type: ignore[attr-defined]
+        for drop_down in card.get("select_list", []):  # type: ignore[attr-defined]
+            found += [(o["text"], o["id"]) for o in drop_down["option_list"]]
+        return found
+
+    cards = [m for m in wecom.standin.messages(userid) if m.card and any(label in t for t, _k in choices(m.card))]
     assert cards, f"no card with {label!r} for {userid}: {[shown(m) for m in wecom.standin.messages(userid)]}"
     card = cards[-1]
     assert card.card is not None and card.response_code is not None
-    button = next(b for b in card.card["button_list"] if label in b["text"])
+    key = next(k for t, k in choices(card.card) if label in t)
     before = len(wecom.standin.messages(userid))
-    status = await wecom.standin.post_card_event(userid, button["key"], card.card["task_id"], card.response_code)
+    if card.card["card_type"] == "multiple_interaction":
+        status = await wecom.standin.post_select(userid, key, card.card["task_id"], card.response_code)
+    else:
+        status = await wecom.standin.post_card_event(userid, key, card.card["task_id"], card.response_code)
     assert status == 200
     await wecom.settle()
     return [shown(m) for m in wecom.standin.messages(userid)[before:]]
+
+
+async def test_a_choice_of_more_than_six_is_a_select_card_and_picking_an_option_acts_like_the_button(
+        wecom: WeCom) -> None:
+    await wecom.say("lina", f"绑定 {wecom.invite('李娜', ['sales'])}")
+    await wecom.say("lina", "/customer")
+    for answer in ("某市公安局", "人民路 1 号", "王科长", "13812345678"):
+        await wecom.say("lina", answer)
+    for _ in range(6):  # the optional questions: skipped
+        if any("保存" in shown(m) for m in wecom.standin.messages("lina")[-1:]):
+            break
+        await press(wecom, "lina", "跳过")
+    await press(wecom, "lina", "修改")  # which answer to change: one per question, more than six
+
+    select = wecom.standin.messages("lina")[-1]
+    assert select.card is not None and select.card["card_type"] == "multiple_interaction"
+    options = select.card["select_list"][0]["option_list"]
+    assert len(options) > BUTTONS_PER_CARD and all(len(o["text"]) <= 16 for o in options)
+    phone = next(o for o in options if "电话" in o["text"])
+    before = len(wecom.standin.messages("lina"))
+    assert select.response_code is not None
+    assert await wecom.standin.post_select("lina", phone["id"], select.card["task_id"], select.response_code) == 200
+    await wecom.settle()
+    asked = [shown(m) for m in wecom.standin.messages("lina")[before:]]
+    assert any("电话" in text for text in asked), asked
 
 
 async def claim(wecom: WeCom, userid: str, amount: str, *, receipt: bytes = b"\xff\xd8 a receipt",
