@@ -288,10 +288,27 @@ class OutboxSender:
         if best is None:
             return None
         queue = self._queues[best[2]]
-        item = queue.popleft()
+        item = self._fold(queue.popleft(), queue)
         if not queue:
             del self._queues[best[2]]
         return item
+
+    def _fold(self, item: delivery.Pending, queue: deque[delivery.Pending]) -> delivery.Pending:
+        """Notices waiting for the same chat go as one digest on a channel whose every message counts against
+        a small budget (WeCom: 30 a minute per member, excess silently dropped): `digest_bytes` on the
+        channel is the most one digest may hold. Replies, buttons, files and photos are never folded."""
+        limit = int(getattr(self.channels[item.channel], "digest_bytes", 0))
+        if not limit or not _foldable(item):
+            return item
+        texts, ids, size = [item.message.text], [], len(item.message.text.encode())
+        while queue and _foldable(queue[0]) and size + len(queue[0].message.text.encode()) + 2 <= limit:
+            folded = queue.popleft()
+            texts.append(folded.message.text)
+            ids.append(folded.id)
+            size += len(folded.message.text.encode()) + 2
+        if not ids:
+            return item
+        return replace(item, message=replace(item.message, text="\n\n".join(texts)), merged=tuple(ids))
 
     def _next_delay(self) -> float | None:
         """Seconds until a waiting chat with nothing in flight may receive; None when all are busy."""
@@ -335,14 +352,15 @@ class OutboxSender:
                 log.info("outbox %s was taken over by another instance; not sent here", item.id)
                 return
             held_until = await self._send_one(item)
-            if held_until is not None:  # keep the chat's order: its later messages wait as long
+            if held_until is not None:  # keep the chat's order: its later messages (and a digest's) wait as long
                 rest = self._queues.pop(chat_id, deque())
-                await self._in_db(delivery.release, self.uow(), outbox_ids=[i.id for i in rest],
+                await self._in_db(delivery.release, self.uow(), outbox_ids=[*item.merged, *(i.id for i in rest)],
                                   instance=self.instance, not_before=held_until)
         except Exception:
             log.exception("outbox %s: recording the outcome failed", item.id)
         finally:
-            self._since.pop(item.id, None)
+            for row_id in (item.id, *item.merged):
+                self._since.pop(row_id, None)
             self._busy.discard(chat_id)
             self._wake.set()
 
@@ -369,7 +387,7 @@ class OutboxSender:
         except Exception as exc:
             log.exception("sending outbox %s failed", item.id)
             return await self._retry(item, repr(exc), min(2.0 ** item.attempts * 10, 3600.0), counts=True)
-        self._sent.append((item.id, message_id))
+        self._sent.extend((row_id, message_id) for row_id in (item.id, *item.merged))
         if len(self._sent) >= 50:
             await self._flush_sent()
         return None
@@ -449,3 +467,10 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _foldable(item: delivery.Pending) -> bool:
+    """A plain-text notice: what may be folded into a digest."""
+    m = item.message
+    return (item.kind == "send" and item.priority != REPLY and bool(m.text)
+            and not (m.buttons or m.keyboard or m.remove_keyboard or m.file or m.photos))

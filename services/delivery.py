@@ -44,6 +44,7 @@ class Pending:
     priority: int = NOTICE
     channel: str = "telegram"
     resend: bool = False  # an earlier attempt may have reached the chat (a dead instance's claim, a time-out)
+    merged: tuple[int, ...] = ()  # rows folded into this one's text (a digest: bot/sender.py), sent with it
 
 
 def pending_of(row: OutboxMessage, staff: Staff | None = None) -> Pending:

@@ -13,6 +13,8 @@
 - Files are uploaded as temporary media, then sent as `file`.
 WeCom's per-member limits (30 a minute, 1,000 an hour, excess silently dropped) are the sender's
 limiter for this channel (`LIMITS`), never exceeded.
+- Notices waiting for one member are folded into one digest by the sender (`digest_bytes`): each
+  message counts against the member's budget, and WeCom drops what exceeds it.
 - A resend (the row's earlier attempt may have arrived: a dead instance's claim, a time-out) asks
   WeCom's `enable_duplicate_check`, so a text the member already got is not shown twice.
 """
@@ -54,6 +56,7 @@ class WeComChannel:
     """Sends through `WeComApi`, mapping WeCom's errcodes to the port's error kinds."""
 
     name = "wecom"
+    digest_bytes = WECOM_TEXT_BYTES  # notices waiting for one member go as one message (bot/sender.py `_fold`)
 
     def __init__(self, api: WeComApi) -> None:
         self.api = api

@@ -320,3 +320,20 @@ def _exited_pid() -> int:
     child = subprocess.Popen(["true"])
     child.wait()
     return child.pid
+
+
+async def test_notices_folded_into_a_digest_are_all_retried_when_the_digest_fails(uow_factory: UowFactory) -> None:
+    time = Time()
+    office = add_office(uow_factory(), "上海办事处")
+    who = add_person(uow_factory(), "张伟", office_id=office, roles=["office_head"])
+    enqueue(uow_factory, who, ["r1", "r2", "r3"], time.wall())
+    chat = chat_of(uow_factory, who)
+    channel = FakeChannel(time, script={chat: [TransientError("timed out")]})
+    channel.digest_bytes = 2048  # type: ignore[attr-defined]  # a channel that folds notices, like WeCom
+    sender = make_sender(uow_factory, time, channel)
+
+    await drain_until_quiet(sender, time)
+
+    assert [text for _chat, text, _at in channel.sent] == ["r1\n\nr2\n\nr3"]  # failed once, then sent once
+    assert channel.attempts == [chat, chat]
+    assert statuses(uow_factory) == {"sent"}

@@ -21,7 +21,7 @@ from bot.wecom.app import CALLBACK_PATH, WeComApp
 from bot.wecom.channel import BUTTONS_PER_CARD, wecom_limiter
 from bot.wecom.crypto import WeComCrypto
 from services import onboarding, outbox
-from services.messages import OutMessage
+from services.messages import Button, OutMessage
 from standins.wecom.server import WeComStandIn
 from storage.models import MediaFile, OutboxMessage, ProcessedUpdate, Staff
 from tests.conftest import FakeClock
@@ -300,19 +300,39 @@ async def test_a_check_in_with_a_location_says_how_to_send_one_on_wecom(wecom: W
     assert any("已签到" in r for r in done)
 
 
-async def test_reminders_keep_to_30_a_minute_per_member_and_none_is_dropped(wecom: WeCom) -> None:
+async def test_reminders_waiting_for_one_member_go_as_digests_and_none_is_dropped(wecom: WeCom) -> None:
     await wecom.say("lina", f"绑定 {wecom.invite('李娜', ['sales'])}")
     with wecom.runtime.app.uow() as uow:
         lina = uow.session.scalars(select(Staff.id).where(Staff.name == "李娜")).one()
         outbox.enqueue_all(uow.session, [(lina, OutMessage(f"提醒 {n}")) for n in range(70)],
                            now=wecom.runtime.app.now())
         uow.commit()
+    before, sent_before = wecom.pace.now, len(wecom.standin.messages("lina"))
+    await wecom.settle()
+    digests = wecom.standin.messages("lina")[sent_before:]
+    lines = [line for m in digests for line in m.text.split("\n\n")]
+    assert lines == [f"提醒 {n}" for n in range(70)]  # all of them, in order
+    assert len(digests) <= 2 and all(len(m.text.encode()) <= 2048 for m in digests)
+    assert wecom.standin.dropped("lina") == 0
+    assert wecom.pace.now - before < 5  # folded: no minute of waiting for the member's budget
+    with wecom.runtime.app.uow() as uow:
+        statuses = uow.session.scalars(select(OutboxMessage.status).where(OutboxMessage.staff_id == lina)).all()
+    assert statuses.count("sent") >= 70 and set(statuses) == {"sent"}
+
+
+async def test_cards_keep_to_30_a_minute_per_member_and_none_is_dropped(wecom: WeCom) -> None:
+    await wecom.say("lina", f"绑定 {wecom.invite('李娜', ['sales'])}")
+    with wecom.runtime.app.uow() as uow:
+        lina = uow.session.scalars(select(Staff.id).where(Staff.name == "李娜")).one()
+        cards = [(lina, OutMessage(f"提醒 {n}", buttons=((Button("知道了", f"ack:{n}"),),))) for n in range(35)]
+        outbox.enqueue_all(uow.session, cards, now=wecom.runtime.app.now())
+        uow.commit()
     before = wecom.pace.now
     await wecom.settle()
-    texts = [t for t in wecom.standin.texts("lina") if t.startswith("提醒")]
-    assert texts == [f"提醒 {n}" for n in range(70)]  # all of them, in order
+    shown_cards = [shown(m) for m in wecom.standin.messages("lina") if m.card]
+    assert shown_cards == [f"[card] 提醒 {n} " for n in range(35)]  # cards are never folded: each on its own
     assert wecom.standin.dropped("lina") == 0  # WeCom silently drops past 30 a minute: we never went past it
-    assert wecom.pace.now - before >= 60  # 70 messages to one member take over a minute
+    assert wecom.pace.now - before >= 60  # 35 cards to one member take over a minute
 
 
 async def test_opening_the_app_greets_once_a_day_with_what_waits(wecom: WeCom) -> None:
