@@ -99,7 +99,8 @@ class MemberSide:
         self.callback_url: str | None = None
         self.deliveries: list[Delivery] = []
         self._member_clock = clock
-        self._next_msg_id = 7_300_000_000_000_000_000
+        # large and rising like WeCom's: a new stand-in (a sandbox restart) never reuses an earlier one's ids
+        self._next_msg_id = 7_300_000_000_000_000_000 + int(clock() * 1000) * 1000
         self._http: httpx.AsyncClient | None = None
 
     # -- what a member does -----------------------------------------------------------------------

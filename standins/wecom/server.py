@@ -24,6 +24,7 @@ from standins.wecom.media import MAX_BYTES, MediaStore, StoredMedia
 from standins.wecom.member_side import CallbackCrypto, MemberSide
 from standins.wecom.outbox import Outbox, SentMessage, Undelivered
 from standins.wecom.tokens import TokenIssuer
+from standins.wecom.web import WeComSandbox
 
 MAX_REQUEST_BYTES = max(MAX_BYTES.values()) + 1024 * 1024  # the largest upload plus multipart overhead
 
@@ -53,6 +54,7 @@ class WeComStandIn(MemberSide):
             tokens=self.tokens, outbox=self.outbox, media=self.media, directory=self.directory, clock=clock
         )
         self._runner: web.AppRunner | None = None
+        self.sandbox: WeComSandbox | None = None  # the sandbox page, when `officebot sandbox` runs this
         self._host = "127.0.0.1"
         self._port = 0
 
@@ -62,6 +64,8 @@ class WeComStandIn(MemberSide):
         """Listen on host:port (port 0 picks a free one)."""
         app = web.Application(client_max_size=MAX_REQUEST_BYTES)
         self.api.add_routes(app)
+        if self.sandbox is not None:
+            self.sandbox.add_routes(app)
         self._runner = web.AppRunner(app, shutdown_timeout=1.0, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, host, port).start()
