@@ -67,9 +67,13 @@ class RateLimiter:
 
     def __init__(self, *, per_second: float = 30.0, per_chat_interval: float = 1.0, burst: int = 3,
                  global_burst: int = 3, also_per_chat: tuple[tuple[float, int], ...] = (),
+                 also_overall: tuple[tuple[float, int], ...] = (),
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.global_interval = 1.0 / per_second
         self.global_slack = (global_burst - 1) * self.global_interval
+        # overall, for every send (replies too): (interval, slack); WeCom's per-app daily cap is one
+        self.overall = [(interval, (b - 1) * interval) for interval, b in also_overall]
+        self._overall_tat = [0.0] * len(self.overall)
         # per chat: (interval, slack) of each bucket; WeCom adds an hourly one to its per-minute one
         self.buckets = [(interval, (b - 1) * interval) for interval, b in ((per_chat_interval, burst), *also_per_chat)]
         self.monotonic = monotonic
@@ -88,6 +92,8 @@ class RateLimiter:
     def global_delay(self, *, bulk: bool = True) -> float:
         """Seconds until the next send is allowed overall (a reply only waits out a flood pause)."""
         free_at = max(self._paused_until, self._global_tat - self.global_slack) if bulk else self._paused_until
+        for tat, (_interval, slack) in zip(self._overall_tat, self.overall, strict=True):
+            free_at = max(free_at, tat - slack)
         return max(0.0, free_at - self.monotonic())
 
     def note_send(self, chat_id: str, *, bulk: bool = True) -> None:
@@ -95,6 +101,8 @@ class RateLimiter:
         now = self.monotonic()
         if bulk:
             self._global_tat = max(self._global_tat, now) + self.global_interval
+        self._overall_tat = [max(tat, now) + interval for tat, (interval, _s) in zip(self._overall_tat, self.overall,
+                                                                                      strict=True)]
         tats = self._tat.get(chat_id) or [0.0] * len(self.buckets)
         self._tat[chat_id] = [max(tat, now) + interval for tat, (interval, _s) in zip(tats, self.buckets, strict=True)]
 

@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     wecom_token: str | None = Field(default=None, alias="WECOM_TOKEN")
     wecom_encoding_aes_key: str | None = Field(default=None, alias="WECOM_ENCODING_AES_KEY")
     wecom_api_base_url: str = Field(default="https://qyapi.weixin.qq.com", alias="WECOM_API_BASE_URL")
+    wecom_daily_limit: int = Field(default=0, ge=0, alias="WECOM_APP_DAILY_LIMIT")
 
     @field_validator("telegram_bot_token")
     @classmethod

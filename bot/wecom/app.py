@@ -42,7 +42,8 @@ class WeComApp:
 
     def __init__(self, runtime: Runtime, *, api: WeComApi, crypto: WeComCrypto) -> None:
         self.runtime, self.api, self.crypto = runtime, api, crypto
-        self.pipeline = runtime.attach_channel(WeComChannel(api), wecom_limiter())
+        self.pipeline = runtime.attach_channel(WeComChannel(api),
+                                               wecom_limiter(daily=runtime.settings.wecom_daily_limit))
         self.order = KeyedOrder()
         self._tasks: set[asyncio.Task[None]] = set()
 

@@ -41,10 +41,18 @@ DUPLICATE_CHECK_SECONDS = 600  # a resend within 10 minutes of an identical mess
 LOCATION_HINT = "（企业微信：点击输入框旁的 + → 位置，发送当前位置）"
 
 
-def wecom_limiter(monotonic: Callable[[], float] = time.monotonic) -> RateLimiter:
-    """Per member: at most 30 in any minute (2 at once, then one per 60/28 s), 1,000 in any hour (100, then 1/4 s)."""
+def wecom_limiter(monotonic: Callable[[], float] = time.monotonic, *, daily: int = 0) -> RateLimiter:
+    """Per member: at most 30 in any minute (2 at once, then one per 60/28 s), 1,000 in any hour (100, then 1/4 s).
+
+    `daily` (WECOM_APP_DAILY_LIMIT; 0: not enforced) is the app's cap over all members, which WeCom sets at
+    200 × the corp's licensed seats a day: half of it may go at once and the other half refills over the
+    day, so no 24 hours ever see more than `daily`. It counts this instance's sends; with N instances
+    give each 1/N of it.
+    """
+    half = max(1, daily // 2)
+    overall = ((86400 / half, half),) if daily > 0 else ()
     return RateLimiter(per_second=30.0, per_chat_interval=60 / 28, burst=2, also_per_chat=((3600 / 900, 100),),
-                       monotonic=monotonic)
+                       also_overall=overall, monotonic=monotonic)
 
 
 def _utf8(text: str) -> int:
