@@ -74,12 +74,6 @@ class ChatLog:
             self._record(chat_id, "edited", message)
         self.changed.notify()
 
-    def delete(self, chat_id: int, message_id: int) -> bool:
-        """Forget a message; False when there was none."""
-        removed = self._messages.get(chat_id, {}).pop(message_id, None)
-        self.changed.notify()
-        return removed is not None
-
     def get(self, chat_id: int, message_id: int) -> Message | None:
         """A copy of one message's current state."""
         message = self._messages.get(chat_id, {}).get(message_id)

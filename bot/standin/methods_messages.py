@@ -118,30 +118,6 @@ async def edit_message_text(state: StandInState, p: Params) -> Message:
     return _apply_edit(state, old, _text_content(p), _edit_markup(p))
 
 
-async def edit_message_caption(state: StandInState, p: Params) -> Message:
-    """editMessageCaption."""
-    old = _editable(state, p)
-    if "text" in old:
-        raise bad_request("there is no caption in the message to edit")
-    return _apply_edit(state, old, _caption_content(p), _edit_markup(p))
-
-
-async def edit_message_reply_markup(state: StandInState, p: Params) -> Message:
-    """editMessageReplyMarkup (no reply_markup removes the inline keyboard)."""
-    old = _editable(state, p)
-    content = {k: old[k] for k in _CONTENT_KEYS if k in old}
-    return _apply_edit(state, old, content, _edit_markup(p))
-
-
-async def delete_message(state: StandInState, p: Params) -> bool:
-    """deleteMessage."""
-    chat_id = state.chat_id_param(p.integer("chat_id", invalid="chat not found"))
-    message_id = p.integer("message_id", required=True, invalid="message to delete not found")
-    if message_id is None or not state.chats.delete(chat_id, message_id):
-        raise bad_request("message to delete not found")
-    return True
-
-
 async def answer_callback_query(state: StandInState, p: Params) -> bool:
     """answerCallbackQuery: each query can be answered once."""
     query_id = p.text("callback_query_id", required=True, empty="QUERY_ID_INVALID") or ""
@@ -198,36 +174,10 @@ async def send_photo(state: StandInState, p: Params) -> Message:
     return _post(state, p, {"photo": sizes, **_caption_content(p)})
 
 
-async def send_location(state: StandInState, p: Params) -> Message:
-    """sendLocation."""
-    location: dict[str, Any] = {
-        "latitude": p.number("latitude", required=True),
-        "longitude": p.number("longitude", required=True),
-    }
-    for name in ("live_period", "heading", "proximity_alert_radius"):
-        if (value := p.integer(name)) is not None:
-            location[name] = value
-    if (accuracy := p.number("horizontal_accuracy")) is not None:
-        location["horizontal_accuracy"] = accuracy
-    return _post(state, p, {"location": location})
-
-
-async def send_chat_action(state: StandInState, p: Params) -> bool:
-    """sendChatAction ("typing", "upload_document", ...)."""
-    state.chat_id_param(p.integer("chat_id", invalid="chat not found"))
-    p.text("action", required=True, empty="wrong parameter action in request")
-    return True
-
-
 MESSAGE_METHODS: dict[str, Handler] = {
     "sendMessage": send_message,
     "editMessageText": edit_message_text,
-    "editMessageCaption": edit_message_caption,
-    "editMessageReplyMarkup": edit_message_reply_markup,
-    "deleteMessage": delete_message,
     "answerCallbackQuery": answer_callback_query,
     "sendDocument": send_document,
     "sendPhoto": send_photo,
-    "sendLocation": send_location,
-    "sendChatAction": send_chat_action,
 }

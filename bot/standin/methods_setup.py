@@ -83,28 +83,12 @@ async def set_my_commands(state: StandInState, p: Params) -> bool:
     return True
 
 
-async def get_my_commands(state: StandInState, p: Params) -> list[dict[str, Any]]:
-    """getMyCommands for exactly this scope and language (no fallback, as on Telegram)."""
-    return state.commands.get(_commands_key(p), [])
-
-
-async def delete_my_commands(state: StandInState, p: Params) -> bool:
-    """deleteMyCommands."""
-    state.commands.pop(_commands_key(p), None)
-    return True
-
-
 async def get_file(state: StandInState, p: Params) -> dict[str, Any]:
     """getFile: the file_path to download from /file/bot<token>/<file_path>."""
     stored = state.files.get(p.text("file_id", required=True, empty="invalid file_id") or "")
     if stored is None:
         raise bad_request("invalid file_id")
     return stored.to_file()
-
-
-async def log_out(state: StandInState, p: Params) -> bool:
-    """logOut and close: nothing to do locally."""
-    return True
 
 
 SETUP_METHODS: dict[str, Handler] = {
@@ -114,9 +98,5 @@ SETUP_METHODS: dict[str, Handler] = {
     "deleteWebhook": delete_webhook,
     "getWebhookInfo": get_webhook_info,
     "setMyCommands": set_my_commands,
-    "getMyCommands": get_my_commands,
-    "deleteMyCommands": delete_my_commands,
     "getFile": get_file,
-    "close": log_out,
-    "logOut": log_out,
 }
