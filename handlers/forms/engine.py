@@ -17,6 +17,7 @@ from handlers.forms.render import (
     cb,
     edit_menu,
     lookup_results,
+    photo_received,
     prompt_message,
     summary_message,
 )
@@ -78,8 +79,9 @@ def _advance(ctx: Ctx, form: Form, state: DraftState, *, after: str | None) -> N
 def _ask(ctx: Ctx, form: Form, state: DraftState, field: Field, error: str | None = None) -> None:
     """Send the question and save the draft with its new sequence number."""
     state.context["seq"] = state.context.get("seq", 0) + 1
+    note = state.context.pop("note", None)
     _save(ctx, state)
-    ctx.reply(prompt_message(ctx, form, state, field, error))
+    ctx.reply(prompt_message(ctx, form, state, field, error, note=note))
 
 
 def _show_summary(ctx: Ctx, form: Form, state: DraftState) -> None:
@@ -142,8 +144,9 @@ def _answer(ctx: Ctx, form: Form, state: DraftState, field: Field) -> None:
     if field.kind == Kind.photos and inbound.photo_file_id:
         photos = [*state.answers.get(field.name, []), inbound.photo_file_id]
         state.answers[field.name] = photos
-        received = ctx._("Photo {n} received. Send more, or press Done.").format(n=len(photos))
-        _ask(ctx, form, state, field, received)
+        state.context["seq"] = state.context.get("seq", 0) + 1
+        _save(ctx, state)
+        ctx.reply(photo_received(ctx, state, len(photos)))
         return
     if field.kind == Kind.lookup and field.lookup:
         query = (inbound.text or "").strip()
@@ -153,6 +156,9 @@ def _answer(ctx: Ctx, form: Form, state: DraftState, field: Field) -> None:
         elif not results:
             shown = query if len(query) <= MAX_QUERY else query[:MAX_QUERY] + "…"
             _reask(ctx, form, state, ctx._("Nothing matches “{q}”. Try another name.").format(q=shown))
+        elif len(results) == 1:  # one match: take it, say so on the next question (Back undoes it)
+            item_id, label = results[0]
+            _picked(ctx, form, state, field, item_id, label)
         else:
             state.context["seq"] = state.context.get("seq", 0) + 1
             _save(ctx, state)
@@ -275,10 +281,20 @@ def _btn_pick(ctx: Ctx, form: Form, state: DraftState, arg: str) -> None:
     field = form.field(state.step or "")
     item_id = parse_id(arg)
     label = field.lookup.resolve(ctx, item_id) if field.lookup and item_id is not None else None
-    if label is None:
+    if label is None or item_id is None:
         _reask(ctx, form, state, ctx._("Not found."))
         return
+    _picked(ctx, form, state, field, item_id, label)
+
+
+def _picked(ctx: Ctx, form: Form, state: DraftState, field: Field, item_id: int, label: str) -> None:
+    """Store a looked-up item, let the form prefill from it, and move on."""
     state.context.setdefault("labels", {})[field.name] = label
+    state.context["note"] = "✔ " + ctx._("{field}: {value}").format(field=ctx._(field.label), value=label)
+    if field.lookup and field.lookup.prefill:
+        for name, value in field.lookup.prefill(ctx, item_id).items():
+            if value and not state.answers.get(name):
+                state.answers[name] = value
     _accept(ctx, form, state, field, item_id)
 
 

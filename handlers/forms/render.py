@@ -18,11 +18,14 @@ def cb(state: DraftState, action: str, arg: str | int = "") -> str:
     return f"f:{state.context.get('seq', 0)}:{action}:{arg}"
 
 
-def prompt_message(ctx: Ctx, form: Form, state: DraftState, field: Field, error: str | None = None) -> OutMessage:
-    """The question for `field`, with the buttons that fit its kind."""
+def prompt_message(ctx: Ctx, form: Form, state: DraftState, field: Field, error: str | None = None, *,
+                   note: str | None = None) -> OutMessage:
+    """The question for `field`, with the buttons that fit its kind (after a note on the last answer)."""
     _ = ctx._
     position, total = form.progress(field.name, state.answers)
     lines = [f"【{_(form.title)}】 {position}/{total}"]
+    if note:
+        lines.append(note)
     if error:
         lines.append(f"⚠️ {error}")
     lines.append(_(field.prompt) + ("" if field.required else " " + _("(optional)")))
@@ -67,6 +70,13 @@ def _nav_buttons(ctx: Ctx, state: DraftState, field: Field) -> list[Button]:
         nav.append(Button(_("Skip"), cb(state, "skip")))
     nav.append(Button(_("✖ Cancel"), cb(state, "cancel")))
     return nav
+
+
+def photo_received(ctx: Ctx, state: DraftState, count: int) -> OutMessage:
+    """A calm receipt for a photo: not the question again with every button, just Done or Cancel."""
+    text = "📷 " + ctx._("Photo {n} received. Send more, or press Done.").format(n=count)
+    return OutMessage(text, buttons=((Button(ctx._("✅ Done"), cb(state, "done")),
+                                      Button(ctx._("✖ Cancel"), cb(state, "cancel"))),))
 
 
 def lookup_results(ctx: Ctx, state: DraftState, results: list[tuple[int, str]]) -> OutMessage:
