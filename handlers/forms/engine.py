@@ -149,20 +149,7 @@ def _answer(ctx: Ctx, form: Form, state: DraftState, field: Field) -> None:
         ctx.reply(photo_received(ctx, state, len(photos)))
         return
     if field.kind == Kind.lookup and field.lookup:
-        query = (inbound.text or "").strip()
-        results = field.lookup.search(ctx, query[:MAX_QUERY]) if query else []
-        if not query:
-            _reask(ctx, form, state, InputError(N_("Please type part of the name, or tap one of the buttons.")))
-        elif not results:
-            shown = query if len(query) <= MAX_QUERY else query[:MAX_QUERY] + "…"
-            _reask(ctx, form, state, ctx._("Nothing matches “{q}”. Try another name.").format(q=shown))
-        elif len(results) == 1:  # one match: take it, say so on the next question (Back undoes it)
-            item_id, label = results[0]
-            _picked(ctx, form, state, field, item_id, label)
-        else:
-            state.context["seq"] = state.context.get("seq", 0) + 1
-            _save(ctx, state)
-            ctx.reply(lookup_results(ctx, state, results))
+        _lookup(ctx, form, state, field, (inbound.text or "").strip())
         return
     try:
         value = _value_of(ctx, field)
@@ -170,6 +157,27 @@ def _answer(ctx: Ctx, form: Form, state: DraftState, field: Field) -> None:
         _reask(ctx, form, state, error)
         return
     _accept(ctx, form, state, field, value)
+
+
+def _lookup(ctx: Ctx, form: Form, state: DraftState, field: Field, query: str) -> None:
+    """Search what was typed: one match is taken, several are offered, a new item may be made from the text."""
+    assert field.lookup is not None
+    results = field.lookup.search(ctx, query[:MAX_QUERY]) if query else []
+    creatable = field.lookup.create is not None and bool(query) and all(label != query for _id, label in results)
+    auto = state.context.pop("auto_pick", True)
+    if not query:
+        _reask(ctx, form, state, InputError(N_("Please type part of the name, or tap one of the buttons.")))
+    elif not results and not creatable:
+        shown = query if len(query) <= MAX_QUERY else query[:MAX_QUERY] + "…"
+        _reask(ctx, form, state, ctx._("Nothing matches “{q}”. Try another name.").format(q=shown))
+    elif len(results) == 1 and auto:  # one match: take it, say so on the next question (Back undoes it)
+        item_id, label = results[0]
+        _picked(ctx, form, state, field, item_id, label)
+    else:
+        state.context["seq"] = state.context.get("seq", 0) + 1
+        state.context["typed"] = query if creatable else None
+        _save(ctx, state)
+        ctx.reply(lookup_results(ctx, state, results, field=field, typed=query if creatable else None))
 
 
 def _value_of(ctx: Ctx, field: Field) -> Any:
@@ -210,6 +218,8 @@ def _back(ctx: Ctx, form: Form, state: DraftState) -> None:
     while history:
         previous = _field_at(form, history.pop())
         if previous is not None:
+            if previous.kind == Kind.lookup:  # back to a taken match: next time, show it rather than take it
+                state.context["auto_pick"] = False
             state.step = previous.name
             _ask(ctx, form, state, previous)
             return
@@ -290,12 +300,25 @@ def _btn_pick(ctx: Ctx, form: Form, state: DraftState, arg: str) -> None:
 def _picked(ctx: Ctx, form: Form, state: DraftState, field: Field, item_id: int, label: str) -> None:
     """Store a looked-up item, let the form prefill from it, and move on."""
     state.context.setdefault("labels", {})[field.name] = label
+    state.context.pop("typed", None)
     state.context["note"] = "✔ " + ctx._("{field}: {value}").format(field=ctx._(field.label), value=label)
     if field.lookup and field.lookup.prefill:
+        asked = {f.name for f in form.fields}
         for name, value in field.lookup.prefill(ctx, item_id).items():
-            if value and not state.answers.get(name):
+            if name in asked and value and not state.answers.get(name):
                 state.answers[name] = value
     _accept(ctx, form, state, field, item_id)
+
+
+def _btn_make(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
+    """Make a new item (a customer) from the text typed at the lookup, then take it."""
+    field = form.field(state.step or "")
+    typed = state.context.get("typed")
+    made = field.lookup.create(ctx, str(typed)) if field.lookup and field.lookup.create and typed else None
+    if made is None:
+        _reask(ctx, form, state, ctx._("That cannot be added here. Try another name."))
+        return
+    _picked(ctx, form, state, field, *made)
 
 
 def _btn_keep_value(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
@@ -391,9 +414,10 @@ def _btn_keep(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
         _ask(ctx, form, state, form.field(state.step))
 
 
-FIELD_ACTIONS = {"c", "q", "t", "pick", "done", "skip", "k"}
+FIELD_ACTIONS = {"c", "q", "t", "pick", "done", "skip", "k", "mk"}
 BUTTON_ACTIONS = {
-    "c": _btn_choice, "q": _btn_quick, "k": _btn_keep_value, "t": _btn_text, "pick": _btn_pick, "done": _btn_done,
+    "c": _btn_choice, "q": _btn_quick, "mk": _btn_make,
+    "k": _btn_keep_value, "t": _btn_text, "pick": _btn_pick, "done": _btn_done,
     "skip": _btn_skip, "back": _btn_back, "cancel": _btn_cancel, "edit": _btn_edit, "ef": _btn_edit_field,
     "sum": _btn_summary, "save": _btn_save, "new": _btn_new, "keep": _btn_keep,
 }

@@ -79,10 +79,18 @@ def photo_received(ctx: Ctx, state: DraftState, count: int) -> OutMessage:
                                       Button(ctx._("✖ Cancel"), cb(state, "cancel"))),))
 
 
-def lookup_results(ctx: Ctx, state: DraftState, results: list[tuple[int, str]]) -> OutMessage:
-    """Search hits as buttons to pick from."""
+def lookup_results(ctx: Ctx, state: DraftState, results: list[tuple[int, str]], *, field: Field | None = None,
+                   typed: str | None = None) -> OutMessage:
+    """Search hits as buttons to pick from; with `typed`, also a button that makes a new item of that name."""
     buttons = [Button(label[:40], cb(state, "pick", item_id)) for item_id, label in results[:8]]
-    return OutMessage(ctx._("Tap the right one:"), buttons=(*button_rows(buttons, per_row=1),
+    shown = (typed or "") if len(typed or "") <= 20 else (typed or "")[:20] + "…"
+    if typed is not None and field is not None and field.lookup is not None:
+        buttons.append(Button(ctx._(field.lookup.create_label).format(name=shown), cb(state, "mk")))
+    if results:
+        text = ctx._("Tap the right one:")
+    else:
+        text = ctx._("Nothing matches “{q}”. Tap below to add it, or type another name.").format(q=shown)
+    return OutMessage(text, buttons=(*button_rows(buttons, per_row=1),
                       (Button(ctx._("✖ Cancel"), cb(state, "cancel")),)))
 
 

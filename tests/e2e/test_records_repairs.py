@@ -51,8 +51,14 @@ async def test_a_repair_job_from_report_to_customer_acceptance(bot: BotHarness) 
     await bot.press(wang, asked, "今天")
     wrong = await say(bot, wang, "半天")
     assert "请输入数字" in wrong["text"] or "数字" in wrong["text"]
-    await say(bot, wang, "2.5", "锁芯 x2")
+    cause = await say(bot, wang, "2.5")
+    assert "故障原因是什么" in cause["text"]
+    result = await say(bot, wang, "锁芯磨损")
+    assert "做了哪些处理" in result["text"] and "已修复，使用正常" in labels(result)
+    await bot.press(wang, result, "已修复，使用正常")
+    await say(bot, wang, "锁芯 x2")
     summary = await say(bot, wang, "跳过")
+    assert "• 故障原因: 锁芯磨损" in summary["text"] and "• 维修结果: 已修复，使用正常" in summary["text"]
     closed = (await bot.press(wang, summary, "保存"))[-1]
     assert "维修单已完工" in closed["text"] and "已维修，待客户验收" in closed["text"]
     assert "维修已完工" in bot.last(li)["text"] and "维修已完工" in bot.last(head)["text"]
@@ -61,6 +67,7 @@ async def test_a_repair_job_from_report_to_customer_acceptance(bot: BotHarness) 
 
     card = (await bot.send(head, "/repair 1"))[-1]
     assert "更换配件：锁芯×2" in card["text"] and "工时 2.50 小时" in card["text"]
+    assert "故障原因：锁芯磨损" in card["text"] and "维修结果：已修复，使用正常" in card["text"]
     asked = (await bot.press(head, card, "客户已验收"))[-1]
     summary = await say(bot, head, "王科长")
     done = (await bot.press(head, summary, "保存"))[-1]
@@ -79,7 +86,7 @@ async def test_closing_with_the_customers_signature_finishes_the_job(bot: BotHar
     await bot.press(head, notice, "张伟")
     close = (await bot.press(head, bot.last(head), "维修完工"))[-1]
     await bot.press(head, close, "今天")
-    summary = await say(bot, head, "1", "跳过", "王科长")
+    summary = await say(bot, head, "1", "电池没电", "已更换电池", "跳过", "王科长")
     done = (await bot.press(head, summary, "保存"))[-1]
     assert "客户已验收" in done["text"] and "客户验收人：王科长" in done["text"]
 
