@@ -46,12 +46,14 @@ def _save(ctx: Ctx, state: DraftState) -> None:
 
 
 def start_form(ctx: Ctx, form: Form, *, answers: dict[str, Any] | None = None,
-                     context: dict[str, Any] | None = None, at_summary: bool = False) -> None:
-    """Open `form` (at its summary when revising a saved record); if another draft is open, ask first."""
+                     context: dict[str, Any] | None = None, at_summary: bool = False, after: str | None = None) -> None:
+    """Open `form` (at its summary when revising a saved record; after the field `after` when that one is
+    given already, e.g. the customer from its card); if another draft is open, ask first."""
     context = {**(context or {}), "editing": True} if at_summary else context
     existing = _load(ctx)
     if existing is not None and existing.form in FORMS:
-        existing.context["pending"] = {"form": form.name, "answers": answers or {}, "context": context or {}}
+        existing.context["pending"] = {"form": form.name, "answers": answers or {}, "context": context or {},
+                                       "after": after}
         existing.context["seq"] = existing.context.get("seq", 0) + 1
         _save(ctx, existing)
         old = FORMS[existing.form]
@@ -61,8 +63,9 @@ def start_form(ctx: Ctx, form: Form, *, answers: dict[str, Any] | None = None,
                       Button(ctx._("Continue the old one"), cb(existing, "keep"))),),
         ))
         return
-    state = DraftState(form.name, None, dict(answers or {}), {**(context or {}), "history": [], "seq": 0})
-    _advance(ctx, form, state, after=None)
+    history = [after] if after else []
+    state = DraftState(form.name, None, dict(answers or {}), {**(context or {}), "history": history, "seq": 0})
+    _advance(ctx, form, state, after=after)
 
 
 def _advance(ctx: Ctx, form: Form, state: DraftState, *, after: str | None) -> None:
@@ -402,7 +405,7 @@ def _btn_new(ctx: Ctx, _form: Form, state: DraftState, _arg: str) -> None:
     drafts.delete(ctx.app.uow(), staff_id=ctx.me.id)
     if pending.get("form") in FORMS:
         start_form(ctx, FORMS[pending["form"]], answers=pending.get("answers"),
-                         context=pending.get("context"))
+                         context=pending.get("context"), after=pending.get("after"))
 
 
 def _btn_keep(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:

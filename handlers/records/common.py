@@ -118,7 +118,7 @@ def _browse(ctx: Ctx) -> list[tuple[int, str]]:
     return customers.recent(ctx.app.uow(), viewer=ctx.me, limit=6)
 
 
-def _prefill(ctx: Ctx, customer_id: int) -> dict[str, Any]:
+def customer_prefill(ctx: Ctx, customer_id: int) -> dict[str, Any]:
     """The archive's contact and phone for the form's 报修人 / 联络电话 / 接待人 questions."""
     card = customers.get(ctx.app.uow(), viewer=ctx.me, customer_id=customer_id)
     if card is None:
@@ -132,5 +132,5 @@ def _create(ctx: Ctx, name: str) -> tuple[int, str] | None:
     return None if card is None else (card.id, card.name)
 
 
-CUSTOMER_LOOKUP = Lookup(search=_search, resolve=_resolve, browse=_browse, prefill=_prefill, create=_create,
+CUSTOMER_LOOKUP = Lookup(search=_search, resolve=_resolve, browse=_browse, prefill=customer_prefill, create=_create,
                          create_label=N_("➕ New customer “{name}”"))
