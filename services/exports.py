@@ -38,7 +38,7 @@ STATUS_ZH = {RepairStatus.REPORTED: "已报修", RepairStatus.ASSIGNED: "已派�
              RepairStatus.REPAIRED: "已维修", RepairStatus.ACCEPTED: "已验收"}
 PURPOSE_ZH = {"development": "新客户开发", "follow_up": "跟进", "revisit": "回访", "complaint": "投诉处理"}
 REPAIR_HEADERS = ("客户名称", "报修人", "联络电话", "报修日期", "报修内容", "接单维修人", "维修日期", "维修工时",
-                  "更换配件", "客户验收人", "状态", "是否在保")
+                  "故障原因", "维修结果", "更换配件", "客户验收人", "状态", "是否在保")
 REPAIR_FOOTER = sheet_print.REPAIR_SIGN_OFF
 VISIT_HEADERS = ("客户名称", "拜访时间", "拜访目的", "拜访人", "接待人", "拜访结果", "满意度", "下一步计划",
                  "下次跟进日期", "距客户(米)")
@@ -113,7 +113,7 @@ def _customer_sheet(sheet: Worksheet, rows: list[CustomerCard], *, company: str,
 def _repair_sheet(sheet: Worksheet, rows: list[RepairCard], *, company: str, scope: str, many: bool) -> None:
     """售后维修记录表 with status and warranty."""
     body = [[r.customer_name, r.reporter, r.phone, r.reported_on, r.fault, r.technician_name, r.repaired_on,
-             r.labour_hours, "、".join(f"{n}×{q}" for n, q in r.parts) or None, r.accepted_by,
+             r.labour_hours, r.cause, r.resolution, "、".join(f"{n}×{q}" for n, q in r.parts) or None, r.accepted_by,
              STATUS_ZH[r.status], _yes_no(r.in_warranty)] for r in rows]
     _table(sheet, "售后维修记录表", company=company, scope=scope, headers=list(REPAIR_HEADERS), body=body,
            offices=[r.office_name for r in rows] if many else None, footer=REPAIR_FOOTER)

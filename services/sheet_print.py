@@ -24,7 +24,8 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 MIN_WIDTH, MAX_WIDTH = 6, 40
 WIDTHS = {  # characters, for the columns whose content is longer (or shorter) than their header says
     SERIAL: 6, "办事处": 14, "客户名称": 22, "地址": 28, "联系人": 10, "联络电话": 15, "乘车路线": 28,
-    "报修人": 10, "报修内容": 32, "接单维修人": 11, "更换配件": 18, "客户验收人": 11, "拜访时间": 17,
+    "报修人": 10, "报修内容": 32, "故障原因": 24, "维修结果": 24, "接单维修人": 11, "更换配件": 18, "客户验收人": 11,
+    "拜访时间": 17,
     "拜访人": 10, "接待人": 12, "拜访结果": 32, "下一步计划": 28, "汇票号码": 22, "备注": 24, "登记人": 10,
     "姓名": 10,
 }

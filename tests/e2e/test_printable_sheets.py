@@ -76,6 +76,7 @@ async def test_every_record_export_prints_like_the_seed_tables(bot: BotHarness) 
     assert archive["C4"].alignment.wrap_text and width(archive, "C") >= 20  # 地址: long, wrapped, wide
     log = book["售后维修记录表"]
     assert log["F3"].value == "报修内容" and log["F4"].value == "不能上锁" and log["F4"].alignment.wrap_text
+    assert [c.value for c in log[3]][9:11] == ["故障原因", "维修结果"]
     assert width(log, "F") >= 25
 
 

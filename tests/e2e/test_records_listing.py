@@ -70,7 +70,7 @@ async def test_an_office_head_exports_the_seed_tables(bot: BotHarness) -> None:
     log = book["售后维修记录表"]
     assert [c.value for c in log[3]][:6] == ["序号", "客户名称", "报修人", "联络电话", "报修日期", "报修内容"]
     assert log["E4"].value == datetime(2026, 11, 24) and log["E4"].is_date
-    assert (log["L4"].value, log["M4"].value) == ("已报修", "是")
+    assert (log["N4"].value, log["O4"].value) == ("已报修", "是")
     paid = book["来款登记表"]
     assert paid["A1"].value == "浙江某科技有限公司 来款登记表" and "期间：2026-11-01 至 2026-11-30" in paid["A2"].value
     assert [c.value for c in paid[3]] == ["序号", "投款日期", "客户名称", "类型", "金额(元)", "汇票号码", "汇票日期",

@@ -115,7 +115,7 @@ def test_the_export_has_the_seed_tables_with_real_dates(world: World) -> None:
     assert "2026-11-01 至 2026-11-30" in repair_rows[1][0]
     assert repair_rows[2] == ("序号", *exports.REPAIR_HEADERS)
     assert repair_rows[3] == (1, "某市公安局", "王科长", "0571-88886666", datetime(2026, 11, 20), "柜门锁打不开",
-                              "王强", None, None, None, None, "已派单", "是")
+                              "王强", None, None, None, None, None, None, "已派单", "是")
     assert book["售后维修记录表"]["E4"].is_date
     assert [v for v in repair_rows[-1] if v] == list(exports.REPAIR_FOOTER) == ["主管/审核：", "维修员/记录："]
     visit_rows = _sheet_rows(made.data, "客户拜访")
