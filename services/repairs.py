@@ -3,14 +3,17 @@
 ```mermaid
 stateDiagram-v2
     [*] --> reported: anyone in the office reports (/repair); heads get technician buttons
-    reported --> assigned: head/admin taps a technician (rp:<id>:as:<staff>); technician notified
-    assigned --> assigned: handed to another technician
-    assigned --> repaired: technician closes the job (rp:<id>:cl form) without a customer signature
+    reported --> assigned: head/admin taps a technician (rp:<id>:as:<staff>); technician gets the job card
+    assigned --> assigned: handed to another technician; or a due time set (rp:<id>:due:<n>)
+    assigned --> assigned: past its due time, chased once (services/repair_chasing.py, hourly)
+    assigned --> repaired: technician closes the job (rp:<id>:cl form: 故障原因, 维修结果, ...) unsigned
     assigned --> accepted: closed with 客户验收人 given (signed on site; both steps audited)
     repaired --> accepted: technician or head records the customer's acceptance (rp:<id>:ac form)
     accepted --> [*]: reporter and office heads told at close and at acceptance
 ```
 Every change is a conditional UPDATE on the status and technician read, so two taps cannot both win.
+The job card a technician gets carries the site from the archive (address, 乘车路线, an AMap link,
+the contact) and is followed by the fault's photos (OutMessage.parts: the card first).
 """
 
 from __future__ import annotations
