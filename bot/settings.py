@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     database_url: str = Field(default="sqlite:///officebot.sqlite3", alias="DATABASE_URL")
     timezone: str = Field(default="Asia/Shanghai", alias="OFFICEBOT_TIMEZONE")
     locale: str = Field(default="zh_CN", alias="OFFICEBOT_LOCALE")
-    company_name: str = Field(default="officebot", alias="OFFICEBOT_COMPANY_NAME")
+    company_name: str = Field(default="", max_length=60, alias="OFFICEBOT_COMPANY_NAME")  # titles of printed sheets
     webhook_url: str | None = Field(default=None, alias="OFFICEBOT_WEBHOOK_URL")
     webhook_listen: str = Field(default="127.0.0.1", alias="OFFICEBOT_WEBHOOK_LISTEN")
     webhook_port: int = Field(default=8443, ge=0, le=65535, alias="OFFICEBOT_WEBHOOK_PORT")  # 0: any free port

@@ -119,6 +119,8 @@ class RepairIn(BaseModel):
     labour_hours: Decimal | None = _field("维修工时", None, ge=0, le=1000, decimal_places=2)
     parts: tuple[tuple[Text, Annotated[int, Field(ge=1, le=MAX_QUANTITY)]], ...] = _field("更换配件", ())
     accepted_by: Text | None = _field("客户验收人", None)
+    cause: LongText | None = _field("故障原因", None)
+    resolution: LongText | None = _field("维修结果", None)
 
     @field_validator("reported_on", "repaired_on")
     @classmethod

@@ -8,8 +8,9 @@ Used by /attendance_sheet and by the job that sends last month's sheet to HR on 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from domain import workdays
 from domain.attendance import DayAssessment, DayStatus, day_labels, month_summary
+from services import sheet_print
 from services.attendance_days import PersonDays, assess_office, month_days, offices
 from services.messages import OutFile
 from storage.models import Office, Staff, StaffRole
@@ -110,26 +112,62 @@ def _sheet_title(name: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", "_", name)[:31] or "考勤表"
 
 
+FIRST_DAY_COLUMN = 3  # 序号, 姓名, then one column per day
+
+
 def _office_sheet(sheet: Worksheet, office: Office, people: list[PersonDays], days: list[date],
                   company: str) -> None:
-    """Title, two header rows (date, weekday / 休 / 班), one row per person, totals, a legend."""
-    sheet.cell(1, 1, f"{company} {office.name} {days[0]:%Y年%m月} 考勤表".strip()).font = Font(bold=True, size=14)
-    sheet.cell(2, 1, "姓名").font = Font(bold=True)
-    sheet.cell(3, 1, "星期")
-    for col, day in enumerate(days, start=2):
-        sheet.cell(2, col, day.day).alignment = Alignment(horizontal="center")
-        sheet.cell(3, col, _day_mark(day)).alignment = Alignment(horizontal="center")
-        sheet.column_dimensions[get_column_letter(col)].width = 7
+    """Title, two header rows (date, weekday / 休 / 班), one row per person, totals, legend, sign-off."""
+    width = FIRST_DAY_COLUMN - 1 + len(days) + len(TOTALS)
+    sheet.cell(1, 1, sheet_print.title_text(company, f"{office.name} {days[0]:%Y年%m月} 考勤表"))
+    sheet_print.style_title(sheet, row=1, width=width)
+    for col, title in enumerate((sheet_print.SERIAL, "姓名"), start=1):
+        sheet.cell(2, col, title)
+    for col, day in enumerate(days, start=FIRST_DAY_COLUMN):
+        sheet.cell(2, col, day.day)
+        sheet.cell(3, col, _day_mark(day))
+        sheet.column_dimensions[get_column_letter(col)].width = 5.5
     for offset, (title, _status) in enumerate(TOTALS):
-        sheet.cell(2, 2 + len(days) + offset, title).font = Font(bold=True)
-    for row, person in enumerate(people, start=4):
-        _person_row(sheet, row, person, days)
-    legend_row = 5 + len(people)
-    sheet.cell(legend_row, 1, "说明：节假日、休息日不计缺勤；“班”为调休上班日；迟到/早退按办事处作息时间"
-               f" {office.work_start:%H:%M}–{office.work_end:%H:%M}（{office.timezone}）计算。")
-    sheet.column_dimensions["A"].width = 12
-    sheet.freeze_panes = "B4"
-    sheet.print_title_rows = "2:3"
+        col = FIRST_DAY_COLUMN + len(days) + offset
+        sheet.cell(2, col, title)
+        sheet.column_dimensions[get_column_letter(col)].width = 6
+    for number, person in enumerate(people, start=1):
+        _person_row(sheet, 3 + number, number, person, days)
+    sheet_print.style_grid(sheet, first_row=2, header_rows=2, last_row=3 + len(people), width=width)
+    for col in (1, 2, *range(FIRST_DAY_COLUMN + len(days), width + 1)):  # one header cell over both rows
+        sheet.merge_cells(start_row=2, start_column=col, end_row=3, end_column=col)
+    _legend(sheet, office, row=5 + len(people), width=width)
+    sheet_print.sign_off(sheet, sheet_print.CUSTOMER_SIGN_OFF, width=width)
+    sheet.column_dimensions["A"].width = sheet_print.column_width(sheet_print.SERIAL)
+    sheet.column_dimensions["B"].width = sheet_print.column_width("姓名")
+    sheet_print.prepare_print(sheet, header_last_row=3, freeze="C4")
+
+
+def _legend(sheet: Worksheet, office: Office, *, row: int, width: int) -> None:
+    """图例 (each mark in its colour) and the rules behind the marks, in Chinese only."""
+    sheet.cell(row, 1, "图例").font = Font(bold=True)
+    shown = [s for s in STATUS_ZH if STATUS_ZH[s] and s != DayStatus.PENDING]
+    for offset, status in enumerate(shown):
+        cell = sheet.cell(row, 2 + offset * 2, STATUS_ZH[status])
+        cell.alignment = Alignment(horizontal="center")
+        cell.border = sheet_print.BORDER
+        if status in FILLS:
+            cell.fill = PatternFill("solid", fgColor=FILLS[status])
+    note = (f"说明：节假日、休息日不计缺勤；“休”为法定节假日，“班”为调休上班日；迟到、早退按办事处作息时间"
+            f" {office.work_start:%H:%M}–{office.work_end:%H:%M}（{zone_name(office.timezone)}）计算；"
+            "入职前、离职后的日期留空。")
+    sheet.cell(row + 1, 1, note).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells(start_row=row + 1, start_column=1, end_row=row + 1, end_column=width)
+    sheet.row_dimensions[row + 1].height = 32
+
+
+def zone_name(timezone: str) -> str:
+    """An office's clock as a Chinese reader names it: 北京时间, or 当地时间（UTC+6）."""
+    offset = datetime(2000, 1, 1, tzinfo=ZoneInfo(timezone)).utcoffset() or timedelta()
+    hours, rest = divmod(int(offset.total_seconds()) // 60, 60)
+    if (hours, rest) == (8, 0):
+        return "北京时间"
+    return f"当地时间（UTC{hours:+d}" + (f":{rest:02d}" if rest else "") + "）"
 
 
 def _day_mark(day: date) -> str:
@@ -141,18 +179,19 @@ def _day_mark(day: date) -> str:
     return WEEKDAYS_ZH[day.weekday()]
 
 
-def _person_row(sheet: Worksheet, row: int, person: PersonDays, days: list[date]) -> None:
-    """One person's statuses and totals."""
-    sheet.cell(row, 1, person.name)
-    for col, day in enumerate(days, start=2):
+def _person_row(sheet: Worksheet, row: int, number: int, person: PersonDays, days: list[date]) -> None:
+    """One person's 序号, name, statuses and totals."""
+    sheet.cell(row, 1, number)
+    sheet.cell(row, 2, person.name)
+    for col, day in enumerate(days, start=FIRST_DAY_COLUMN):
         assessment = person.days[day]
         cell = sheet.cell(row, col, cell_label(assessment))
-        cell.alignment = Alignment(horizontal="center")
+        cell.alignment = sheet_print.CENTER
         if assessment.primary in FILLS:
             cell.fill = PatternFill("solid", fgColor=FILLS[assessment.primary])
     counts = month_summary(person.days.values())
     for offset, (_title, status) in enumerate(TOTALS):
-        sheet.cell(row, 2 + len(days) + offset, counts[status])
+        sheet.cell(row, FIRST_DAY_COLUMN + len(days) + offset, counts[status])
 
 
 def hr_recipients(uow: UnitOfWork) -> list[tuple[int, int, str]]:

@@ -16,6 +16,7 @@ from services.staff import StaffView
 from storage.models import Customer, Office
 from storage.uow import UnitOfWork
 
+NAME_LIMIT = 200  # Customer.name is String(200)
 EDITABLE = ("name", "address", "contact", "phone", "route", "products", "accepted_on", "warranty_years")
 
 
@@ -145,6 +146,38 @@ def create(uow: UnitOfWork, *, viewer: StaffView, data: CustomerIn, now: datetim
         card = card_of(uow.session, customer)
         uow.commit()
         return card
+
+
+def create_short(uow: UnitOfWork, *, viewer: StaffView, name: str, now: datetime) -> CustomerCard | None:
+    """A customer by name only, made on the spot from /visit or /repair; the archive entry is completed later.
+
+    An existing customer of that name in the office is returned instead (two people, one customer).
+    None when the person has no office or the name is empty or too long for the archive.
+    """
+    name = name.strip()
+    if viewer.office_id is None or not name or len(name) > NAME_LIMIT:
+        return None
+    with uow:
+        existing = _by_name(uow.session, viewer.office_id, name)
+        if existing is not None:
+            return card_of(uow.session, existing)
+        customer = Customer(office_id=viewer.office_id, name=name, products={}, created_by=viewer.id,
+                            created_at=now, updated_at=now)
+        uow.session.add(customer)
+        try:
+            _flush_or_duplicate(uow.session, viewer.office_id, name)
+        except DuplicateCustomer as dup:
+            return dup.existing
+        audit.record(uow.session, actor_id=viewer.id, action="create_short", entity="customer",
+                     entity_id=customer.id, at=now, detail={"after": snapshot(customer)})
+        card = card_of(uow.session, customer)
+        uow.commit()
+        return card
+
+
+def is_incomplete(card: CustomerCard) -> bool:
+    """An entry made on the spot still lacks what the archive table needs (address, contact, phone)."""
+    return not (card.address and card.contact and card.phone)
 
 
 def update(uow: UnitOfWork, *, viewer: StaffView, customer_id: int, data: CustomerIn, now: datetime

@@ -1,7 +1,8 @@
 """Spreadsheet exports of the field records, laid out like the seeds' appendix tables.
 
 Sheets 客户档案表, 售后维修记录表, 客户拜访 and 来款登记表: a title row with the company, a row naming the office
-and period, the tables' Chinese column headers, real dates, and the signature line of the paper form.
+and period, 序号 and the tables' Chinese column headers, real dates, and the sign-off row of the paper form;
+printed landscape, one page wide, headers on every page (services.sheet_print).
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.payments import PaymentKind
 from domain.periods import Period
 from domain.records import RepairStatus
-from services import records_query
+from services import records_query, sheet_print
 from services.customers import CustomerCard
 from services.payments import PaymentCard
 from services.repairs import RepairCard
@@ -37,8 +38,8 @@ STATUS_ZH = {RepairStatus.REPORTED: "已报修", RepairStatus.ASSIGNED: "已派�
              RepairStatus.REPAIRED: "已维修", RepairStatus.ACCEPTED: "已验收"}
 PURPOSE_ZH = {"development": "新客户开发", "follow_up": "跟进", "revisit": "回访", "complaint": "投诉处理"}
 REPAIR_HEADERS = ("客户名称", "报修人", "联络电话", "报修日期", "报修内容", "接单维修人", "维修日期", "维修工时",
-                  "更换配件", "客户验收人", "状态", "是否在保")
-REPAIR_FOOTER = "主管/审核：                    维修员/记录："
+                  "故障原因", "维修结果", "更换配件", "客户验收人", "状态", "是否在保")
+REPAIR_FOOTER = sheet_print.REPAIR_SIGN_OFF
 VISIT_HEADERS = ("客户名称", "拜访时间", "拜访目的", "拜访人", "接待人", "拜访结果", "满意度", "下一步计划",
                  "下次跟进日期", "距客户(米)")
 PAYMENT_HEADERS = ("投款日期", "客户名称", "类型", "金额(元)", "汇票号码", "汇票日期", "承兑汇票到期时间", "承兑期(天)",
@@ -106,13 +107,13 @@ def _customer_sheet(sheet: Worksheet, rows: list[CustomerCard], *, company: str,
         body.append([c.name, c.address, c.contact, c.phone, c.route, *(c.products.get(p) for p in catalog),
                      *([others or None] if extra else []), c.accepted_on, c.warranty_years, c.warranty_end])
     _table(sheet, "客户档案表", company=company, scope=scope, headers=headers, body=body,
-           offices=[c.office_name for c in rows] if many else None, footer="经理：                    编制：")
+           offices=[c.office_name for c in rows] if many else None, footer=sheet_print.CUSTOMER_SIGN_OFF)
 
 
 def _repair_sheet(sheet: Worksheet, rows: list[RepairCard], *, company: str, scope: str, many: bool) -> None:
     """售后维修记录表 with status and warranty."""
     body = [[r.customer_name, r.reporter, r.phone, r.reported_on, r.fault, r.technician_name, r.repaired_on,
-             r.labour_hours, "、".join(f"{n}×{q}" for n, q in r.parts) or None, r.accepted_by,
+             r.labour_hours, r.cause, r.resolution, "、".join(f"{n}×{q}" for n, q in r.parts) or None, r.accepted_by,
              STATUS_ZH[r.status], _yes_no(r.in_warranty)] for r in rows]
     _table(sheet, "售后维修记录表", company=company, scope=scope, headers=list(REPAIR_HEADERS), body=body,
            offices=[r.office_name for r in rows] if many else None, footer=REPAIR_FOOTER)
@@ -124,7 +125,7 @@ def _visit_sheet(sheet: Worksheet, rows: list[VisitCard], *, company: str, scope
              v.staff_name, v.people_met, v.outcome, v.satisfaction, v.next_step, v.next_step_on, v.distance_m]
             for v in rows]
     _table(sheet, "客户拜访", company=company, scope=scope, headers=list(VISIT_HEADERS), body=body,
-           offices=[v.office_name for v in rows] if many else None, footer=None)
+           offices=[v.office_name for v in rows] if many else None, footer=sheet_print.CUSTOMER_SIGN_OFF)
 
 
 def _payment_sheet(sheet: Worksheet, rows: list[PaymentCard], *, company: str, scope: str, many: bool) -> None:
@@ -133,7 +134,7 @@ def _payment_sheet(sheet: Worksheet, rows: list[PaymentCard], *, company: str, s
              p.matures_on, p.acceptance_days, p.staff_name, p.note] for p in rows]
     total = {"金额(元)": sum((p.amount for p in rows), Decimal("0.00"))}
     _table(sheet, "来款登记表", company=company, scope=scope, headers=list(PAYMENT_HEADERS), body=body,
-           offices=[p.office_name for p in rows] if many else None, footer=None, total=total,
+           offices=[p.office_name for p in rows] if many else None, footer=sheet_print.CUSTOMER_SIGN_OFF, total=total,
            formats={"金额(元)": MONEY_FORMAT})
 
 
@@ -143,43 +144,40 @@ def _yes_no(value: bool | None) -> str | None:
 
 
 def _table(sheet: Worksheet, title: str, *, company: str, scope: str, headers: list[str],
-           body: list[list[Any]], offices: list[str] | None, footer: str | None,
+           body: list[list[Any]], offices: list[str] | None, footer: Sequence[str],
            total: dict[str, Any] | None = None, formats: dict[str, str] | None = None) -> None:
-    """Title block, bold headers, typed cells, an optional total row, widths and the signature line.
+    """Title block, 序号 and bold headers, typed bordered cells, an optional total row, the sign-off row.
 
     `total` maps headers to the values of a 合计 row under the body; `formats` gives columns (by
-    header) a number format.
+    header) a number format; `footer` is the paper form's sign-off labels. Print settings come
+    from services.sheet_print.
     """
     if offices is not None:
         headers = ["办事处", *headers]
         body = [[office, *row] for office, row in zip(offices, body, strict=True)]
+    headers = [sheet_print.SERIAL, *headers]
     sheet.title = title
-    sheet.append([f"{company} {title}"])
+    sheet.append([sheet_print.title_text(company, title)])
     sheet.append([scope])
     sheet.append(headers)
-    for row in body:
-        sheet.append(row)
+    for number, row in enumerate(body, start=1):
+        sheet.append([number, *row])
     if total is not None:
         sheet.append([TOTAL_LABEL, *(total.get(header) for header in headers[1:])])
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
     width = len(headers)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A1"].alignment = Alignment(horizontal="center")
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
+    sheet_print.style_title(sheet, row=1, width=width)
+    sheet_print.style_title(sheet, row=2, width=width, size=11)
+    sheet_print.style_grid(sheet, first_row=3, header_rows=1, last_row=sheet.max_row, width=width)
     _type_cells(sheet)
     for header, number_format in (formats or {}).items():
         column = get_column_letter(headers.index(header) + 1)
         for cell in sheet[column][3:]:
             cell.number_format = number_format
-    if footer:
-        sheet.append([])
-        sheet.append([footer])
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(header) * 3))
-    sheet.freeze_panes = "A4"
+    sheet_print.sign_off(sheet, footer, width=width)
+    sheet_print.set_widths(sheet, headers)
+    sheet_print.prepare_print(sheet, header_last_row=3, freeze="A4")
 
 
 def _type_cells(sheet: Worksheet) -> None:

@@ -85,15 +85,16 @@ class OutMessage:
         )
 
     def parts(self) -> list[OutMessage]:
-        """The messages this one becomes on a chat: each photo on its own, then the text (and file).
+        """The messages this one becomes on a chat: the text (and file) first, then each photo on its own.
 
-        Each part is one outbox row, so each is paced by the sender instead of going back to back.
+        The card comes first so that a photo never arrives as a bare image nobody can place (issue 10,
+        defect 9). Each part is one outbox row, so each is paced by the sender instead of going back to back.
         """
         if not self.photos:
             return [self]
         photos = [OutMessage("", photos=(photo,)) for photo in self.photos[:10]]
         rest = replace(self, photos=())
-        return [*photos, rest] if (rest.text or rest.file is not None) else photos
+        return [rest, *photos] if (rest.text or rest.file is not None) else photos
 
 
 def button_rows(buttons: list[Button], *, per_row: int = 2) -> tuple[tuple[Button, ...], ...]:

@@ -3,27 +3,34 @@
 ```mermaid
 stateDiagram-v2
     [*] --> reported: anyone in the office reports (/repair); heads get technician buttons
-    reported --> assigned: head/admin taps a technician (rp:<id>:as:<staff>); technician notified
-    assigned --> assigned: handed to another technician
-    assigned --> repaired: technician closes the job (rp:<id>:cl form) without a customer signature
+    reported --> assigned: head/admin taps a technician (rp:<id>:as:<staff>); technician gets the job card
+    assigned --> assigned: handed to another technician; or a due time set (rp:<id>:due:<n>)
+    assigned --> assigned: past its due time, chased once (services/repair_chasing.py, hourly)
+    assigned --> repaired: technician closes the job (rp:<id>:cl form: 故障原因, 维修结果, ...) unsigned
     assigned --> accepted: closed with 客户验收人 given (signed on site; both steps audited)
     repaired --> accepted: technician or head records the customer's acceptance (rp:<id>:ac form)
     accepted --> [*]: reporter and office heads told at close and at acceptance
 ```
 Every change is a conditional UPDATE on the status and technician read, so two taps cannot both win.
+The job card a technician gets carries the site from the archive (address, 乘车路线, an AMap link,
+the contact) and is followed by the fault's photos (OutMessage.parts: the card first).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from domain import workdays
 from domain.records import RepairAction, RepairIn, RepairStatus, RepairTransitionError, advance_repair, in_warranty
+from domain.repair_rules import DUE_CHOICES, due_day, due_time, map_link
 from domain.validation import parse_record
 from services import access, audit, outbox
 from services.i18n import N_, Translate, translator
@@ -73,6 +80,22 @@ class RepairCard:
     accepted_by: str | None = None
     photos: list[str] = field(default_factory=list)
     created_by: int | None = None
+    cause: str | None = None
+    resolution: str | None = None
+    due_at: datetime | None = None
+    timezone: str = "Asia/Shanghai"
+    site: Site | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where the job is, from the customer archive: what a technician needs to get there and whom to call."""
+
+    address: str | None
+    route: str | None
+    contact: str | None
+    phone: str | None
+    map_url: str | None
 
 
 @dataclass(frozen=True)
@@ -84,9 +107,12 @@ class RepairResult:
 
 
 def card_of(session: Session, repair: RepairRecord) -> RepairCard:
-    """Snapshot a repair row with its customer's and office's names."""
+    """Snapshot a repair row with its customer's and office's names and the customer's site."""
     customer = session.get(Customer, repair.customer_id)
     office = session.get(Office, repair.office_id)
+    site = None if customer is None else Site(
+        address=customer.address, route=customer.route, contact=customer.contact, phone=customer.phone,
+        map_url=map_link(name=customer.name, address=customer.address, lat=customer.lat, lon=customer.lon))
     return RepairCard(
         id=repair.id, office_id=repair.office_id, office_name=office.name if office else "",
         customer_id=repair.customer_id, customer_name=customer.name if customer else "?",
@@ -94,7 +120,9 @@ def card_of(session: Session, repair: RepairRecord) -> RepairCard:
         status=RepairStatus(repair.status), in_warranty=repair.in_warranty, technician_id=repair.technician_id,
         technician_name=repair.technician_name, repaired_on=repair.repaired_on, labour_hours=repair.labour_hours,
         parts=[(str(n), int(q)) for n, q in (repair.parts or [])], accepted_by=repair.accepted_by,
-        photos=list(repair.photos or []), created_by=repair.created_by,
+        photos=list(repair.photos or []), created_by=repair.created_by, cause=repair.cause,
+        resolution=repair.resolution, due_at=repair.due_at, timezone=office.timezone if office else "Asia/Shanghai",
+        site=site,
     )
 
 
@@ -119,12 +147,21 @@ def report(uow: UnitOfWork, *, viewer: StaffView, data: RepairIn, photos: list[s
             created_by=viewer.id, created_at=now, updated_at=now,
         )
         uow.session.add(repair)
+        _complete_contact(customer, contact=data.reporter, phone=data.phone)
         uow.session.flush()
         audit.record(uow.session, actor_id=viewer.id, action="report", entity="repair", entity_id=repair.id, at=now)
         card = card_of(uow.session, repair)
         _ask_heads_to_assign(uow.session, card, now=now)
         uow.commit()
         return card
+
+
+def _complete_contact(customer: Customer, *, contact: str, phone: str | None) -> None:
+    """A customer created on the spot (name only) learns its contact and phone from the first report."""
+    if not customer.contact:
+        customer.contact = contact
+    if not customer.phone and phone:
+        customer.phone = phone
 
 
 def _ask_heads_to_assign(session: Session, card: RepairCard, *, now: datetime) -> None:
@@ -190,10 +227,50 @@ def assign(uow: UnitOfWork, *, viewer: StaffView, repair_id: int, technician_id:
         audit.record(session, actor_id=viewer.id, action="assign", entity="repair", entity_id=repair.id, at=now,
                      detail={"technician_id": tech.id})
         card = card_of(session, repair)
-        _ = translator(tech.locale)
-        text = _("🔧 You have a repair job") + "\n" + describe(card, _)
-        outbox.enqueue(session, staff_id=tech.id, now=now, message=OutMessage(
-            text, buttons=((Button(_("✅ Close the job"), f"rp:{card.id}:cl"),),), photos=tuple(card.photos)))
+        outbox.enqueue(session, staff_id=tech.id, now=now, message=job_notice(card, translator(tech.locale)))
+        uow.commit()
+        return RepairResult(Outcome.done, card)
+
+
+def job_notice(card: RepairCard, _: Translate, headline: str = N_("🔧 You have a repair job")) -> OutMessage:
+    """The technician's job card: the fault, the site (address, route, map, contact), the photos, Close."""
+    text = _(headline) + "\n" + describe(card, _) + "\n" + site_text(card, _)
+    return OutMessage(text, buttons=((Button(_("✅ Close the job"), f"rp:{card.id}:cl"),),),
+                      photos=tuple(card.photos))
+
+
+def set_due(uow: UnitOfWork, *, viewer: StaffView, repair_id: int, working_days: int, now: datetime,
+            is_working_day: Callable[[date], bool] = workdays.is_working_day) -> RepairResult:
+    """Give an assigned job a due time (end of the office's day, N working days ahead); the technician is told."""
+    with uow:
+        session = uow.session
+        repair = access.visible(session, RepairRecord, repair_id, viewer)
+        if repair is None or working_days not in DUE_CHOICES:
+            return RepairResult(Outcome.not_found)
+        card = card_of(session, repair)
+        if not access.may_assign(viewer, repair):
+            return RepairResult(Outcome.not_allowed, card)
+        if card.status != RepairStatus.ASSIGNED:
+            return RepairResult(Outcome.wrong_state, card)
+        tz = ZoneInfo(card.timezone)
+        office = session.get(Office, repair.office_id)
+        work_end = office.work_end if office else time(17, 30)
+        day = due_day(now.astimezone(tz).date(), working_days, is_working_day=is_working_day)
+        due = due_time(day, work_end=work_end, tz=tz)
+        if repair.due_at is not None and repair.due_at == due:
+            return RepairResult(Outcome.unchanged, card)
+        repair.due_at, repair.updated_at = due, now
+        session.flush()
+        audit.record(session, actor_id=viewer.id, action="set_due", entity="repair", entity_id=repair.id, at=now,
+                     detail={"due_at": due.isoformat()})
+        card = card_of(session, repair)
+        tech = session.get(Staff, repair.technician_id) if repair.technician_id else None
+        if tech is not None and tech.active and tech.id != viewer.id:
+            _ = translator(tech.locale)
+            outbox.enqueue(session, staff_id=tech.id, now=now, message=OutMessage(
+                _("⏰ Repair #{id} ({customer}) is due by {due}.").format(
+                    id=card.id, customer=card.customer_name, due=due_text(card)),
+                buttons=((Button(_("✅ Close the job"), f"rp:{card.id}:cl"),),)))
         uow.commit()
         return RepairResult(Outcome.done, card)
 
@@ -229,6 +306,8 @@ class Closing:
     labour_hours: Decimal
     parts: list[tuple[str, int]]
     accepted_by: str | None = None
+    cause: str | None = None
+    resolution: str | None = None
 
 
 def _checked(repair: RepairCard, closing: Closing, *, today: date) -> RepairIn:
@@ -237,7 +316,7 @@ def _checked(repair: RepairCard, closing: Closing, *, today: date) -> RepairIn:
         "customer_id": repair.customer_id, "reporter": repair.reporter, "phone": repair.phone or "",
         "reported_on": repair.reported_on, "fault": repair.fault, "technician": repair.technician_name,
         "repaired_on": closing.repaired_on, "labour_hours": closing.labour_hours, "parts": closing.parts,
-        "accepted_by": closing.accepted_by,
+        "accepted_by": closing.accepted_by, "cause": closing.cause, "resolution": closing.resolution,
     }, today=today)
 
 
@@ -264,7 +343,7 @@ def close(uow: UnitOfWork, *, viewer: StaffView, repair_id: int, closing: Closin
         data = _checked(card_of(session, repair), closing, today=now.astimezone(viewer.tz).date())
         parts = [[name, qty] for name, qty in data.parts]
         if not _move(session, repair, RepairAction.COMPLETE, now, repaired_on=data.repaired_on,
-                     labour_hours=data.labour_hours, parts=parts):
+                     labour_hours=data.labour_hours, parts=parts, cause=data.cause, resolution=data.resolution):
             return RepairResult(Outcome.wrong_state, card_of(session, repair))
         audit.record(session, actor_id=viewer.id, action="complete", entity="repair", entity_id=repair.id, at=now)
         if data.accepted_by:
@@ -329,11 +408,35 @@ def describe(card: RepairCard, _: Translate) -> str:
     ]
     if card.technician_name:
         lines.append(_("Technician: {name}").format(name=card.technician_name))
+    if card.due_at and card.status in (RepairStatus.REPORTED, RepairStatus.ASSIGNED):
+        lines.append(_("Due by: {due}").format(due=due_text(card)))
     if card.repaired_on:
         lines.append(_("Repaired on: {day}, {hours} h").format(day=card.repaired_on.isoformat(),
                                                                hours=card.labour_hours))
     if card.parts:
         lines.append(_("Parts: {parts}").format(parts="、".join(f"{n}×{q}" for n, q in card.parts)))
+    if card.cause:
+        lines.append(_("Cause: {text}").format(text=card.cause))
+    if card.resolution:
+        lines.append(_("Result: {text}").format(text=card.resolution))
     if card.accepted_by:
         lines.append(_("Accepted by: {name}").format(name=card.accepted_by))
+    return "\n".join(lines)
+
+
+def due_text(card: RepairCard) -> str:
+    """The due time on the office's clock."""
+    return card.due_at.astimezone(ZoneInfo(card.timezone)).strftime("%Y-%m-%d %H:%M") if card.due_at else ""
+
+
+def site_text(card: RepairCard, _: Translate) -> str:
+    """Address, 乘车路线, map link and the customer's contact: the way to the job."""
+    site = card.site or Site(None, None, None, None, None)
+    lines = [
+        _("Address: {value}").format(value=site.address or "—"),
+        _("How to get there: {value}").format(value=site.route or "—"),
+        _("Contact: {name} {phone}").format(name=site.contact or card.reporter, phone=site.phone or card.phone or ""),
+    ]
+    if site.map_url:
+        lines.append(_("Map: {url}").format(url=site.map_url))
     return "\n".join(lines)

@@ -17,6 +17,7 @@ from handlers.forms.render import (
     cb,
     edit_menu,
     lookup_results,
+    photo_received,
     prompt_message,
     summary_message,
 )
@@ -45,12 +46,14 @@ def _save(ctx: Ctx, state: DraftState) -> None:
 
 
 def start_form(ctx: Ctx, form: Form, *, answers: dict[str, Any] | None = None,
-                     context: dict[str, Any] | None = None, at_summary: bool = False) -> None:
-    """Open `form` (at its summary when revising a saved record); if another draft is open, ask first."""
+                     context: dict[str, Any] | None = None, at_summary: bool = False, after: str | None = None) -> None:
+    """Open `form` (at its summary when revising a saved record; after the field `after` when that one is
+    given already, e.g. the customer from its card); if another draft is open, ask first."""
     context = {**(context or {}), "editing": True} if at_summary else context
     existing = _load(ctx)
     if existing is not None and existing.form in FORMS:
-        existing.context["pending"] = {"form": form.name, "answers": answers or {}, "context": context or {}}
+        existing.context["pending"] = {"form": form.name, "answers": answers or {}, "context": context or {},
+                                       "after": after}
         existing.context["seq"] = existing.context.get("seq", 0) + 1
         _save(ctx, existing)
         old = FORMS[existing.form]
@@ -60,8 +63,9 @@ def start_form(ctx: Ctx, form: Form, *, answers: dict[str, Any] | None = None,
                       Button(ctx._("Continue the old one"), cb(existing, "keep"))),),
         ))
         return
-    state = DraftState(form.name, None, dict(answers or {}), {**(context or {}), "history": [], "seq": 0})
-    _advance(ctx, form, state, after=None)
+    history = [after] if after else []
+    state = DraftState(form.name, None, dict(answers or {}), {**(context or {}), "history": history, "seq": 0})
+    _advance(ctx, form, state, after=after)
 
 
 def _advance(ctx: Ctx, form: Form, state: DraftState, *, after: str | None) -> None:
@@ -78,8 +82,9 @@ def _advance(ctx: Ctx, form: Form, state: DraftState, *, after: str | None) -> N
 def _ask(ctx: Ctx, form: Form, state: DraftState, field: Field, error: str | None = None) -> None:
     """Send the question and save the draft with its new sequence number."""
     state.context["seq"] = state.context.get("seq", 0) + 1
+    note = state.context.pop("note", None)
     _save(ctx, state)
-    ctx.reply(prompt_message(ctx, form, state, field, error))
+    ctx.reply(prompt_message(ctx, form, state, field, error, note=note))
 
 
 def _show_summary(ctx: Ctx, form: Form, state: DraftState) -> None:
@@ -142,21 +147,12 @@ def _answer(ctx: Ctx, form: Form, state: DraftState, field: Field) -> None:
     if field.kind == Kind.photos and inbound.photo_file_id:
         photos = [*state.answers.get(field.name, []), inbound.photo_file_id]
         state.answers[field.name] = photos
-        received = ctx._("Photo {n} received. Send more, or press Done.").format(n=len(photos))
-        _ask(ctx, form, state, field, received)
+        state.context["seq"] = state.context.get("seq", 0) + 1
+        _save(ctx, state)
+        ctx.reply(photo_received(ctx, state, len(photos)))
         return
     if field.kind == Kind.lookup and field.lookup:
-        query = (inbound.text or "").strip()
-        results = field.lookup.search(ctx, query[:MAX_QUERY]) if query else []
-        if not query:
-            _reask(ctx, form, state, InputError(N_("Please type part of the name, or tap one of the buttons.")))
-        elif not results:
-            shown = query if len(query) <= MAX_QUERY else query[:MAX_QUERY] + "…"
-            _reask(ctx, form, state, ctx._("Nothing matches “{q}”. Try another name.").format(q=shown))
-        else:
-            state.context["seq"] = state.context.get("seq", 0) + 1
-            _save(ctx, state)
-            ctx.reply(lookup_results(ctx, state, results))
+        _lookup(ctx, form, state, field, (inbound.text or "").strip())
         return
     try:
         value = _value_of(ctx, field)
@@ -164,6 +160,27 @@ def _answer(ctx: Ctx, form: Form, state: DraftState, field: Field) -> None:
         _reask(ctx, form, state, error)
         return
     _accept(ctx, form, state, field, value)
+
+
+def _lookup(ctx: Ctx, form: Form, state: DraftState, field: Field, query: str) -> None:
+    """Search what was typed: one match is taken, several are offered, a new item may be made from the text."""
+    assert field.lookup is not None
+    results = field.lookup.search(ctx, query[:MAX_QUERY]) if query else []
+    creatable = field.lookup.create is not None and bool(query) and all(label != query for _id, label in results)
+    auto = state.context.pop("auto_pick", True)
+    if not query:
+        _reask(ctx, form, state, InputError(N_("Please type part of the name, or tap one of the buttons.")))
+    elif not results and not creatable:
+        shown = query if len(query) <= MAX_QUERY else query[:MAX_QUERY] + "…"
+        _reask(ctx, form, state, ctx._("Nothing matches “{q}”. Try another name.").format(q=shown))
+    elif len(results) == 1 and auto:  # one match: take it, say so on the next question (Back undoes it)
+        item_id, label = results[0]
+        _picked(ctx, form, state, field, item_id, label)
+    else:
+        state.context["seq"] = state.context.get("seq", 0) + 1
+        state.context["typed"] = query if creatable else None
+        _save(ctx, state)
+        ctx.reply(lookup_results(ctx, state, results, field=field, typed=query if creatable else None))
 
 
 def _value_of(ctx: Ctx, field: Field) -> Any:
@@ -204,6 +221,8 @@ def _back(ctx: Ctx, form: Form, state: DraftState) -> None:
     while history:
         previous = _field_at(form, history.pop())
         if previous is not None:
+            if previous.kind == Kind.lookup:  # back to a taken match: next time, show it rather than take it
+                state.context["auto_pick"] = False
             state.step = previous.name
             _ask(ctx, form, state, previous)
             return
@@ -275,11 +294,34 @@ def _btn_pick(ctx: Ctx, form: Form, state: DraftState, arg: str) -> None:
     field = form.field(state.step or "")
     item_id = parse_id(arg)
     label = field.lookup.resolve(ctx, item_id) if field.lookup and item_id is not None else None
-    if label is None:
+    if label is None or item_id is None:
         _reask(ctx, form, state, ctx._("Not found."))
         return
+    _picked(ctx, form, state, field, item_id, label)
+
+
+def _picked(ctx: Ctx, form: Form, state: DraftState, field: Field, item_id: int, label: str) -> None:
+    """Store a looked-up item, let the form prefill from it, and move on."""
     state.context.setdefault("labels", {})[field.name] = label
+    state.context.pop("typed", None)
+    state.context["note"] = "✔ " + ctx._("{field}: {value}").format(field=ctx._(field.label), value=label)
+    if field.lookup and field.lookup.prefill:
+        asked = {f.name for f in form.fields}
+        for name, value in field.lookup.prefill(ctx, item_id).items():
+            if name in asked and value and not state.answers.get(name):
+                state.answers[name] = value
     _accept(ctx, form, state, field, item_id)
+
+
+def _btn_make(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
+    """Make a new item (a customer) from the text typed at the lookup, then take it."""
+    field = form.field(state.step or "")
+    typed = state.context.get("typed")
+    made = field.lookup.create(ctx, str(typed)) if field.lookup and field.lookup.create and typed else None
+    if made is None:
+        _reask(ctx, form, state, ctx._("That cannot be added here. Try another name."))
+        return
+    _picked(ctx, form, state, field, *made)
 
 
 def _btn_keep_value(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
@@ -363,7 +405,7 @@ def _btn_new(ctx: Ctx, _form: Form, state: DraftState, _arg: str) -> None:
     drafts.delete(ctx.app.uow(), staff_id=ctx.me.id)
     if pending.get("form") in FORMS:
         start_form(ctx, FORMS[pending["form"]], answers=pending.get("answers"),
-                         context=pending.get("context"))
+                         context=pending.get("context"), after=pending.get("after"))
 
 
 def _btn_keep(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
@@ -375,9 +417,10 @@ def _btn_keep(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
         _ask(ctx, form, state, form.field(state.step))
 
 
-FIELD_ACTIONS = {"c", "q", "t", "pick", "done", "skip", "k"}
+FIELD_ACTIONS = {"c", "q", "t", "pick", "done", "skip", "k", "mk"}
 BUTTON_ACTIONS = {
-    "c": _btn_choice, "q": _btn_quick, "k": _btn_keep_value, "t": _btn_text, "pick": _btn_pick, "done": _btn_done,
+    "c": _btn_choice, "q": _btn_quick, "mk": _btn_make,
+    "k": _btn_keep_value, "t": _btn_text, "pick": _btn_pick, "done": _btn_done,
     "skip": _btn_skip, "back": _btn_back, "cancel": _btn_cancel, "edit": _btn_edit, "ef": _btn_edit_field,
     "sum": _btn_summary, "save": _btn_save, "new": _btn_new, "keep": _btn_keep,
 }

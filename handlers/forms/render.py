@@ -18,11 +18,14 @@ def cb(state: DraftState, action: str, arg: str | int = "") -> str:
     return f"f:{state.context.get('seq', 0)}:{action}:{arg}"
 
 
-def prompt_message(ctx: Ctx, form: Form, state: DraftState, field: Field, error: str | None = None) -> OutMessage:
-    """The question for `field`, with the buttons that fit its kind."""
+def prompt_message(ctx: Ctx, form: Form, state: DraftState, field: Field, error: str | None = None, *,
+                   note: str | None = None) -> OutMessage:
+    """The question for `field`, with the buttons that fit its kind (after a note on the last answer)."""
     _ = ctx._
     position, total = form.progress(field.name, state.answers)
     lines = [f"【{_(form.title)}】 {position}/{total}"]
+    if note:
+        lines.append(note)
     if error:
         lines.append(f"⚠️ {error}")
     lines.append(_(field.prompt) + ("" if field.required else " " + _("(optional)")))
@@ -69,10 +72,25 @@ def _nav_buttons(ctx: Ctx, state: DraftState, field: Field) -> list[Button]:
     return nav
 
 
-def lookup_results(ctx: Ctx, state: DraftState, results: list[tuple[int, str]]) -> OutMessage:
-    """Search hits as buttons to pick from."""
+def photo_received(ctx: Ctx, state: DraftState, count: int) -> OutMessage:
+    """A calm receipt for a photo: not the question again with every button, just Done or Cancel."""
+    text = "📷 " + ctx._("Photo {n} received. Send more, or press Done.").format(n=count)
+    return OutMessage(text, buttons=((Button(ctx._("✅ Done"), cb(state, "done")),
+                                      Button(ctx._("✖ Cancel"), cb(state, "cancel"))),))
+
+
+def lookup_results(ctx: Ctx, state: DraftState, results: list[tuple[int, str]], *, field: Field | None = None,
+                   typed: str | None = None) -> OutMessage:
+    """Search hits as buttons to pick from; with `typed`, also a button that makes a new item of that name."""
     buttons = [Button(label[:40], cb(state, "pick", item_id)) for item_id, label in results[:8]]
-    return OutMessage(ctx._("Tap the right one:"), buttons=(*button_rows(buttons, per_row=1),
+    shown = (typed or "") if len(typed or "") <= 20 else (typed or "")[:20] + "…"
+    if typed is not None and field is not None and field.lookup is not None:
+        buttons.append(Button(ctx._(field.lookup.create_label).format(name=shown), cb(state, "mk")))
+    if results:
+        text = ctx._("Tap the right one:")
+    else:
+        text = ctx._("Nothing matches “{q}”. Tap below to add it, or type another name.").format(q=shown)
+    return OutMessage(text, buttons=(*button_rows(buttons, per_row=1),
                       (Button(ctx._("✖ Cancel"), cb(state, "cancel")),)))
 
 

@@ -41,6 +41,11 @@ class Lookup:
     search: Callable[[Ctx, str], list[tuple[int, str]]]
     resolve: Callable[[Ctx, int], str | None]
     browse: Callable[[Ctx], list[tuple[int, str]]] | None = None
+    prefill: Callable[[Ctx, int], dict[str, Any]] | None = None
+    """Answers of later fields taken from the picked item (a customer's contact and phone), if still empty."""
+    create: Callable[[Ctx, str], tuple[int, str] | None] | None = None
+    """Make a new item from the typed name when nothing matches (a short customer record, completed later)."""
+    create_label: str = N_("➕ New: {name}")
 
 
 @dataclass(frozen=True)

@@ -118,4 +118,19 @@ def _browse(ctx: Ctx) -> list[tuple[int, str]]:
     return customers.recent(ctx.app.uow(), viewer=ctx.me, limit=6)
 
 
-CUSTOMER_LOOKUP = Lookup(search=_search, resolve=_resolve, browse=_browse)
+def customer_prefill(ctx: Ctx, customer_id: int) -> dict[str, Any]:
+    """The archive's contact and phone for the form's 报修人 / 联络电话 / 接待人 questions."""
+    card = customers.get(ctx.app.uow(), viewer=ctx.me, customer_id=customer_id)
+    if card is None:
+        return {}
+    return {"reporter": card.contact, "people_met": card.contact, "phone": card.phone}
+
+
+def _create(ctx: Ctx, name: str) -> tuple[int, str] | None:
+    """A customer made on the spot from the typed name (completed later with /customer)."""
+    card = customers.create_short(ctx.app.uow(), viewer=ctx.me, name=name, now=ctx.app.now())
+    return None if card is None else (card.id, card.name)
+
+
+CUSTOMER_LOOKUP = Lookup(search=_search, resolve=_resolve, browse=_browse, prefill=customer_prefill, create=_create,
+                         create_label=N_("➕ New customer “{name}”"))

@@ -6,7 +6,11 @@ flowchart LR
     B["/customer NAME"] --> M{matches} -- one --> C
     M -- several --> P[buttons cu:id:v] --> C
     C -- "✏️ Edit (cu:id:e)" --> S2{prefilled summary} -- Save --> U[update + audit]
+    C -- "📝 cu:id:vi / 🔧 cu:id:rp" --> V[visit / repair form, customer, contact and phone filled in]
+    L["/visit, /repair: no match"] -- "➕ New customer (f:seq:mk)" --> N[name-only entry, completed later] --> V
 ```
+The card (C) shows the customer's history: last visits, open and closed repair jobs, payments, the
+warranty's end and the installed products (services/customer_history.py).
 """
 
 from __future__ import annotations
@@ -19,9 +23,11 @@ from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.records import render
-from handlers.records.common import NOT_FOUND, column_length, parse_ids, to_record
+from handlers.records.common import NOT_FOUND, OFFICE_STAFF, column_length, customer_prefill, parse_ids, to_record
+from handlers.records.repairs import REPAIR_FORM
+from handlers.records.visits import VISIT_FORM
 from handlers.router import Router
-from services import customers
+from services import customer_history, customers
 from services.customers import CustomerCard, DuplicateCustomer
 from services.i18n import N_
 from services.messages import Button, OutMessage, button_rows
@@ -121,23 +127,42 @@ def customers_command(ctx: Ctx) -> None:
 
 
 def show(ctx: Ctx, customer_id: int) -> None:
-    """The customer's card with an Edit button, or 'not found'."""
-    card = customers.get(ctx.app.uow(), viewer=ctx.me, customer_id=customer_id)
-    if card is None:
+    """The customer's card and history, with Log a visit / Report a repair / Edit, or 'not found'."""
+    found = customer_history.history(ctx.app.uow(), viewer=ctx.me, customer_id=customer_id)
+    if found is None:
         ctx.reply(ctx._(NOT_FOUND))
         return
-    ctx.reply(OutMessage(render.customer_text(ctx, card),
-                               buttons=((Button(ctx._("✏️ Edit"), f"cu:{card.id}:e"),),)))
+    cid = found.card.id
+    log = [Button(ctx._("📝 Log a visit"), f"cu:{cid}:vi"), Button(ctx._("🔧 Report a repair"), f"cu:{cid}:rp")]
+    rows = ((*log,), (Button(ctx._("✏️ Edit"), f"cu:{cid}:e"),)) if ctx.me.roles & OFFICE_STAFF else \
+        ((Button(ctx._("✏️ Edit"), f"cu:{cid}:e"),),)
+    ctx.reply(OutMessage(render.customer_history_text(ctx, found), buttons=rows))
+
+
+def _log_for(ctx: Ctx, customer_id: int, form: Form) -> None:
+    """Open the visit or repair form for this customer: its name, contact and phone already in place."""
+    label = customers.label(ctx.app.uow(), viewer=ctx.me, customer_id=customer_id)
+    if label is None or not ctx.me.roles & OFFICE_STAFF:
+        ctx.reply(ctx._(NOT_FOUND))
+        return
+    asked = {f.name for f in form.fields}
+    prefill = {k: v for k, v in customer_prefill(ctx, customer_id).items() if k in asked and v}
+    start_form(ctx, form, answers={"customer_id": customer_id, **prefill},
+               context={"labels": {"customer_id": label}}, after="customer_id")
 
 
 def on_button(ctx: Ctx) -> None:
-    """cu:<id>:v opens a card, cu:<id>:e opens it for editing; ids are re-checked."""
+    """cu:<id>:v opens a card, :e edits it, :vi / :rp log a visit / report a repair for it; ids re-checked."""
     ids = parse_ids(ctx.inbound.callback_data, 1)
     action = (ctx.inbound.callback_data or "").rsplit(":", 1)[-1]
-    if ids is None or action not in ("v", "e"):
+    if ids is None or action not in ("v", "e", "vi", "rp"):
         ctx.reply(ctx._(NOT_FOUND))
     elif action == "v":
         show(ctx, ids[0])
+    elif action == "vi":
+        _log_for(ctx, ids[0], VISIT_FORM)
+    elif action == "rp":
+        _log_for(ctx, ids[0], REPAIR_FORM)
     else:
         _edit(ctx, ids[0])
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from handlers.context import Ctx
-from services.customers import CustomerCard
+from services.customer_history import CustomerHistory
+from services.customers import CustomerCard, is_incomplete
+from services.payments import money
 from services.records_query import Listing
 from services.repairs import STATUS_LABELS, RepairCard
 from services.visits import PURPOSE_LABELS, VisitCard
@@ -32,6 +34,30 @@ def customer_text(ctx: Ctx, card: CustomerCard) -> str:
         end = card.warranty_end.isoformat() if card.warranty_end else "—"
         lines.append(_("Warranty: {years} years, until {end}").format(years=card.warranty_years, end=end))
     return "\n".join(lines)
+
+
+def customer_history_text(ctx: Ctx, history: CustomerHistory) -> str:
+    """The archive entry, then its last visits, open and closed repairs and payments."""
+    _ = ctx._
+    lines = [customer_text(ctx, history.card)]
+    if is_incomplete(history.card):
+        lines.append(_("⚠️ This entry is incomplete (address, contact or phone): tap Edit to complete it."))
+    visits = [f"{v.local_time:%Y-%m-%d} {_(PURPOSE_LABELS[v.purpose])}（{v.staff_name}）" for v in history.visits]
+    open_jobs = [_job_line(ctx, r) for r in history.open_repairs]
+    closed = [_job_line(ctx, r) for r in history.closed_repairs]
+    paid = [f"{p.received_on.isoformat()} ¥{money(p.amount)}（{p.staff_name}）" for p in history.payments]
+    lines += section(ctx, _("Last visits:"), visits)
+    lines += section(ctx, _("Open repair jobs:"), open_jobs)
+    lines += section(ctx, _("Closed repair jobs:"), closed)
+    lines += section(ctx, _("Payments:"), paid)
+    return "\n".join(lines)
+
+
+def _job_line(ctx: Ctx, card: RepairCard) -> str:
+    """#id date fault — status (technician)."""
+    fault = card.fault if len(card.fault) <= 30 else card.fault[:30] + "…"
+    tech = f"（{card.technician_name}）" if card.technician_name else ""
+    return f"#{card.id} {card.reported_on.isoformat()} {fault} — {ctx._(STATUS_LABELS[card.status])}{tech}"
 
 
 def repair_line(ctx: Ctx, card: RepairCard) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from domain.records import RepairAction, RepairIn, RepairStatus
+from domain.repair_rules import DUE_CHOICES
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
@@ -36,6 +37,7 @@ from services.messages import Button, OutMessage, button_rows
 from services.repairs import Closing, Outcome, RepairCard, RepairResult
 from storage.models import RepairRecord
 
+DUE_LABELS = {0: N_("⏰ Due today"), 1: N_("⏰ Next working day"), 3: N_("⏰ In 3 working days")}
 OUTCOME_TEXTS = {
     Outcome.not_found: NOT_FOUND,
     Outcome.not_allowed: N_("You may not do that for this repair job."),
@@ -78,7 +80,8 @@ def _save_close(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
     """Record the repair (and the customer's acceptance when given)."""
     closing = Closing(repaired_on=date.fromisoformat(answers["repaired_on"]),
                       labour_hours=Decimal(str(answers["labour_hours"])),
-                      parts=list(dict(answers.get("parts") or {}).items()), accepted_by=answers.get("accepted_by"))
+                      parts=list(dict(answers.get("parts") or {}).items()), accepted_by=answers.get("accepted_by"),
+                      cause=answers.get("cause"), resolution=answers.get("resolution"))
     try:
         result = repairs.close(ctx.app.uow(), viewer=ctx.me, repair_id=int(context["repair_id"]), closing=closing,
                                now=ctx.app.now())
@@ -94,6 +97,9 @@ CLOSE_FORM = register_form(Form(
         Field("repaired_on", N_("Repaired on"), N_("When was it repaired?"), kind=Kind.date, check=not_future),
         Field("labour_hours", N_("Labour hours"), N_("How many hours of work?"), kind=Kind.decimal,
               min_value=0, max_value=1000),
+        Field("cause", N_("Cause of the fault"), N_("What caused the fault?"), kind=Kind.long_text, max_length=2000),
+        Field("resolution", N_("Repair result"), N_("What was done, and does it work now?"), kind=Kind.long_text,
+              max_length=2000, quick=(N_("Repaired, working normally"), N_("Temporarily fixed, needs a return visit"))),
         Field("parts", N_("Parts replaced"),
               N_("Which parts were replaced, and how many? For example: 锁芯 x2, 电池 1"),
               kind=Kind.quantities, required=False),
@@ -139,10 +145,13 @@ def card_message(ctx: Ctx, card: RepairCard, note: str | None = None) -> OutMess
         buttons.append(Button(ctx._("✅ Close the job"), f"rp:{card.id}:cl"))
     if access.may_close(me, card) and status == RepairStatus.REPAIRED:
         buttons.append(Button(ctx._("🤝 Customer accepted"), f"rp:{card.id}:ac"))
-    text = repairs.describe(card, ctx._)
+    rows = button_rows(buttons, per_row=1)
+    if access.may_assign(me, card) and status == RepairStatus.ASSIGNED:
+        rows = (*rows, tuple(Button(ctx._(DUE_LABELS[n]), f"rp:{card.id}:due:{n}") for n in DUE_CHOICES))
+    text = repairs.describe(card, ctx._) + "\n" + repairs.site_text(card, ctx._)
     if card.photos:
         text += "\n" + ctx._("{n} photo(s)").format(n=len(card.photos))
-    return OutMessage((note + "\n" if note else "") + text, buttons=button_rows(buttons, per_row=1))
+    return OutMessage((note + "\n" if note else "") + text, buttons=rows)
 
 
 def repair_command(ctx: Ctx) -> None:
@@ -169,6 +178,8 @@ def on_button(ctx: Ctx) -> None:
         ctx.reply(ctx._(NOT_FOUND))
     elif action == "as" and len(parts) == 4:
         _assign(ctx, ids[0], parts[3])
+    elif action == "due" and len(parts) == 4:
+        _set_due(ctx, ids[0], parts[3])
     elif action in BUTTONS and len(parts) == 3:
         BUTTONS[action](ctx, ids[0])
     else:
@@ -195,6 +206,19 @@ def _assign(ctx: Ctx, repair_id: int, staff: str) -> None:
     result = repairs.assign(ctx.app.uow(), viewer=ctx.me, repair_id=repair_id, technician_id=int(staff),
                             now=ctx.app.now())
     _reply_result(ctx, result, N_("Assigned to {name}; they have been told."))
+
+
+def _set_due(ctx: Ctx, repair_id: int, days: str) -> None:
+    """Give the assigned job a due time (one of DUE_CHOICES working days; anything else is forged)."""
+    if parse_id(days) is None or int(days) not in DUE_CHOICES:
+        ctx.reply(ctx._(NOT_FOUND))
+        return
+    result = repairs.set_due(ctx.app.uow(), viewer=ctx.me, repair_id=repair_id, working_days=int(days),
+                             now=ctx.app.now())
+    if result.outcome == Outcome.unchanged and result.card is not None:
+        ctx.reply(card_message(ctx, result.card, ctx._("The job already has that due time.")))
+        return
+    _reply_result(ctx, result, N_("Due time set; {name} has been told."))
 
 
 def _reply_result(ctx: Ctx, result: RepairResult, done: str) -> None:

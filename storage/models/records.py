@@ -52,6 +52,9 @@ class RepairRecord(Base):
     labour_hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     parts: Mapped[list[Any]] = mapped_column(JSON, default=list)
     accepted_by: Mapped[str | None] = mapped_column(String(120))
+    cause: Mapped[str | None] = mapped_column(Text)  # 故障原因, asked at closing
+    resolution: Mapped[str | None] = mapped_column(Text)  # 维修结果, asked at closing
+    due_at: Mapped[datetime | None]  # 期限 the head may set when assigning; overdue jobs are chased
     status: Mapped[str] = mapped_column(String(16), default="reported", index=True)
     in_warranty: Mapped[bool | None]
     photos: Mapped[list[Any]] = mapped_column(JSON, default=list)

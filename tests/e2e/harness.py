@@ -21,6 +21,8 @@ from bot.telegram.app import build_application, on_started
 from services import onboarding
 from tests.conftest import FakeClock
 
+COMPANY = "浙江某科技有限公司"
+"""The company the printed sheets are titled with."""
 TOKEN = "123456:TESTTOKEN-abcdef"
 
 
@@ -64,7 +66,7 @@ class BotHarness:
         """Build and start a fresh Application on the same database (also used to 'restart')."""
         settings = Settings(
             TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=self.standin.base_url,
-            DATABASE_URL=self.database_url, OFFICEBOT_SCHEDULER=False,
+            DATABASE_URL=self.database_url, OFFICEBOT_SCHEDULER=False, OFFICEBOT_COMPANY_NAME=COMPANY,
         )
         self.runtime = bootstrap(settings, clock=self.clock)
         self.application = build_application(self.runtime)

@@ -57,7 +57,7 @@ async def test_office_head_gets_the_sheet_and_sales_do_not(bot: BotHarness) -> N
     stored = bot.standin.documents(head)[-1]
     assert stored.filename == "考勤表-上海办事处-2025-10.xlsx"
     sheet = load_workbook(BytesIO(stored.data))["上海办事处"]
-    rows = {row[0]: row for row in sheet.iter_rows(min_row=4, values_only=True) if row[0]}
+    rows = {row[1]: row[1:] for row in sheet.iter_rows(min_row=4, values_only=True) if row[1]}
     assert rows["李娜"][1] == "节假日"  # 2025-10-01, National Day: not an absence
     assert rows["李娜"][11] == "旷工"  # 2025-10-11, a make-up working day (调休)
     assert rows["新人"][11] is None and rows["新人"][13] == "旷工"  # joined on the 13th: nothing missed before

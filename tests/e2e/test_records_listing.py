@@ -62,25 +62,26 @@ async def test_an_office_head_exports_the_seed_tables(bot: BotHarness) -> None:
     book = load_workbook(BytesIO(document.data))
     assert book.sheetnames == ["客户档案表", "售后维修记录表", "客户拜访", "来款登记表"]
     archive = book["客户档案表"]
-    assert archive["A1"].value == "officebot 客户档案表" and archive["A2"].value == "办事处：上海办事处"
-    assert [c.value for c in archive[3]][:6] == ["客户名称", "地址", "联系人", "联络电话", "乘车路线", "枪柜数量"]
-    assert [c.value for c in archive[4]][:6] == ["某市公安局", "人民路 1 号", "王科长", "13812345678", None, 4]
-    assert archive["I4"].value == datetime(2025, 3, 1) and archive["I4"].number_format == "yyyy-mm-dd"
+    assert archive["A1"].value == "浙江某科技有限公司 客户档案表" and archive["A2"].value == "办事处：上海办事处"
+    assert [c.value for c in archive[3]][:7] == ["序号", "客户名称", "地址", "联系人", "联络电话", "乘车路线",
+                                                 "枪柜数量"]
+    assert [c.value for c in archive[4]][:7] == [1, "某市公安局", "人民路 1 号", "王科长", "13812345678", None, 4]
+    assert archive["J4"].value == datetime(2025, 3, 1) and archive["J4"].number_format == "yyyy-mm-dd"
     log = book["售后维修记录表"]
-    assert [c.value for c in log[3]][:5] == ["客户名称", "报修人", "联络电话", "报修日期", "报修内容"]
-    assert log["D4"].value == datetime(2026, 11, 24) and log["D4"].is_date
-    assert (log["K4"].value, log["L4"].value) == ("已报修", "是")
+    assert [c.value for c in log[3]][:6] == ["序号", "客户名称", "报修人", "联络电话", "报修日期", "报修内容"]
+    assert log["E4"].value == datetime(2026, 11, 24) and log["E4"].is_date
+    assert (log["N4"].value, log["O4"].value) == ("已报修", "是")
     paid = book["来款登记表"]
-    assert paid["A1"].value == "officebot 来款登记表" and "期间：2026-11-01 至 2026-11-30" in paid["A2"].value
-    assert [c.value for c in paid[3]] == ["投款日期", "客户名称", "类型", "金额(元)", "汇票号码", "汇票日期",
+    assert paid["A1"].value == "浙江某科技有限公司 来款登记表" and "期间：2026-11-01 至 2026-11-30" in paid["A2"].value
+    assert [c.value for c in paid[3]] == ["序号", "投款日期", "客户名称", "类型", "金额(元)", "汇票号码", "汇票日期",
                                           "承兑汇票到期时间", "承兑期(天)", "登记人", "备注"]
-    assert [c.value for c in paid[4]] == [datetime(2026, 11, 3), None, "转账电汇", 800.5, None, None, None, None,
+    assert [c.value for c in paid[4]] == [1, datetime(2026, 11, 3), None, "转账电汇", 800.5, None, None, None, None,
                                           "李娜", "=1+1"]
-    assert paid["J4"].data_type == "s"
-    assert [c.value for c in paid[5]][:5] == [datetime(2026, 11, 24), "某市公安局", "承兑汇票", 120000, "NO-1"]
-    assert paid["A5"].is_date and paid["G5"].value == datetime(2027, 5, 19) and paid["G5"].is_date
-    assert (paid["A6"].value, paid["D6"].value, paid["D6"].number_format) == ("合计", 120800.5, "#,##0.00")
-    assert paid.max_row == 6
+    assert paid["K4"].data_type == "s"
+    assert [c.value for c in paid[5]][:6] == [2, datetime(2026, 11, 24), "某市公安局", "承兑汇票", 120000, "NO-1"]
+    assert paid["B5"].is_date and paid["H5"].value == datetime(2027, 5, 19) and paid["H5"].is_date
+    assert (paid["A6"].value, paid["E6"].value, paid["E6"].number_format) == ("合计", 120800.5, "#,##0.00")
+    assert paid["A8"].value == "经理：" and paid.max_row == 8, "the sign-off row under the total"
 
 
 async def test_headquarters_pick_an_office_and_offices_cannot_export_each_other(bot: BotHarness) -> None:
@@ -98,11 +99,11 @@ async def test_headquarters_pick_an_office_and_offices_cannot_export_each_other(
     assert labels(choice) == ["全部办事处", "上海办事处", "乌鲁木齐办事处"]
     await bot.press(gm, choice, "全部办事处")
     book = load_workbook(BytesIO(bot.standin.documents(gm)[-1].data))
-    assert [c.value for c in book["客户档案表"][4]][:2] == ["上海办事处", "某市公安局"]
+    assert [c.value for c in book["客户档案表"][4]][:3] == [1, "上海办事处", "某市公安局"]
     paid = book["来款登记表"]
-    assert [c.value for c in paid[3]][:2] == ["办事处", "投款日期"]
-    assert [(paid[f"A{n}"].value, paid[f"E{n}"].value) for n in (4, 5, 6)] == [
-        ("乌鲁木齐办事处", 200), ("上海办事处", 300), ("合计", 500)]
+    assert [c.value for c in paid[3]][:3] == ["序号", "办事处", "投款日期"]
+    assert [(paid[f"A{n}"].value, paid[f"B{n}"].value, paid[f"F{n}"].value) for n in (4, 5, 6)] == [
+        (1, "乌鲁木齐办事处", 200), (2, "上海办事处", 300), ("合计", None, 500)]
 
     assert text_of((await bot.send(ali, "/export 上海办事处"))[-1]) == "未找到该记录。"
     assert text_of((await bot.send(ali, "/records repairs 上海办事处"))[-1]) == "未找到该记录。"
@@ -113,8 +114,8 @@ async def test_headquarters_pick_an_office_and_offices_cannot_export_each_other(
     own = await bot.press_data(ali, anchor, "ex:0:all")
     assert text_of(own[-1]) == "客户 0 条，维修 0 条，拜访 0 条"
     theirs = load_workbook(BytesIO(bot.standin.documents(ali)[-1].data))["来款登记表"]
-    assert [c.value for c in theirs[4]][:4] == [datetime(2026, 11, 1), None, "转账电汇", 200]
-    assert theirs.max_row == 5
+    assert [c.value for c in theirs[4]][:5] == [1, datetime(2026, 11, 1), None, "转账电汇", 200]
+    assert theirs.max_row == 7
     anchor = (await bot.send(li, "/my"))[-1]
     assert [text_of(m) for m in await bot.press_data(li, anchor, "ex:0:all")] == ["未找到该记录。"]
     assert len(bot.standin.documents(li)) == 0

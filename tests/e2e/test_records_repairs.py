@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from storage.models import RepairRecord, Staff
 from tests.e2e.harness import BotHarness
-from tests.e2e.test_records_support import add_customer, labels, report_repair, say, text_of
+from tests.e2e.test_records_support import add_customer, labels, last_card, report_repair, say, text_of
 
 
 def _staff_id(bot: BotHarness, name: str) -> int:
@@ -23,10 +23,8 @@ async def test_a_repair_job_from_report_to_customer_acceptance(bot: BotHarness) 
 
     first = (await bot.send(li, "/repair"))[-1]
     assert "报修" in first["text"] and "某市公安局" in labels(first)
-    picks = await say(bot, li, "公安")
-    assert "请点击正确的一项" in picks["text"]
-    asked = (await bot.press(li, picks, "某市公安局"))[-1]
-    assert "报修人是谁" in asked["text"]
+    asked = await say(bot, li, "公安")
+    assert "✔ 客户：某市公安局" in asked["text"] and "报修人是谁" in asked["text"], "one match is taken at once"
     bad = await say(bot, li, "王科长", "0571-88886666", "2026-13-45")
     assert "请输入日期" in bad["text"] or "2026-11-24" in bad["text"]
     fault = (await bot.press(li, bad, "今天"))[-1]
@@ -39,11 +37,11 @@ async def test_a_repair_job_from_report_to_customer_acceptance(bot: BotHarness) 
     saved = (await bot.press(li, summary, "保存"))[-1]
     assert "维修单 #1 已保存" in saved["text"] and "质保：在保" in saved["text"]
 
-    notice = bot.last(head)
+    notice = last_card(bot, head)
     assert "新的维修单" in notice["text"] and labels(notice) == ["👷 王强", "👷 孙亮"]
     assigned = (await bot.press(head, notice, "王强"))[-1]
     assert "已指派给王强" in assigned["text"] and "接单维修人：王强" in assigned["text"]
-    job = bot.last(wang)
+    job = last_card(bot, wang)
     assert "您有一张新的维修单" in job["text"] and "柜门锁打不开" in job["text"]
     assert [m for m in bot.standin.messages(head.id) if m.get("photo")], "the head sees the fault photo"
     assert [m for m in bot.standin.messages(wang.id) if m.get("photo")], "so does the technician"
@@ -53,8 +51,14 @@ async def test_a_repair_job_from_report_to_customer_acceptance(bot: BotHarness) 
     await bot.press(wang, asked, "今天")
     wrong = await say(bot, wang, "半天")
     assert "请输入数字" in wrong["text"] or "数字" in wrong["text"]
-    await say(bot, wang, "2.5", "锁芯 x2")
+    cause = await say(bot, wang, "2.5")
+    assert "故障原因是什么" in cause["text"]
+    result = await say(bot, wang, "锁芯磨损")
+    assert "做了哪些处理" in result["text"] and "已修复，使用正常" in labels(result)
+    await bot.press(wang, result, "已修复，使用正常")
+    await say(bot, wang, "锁芯 x2")
     summary = await say(bot, wang, "跳过")
+    assert "• 故障原因: 锁芯磨损" in summary["text"] and "• 维修结果: 已修复，使用正常" in summary["text"]
     closed = (await bot.press(wang, summary, "保存"))[-1]
     assert "维修单已完工" in closed["text"] and "已维修，待客户验收" in closed["text"]
     assert "维修已完工" in bot.last(li)["text"] and "维修已完工" in bot.last(head)["text"]
@@ -63,6 +67,7 @@ async def test_a_repair_job_from_report_to_customer_acceptance(bot: BotHarness) 
 
     card = (await bot.send(head, "/repair 1"))[-1]
     assert "更换配件：锁芯×2" in card["text"] and "工时 2.50 小时" in card["text"]
+    assert "故障原因：锁芯磨损" in card["text"] and "维修结果：已修复，使用正常" in card["text"]
     asked = (await bot.press(head, card, "客户已验收"))[-1]
     summary = await say(bot, head, "王科长")
     done = (await bot.press(head, summary, "保存"))[-1]
@@ -81,7 +86,7 @@ async def test_closing_with_the_customers_signature_finishes_the_job(bot: BotHar
     await bot.press(head, notice, "张伟")
     close = (await bot.press(head, bot.last(head), "维修完工"))[-1]
     await bot.press(head, close, "今天")
-    summary = await say(bot, head, "1", "跳过", "王科长")
+    summary = await say(bot, head, "1", "电池没电", "已更换电池", "跳过", "王科长")
     done = (await bot.press(head, summary, "保存"))[-1]
     assert "客户已验收" in done["text"] and "客户验收人：王科长" in done["text"]
 

@@ -28,6 +28,11 @@ def data_of(message: Message, label: str) -> str:
     return found[0]
 
 
+def last_card(bot: BotHarness, user: FakeUser) -> Message:
+    """The latest message with text (a card's photos follow it)."""
+    return [m for m in bot.standin.messages(user.id) if m.get("text")][-1]
+
+
 async def say(bot: BotHarness, user: FakeUser, *answers: str) -> Message:
     """Type answers one after another; the bot's last message."""
     for answer in answers:
@@ -48,8 +53,7 @@ async def add_customer(bot: BotHarness, user: FakeUser, name: str, *, phone: str
 async def report_repair(bot: BotHarness, user: FakeUser, customer: str) -> Message:
     """Report a fault for `customer` (today, no photo); the confirmation."""
     await bot.send(user, "/repair")
-    picks = await say(bot, user, customer)
-    await bot.press(user, picks, customer)
+    await say(bot, user, customer)  # one match: taken without a tap
     date_asked = await say(bot, user, "王科长", "13812345678")
     await bot.press(user, date_asked, "今天")
     photos = await say(bot, user, "不能上锁")

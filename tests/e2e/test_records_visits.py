@@ -47,8 +47,7 @@ async def test_a_return_visit_pins_the_customer_and_the_next_visit_is_measured(b
     assert "已将此位置记为该客户的位置" in saved["text"] and "2026-11-24 10:00" in saved["text"]
 
     await bot.send(li, "/visit")
-    picks = await say(bot, li, "公安")
-    await bot.press(li, picks, "某市公安局")
+    await say(bot, li, "公安")
     future = await say(bot, li, "2026-11-24 18:00")
     assert "时间不能晚于现在" in future["text"]
     purpose = await say(bot, li, "2026-11-24 09:30")

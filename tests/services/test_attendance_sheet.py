@@ -37,7 +37,7 @@ def row_of(sheet: Worksheet, name: str) -> dict[str, object]:
     """A person's row keyed by the header (day numbers as strings, then the totals)."""
     headers = [str(c.value) for c in sheet[2]]
     for row in sheet.iter_rows(min_row=4, values_only=True):
-        if row[0] == name:
+        if row[1] == name:
             return dict(zip(headers, row, strict=False))
     raise AssertionError(f"no row for {name}")
 
@@ -64,7 +64,7 @@ def test_october_2025_sheet(uow_factory: UowFactory) -> None:
     assert file is not None and file.name == "考勤表-上海办事处-2025-10.xlsx"
     sheet = load_workbook(BytesIO(file.data))["上海办事处"]
     assert "2025年10月 考勤表" in str(sheet["A1"].value)
-    marks = {c.column - 1: c.value for c in sheet[3][1:32]}
+    marks = {c.column - 2: c.value for c in sheet[3][2:33]}
     assert (marks[1], marks[11], marks[13]) == ("休", "班", "一")
     li_row, wang_row = row_of(sheet, "李娜"), row_of(sheet, "王五")
     assert (li_row["1"], li_row["4"], li_row["18"]) == ("节假日", "节假日", "休息")

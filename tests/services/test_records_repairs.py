@@ -29,8 +29,8 @@ def test_a_report_asks_the_office_head_with_one_button_per_technician(world: Wor
     customer = add_customer(world, world.sh_sales)
     job = report(world, world.sh_sales, customer.id)
     assert job.status == RepairStatus.REPORTED and job.photos == ["ph1"]
-    photo, message = outbox_for(world, world.sh_head, photos=True)
-    assert (photo["photos"], photo["text"], message["photos"]) == (["ph1"], "", [])  # each paced on its own
+    message, photo = outbox_for(world, world.sh_head, photos=True)
+    assert (photo["photos"], photo["text"], message["photos"]) == (["ph1"], "", [])  # the card first, then each photo
     assert "某市公安局" in message["text"] and "柜门锁打不开" in message["text"]
     assert [b for row in message["buttons"] for b in row] == [
         ["👷 王强", f"rp:{job.id}:as:{world.sh_tech.id}"], ["👷 孙亮", f"rp:{job.id}:as:{world.sh_tech2.id}"]]

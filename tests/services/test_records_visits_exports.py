@@ -106,34 +106,34 @@ def test_the_export_has_the_seed_tables_with_real_dates(world: World) -> None:
     assert book.sheetnames == ["客户档案表", "售后维修记录表", "客户拜访", "来款登记表"]
     rows = _sheet_rows(made.data, "客户档案表")
     assert rows[0][0] == "浙江某科技有限公司 客户档案表" and "上海办事处" in rows[1][0]
-    assert rows[2] == ("客户名称", "地址", "联系人", "联络电话", "乘车路线", "枪柜数量", "弹柜数量", "枪弹一体柜数量",
-                       "其他产品", "验收日期", "质保年限", "质保到期")
-    assert rows[3][:9] == ("某市公安局", "人民路 1 号", "王科长", "13812345678", None, 4, None, None, "保险柜×1")
-    assert rows[3][9:] == (datetime(2025, 3, 1), 2, datetime(2027, 3, 1))
-    assert book["客户档案表"]["J4"].number_format == "yyyy-mm-dd"
+    assert rows[2] == ("序号", "客户名称", "地址", "联系人", "联络电话", "乘车路线", "枪柜数量", "弹柜数量",
+                       "枪弹一体柜数量", "其他产品", "验收日期", "质保年限", "质保到期")
+    assert rows[3][:10] == (1, "某市公安局", "人民路 1 号", "王科长", "13812345678", None, 4, None, None, "保险柜×1")
+    assert rows[3][10:] == (datetime(2025, 3, 1), 2, datetime(2027, 3, 1))
+    assert book["客户档案表"]["K4"].number_format == "yyyy-mm-dd"
     repair_rows = _sheet_rows(made.data, "售后维修记录表")
     assert "2026-11-01 至 2026-11-30" in repair_rows[1][0]
-    assert repair_rows[2] == exports.REPAIR_HEADERS
-    assert repair_rows[3] == ("某市公安局", "王科长", "0571-88886666", datetime(2026, 11, 20), "柜门锁打不开", "王强",
-                              None, None, None, None, "已派单", "是")
-    assert book["售后维修记录表"]["D4"].is_date
-    assert any(row and row[0] == exports.REPAIR_FOOTER for row in repair_rows)
+    assert repair_rows[2] == ("序号", *exports.REPAIR_HEADERS)
+    assert repair_rows[3] == (1, "某市公安局", "王科长", "0571-88886666", datetime(2026, 11, 20), "柜门锁打不开",
+                              "王强", None, None, None, None, None, None, "已派单", "是")
+    assert book["售后维修记录表"]["E4"].is_date
+    assert [v for v in repair_rows[-1] if v] == list(exports.REPAIR_FOOTER) == ["主管/审核：", "维修员/记录："]
     visit_rows = _sheet_rows(made.data, "客户拜访")
-    assert visit_rows[3][:3] == ("某市公安局", datetime(2026, 11, 23, 15, 0), "回访") and visit_rows[3][6] == 5
+    assert visit_rows[3][:4] == (1, "某市公安局", datetime(2026, 11, 23, 15, 0), "回访") and visit_rows[3][7] == 5
     payment_rows = _sheet_rows(made.data, "来款登记表")
     assert payment_rows[0][0] == "浙江某科技有限公司 来款登记表" and "2026-11-01 至 2026-11-30" in payment_rows[1][0]
-    assert payment_rows[2] == exports.PAYMENT_HEADERS == (
-        "投款日期", "客户名称", "类型", "金额(元)", "汇票号码", "汇票日期", "承兑汇票到期时间", "承兑期(天)",
+    assert payment_rows[2] == ("序号", *exports.PAYMENT_HEADERS) == (
+        "序号", "投款日期", "客户名称", "类型", "金额(元)", "汇票号码", "汇票日期", "承兑汇票到期时间", "承兑期(天)",
         "登记人", "备注")
-    assert payment_rows[3] == (datetime(2026, 11, 24), "某市公安局", "承兑汇票", 120000, "31305100000120261120",
+    assert payment_rows[3] == (1, datetime(2026, 11, 24), "某市公安局", "承兑汇票", 120000, "31305100000120261120",
                                datetime(2026, 11, 20), datetime(2027, 5, 19), 180, "李娜", None)
-    assert payment_rows[4] == (datetime(2026, 11, 25), None, "转账电汇", 4800.5, None, None, None, None, "钱多",
+    assert payment_rows[4] == (2, datetime(2026, 11, 25), None, "转账电汇", 4800.5, None, None, None, None, "钱多",
                                '=HYPERLINK("http://x","y")')
-    assert payment_rows[5][0] == "合计" and payment_rows[5][3] == 124800.5 and len(payment_rows) == 6
+    assert payment_rows[5][0] == "合计" and payment_rows[5][4] == 124800.5 and len(payment_rows) == 8
     sheet = book["来款登记表"]
-    assert sheet["A4"].is_date and sheet["A4"].number_format == "yyyy-mm-dd" and sheet["G4"].is_date
-    assert [sheet[f"D{n}"].number_format for n in (4, 5, 6)] == ["#,##0.00"] * 3
-    assert sheet["J5"].data_type == "s" and sheet["D6"].data_type == "n"
+    assert sheet["B4"].is_date and sheet["B4"].number_format == "yyyy-mm-dd" and sheet["H4"].is_date
+    assert [sheet[f"E{n}"].number_format for n in (4, 5, 6)] == ["#,##0.00"] * 3
+    assert sheet["K5"].data_type == "s" and sheet["E6"].data_type == "n"
 
 
 def test_headquarters_export_every_office_with_an_office_column(world: World) -> None:
@@ -145,13 +145,13 @@ def test_headquarters_export_every_office_with_an_office_column(world: World) ->
                                   catalog=("枪柜",))
     assert made is not None and made.name == "客户档案与维修记录_全部办事处_全部.xlsx" and made.payments == 2
     rows = _sheet_rows(made.data, "客户档案表")
-    assert rows[2][:2] == ("办事处", "客户名称")
-    assert sorted((r[0], r[1]) for r in rows[3:5]) == [("上海办事处", "某市公安局"), ("乌鲁木齐办事处", "乌市客户")]
+    assert rows[2][:3] == ("序号", "办事处", "客户名称")
+    assert sorted((r[1], r[2]) for r in rows[3:5]) == [("上海办事处", "某市公安局"), ("乌鲁木齐办事处", "乌市客户")]
     paid = _sheet_rows(made.data, "来款登记表")
-    assert paid[2][:2] == ("办事处", "投款日期") and len(paid[2]) == 11
-    assert [(r[0], r[4]) for r in paid[3:5]] == [("上海办事处", 100), ("乌鲁木齐办事处", 250.25)]
-    assert paid[5][0] == "合计" and paid[5][4] == 350.25
-    assert load_workbook(BytesIO(made.data))["来款登记表"]["E6"].number_format == "#,##0.00"
+    assert paid[2][:3] == ("序号", "办事处", "投款日期") and len(paid[2]) == 12
+    assert [(r[1], r[5]) for r in paid[3:5]] == [("上海办事处", 100), ("乌鲁木齐办事处", 250.25)]
+    assert paid[5][0] == "合计" and paid[5][5] == 350.25
+    assert load_workbook(BytesIO(made.data))["来款登记表"]["F6"].number_format == "#,##0.00"
 
 
 def test_an_office_cannot_export_another(world: World) -> None:
@@ -162,7 +162,7 @@ def test_an_office_cannot_export_another(world: World) -> None:
     _pay(world, world.sh_sales, "100", date(2026, 11, 2))
     own = exports.export_records(world.uow(), viewer=world.ur_head, office_id=None, **kwargs)
     assert own is not None and own.customers == 0 and own.payments == 0
-    assert _sheet_rows(own.data, "来款登记表")[3] == ("合计", None, None, 0, None, None, None, None, None, None)
+    assert _sheet_rows(own.data, "来款登记表")[3] == ("合计", None, None, None, 0, None, None, None, None, None, None)
 
 
 def test_visits_are_filtered_by_the_offices_local_date(world: World) -> None:

@@ -28,6 +28,8 @@ SAVED_TO: dict[tuple[str, str], Any] = {
     ("repair", "reporter"): RepairRecord.reporter,
     ("repair", "fault"): RepairRecord.fault,
     ("repair_close", "accepted_by"): RepairRecord.accepted_by,
+    ("repair_close", "cause"): RepairRecord.cause,
+    ("repair_close", "resolution"): RepairRecord.resolution,
     ("repair_accept", "accepted_by"): RepairRecord.accepted_by,
     ("visit", "people_met"): Visit.people_met,
     ("visit", "outcome"): Visit.outcome,

@@ -56,7 +56,7 @@ def test_workbook_without_records_still_has_titles_headers_and_signature_lines()
     book = load_workbook(BytesIO(build_workbook(listing, company="某公司", catalog=("枪柜", "弹柜"))))
     archive = [row for row in book["客户档案表"].iter_rows(values_only=True)]
     assert archive[0][0] == "某公司 客户档案表" and archive[1][0] == "办事处：上海办事处"
-    assert archive[3][5:7] == (2, None) and archive[-1][0].startswith("经理：")
+    assert archive[3][:2] == (1, "甲") and archive[3][6:8] == (2, None) and archive[-1][0] == "经理："
     repairs = [row for row in book["售后维修记录表"].iter_rows(values_only=True)]
-    assert repairs[1][0] == "办事处：上海办事处    期间：全部" and repairs[2][0] == "客户名称"
-    assert repairs[-1][0].startswith("主管/审核：")
+    assert repairs[1][0] == "办事处：上海办事处    期间：全部" and repairs[2][:2] == ("序号", "客户名称")
+    assert [v for v in repairs[-1] if v] == ["主管/审核：", "维修员/记录："]

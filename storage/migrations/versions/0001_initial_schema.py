@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 17:43:17.213456
+Create Date: 2026-12-02 18:20:20.527492
 """
 
 from __future__ import annotations
@@ -377,6 +377,9 @@ def upgrade() -> None:
         sa.Column("labour_hours", sa.Numeric(precision=6, scale=2), nullable=True),
         sa.Column("parts", sa.JSON(), nullable=False),
         sa.Column("accepted_by", sa.String(length=120), nullable=True),
+        sa.Column("cause", sa.Text(), nullable=True),
+        sa.Column("resolution", sa.Text(), nullable=True),
+        sa.Column("due_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("in_warranty", sa.Boolean(), nullable=True),
         sa.Column("photos", sa.JSON(), nullable=False),

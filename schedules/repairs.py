@@ -1,0 +1,18 @@
+"""Overdue repair jobs: hourly, during each office's working hours."""
+
+from __future__ import annotations
+
+import asyncio
+
+from schedules.runner import job
+from services.context import AppContext
+from services.repair_chasing import sweep_overdue_repairs
+
+
+@job("overdue-repairs", every_minutes=60)
+async def overdue_repairs(app: AppContext) -> str:
+    """Chase technicians and office heads about jobs past their due time, once per due time."""
+    sent = await asyncio.to_thread(sweep_overdue_repairs, app.uow(), now=app.now(),
+                                   default_timezone=app.default_timezone)
+    app.kick_sender()
+    return f"{sent} overdue repair job(s) chased"
