@@ -20,8 +20,8 @@ from services.jobs import claim_reminder
 from services.messages import OutMessage
 from services.outbox import NOTICE, enqueue, queued_here
 from services.staff import chat_of, manager_of
-from storage.claims import rowcount
-from storage.models import OutboxMessage, Staff
+from storage.claims import insert_ignore, rowcount
+from storage.models import OutboxMessage, ShownCard, Staff
 from storage.uow import UnitOfWork
 
 CHANNELS = ("telegram", "wecom")
@@ -135,8 +135,24 @@ def renew_claim(uow: UnitOfWork, *, outbox_id: int, instance: str, now: datetime
     return _update_held(uow, outbox_id=outbox_id, instance=instance, claimed_at=now)
 
 
-def mark_sent_many(uow: UnitOfWork, *, sent: list[tuple[int, int | None]], instance: str, now: datetime) -> int:
-    """Record many accepted sends (outbox id, message id) in one executemany; how many this instance held."""
+@dataclass(frozen=True)
+class Shown:
+    """A delivered message that shows a card's buttons: where it is, to edit it when the thing is decided."""
+
+    card: str
+    staff_id: int | None
+    channel: str
+    chat_id: str
+    message_id: str
+
+
+def mark_sent_many(uow: UnitOfWork, *, sent: list[tuple[int, int | None]], instance: str, now: datetime,
+                   shown: list[Shown] | None = None) -> int:
+    """Record many accepted sends (outbox id, message id) in one executemany; how many this instance held.
+
+    `shown` are the sent messages that carry a card's buttons (ShownCard rows, written in the same
+    transaction), so a later decision can edit every one of them.
+    """
     if not sent:
         return 0
     table: Any = OutboxMessage.__table__
@@ -145,6 +161,10 @@ def mark_sent_many(uow: UnitOfWork, *, sent: list[tuple[int, int | None]], insta
             .values(status="sent", sent_at=now, sent_message_id=bindparam("mid"), attempts=table.c.attempts + 1))
     with uow:
         done = rowcount(uow.session.connection().execute(stmt, [{"oid": o, "mid": m} for o, m in sent]))
+        for view in shown or []:
+            insert_ignore(uow.session, ShownCard, {"card": view.card, "staff_id": view.staff_id,
+                                                   "channel": view.channel, "chat_id": view.chat_id,
+                                                   "message_id": view.message_id, "shown_at": now})
         uow.commit()
         return done
 

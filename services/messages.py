@@ -48,6 +48,7 @@ class OutMessage:
     file: OutFile | None = None
     photos: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    card: str | None = None  # the decidable thing whose buttons this shows (`apv:12`): see storage ShownCard
 
     def __post_init__(self) -> None:
         """Telegram refuses callback data over 64 bytes; fail where the button is built."""
@@ -65,6 +66,7 @@ class OutMessage:
             "keyboard": [[[k.label, k.request] for k in row] for row in self.keyboard],
             "remove_keyboard": self.remove_keyboard,
             "photos": list(self.photos),
+            **({"card": self.card} if self.card else {}),
         }
 
     @classmethod
@@ -78,6 +80,7 @@ class OutMessage:
             keyboard=tuple(tuple(KeyButton(label, r) for label, r in row) for row in data.get("keyboard", [])),
             remove_keyboard=bool(data.get("remove_keyboard")),
             photos=tuple(data.get("photos", [])),
+            card=data.get("card"),
         )
 
     def parts(self) -> list[OutMessage]:

@@ -138,9 +138,10 @@ def test_forged_and_foreign_decisions_change_nothing(uow_factory: UowFactory, or
 
 def test_withdraw_before_anyone_decides(uow_factory: UowFactory, org: dict[str, int]) -> None:
     request_id = expense(uow_factory, org["sales"], "800")
-    assert approvals.withdraw(uow_factory(), request_id=request_id, requester_id=org["head"],
+    assert approvals.withdraw(uow_factory(), request_id=request_id, requester_id=org["head"], default_timezone=TZ,
                               now=NOW).outcome == Outcome.NOT_FOUND
-    result = approvals.withdraw(uow_factory(), request_id=request_id, requester_id=org["sales"], now=NOW)
+    result = approvals.withdraw(uow_factory(), request_id=request_id, requester_id=org["sales"],
+                                now=NOW, default_timezone=TZ)
 
     assert (result.outcome, result.status) == (Outcome.DONE, "withdrawn")
     assert "李娜 已撤回" in queued(uow_factory, org["head"])[-1]["text"]
@@ -151,7 +152,8 @@ def test_withdraw_before_anyone_decides(uow_factory: UowFactory, org: dict[str, 
 def test_withdraw_after_a_decision_is_refused(uow_factory: UowFactory, org: dict[str, int]) -> None:
     request_id = expense(uow_factory, org["sales"], "6000")
     decide(uow_factory, request_id, 0, org["head"])
-    result = approvals.withdraw(uow_factory(), request_id=request_id, requester_id=org["sales"], now=NOW)
+    result = approvals.withdraw(uow_factory(), request_id=request_id, requester_id=org["sales"],
+                                now=NOW, default_timezone=TZ)
     assert (result.outcome, result.by) == (Outcome.ALREADY_DECIDED, "张伟")
     assert status_of(uow_factory, request_id) == ("pending", 1)
 

@@ -88,7 +88,8 @@ def test_withdraw_racing_approvals_has_one_winner(uow_factory: UowFactory) -> No
         assert req is not None
         requester = req.requester_id
     calls: list[object] = [
-        lambda: approvals.withdraw(uow_factory(), request_id=request_id, requester_id=requester, now=NOW)
+        lambda: approvals.withdraw(uow_factory(), request_id=request_id, requester_id=requester,
+                                   now=NOW, default_timezone=TZ)
         for _ in range(THREADS // 2)
     ]
     calls += [

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 14:29:41.464096
+Create Date: 2026-12-02 17:43:39.170594
 """
 
 from __future__ import annotations
@@ -127,6 +127,9 @@ def upgrade() -> None:
         sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("step_since", storage.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("decided_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("cc", sa.JSON(), nullable=False),
+        sa.Column("round", sa.Integer(), nullable=False),
+        sa.Column("nudged_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_approval_requests_office_id_offices")),
         sa.ForeignKeyConstraint(["requester_id"], ["staff.id"], name=op.f("fk_approval_requests_requester_id_staff")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_approval_requests")),
@@ -293,6 +296,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_reports_staff_id"), ["staff_id"], unique=False)
 
     op.create_table(
+        "shown_cards",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("card", sa.String(length=32), nullable=False),
+        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("chat_id", sa.String(length=64), nullable=False),
+        sa.Column("message_id", sa.String(length=64), nullable=False),
+        sa.Column("shown_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_shown_cards_staff_id_staff"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_shown_cards")),
+        sa.UniqueConstraint("channel", "chat_id", "message_id", name=op.f("uq_shown_cards_channel")),
+    )
+    with op.batch_alter_table("shown_cards", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_shown_cards_card"), ["card"], unique=False)
+
+    op.create_table(
         "staff_roles",
         sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("role", sa.String(length=32), nullable=False),
@@ -308,6 +329,7 @@ def upgrade() -> None:
         "approval_steps",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("request_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("round", sa.Integer(), nullable=False),
         sa.Column("step_index", sa.Integer(), nullable=False),
         sa.Column("role", sa.String(length=32), nullable=False),
         sa.Column("approver_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -322,7 +344,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_approval_steps")),
-        sa.UniqueConstraint("request_id", "step_index", name=op.f("uq_approval_steps_request_id")),
+        sa.UniqueConstraint("request_id", "round", "step_index", name=op.f("uq_approval_steps_request_id")),
     )
     op.create_table(
         "payments",
@@ -444,6 +466,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_staff_roles_role"))
 
     op.drop_table("staff_roles")
+    with op.batch_alter_table("shown_cards", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_shown_cards_card"))
+
+    op.drop_table("shown_cards")
     with op.batch_alter_table("reports", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_reports_staff_id"))
         batch_op.drop_index(batch_op.f("ix_reports_period_key"))
