@@ -116,11 +116,12 @@ def _fallback(role: str, *, requester_id: int, holders: Holders, manager_id: int
     return (ChainStep(higher[0], higher[1], instead_of=role),) if higher else ()
 
 
-def delegate(step: ChainStep, *, away: set[int], substitutes: Callable[[int], Sequence[int]],
+def delegate(step: ChainStep, *, away: set[int], substitutes: Callable[[int], Sequence[tuple[int, str]]],
              requester_id: int) -> ChainStep:
     """代理审批: a step whose every approver is on approved leave goes to their stand-ins.
 
-    A stand-in is the absent approver's deputy or manager (`substitutes`, in order of preference);
+    A stand-in is the absent approver's deputy or manager (`substitutes`: (person, the role they stand
+    in as), in order of preference); the step then names the stand-in's role, `instead_of` the original;
     the requester never stands in for their own request, nor does someone else who is away. While
     one approver of the step is at work the step stays as it is (they can decide); with no stand-in
     at all it stays too, and waits for reminders and escalation.
@@ -128,14 +129,16 @@ def delegate(step: ChainStep, *, away: set[int], substitutes: Callable[[int], Se
     if not step.approvers or any(a not in away for a in step.approvers):
         return step
     stand_ins: list[int] = []
+    role = step.role
     for absent in step.approvers:
-        for person in substitutes(absent):
+        for person, as_role in substitutes(absent):
             if person not in away and person != requester_id and person not in stand_ins:
+                role = as_role if not stand_ins else role
                 stand_ins.append(person)
                 break
     if not stand_ins:
         return step
-    return ChainStep(step.role, tuple(stand_ins), step.instead_of, delegated_from=step.approvers)
+    return ChainStep(role, tuple(stand_ins), step.instead_of or step.role, delegated_from=step.approvers)
 
 
 def working_minutes_between(

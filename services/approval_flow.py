@@ -54,20 +54,20 @@ def activate(session: Session, req: ApprovalRequest, *, away: set[int], now: dat
     return handed
 
 
-def _substitutes(session: Session, absent_id: int, role: str, req: ApprovalRequest) -> list[int]:
-    """Who may stand in for an absent approver: their manager (or office head), then the level above."""
+def _substitutes(session: Session, absent_id: int, role: str, req: ApprovalRequest) -> list[tuple[int, str]]:
+    """Who may stand in for an absent approver (and as what): their manager, then the level above."""
     person = session.get(Staff, absent_id)
-    found: list[int] = []
+    found: list[tuple[int, str]] = []
     boss = manager_of(session, staff=person) if person is not None else None
     if boss is not None and boss.active:
-        found.append(boss.id)
+        found.append((boss.id, "manager"))
     office_id = person.office_id if person is not None else req.office_id
 
     def holders(r: str) -> list[int]:
         return [s.id for s in holders_of(session, role=r, office_id=office_id)] if r in HQ_ROLES or office_id else []
 
     higher = next_level(role, holders, exclude={absent_id, req.requester_id})
-    return found + list(higher[1] if higher else ())
+    return found + [(p, higher[0]) for p in higher[1]] if higher else found
 
 
 def _tell_delegated(session: Session, req: ApprovalRequest, step: ChainStep, *, now: datetime) -> None:

@@ -177,8 +177,10 @@ def chain_lines(session: Session, _: Translate, req: ApprovalRequest, tz: ZoneIn
                 when=row.decided_at.astimezone(tz).strftime("%m-%d %H:%M"))
         elif req.status == "pending" and index == req.step_index:
             mark = _("⏳ now deciding")
-        else:
+        elif req.status == "pending":
             mark = _("waiting")
+        else:
+            mark = _("not reached")
         lines.append(f"  {index + 1}. {who} — {mark}")
         if step.delegated_from:
             lines.append("     " + _("(standing in for {who}, on leave)").format(
