@@ -172,9 +172,8 @@ def chain_lines(session: Session, _: Translate, req: ApprovalRequest, tz: ZoneIn
         who = f"{names(session, step.approvers)}（{role_label(_, step)}）"
         row = decided.get(index)
         if row is not None:
-            mark = _("{icon} {decision} {when}").format(
-                icon=DECISION_ICONS.get(row.decision, "•"), decision=_(DECISION_LABELS.get(row.decision, "")),
-                when=row.decided_at.astimezone(tz).strftime("%m-%d %H:%M"))
+            mark = " ".join((DECISION_ICONS.get(row.decision, "•"), _(DECISION_LABELS.get(row.decision, "")),
+                             row.decided_at.astimezone(tz).strftime("%m-%d %H:%M")))
         elif req.status == "pending" and index == req.step_index:
             mark = _("⏳ now deciding")
         elif req.status == "pending":
