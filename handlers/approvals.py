@@ -143,10 +143,23 @@ def my_requests(ctx: Ctx) -> None:
     if not lines:
         ctx.reply(ctx._("You have no requests. Use /leave or /expense."))
         return
-    buttons = tuple(tuple(Button(ctx._(ACTION_LABELS[a]).format(id=line.request_id), request_data(a, line.request_id))
-                          for a in line.actions) for line in lines if line.actions)
     text = "\n".join([ctx._("Your requests:"), *(f"• {line.text}" for line in lines)])
-    ctx.reply(OutMessage(text, buttons=buttons))
+    ctx.reply(OutMessage(text, buttons=_action_rows(ctx, lines)))
+
+
+def office_waiting(ctx: Ctx) -> None:
+    """Under an office head's /status: the office's requests waiting on others, with 催办 buttons."""
+    lines = approval_queries.office_waiting(ctx.app.uow(), head_id=ctx.me.id, locale=ctx.locale,
+                                            default_timezone=ctx.app.default_timezone)
+    if lines:
+        text = "\n".join([ctx._("Requests of your office waiting for a decision:"), *(f"• {x.text}" for x in lines)])
+        ctx.reply(OutMessage(text, buttons=_action_rows(ctx, lines)))
+
+
+def _action_rows(ctx: Ctx, lines: list[approval_queries.RequestLine]) -> tuple[tuple[Button, ...], ...]:
+    """One row of buttons per request that has any."""
+    return tuple(tuple(Button(ctx._(ACTION_LABELS[a]).format(id=line.request_id), request_data(a, line.request_id))
+                       for a in line.actions) for line in lines if line.actions)
 
 
 def on_withdraw(ctx: Ctx) -> None:

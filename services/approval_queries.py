@@ -11,6 +11,7 @@ from domain.approvals import RequestStatus, can_copy, can_resubmit
 from services.approval_notices import card, chain_lines, current_step, headline, names, office_tz, standing
 from services.i18n import translator
 from services.messages import OutMessage
+from services.staff import holders_of
 from storage.models import ApprovalRequest, Customer, Staff
 from storage.uow import UnitOfWork
 
@@ -104,3 +105,25 @@ def colleague_name(uow: UnitOfWork, *, staff_id: int) -> str | None:
     with uow:
         person = uow.session.get(Staff, staff_id)
         return person.name if person is not None and person.active else None
+
+
+def office_waiting(uow: UnitOfWork, *, head_id: int, locale: str, default_timezone: str) -> list[RequestLine]:
+    """For an office head's /status: the office's requests waiting on someone else, each one nudgeable."""
+    _ = translator(locale)
+    with uow:
+        session = uow.session
+        head = session.get(Staff, head_id)
+        if head is None or head.office_id is None or head_id not in {
+                s.id for s in holders_of(session, role="office_head", office_id=head.office_id)}:
+            return []
+        rows = session.scalars(select(ApprovalRequest).where(ApprovalRequest.status == "pending",
+                                                             ApprovalRequest.office_id == head.office_id)
+                               .order_by(ApprovalRequest.created_at, ApprovalRequest.id)).all()
+        lines = []
+        for req in rows:
+            step = current_step(req)
+            if step is None or head_id in step.approvers:
+                continue  # what waits for the head himself is in /pending
+            lines.append(RequestLine(req.id, f"{headline(_, req)} — {standing(session, _, req)}",
+                                     (RequestAction.NUDGE,)))
+        return lines[:LIST_LIMIT]

@@ -209,3 +209,26 @@ async def test_an_approver_on_leave_hands_the_step_to_a_stand_in(bot: BotHarness
     assert not any("费用报销 #2" in t for t in bot.texts(head))
     await bot.press(gm, card_for(bot, gm), "同意")
     assert "已全部审批通过（最后审批：刘总" in bot.texts(li)[-1]
+
+
+async def test_the_head_nudges_from_status_what_waits_at_headquarters(bot: BotHarness) -> None:
+    head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    hq = await register_hq(bot)
+    await claim(bot, li, "6000")
+    await bot.press(head, card_for(bot, head), "同意")
+    fd = hq["finance_director"]
+    cards_before = len([m for m in bot.standin.messages(fd.id) if buttons(m)])
+
+    status = (await bot.send(head, "/status"))[-1]
+    assert "本办事处待审批的申请" in status["text"] and "等待 王芳（财务总监）审批" in status["text"]
+    await bot.press(head, status, "催办 #1")
+    assert alert(bot) == "🔔 已催办 王芳（财务总监）。"
+    assert "🔔 张伟 催办" in card_for(bot, fd)["text"]
+    assert len([m for m in bot.standin.messages(fd.id) if buttons(m)]) == cards_before + 1
+    await bot.press(li, (await bot.send(li, "/requests"))[-1], "催办")
+    assert alert(bot).startswith("一小时内已催办过"), "once per step per hour, whoever nudges"
+
+    stranger = await bot.register("王五", office="上海办事处", roles=["sales"])
+    await bot.press_data(stranger, (await bot.send(stranger, "/help"))[-1], "apn:1")
+    assert alert(bot) == "未找到。"
