@@ -12,7 +12,7 @@ import re
 from enum import StrEnum
 
 DECIDE = "apv"
-CARD_PREFIX = "apv"  # the ShownCard key of a request's card: `apv:<request>`
+CARD_PREFIX = "apv"  # the ShownCard key of a step's card: `apv:<request>:<step>[:<round>]`
 _ID = re.compile(r"[0-9]{1,18}")
 
 
@@ -65,6 +65,9 @@ def parse_request(data: str, action: RequestAction) -> int | None:
     return _id(parts[1]) if len(parts) == 2 and parts[0] == action.value else None
 
 
-def card_key(request_id: int) -> str:
-    """The key under which a request's card is remembered wherever it is shown."""
-    return f"{CARD_PREFIX}:{request_id}"
+def card_key(request_id: int, step: int, round_: int = 0) -> str:
+    """The key under which the card of one step (of one round) is remembered wherever it is shown.
+
+    Per step, so that retiring step 0's cards never touches the live card of step 1.
+    """
+    return f"{CARD_PREFIX}:{request_id}:{step}" + (f":{round_}" if round_ else "")

@@ -92,8 +92,11 @@ def _ask(ctx: Ctx, request_id: int, step: int, form: Form) -> None:
 def _decide_with(decision: Decision) -> Any:
     """A save function deciding the step with the typed text as its comment / reason."""
     def save(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
+        text = str(answers.get("text") or "").strip()
+        if not text:  # a draft of an older shape of this form: ask again from the card
+            return ctx._("This button is out of date.")
         result = approvals.decide(ctx.app.uow(), request_id=int(context["request_id"]), step=int(context["step"]),
-                                  approver_id=ctx.me.id, decision=decision, comment=answers["text"],
+                                  approver_id=ctx.me.id, decision=decision, comment=text,
                                   now=ctx.app.now(), default_timezone=ctx.app.default_timezone)
         return outcome_text(ctx, result)
     return save

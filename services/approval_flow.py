@@ -82,13 +82,13 @@ def _tell_delegated(session: Session, req: ApprovalRequest, step: ChainStep, *, 
     outbox.enqueue(session, staff_id=requester.id, message=OutMessage(text), now=now)
 
 
-def retire(session: Session, req: ApprovalRequest, *, now: datetime, default_timezone: str,
+def retire(session: Session, req: ApprovalRequest, *, step: int, round_: int, now: datetime, default_timezone: str,
            skip: tuple[str, str] | None = None) -> int:
-    """Edit every shown copy of the request's card to where it stands now, without buttons."""
+    """Edit every shown copy of the card of `step` (of `round_`) to where the request stands now, without buttons."""
     def render(viewer: Staff | None) -> OutMessage:
         return card(session, req, locale=viewer.locale if viewer else "zh_CN", default_timezone=default_timezone,
                     buttons=False)
-    return cards.retire(session, card=card_key(req.id), render=render, now=now, skip=skip)
+    return cards.retire(session, card=card_key(req.id, step, round_), render=render, now=now, skip=skip)
 
 
 def tell_cc(session: Session, req: ApprovalRequest, *, now: datetime, default_timezone: str) -> None:

@@ -160,7 +160,7 @@ def card(session: Session, req: ApprovalRequest, *, locale: str, default_timezon
         return Button(_(label), step_data(req.id, req.step_index, action))
     rows = ((tap(N_("✅ Approve"), StepAction.APPROVE), tap(N_("💬 Approve with comment"), StepAction.COMMENT)),
             (tap(N_("❌ Reject"), StepAction.REJECT), tap(N_("↩ Send back for changes"), StepAction.SEND_BACK)))
-    return OutMessage("\n".join(lines), buttons=rows, card=card_key(req.id))
+    return OutMessage("\n".join(lines), buttons=rows, card=card_key(req.id, req.step_index, req.round))
 
 
 def chain_lines(session: Session, _: Translate, req: ApprovalRequest, tz: ZoneInfo) -> list[str]:

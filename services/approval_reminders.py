@@ -105,7 +105,7 @@ def _remind(session: Session, req: ApprovalRequest, step: ChainStep, number: int
     """Reminder `number` (if not sent yet) to the step's approvers."""
     if number < 1:
         return False
-    key = f"apv:{req.id}:{req.step_index}:remind:{number}"
+    key = f"apv:{req.id}:{req.step_index}:remind:{number}{_round(req)}"
     if not claim_reminders(session, keys={key: step.approvers[0] if step.approvers else None}, now=now):
         return False
     send_card(session, req, to=step.approvers, now=now, default_timezone=default_timezone,
@@ -113,10 +113,15 @@ def _remind(session: Session, req: ApprovalRequest, step: ChainStep, number: int
     return True
 
 
+def _round(req: ApprovalRequest) -> str:
+    """A resubmitted request (退回修改 → 重新提交) is chased afresh: its round is part of the key."""
+    return f":r{req.round}" if req.round else ""
+
+
 def _escalate(session: Session, req: ApprovalRequest, step: ChainStep, since: str, now: datetime,
               default_timezone: str) -> bool | None:
     """Add the approvers' managers (or the next level) to the step once; None if the step moved meanwhile."""
-    key = f"apv:{req.id}:{req.step_index}:escalate"
+    key = f"apv:{req.id}:{req.step_index}:escalate{_round(req)}"
     if not claim_reminders(session, keys={key: None}, now=now):
         return False
     added = _escalation_targets(session, req, step)

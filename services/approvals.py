@@ -285,7 +285,7 @@ def decide(uow: UnitOfWork, *, request_id: int, step: int, approver_id: int, dec
             uow.rollback()
             return _lost_race(session, request_id, step)
         session.refresh(req)
-        retire(session, req, now=now, default_timezone=default_timezone, skip=pressed)
+        retire(session, req, step=step, round_=req.round, now=now, default_timezone=default_timezone, skip=pressed)
         return _after_decision(uow, req, step, approver_id, decision, comment, now, default_timezone)
 
 
@@ -349,7 +349,7 @@ def withdraw(uow: UnitOfWork, *, request_id: int, requester_id: int, now: dateti
             return _lost_race(session, request_id, 0)
         session.refresh(req)
         tell_withdrawn(session, req, now=now)
-        retire(session, req, now=now, default_timezone=default_timezone)
+        retire(session, req, step=0, round_=req.round, now=now, default_timezone=default_timezone)
         audit.record(session, actor_id=requester_id, action="approval.withdraw", entity="approval_request",
                      entity_id=req.id, at=now)
         uow.commit()

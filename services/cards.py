@@ -2,7 +2,9 @@
 
 A card is named by a short key (`apv:12`: approval request 12). The sender records each delivered
 message that carries a key (storage ShownCard); `retire` queues, through the outbox, an edit of every
-one of them to the decided text without buttons, in the viewer's language, and forgets them.
+one of them to the decided text without buttons, in the viewer's language, and forgets them. It also
+leaves the decided text behind (RetiredCard): a copy still queued or in flight when the decision is
+made is edited as soon as the sender reports it delivered (`late_edits`).
 """
 
 from __future__ import annotations
@@ -15,10 +17,28 @@ from sqlalchemy.orm import Session
 
 from services import outbox
 from services.messages import OutMessage
-from storage.models import ShownCard, Staff
+from storage.claims import insert_ignore
+from storage.models import RetiredCard, ShownCard, Staff
 
 Render = Callable[[Staff | None], OutMessage]
 """The decided card for one viewer (None: a viewer no longer on the staff list)."""
+
+
+def late_edits(session: Session, shown: list[tuple[str, int | None, str, str, str]], *,
+               now: datetime) -> list[tuple[str, int | None, str, str, str]]:
+    """Of delivered card messages (card, staff, channel, chat, message id), those whose card was already
+    retired get their edit queued now; the others are returned, to be remembered as shown."""
+    retired = {r.card: r.payload for r in session.scalars(
+        select(RetiredCard).where(RetiredCard.card.in_({v[0] for v in shown})))} if shown else {}
+    live = []
+    for view in shown:
+        card, staff_id, channel, chat_id, message_id = view
+        if card in retired:
+            outbox.enqueue_edit(session, staff_id=staff_id, channel=channel, chat_id=chat_id, message_id=message_id,
+                                message=OutMessage.from_dict(retired[card]), now=now)
+        else:
+            live.append(view)
+    return live
 
 
 def retire(session: Session, *, card: str, render: Render, now: datetime,
@@ -40,6 +60,7 @@ def retire(session: Session, *, card: str, render: Render, now: datetime,
         outbox.enqueue_edit(session, staff_id=view.staff_id, channel=view.channel, chat_id=view.chat_id,
                             message_id=view.message_id, message=rendered[view.staff_id], now=now)
         queued += 1
+    insert_ignore(session, RetiredCard, {"card": card, "payload": render(None).to_dict(), "retired_at": now})
     if views:
         session.execute(delete(ShownCard).where(ShownCard.id.in_([v.id for v in views]))
                         .execution_options(synchronize_session=False))

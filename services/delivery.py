@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, bindparam, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
+from services import cards
 from services.i18n import translator
 from services.jobs import claim_reminder
 from services.messages import OutMessage
@@ -161,10 +162,10 @@ def mark_sent_many(uow: UnitOfWork, *, sent: list[tuple[int, int | None]], insta
             .values(status="sent", sent_at=now, sent_message_id=bindparam("mid"), attempts=table.c.attempts + 1))
     with uow:
         done = rowcount(uow.session.connection().execute(stmt, [{"oid": o, "mid": m} for o, m in sent]))
-        for view in shown or []:
-            insert_ignore(uow.session, ShownCard, {"card": view.card, "staff_id": view.staff_id,
-                                                   "channel": view.channel, "chat_id": view.chat_id,
-                                                   "message_id": view.message_id, "shown_at": now})
+        views = [(v.card, v.staff_id, v.channel, v.chat_id, v.message_id) for v in shown or []]
+        for card, staff_id, channel, chat_id, message_id in cards.late_edits(uow.session, views, now=now):
+            insert_ignore(uow.session, ShownCard, {"card": card, "staff_id": staff_id, "channel": channel,
+                                                   "chat_id": chat_id, "message_id": message_id, "shown_at": now})
         uow.commit()
         return done
 

@@ -3,7 +3,7 @@
 from storage.models.approvals import ApprovalRequest, ApprovalStep
 from storage.models.attendance import AttendancePunch
 from storage.models.base import Base
-from storage.models.conversation import Draft, OutboxMessage, ShownCard
+from storage.models.conversation import Draft, OutboxMessage, RetiredCard, ShownCard
 from storage.models.org import AuditEntry, InboxUpdate, Invite, Office, ProcessedUpdate, Staff, StaffRole
 from storage.models.payments import Payment
 from storage.models.records import Customer, RepairRecord, Visit
@@ -29,6 +29,7 @@ __all__ = [
     "ReminderSent",
     "RepairRecord",
     "Report",
+    "RetiredCard",
     "ShownCard",
     "Staff",
     "StaffRole",

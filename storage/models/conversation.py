@@ -64,9 +64,19 @@ class ShownCard(Base):
     __tablename__ = "shown_cards"
     __table_args__ = (UniqueConstraint("channel", "chat_id", "message_id"),)
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    card: Mapped[str] = mapped_column(String(32), index=True)
+    card: Mapped[str] = mapped_column(String(48), index=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(16))
     chat_id: Mapped[str] = mapped_column(String(64))
     message_id: Mapped[str] = mapped_column(String(64))
     shown_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RetiredCard(Base):
+    """A decided card's last word: a copy delivered after the decision (it was still queued or in flight)
+    is edited to this text at once, instead of keeping live buttons."""
+
+    __tablename__ = "retired_cards"
+    card: Mapped[str] = mapped_column(String(48), primary_key=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    retired_at: Mapped[datetime] = mapped_column(default=utcnow)

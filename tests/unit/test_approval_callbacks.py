@@ -38,5 +38,5 @@ def test_bad_request_data_is_refused(data: str, action: RequestAction) -> None:
     assert parse_request(data, action) is None
 
 
-def test_card_key_names_the_request() -> None:
-    assert card_key(12) == "apv:12"
+def test_card_key_names_the_step_and_the_round() -> None:
+    assert (card_key(12, 0), card_key(12, 1), card_key(12, 1, 2)) == ("apv:12:0", "apv:12:1", "apv:12:1:2")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 17:43:39.170594
+Create Date: 2026-12-02 18:04:44.273627
 """
 
 from __future__ import annotations
@@ -71,6 +71,13 @@ def upgrade() -> None:
     with op.batch_alter_table("processed_updates", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_processed_updates_processed_at"), ["processed_at"], unique=False)
 
+    op.create_table(
+        "retired_cards",
+        sa.Column("card", sa.String(length=48), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("retired_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("card", name=op.f("pk_retired_cards")),
+    )
     op.create_table(
         "wecom_access_tokens",
         sa.Column("key", sa.String(length=120), nullable=False),
@@ -298,7 +305,7 @@ def upgrade() -> None:
     op.create_table(
         "shown_cards",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("card", sa.String(length=32), nullable=False),
+        sa.Column("card", sa.String(length=48), nullable=False),
         sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("chat_id", sa.String(length=64), nullable=False),
@@ -514,6 +521,7 @@ def downgrade() -> None:
 
     op.drop_table("staff")
     op.drop_table("wecom_access_tokens")
+    op.drop_table("retired_cards")
     with op.batch_alter_table("processed_updates", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_processed_updates_processed_at"))
 
