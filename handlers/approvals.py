@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.approval_callbacks import RequestAction, StepAction, parse_request, parse_step, request_data
+from domain.approval_callbacks import DECIDE, RequestAction, StepAction, parse_request, parse_step, request_data
 from domain.approvals import Decision
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
@@ -204,6 +204,6 @@ def register(router: Router) -> None:
     """Declare the approval commands and buttons."""
     router.command("pending", pending, N_("requests waiting for your approval"), order=30)
     router.command("requests", my_requests, N_("your requests and where they stand"), order=31)
-    router.callback("apv", on_button)
+    router.callback(DECIDE, on_button)
     router.callback(RequestAction.WITHDRAW.value, on_withdraw)
     router.callback(RequestAction.NUDGE.value, on_nudge)
