@@ -40,17 +40,31 @@ def activate(session: Session, req: ApprovalRequest, *, away: set[int], now: dat
     step = current_step(req)
     if step is None:
         return None
-    handed = delegate(step, away=away, substitutes=lambda absent: _substitutes(session, absent, step.role, req),
-                      requester_id=req.requester_id)
-    if handed != step:
-        chain = list(req.chain)
-        chain[req.step_index] = handed.to_json()
-        req.chain = chain
-        flag_modified(req, "chain")
-        session.flush()
-        _tell_delegated(session, req, handed, now=now)
+    handed = hand_over(session, req, away=away, now=now, default_timezone=default_timezone) or step
     send_card(session, req, to=handed.approvers, now=now, default_timezone=default_timezone, note_id=note_id,
               note_params=note_params)
+    return handed
+
+
+def hand_over(session: Session, req: ApprovalRequest, *, away: set[int], now: datetime,
+              default_timezone: str) -> ChainStep | None:
+    """代理审批: when every approver of the waiting step is away, give the step to stand-ins and tell the
+    requester; the new step, or None when nothing changed (someone is at work, or nobody can stand in)."""
+    step = current_step(req)
+    if step is None:
+        return None
+    handed = delegate(step, away=away, substitutes=lambda absent: _substitutes(session, absent, step.role, req),
+                      requester_id=req.requester_id)
+    if handed == step:
+        return None
+    chain = list(req.chain)
+    chain[req.step_index] = handed.to_json()
+    req.chain, req.step_since = chain, now  # the stand-in's wait starts now: reminders count from here
+    flag_modified(req, "chain")
+    session.flush()
+    retire(session, req, step=req.step_index, round_=req.round, now=now, default_timezone=default_timezone,
+           final=False)  # the absent approvers' copies, if the step had reached them already
+    _tell_delegated(session, req, handed, now=now)
     return handed
 
 
@@ -83,12 +97,13 @@ def _tell_delegated(session: Session, req: ApprovalRequest, step: ChainStep, *, 
 
 
 def retire(session: Session, req: ApprovalRequest, *, step: int, round_: int, now: datetime, default_timezone: str,
-           skip: tuple[str, str] | None = None) -> int:
+           skip: tuple[str, str] | None = None, final: bool = True) -> int:
     """Edit every shown copy of the card of `step` (of `round_`) to where the request stands now, without buttons."""
     def render(viewer: Staff | None) -> OutMessage:
         return card(session, req, locale=viewer.locale if viewer else "zh_CN", default_timezone=default_timezone,
                     buttons=False)
-    return cards.retire(session, card=card_key(req.id, step, round_), render=render, now=now, skip=skip)
+    return cards.retire(session, card=card_key(req.id, step, round_), render=render, now=now, skip=skip,
+                        final=final)
 
 
 def tell_cc(session: Session, req: ApprovalRequest, *, now: datetime, default_timezone: str) -> None:

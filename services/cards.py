@@ -42,10 +42,11 @@ def late_edits(session: Session, shown: list[tuple[str, int | None, str, str, st
 
 
 def retire(session: Session, *, card: str, render: Render, now: datetime,
-           skip: tuple[str, str] | None = None) -> int:
+           skip: tuple[str, str] | None = None, final: bool = True) -> int:
     """Queue an edit of every shown copy of `card` (except `skip`: (chat, message id) edited by the caller).
 
     Returns how many edits were queued; the views are deleted, so a second decision edits nothing twice.
+    `final=False` (the step was handed to others, who get the same card) leaves no decided text behind.
     """
     views = session.scalars(select(ShownCard).where(ShownCard.card == card).order_by(ShownCard.id)).all()
     people = {s.id: s for s in session.scalars(select(Staff).where(
@@ -60,7 +61,8 @@ def retire(session: Session, *, card: str, render: Render, now: datetime,
         outbox.enqueue_edit(session, staff_id=view.staff_id, channel=view.channel, chat_id=view.chat_id,
                             message_id=view.message_id, message=rendered[view.staff_id], now=now)
         queued += 1
-    insert_ignore(session, RetiredCard, {"card": card, "payload": render(None).to_dict(), "retired_at": now})
+    if final:
+        insert_ignore(session, RetiredCard, {"card": card, "payload": render(None).to_dict(), "retired_at": now})
     if views:
         session.execute(delete(ShownCard).where(ShownCard.id.in_([v.id for v in views]))
                         .execution_options(synchronize_session=False))

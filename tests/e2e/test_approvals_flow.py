@@ -4,6 +4,7 @@ old cards retired wherever shown, reasons, 退回修改, the chain up front, 抄
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from bot.standin.keyboards import buttons
 from bot.standin.users import FakeUser
+from services import approval_reminders
 from storage.models import ApprovalRequest, ShownCard
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_approvals import alert, card_for, claim, register_hq
@@ -232,3 +234,37 @@ async def test_the_head_nudges_from_status_what_waits_at_headquarters(bot: BotHa
     stranger = await bot.register("王五", office="上海办事处", roles=["sales"])
     await bot.press_data(stranger, (await bot.send(stranger, "/help"))[-1], "apn:1")
     assert alert(bot) == "未找到。"
+
+
+async def test_a_step_waiting_when_the_approvers_leave_begins_goes_to_the_stand_in(bot: BotHarness) -> None:
+    head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    bot.add_office("总部", is_hq=True)
+    gm = await bot.register("刘总", office="总部", roles=["gm"])
+    await claim(bot, li, "300", category="办公用品")
+    waiting = card_for(bot, head)
+    await bot.send(head, "/leave")
+    await bot.press(head, bot.last(head), "请假")
+    await bot.send(head, "2026-11-25")
+    await bot.send(head, "2026-11-25")
+    await bot.press(head, (await bot.send(head, "年假"))[-1], "提交")
+    await bot.press(gm, card_for(bot, gm), "同意")
+
+    sweep = partial(approval_reminders.chase_pending, bot.app.uow, default_timezone="Asia/Shanghai")
+    sweep(now=bot.clock())
+    await bot.flush()
+    assert not any("费用报销 #1" in t for t in bot.texts(gm)), "on the day before the leave, nothing moves"
+
+    bot.clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=SHANGHAI))
+    sweep(now=bot.clock())
+    sweep(now=bot.clock())
+    await bot.flush()
+    handed = [m for m in bot.standin.messages(gm.id) if "费用报销 #1" in (m.get("text") or "") and buttons(m)]
+    assert len(handed) == 1 and "🔁 张伟 休假中，此申请由您代理审批" in handed[0]["text"]
+    assert "张伟 今天休假，费用报销 #1 · ¥300.00 已转由 刘总（总经理）代理审批。" in bot.texts(li)
+    old = current(bot, head, waiting)
+    assert buttons(old) == [] and "当前：等待 刘总（总经理）" in old["text"]
+    await bot.press(head, waiting, "同意")  # the old copy, replayed from the client
+    assert alert(bot) == "您无权审批此申请。"
+    await bot.press(gm, handed[0], "同意")
+    assert "已全部审批通过（最后审批：刘总" in bot.texts(li)[-1]
