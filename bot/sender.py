@@ -144,6 +144,7 @@ class OutboxSender:
         self._busy: set[Chat] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._sent: list[tuple[int, int | None]] = []
+        self._shown: list[delivery.Shown] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-db")
@@ -396,6 +397,9 @@ class OutboxSender:
             log.exception("sending outbox %s failed", item.id)
             return await self._retry(item, repr(exc), min(2.0 ** item.attempts * 10, 3600.0), counts=True)
         self._sent.extend((row_id, message_id) for row_id in (item.id, *item.merged))
+        if item.kind == "send" and item.message.card and message_id is not None:
+            self._shown.append(delivery.Shown(item.message.card, item.staff_id, item.channel, item.chat_id,
+                                              str(message_id)))
         if len(self._sent) >= 50:
             await self._flush_sent()
         return None
@@ -435,8 +439,9 @@ class OutboxSender:
     async def _flush_sent(self) -> None:
         """Record the accepted sends in one statement."""
         sent, self._sent = self._sent, []
+        shown, self._shown = self._shown, []
         if sent and await self._in_db(delivery.mark_sent_many, self.uow(), sent=sent, instance=self.instance,
-                                      now=self.clock()) != len(sent):
+                                      now=self.clock(), shown=shown) != len(sent):
             log.warning("some outbox rows were sent but their claims had been taken over meanwhile")
 
     async def _settle_unreachable(self) -> int:

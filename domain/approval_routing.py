@@ -40,12 +40,15 @@ class ChainStep:
     role: str
     approvers: tuple[int, ...]
     instead_of: str | None = None
+    delegated_from: tuple[int, ...] = ()  # 代理审批: the approvers on leave this step was handed over from
 
     def to_json(self) -> dict[str, object]:
         """The form stored in `approval_requests.chain`."""
         data: dict[str, object] = {"role": self.role, "approvers": list(self.approvers)}
         if self.instead_of:
             data["instead_of"] = self.instead_of
+        if self.delegated_from:
+            data["delegated_from"] = list(self.delegated_from)
         return data
 
     @classmethod
@@ -54,7 +57,9 @@ class ChainStep:
         raw = data.get("approvers")
         approvers = tuple(int(a) for a in raw) if isinstance(raw, list) else ()
         instead = data.get("instead_of")
-        return cls(str(data.get("role", "")), approvers, str(instead) if instead else None)
+        away = data.get("delegated_from")
+        return cls(str(data.get("role", "")), approvers, str(instead) if instead else None,
+                   tuple(int(a) for a in away) if isinstance(away, list) else ())
 
 
 Holders = Callable[[str], Sequence[int]]
@@ -109,6 +114,31 @@ def _fallback(role: str, *, requester_id: int, holders: Holders, manager_id: int
         return (ChainStep("manager", (manager_id,), instead_of=role),)
     higher = next_level(role, holders, exclude={requester_id})
     return (ChainStep(higher[0], higher[1], instead_of=role),) if higher else ()
+
+
+def delegate(step: ChainStep, *, away: set[int], substitutes: Callable[[int], Sequence[tuple[int, str]]],
+             requester_id: int) -> ChainStep:
+    """代理审批: a step whose every approver is on approved leave goes to their stand-ins.
+
+    A stand-in is the absent approver's deputy or manager (`substitutes`: (person, the role they stand
+    in as), in order of preference); the step then names the stand-in's role, `instead_of` the original;
+    the requester never stands in for their own request, nor does someone else who is away. While
+    one approver of the step is at work the step stays as it is (they can decide); with no stand-in
+    at all it stays too, and waits for reminders and escalation.
+    """
+    if not step.approvers or any(a not in away for a in step.approvers):
+        return step
+    stand_ins: list[int] = []
+    role = step.role
+    for absent in step.approvers:
+        for person, as_role in substitutes(absent):
+            if person not in away and person != requester_id and person not in stand_ins:
+                role = as_role if not stand_ins else role
+                stand_ins.append(person)
+                break
+    if not stand_ins:
+        return step
+    return ChainStep(role, tuple(stand_ins), step.instead_of or step.role, delegated_from=step.approvers)
 
 
 def working_minutes_between(

@@ -65,6 +65,7 @@ DEFAULT_APPROVAL_CONFIG: dict[str, Any] = {
         {"when": {"amount_gt": 5000}, "chain": ["office_head", "finance_director", "vp", "president"]},
         {"when": {}, "chain": ["office_head"]},
     ],
+    "cc": {"expense": ["finance"], "leave": ["hr"], "trip": ["admin"]},
 }
 """The seeds' default chains; `config/approvals.yaml` holds the same data (a unit test checks it)."""
 
@@ -123,7 +124,11 @@ class ApprovalRule(BaseModel):
 
 
 class ApprovalConfig(BaseModel):
-    """Rules per request kind; each kind must be configured, and only expense rules test amount/category."""
+    """Rules per request kind; each kind must be configured, and only expense rules test amount/category.
+
+    `cc` names, per kind, the roles told of the outcome (抄送: expenses to finance, leave to HR) —
+    without buttons, once the request is decided.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -131,6 +136,11 @@ class ApprovalConfig(BaseModel):
     outing: tuple[ApprovalRule, ...]
     trip: tuple[ApprovalRule, ...]
     expense: tuple[ApprovalRule, ...]
+    cc: dict[RequestKind, tuple[Role, ...]] = {}
+
+    def cc_roles(self, kind: RequestKind | str) -> tuple[Role, ...]:
+        """The roles copied on the outcome of a request of `kind` (none when not configured)."""
+        return self.cc.get(RequestKind(kind), ())
 
     @model_validator(mode="after")
     def _conditions_fit_kinds(self) -> "ApprovalConfig":
@@ -179,6 +189,7 @@ class RequestStatus(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+    RETURNED = "returned"  # 退回修改: back with the requester, who may change it and resubmit
 
 
 class Decision(StrEnum):
@@ -186,6 +197,7 @@ class Decision(StrEnum):
 
     APPROVE = "approve"
     REJECT = "reject"
+    SEND_BACK = "send_back"
 
 
 class ApprovalStateError(ValueError):
@@ -198,7 +210,8 @@ def next_state(
     """Apply one approver's decision; returns the new status and the step now waiting.
 
     Approve moves to the next step, and after the last step the request is approved with
-    `step_index == chain_len`. Reject ends the request at once and keeps the rejecting step's index.
+    `step_index == chain_len`. Reject ends the request at once and keeps the rejecting step's index;
+    send back (退回修改) keeps it too, so the resubmitted request comes back to the same step.
     """
     if status != RequestStatus.PENDING:
         raise ApprovalStateError(f"request is {status}, not pending")
@@ -206,8 +219,20 @@ def next_state(
         raise ApprovalStateError(f"step {step_index} is outside a chain of {chain_len}")
     if decision == Decision.REJECT:
         return RequestStatus.REJECTED, step_index
+    if decision == Decision.SEND_BACK:
+        return RequestStatus.RETURNED, step_index
     next_step = step_index + 1
     return (RequestStatus.APPROVED if next_step == chain_len else RequestStatus.PENDING), next_step
+
+
+def can_resubmit(status: RequestStatus) -> bool:
+    """Only a request sent back for changes goes back into its chain."""
+    return status == RequestStatus.RETURNED
+
+
+def can_copy(status: RequestStatus) -> bool:
+    """A rejected (or withdrawn) request may be copied into a new one."""
+    return status in (RequestStatus.REJECTED, RequestStatus.WITHDRAWN)
 
 
 def can_withdraw(status: RequestStatus, decisions_count: int) -> bool:

@@ -1,12 +1,15 @@
-"""Approving in chat: the card's buttons, the comment form, /pending and /requests with Withdraw.
+"""Approving in chat: the card's buttons, the one-question forms, /pending and /requests.
 
 ```mermaid
 flowchart LR
-  C[card: apv:id:step:a/r/c] -->|a / r| D{decide: conditional UPDATE}
-  D -->|won| E[card edited; requester told; next approvers get the card]
+  C[card: apv:id:step:a/c/r/b] -->|a| D{decide: conditional UPDATE}
+  C -->|c: comment / r: reason / b: what to change| Q[one question] --> D
+  D -->|won| E[every shown card edited; requester told; next step (or its stand-in) gets the card; CC at the end]
   D -->|lost / stale| X[alert: already decided by X at …]
-  C -->|c| F[comment form: text → approve / reject] --> D
-  Q[/requests/] -->|apw:id| W{withdraw if nobody decided yet}
+  R[/requests/] -->|apw| W{withdraw if nobody decided yet}
+  R -->|apn| N{nudge: once per step per hour}
+  T[returned notice] -->|apr| F[same form, prefilled] --> S{resubmit: same request, same step}
+  J[rejected notice] -->|apx| G[new form, prefilled] --> New[new request]
 ```
 """
 
@@ -14,33 +17,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.approval_callbacks import DECIDE, RequestAction, StepAction, parse_request, parse_step, request_data
 from domain.approvals import Decision
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, Kind, register_form
-from handlers.ids import parse_id
 from handlers.router import Router
-from services import approval_queries, approvals
+from services import approval_changes, approval_queries, approvals
 from services.approval_notices import KIND_LABELS, ROLE_LABELS
 from services.approvals import Decided, Outcome
 from services.i18n import N_
 from services.messages import Button, OutMessage
 
-ACTIONS = {"a": Decision.APPROVE, "r": Decision.REJECT}
 REFUSALS = {
     Outcome.NOT_FOUND: N_("Not found."),
     Outcome.NOT_ALLOWED: N_("You are not allowed to decide this request."),
     Outcome.NOT_YOUR_TURN: N_("This request has not reached your step yet."),
     Outcome.WITHDRAWN: N_("The requester withdrew this request."),
 }
-
-
-def parse_apv(data: str) -> tuple[int, int, str] | None:
-    """`apv:<request id>:<step>:<a|r|c>` → its parts; anything else → None."""
-    parts = data.split(":")
-    if len(parts) != 4 or parse_id(parts[1]) is None or parse_id(parts[2]) is None or parts[3] not in ("a", "r", "c"):
-        return None
-    return int(parts[1]), int(parts[2]), parts[3]
+VERDICTS = {"approve": N_("approved"), "reject": N_("rejected"), "send_back": N_("sent back for changes")}
 
 
 def outcome_text(ctx: Ctx, result: Decided) -> str:
@@ -49,31 +44,33 @@ def outcome_text(ctx: Ctx, result: Decided) -> str:
     if result.outcome == Outcome.ALREADY_DECIDED:
         if result.by is None or result.at is None:
             return _("This request was already decided.")
-        verdict = _("approved") if result.decision == "approve" else _("rejected")
         return _("Already decided: {by} {verdict} it at {at}.").format(
-            by=result.by, verdict=verdict, at=result.at.astimezone(ctx.me.tz).strftime("%Y-%m-%d %H:%M"))
+            by=result.by, verdict=_(VERDICTS.get(result.decision or "", N_("approved"))),
+            at=result.at.astimezone(ctx.me.tz).strftime("%Y-%m-%d %H:%M"))
     if result.outcome != Outcome.DONE:
         return _(REFUSALS.get(result.outcome, N_("Not found.")))
     if result.status == "pending":
         return _("✅ Approved. Next: {names} ({role}).").format(
             names=result.next_names or "—", role=_(ROLE_LABELS.get(result.next_role or "", result.next_role or "")))
     return {"approved": _("✅ Approved. The request is now fully approved."),
-            "rejected": _("❌ Rejected. The requester has been told.")}.get(result.status or "", "")
+            "rejected": _("❌ Rejected. The requester has been told."),
+            "returned": _("↩ Sent back. The requester can change it and resubmit.")}.get(result.status or "", "")
 
 
 def on_button(ctx: Ctx) -> None:
-    """Approve / Reject / Comment on a card; forged, foreign or stale data changes nothing."""
-    parsed = parse_apv(ctx.inbound.callback_data or "")
+    """A tap on a card; forged, foreign or stale data changes nothing."""
+    parsed = parse_step(ctx.inbound.callback_data or "")
     if parsed is None:
         ctx.answer(ctx._("Not found."), alert=True)
         return
     request_id, step, action = parsed
-    if action == "c":
-        _open_comment(ctx, request_id, step)
+    if action != StepAction.APPROVE:
+        _ask(ctx, request_id, step, QUESTIONS[action])
         return
+    pressed = (ctx.inbound.chat_id, ctx.inbound.message_id) if ctx.inbound.message_id else None
     result = approvals.decide(ctx.app.uow(), request_id=request_id, step=step, approver_id=ctx.me.id,
-                              decision=ACTIONS[action], comment=None, now=ctx.app.now(),
-                              default_timezone=ctx.app.default_timezone)
+                              decision=Decision.APPROVE, comment=None, now=ctx.app.now(),
+                              default_timezone=ctx.app.default_timezone, pressed=pressed)
     if result.outcome != Outcome.DONE:
         ctx.answer(outcome_text(ctx, result), alert=True)
         return
@@ -82,30 +79,44 @@ def on_button(ctx: Ctx) -> None:
         ctx.edit(ctx.inbound.message_id, result.card_text)
 
 
-def _open_comment(ctx: Ctx, request_id: int, step: int) -> None:
-    """Ask for the comment, then approve or reject with it (only the current approver gets this far)."""
+def _ask(ctx: Ctx, request_id: int, step: int, form: Form) -> None:
+    """One tap opens the question (only for the approver whose turn it is)."""
     turn = approvals.check_turn(ctx.app.uow(), request_id=request_id, step=step, approver_id=ctx.me.id)
     if turn.outcome != Outcome.DONE:
         ctx.answer(outcome_text(ctx, turn), alert=True)
         return
     ctx.answer()
-    start_form(ctx, COMMENT, context={"request_id": request_id, "step": step})
+    start_form(ctx, form, context={"request_id": request_id, "step": step})
 
 
-def _save_comment(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
-    """Decide with the comment; if someone else was faster, say so."""
-    result = approvals.decide(ctx.app.uow(), request_id=int(context["request_id"]), step=int(context["step"]),
-                              approver_id=ctx.me.id, decision=Decision(answers["decision"]),
-                              comment=answers["comment"], now=ctx.app.now(),
-                              default_timezone=ctx.app.default_timezone)
-    return outcome_text(ctx, result)
+def _decide_with(decision: Decision) -> Any:
+    """A save function deciding the step with the typed text as its comment / reason."""
+    def save(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
+        text = str(answers.get("text") or "").strip()
+        if not text:  # a draft of an older shape of this form: ask again from the card
+            return ctx._("This button is out of date.")
+        result = approvals.decide(ctx.app.uow(), request_id=int(context["request_id"]), step=int(context["step"]),
+                                  approver_id=ctx.me.id, decision=decision, comment=text,
+                                  now=ctx.app.now(), default_timezone=ctx.app.default_timezone)
+        return outcome_text(ctx, result)
+    return save
 
 
-COMMENT = register_form(Form("approval_comment", N_("Comment on a request"), fields=(
-    Field("comment", N_("Comment"), N_("Type your comment for the requester."), Kind.long_text, max_length=1000),
-    Field("decision", N_("Decision"), N_("Approve or reject, with this comment?"), Kind.choice,
-          choices=(("approve", N_("✅ Approve")), ("reject", N_("❌ Reject")))),
-), save=_save_comment, save_label=N_("Send")))
+def _question(name: str, title: str, prompt: str, decision: Decision) -> Form:
+    """A one-question form: the answer is sent at once (no summary), so a decision with text is two steps."""
+    return register_form(Form(name, title, fields=(
+        Field("text", title, prompt, Kind.long_text, max_length=1000),), save=_decide_with(decision), review=False))
+
+
+QUESTIONS = {
+    StepAction.COMMENT: _question("approval_comment", N_("Approve with comment"),
+                                  N_("Type your comment; the request is approved with it."), Decision.APPROVE),
+    StepAction.REJECT: _question("approval_reject", N_("Reason for rejecting"),
+                                 N_("Why is it rejected? The requester will read your reason."), Decision.REJECT),
+    StepAction.SEND_BACK: _question("approval_send_back", N_("What to change"),
+                                    N_("What should the requester change? They edit the same request and resubmit."),
+                                    Decision.SEND_BACK),
+}
 
 
 def pending(ctx: Ctx) -> None:
@@ -120,25 +131,48 @@ def pending(ctx: Ctx) -> None:
         ctx.reply(card)
 
 
+ACTION_LABELS = {
+    RequestAction.WITHDRAW: N_("↩ Withdraw #{id}"),
+    RequestAction.NUDGE: N_("🔔 Nudge #{id}"),
+    RequestAction.RESUBMIT: N_("✏️ Change #{id}"),
+    RequestAction.COPY: N_("📄 Copy #{id}"),
+}
+
+
 def my_requests(ctx: Ctx) -> None:
-    """/requests: what I asked for and where each stands; Withdraw while nobody has decided."""
-    lines = approval_queries.my_requests(ctx.app.uow(), requester_id=ctx.me.id, locale=ctx.locale)
+    """/requests: what I asked for, the whole chain of each, and what I can do with it now."""
+    lines = approval_queries.my_requests(ctx.app.uow(), requester_id=ctx.me.id, locale=ctx.locale,
+                                         default_timezone=ctx.app.default_timezone)
     if not lines:
         ctx.reply(ctx._("You have no requests. Use /leave or /expense."))
         return
-    buttons = tuple((Button(ctx._("↩ Withdraw #{id}").format(id=line.request_id), f"apw:{line.request_id}"),)
-                    for line in lines if line.withdrawable)
     text = "\n".join([ctx._("Your requests:"), *(f"• {line.text}" for line in lines)])
-    ctx.reply(OutMessage(text, buttons=buttons))
+    ctx.reply(OutMessage(text, buttons=_action_rows(ctx, lines)))
+
+
+def office_waiting(ctx: Ctx) -> None:
+    """Under an office head's /status: the office's requests waiting on others, with 催办 buttons."""
+    lines = approval_queries.office_waiting(ctx.app.uow(), head_id=ctx.me.id, locale=ctx.locale,
+                                            default_timezone=ctx.app.default_timezone)
+    if lines:
+        text = "\n".join([ctx._("Requests of your office waiting for a decision:"), *(f"• {x.text}" for x in lines)])
+        ctx.reply(OutMessage(text, buttons=_action_rows(ctx, lines)))
+
+
+def _action_rows(ctx: Ctx, lines: list[approval_queries.RequestLine]) -> tuple[tuple[Button, ...], ...]:
+    """One row of buttons per request that has any."""
+    return tuple(tuple(Button(ctx._(ACTION_LABELS[a]).format(id=line.request_id), request_data(a, line.request_id))
+                       for a in line.actions) for line in lines if line.actions)
 
 
 def on_withdraw(ctx: Ctx) -> None:
     """`apw:<id>`: withdraw my request if no approver has decided it yet."""
-    raw = (ctx.inbound.callback_data or "").split(":")
-    if len(raw) != 2 or parse_id(raw[1]) is None:
+    request_id = parse_request(ctx.inbound.callback_data or "", RequestAction.WITHDRAW)
+    if request_id is None:
         ctx.answer(ctx._("Not found."), alert=True)
         return
-    result = approvals.withdraw(ctx.app.uow(), request_id=int(raw[1]), requester_id=ctx.me.id, now=ctx.app.now())
+    result = approvals.withdraw(ctx.app.uow(), request_id=request_id, requester_id=ctx.me.id, now=ctx.app.now(),
+                                default_timezone=ctx.app.default_timezone)
     if result.outcome != Outcome.DONE:
         ctx.answer(outcome_text(ctx, result), alert=True)
         return
@@ -147,9 +181,29 @@ def on_withdraw(ctx: Ctx) -> None:
                                                              id=result.request_id))
 
 
+def on_nudge(ctx: Ctx) -> None:
+    """`apn:<id>`: 催办 — the waiting approver is reminded now, at most once per step per hour."""
+    request_id = parse_request(ctx.inbound.callback_data or "", RequestAction.NUDGE)
+    if request_id is None:
+        ctx.answer(ctx._("Not found."), alert=True)
+        return
+    result = approval_changes.nudge(ctx.app.uow(), request_id=request_id, actor_id=ctx.me.id, now=ctx.app.now(),
+                                    default_timezone=ctx.app.default_timezone)
+    if result.outcome == Outcome.DONE:
+        ctx.answer(ctx._("🔔 Reminded {who} ({role}).").format(who=result.to, role=result.role))
+    elif result.outcome == Outcome.NOT_ALLOWED and result.next_at is not None:
+        ctx.answer(ctx._("Already nudged within the hour; you can nudge again after {at}.").format(
+            at=result.next_at.astimezone(ctx.me.tz).strftime("%H:%M")), alert=True)
+    elif result.outcome == Outcome.ALREADY_DECIDED:
+        ctx.answer(ctx._("This request is no longer waiting for a decision."), alert=True)
+    else:
+        ctx.answer(ctx._("Not found."), alert=True)
+
+
 def register(router: Router) -> None:
     """Declare the approval commands and buttons."""
     router.command("pending", pending, N_("requests waiting for your approval"), order=30)
     router.command("requests", my_requests, N_("your requests and where they stand"), order=31)
-    router.callback("apv", on_button)
-    router.callback("apw", on_withdraw)
+    router.callback(DECIDE, on_button)
+    router.callback(RequestAction.WITHDRAW.value, on_withdraw)
+    router.callback(RequestAction.NUDGE.value, on_nudge)

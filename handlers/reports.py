@@ -13,6 +13,7 @@ from domain.payments import MAX_AMOUNT
 from domain.report_rules import FigureScope
 from domain.reports import ReportKind
 from domain.roles import HQ_ROLES, OFFICE_ROLES, Role
+from handlers import approvals
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Field, Form, FormError, Kind, register_form
@@ -139,6 +140,8 @@ def status(ctx: Ctx) -> None:
                                    configs=ctx.app.report_config, default_timezone=ctx.app.default_timezone)
     ctx.reply(status_message(rows, configs=ctx.app.report_config, locale=ctx.locale, _=ctx._,
                                    per_office=ctx.me.is_hq))
+    if Role.OFFICE_HEAD in ctx.me.roles:
+        approvals.office_waiting(ctx)
 
 
 def _save_comment(ctx: Ctx, answers: dict[str, Any], context: dict[str, Any]) -> str:

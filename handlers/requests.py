@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.approval_callbacks import RequestAction, parse_request
 from domain.records import LEAVE_WINDOW, MAX_EXPENSE_AMOUNT
 from domain.validation import FieldError
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, Lookup, register_form
 from handlers.router import Router
-from services import approval_queries, approvals
+from services import approval_changes, approval_queries, approvals
 from services.approval_notices import CATEGORY_LABELS, ROLE_LABELS
 from services.approvals import Outcome, RequestInvalid, Submitted
 from services.i18n import N_
@@ -51,8 +52,26 @@ def _check_last_day(_ctx: Ctx, value: Any, answers: Answers) -> str | None:
     return ERRORS["ends_before_start"] if str(value) < str(answers.get("first_day", "")) else None
 
 
-def _save_leave(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
-    """Submit the leave, outing or trip through the approval service."""
+def _search_colleagues(ctx: Ctx, text: str) -> list[tuple[int, str]]:
+    """Colleagues to copy (抄送), by part of the name."""
+    return approval_queries.search_colleagues(ctx.app.uow(), text=text, excluding=ctx.me.id)
+
+
+def _resolve_colleague(ctx: Ctx, staff_id: int) -> str | None:
+    """A picked colleague, re-checked to be active."""
+    return approval_queries.colleague_name(ctx.app.uow(), staff_id=staff_id)
+
+
+def cc_field() -> Field:
+    """抄送: not asked on the way (set through ✏️ Edit at the summary); the kind's configured roles come anyway."""
+    return Field("cc", N_("CC (抄送)"), N_("Who else should hear the outcome? Type part of a name, or Skip."),
+                 Kind.lookup, required=False, asked=False, lookup=Lookup(_search_colleagues, _resolve_colleague))
+
+
+def _save_leave(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
+    """Submit the leave, outing or trip through the approval service (or resubmit the one sent back)."""
+    if context.get("resubmit"):
+        return _resubmit(ctx, answers, context, LEAVE)
     try:
         result = approvals.submit_leave(ctx.app.uow(), requester_id=ctx.me.id, data=answers,
                                         config=ctx.app.approval_config, now=ctx.app.now(),
@@ -73,6 +92,7 @@ LEAVE = register_form(Form("leave", N_("Leave or outing request"), fields=(
     Field("destination", N_("Destination"), N_("Where are you going?"), Kind.text, max_length=200, when=_away),
     Field("purpose", N_("Trip purpose"), N_("What is the purpose of going there?"), Kind.long_text,
           max_length=2000, when=_away),
+    cc_field(),
 ), save=_save_leave, save_label=N_("Submit")))
 
 
@@ -92,8 +112,10 @@ def _check_spent_on(ctx: Ctx, value: Any, _answers: Answers) -> str | None:
     return ERRORS["date_in_future"] if str(value) > today else None
 
 
-def _save_expense(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
-    """Submit the claim through the approval service."""
+def _save_expense(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
+    """Submit the claim through the approval service (or resubmit the one sent back)."""
+    if context.get("resubmit"):
+        return _resubmit(ctx, answers, context, EXPENSE)
     try:
         result = approvals.submit_expense(ctx.app.uow(), requester_id=ctx.me.id, data=answers,
                                           config=ctx.app.approval_config, now=ctx.app.now(),
@@ -114,6 +136,7 @@ EXPENSE = register_form(Form("expense", N_("Expense claim"), fields=(
     Field("customer_id", N_("Customer"), N_("Link it to a customer? Type part of the name, or Skip."),
           Kind.lookup, required=False, lookup=Lookup(_search_customers, _resolve_customer)),
     Field("photos", N_("Receipts"), N_("Send photos of the receipts, then tap Done."), Kind.photos),
+    cc_field(),
 ), save=_save_expense, save_label=N_("Submit")))
 
 
@@ -131,8 +154,44 @@ def submitted_text(ctx: Ctx, result: Submitted) -> str:
     if result.outcome != Outcome.DONE:
         raise FormError(None, N_("Nobody can approve this yet (no {role} is registered). Please ask your "
                                  "administrator."), role=role)
-    return ctx._("✅ Request #{id} submitted. It now waits for {names} ({role}). Follow it with /requests.").format(
-        id=result.request_id, names=result.approvers, role=role)
+    lines = [ctx._("✅ Request #{id} submitted. It now waits for {names} ({role}). Follow it with /requests.").format(
+        id=result.request_id, names=result.approvers, role=role), ctx._("Approval chain:"), *result.chain]
+    if result.cc:
+        lines.append(ctx._("CC: {names}").format(names=result.cc))
+    return "\n".join(lines)
+
+
+def _resubmit(ctx: Ctx, answers: Answers, context: dict[str, Any], form: Form) -> str:
+    """退回修改 → 重新提交: the same request, changed, back into its chain."""
+    try:
+        result = approval_changes.resubmit(ctx.app.uow(), request_id=int(context["resubmit"]), requester_id=ctx.me.id,
+                                           data=answers, now=ctx.app.now(), default_timezone=ctx.app.default_timezone)
+    except RequestInvalid as exc:
+        raise form_error(exc.errors[0], fields=form) from exc
+    if result.outcome != Outcome.DONE:
+        raise FormError(None, N_("This request is no longer waiting for changes."))
+    return ctx._("✅ Request #{id} resubmitted. It now waits for {names} ({role}).").format(
+        id=result.request_id, names=result.to, role=result.role)
+
+
+def on_change(ctx: Ctx) -> None:
+    """`apr:<id>` changes the request sent back (same request); `apx:<id>` copies a rejected one into a new one."""
+    data = ctx.inbound.callback_data or ""
+    action = RequestAction.RESUBMIT if data.startswith(RequestAction.RESUBMIT.value + ":") else RequestAction.COPY
+    request_id = parse_request(data, action)
+    found = (approval_changes.form_answers(ctx.app.uow(), request_id=request_id, requester_id=ctx.me.id,
+                                           purpose="resubmit" if action == RequestAction.RESUBMIT else "copy")
+             if request_id is not None else None)
+    if found is None or found.outcome != Outcome.DONE or found.answers is None:
+        ctx.answer(ctx._("This request cannot be changed or copied now.") if found else ctx._("Not found."),
+                   alert=True)
+        return
+    ctx.answer()
+    form = EXPENSE if found.kind == "expense" else LEAVE
+    context: dict[str, Any] = {"labels": found.labels or {}}
+    if action == RequestAction.RESUBMIT:
+        context["resubmit"] = found.request_id
+    start_form(ctx, form, answers=found.answers, context=context, at_summary=True)
 
 
 def leave(ctx: Ctx) -> None:
@@ -149,3 +208,5 @@ def register(router: Router) -> None:
     """Declare the request commands."""
     router.command("leave", leave, N_("request leave, an outing or a business trip"), order=20)
     router.command("expense", expense, N_("claim an expense"), order=21)
+    router.callback(RequestAction.RESUBMIT.value, on_change)
+    router.callback(RequestAction.COPY.value, on_change)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.approval_callbacks import RequestAction, StepAction, card_key, request_data, step_data
 from domain.approval_routing import ChainStep
 from services import outbox
 from services.i18n import N_, Translate, translator
@@ -44,9 +45,10 @@ STATUS_LABELS = {
     "approved": N_("fully approved"),
     "rejected": N_("was rejected"),
     "withdrawn": N_("withdrawn"),
+    "returned": N_("sent back for changes"),
 }
-DECISION_LABELS = {"approve": N_("approved"), "reject": N_("rejected")}
-DECISION_ICONS = {"approve": "✅", "reject": "❌"}
+DECISION_LABELS = {"approve": N_("approved"), "reject": N_("rejected"), "send_back": N_("sent back for changes")}
+DECISION_ICONS = {"approve": "✅", "reject": "❌", "send_back": "↩"}
 
 
 def steps_of(req: ApprovalRequest) -> list[ChainStep]:
@@ -123,7 +125,7 @@ def history_lines(session: Session, _: Translate, req: ApprovalRequest, tz: Zone
     """Each decision so far: who, when, what, and the comment."""
     steps = steps_of(req)
     rows = session.scalars(select(ApprovalStep).where(ApprovalStep.request_id == req.id)
-                           .order_by(ApprovalStep.step_index)).all()
+                           .order_by(ApprovalStep.round, ApprovalStep.step_index)).all()
     lines = []
     for row in rows:
         who = session.get(Staff, row.approver_id)
@@ -152,12 +154,37 @@ def card(session: Session, req: ApprovalRequest, *, locale: str, default_timezon
     lines += detail_lines(session, _, req) + history_lines(session, _, req, tz)
     if not buttons:
         lines.append(standing(session, _, req))
-    rows: tuple[tuple[Button, ...], ...] = ()
-    if buttons and step is not None:
-        base = f"apv:{req.id}:{req.step_index}"
-        rows = ((Button(_("✅ Approve"), f"{base}:a"), Button(_("❌ Reject"), f"{base}:r")),
-                (Button(_("💬 Comment"), f"{base}:c"),))
-    return OutMessage("\n".join(lines), buttons=rows)
+    if step is None or not buttons:
+        return OutMessage("\n".join(lines))
+    def tap(label: str, action: StepAction) -> Button:
+        return Button(_(label), step_data(req.id, req.step_index, action))
+    rows = ((tap(N_("✅ Approve"), StepAction.APPROVE), tap(N_("💬 Approve with comment"), StepAction.COMMENT)),
+            (tap(N_("❌ Reject"), StepAction.REJECT), tap(N_("↩ Send back for changes"), StepAction.SEND_BACK)))
+    return OutMessage("\n".join(lines), buttons=rows, card=card_key(req.id, req.step_index, req.round))
+
+
+def chain_lines(session: Session, _: Translate, req: ApprovalRequest, tz: ZoneInfo) -> list[str]:
+    """The whole chain up front: each step's people and role, who decided when, and whose turn it is."""
+    decided = {row.step_index: row for row in session.scalars(
+        select(ApprovalStep).where(ApprovalStep.request_id == req.id, ApprovalStep.round == req.round))}
+    lines = []
+    for index, step in enumerate(steps_of(req)):
+        who = f"{names(session, step.approvers)}（{role_label(_, step)}）"
+        row = decided.get(index)
+        if row is not None:
+            mark = " ".join((DECISION_ICONS.get(row.decision, "•"), _(DECISION_LABELS.get(row.decision, "")),
+                             row.decided_at.astimezone(tz).strftime("%m-%d %H:%M")))
+        elif req.status == "pending" and index == req.step_index:
+            mark = _("⏳ now deciding")
+        elif req.status == "pending":
+            mark = _("waiting")
+        else:
+            mark = _("not reached")
+        lines.append(f"  {index + 1}. {who} — {mark}")
+        if step.delegated_from:
+            lines.append("     " + _("(standing in for {who}, on leave)").format(
+                who=names(session, step.delegated_from)))
+    return lines
 
 
 def standing(session: Session, _: Translate, req: ApprovalRequest) -> str:
@@ -201,7 +228,8 @@ def tell_withdrawn(session: Session, req: ApprovalRequest, *, now: datetime) -> 
 
 def tell_requester(session: Session, req: ApprovalRequest, *, decider: Staff, step: ChainStep,
                    comment: str | None, now: datetime) -> None:
-    """After a decision: approved so far (and who is next), fully approved, or rejected."""
+    """After a decision: approved so far (and who is next), fully approved, rejected (with the reason and
+    a Copy button) or sent back for changes (with what to change and a Change-and-resubmit button)."""
     requester = session.get(Staff, req.requester_id)
     if requester is None:
         return
@@ -209,13 +237,21 @@ def tell_requester(session: Session, req: ApprovalRequest, *, decider: Staff, st
     title = headline(_, req)
     who = f"{decider.name}（{role_label(_, step)}）"
     nxt = current_step(req)
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    comment_id = N_("Comment: {comment}")
     if req.status == "rejected":
         text = _("Your request {title} was rejected by {who}.").format(title=title, who=who)
+        comment_id = N_("Reason: {comment}")
+        buttons = ((Button(_("📄 Copy into a new request"), request_data(RequestAction.COPY, req.id)),),)
+    elif req.status == "returned":
+        text = _("Your request {title} was sent back for changes by {who}.").format(title=title, who=who)
+        comment_id = N_("What to change: {comment}")
+        buttons = ((Button(_("✏️ Change and resubmit"), request_data(RequestAction.RESUBMIT, req.id)),),)
     elif nxt is not None:
         text = _("Your request {title} was approved by {who}. Now waiting for {next}.").format(
             title=title, who=who, next=f"{names(session, nxt.approvers)}（{role_label(_, nxt)}）")
     else:
         text = _("Your request {title} is fully approved (last approval: {who}).").format(title=title, who=who)
     if comment:
-        text += "\n" + _("Comment: {comment}").format(comment=comment)
-    outbox.enqueue(session, staff_id=requester.id, message=OutMessage(text), now=now)
+        text += "\n" + _(comment_id).format(comment=comment)
+    outbox.enqueue(session, staff_id=requester.id, message=OutMessage(text, buttons=buttons), now=now)

@@ -6,10 +6,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from services.approval_notices import card, current_step, headline, standing
+from domain.approval_callbacks import RequestAction
+from domain.approvals import RequestStatus, can_copy, can_resubmit
+from services.approval_notices import card, chain_lines, current_step, headline, names, office_tz, standing
 from services.i18n import translator
 from services.messages import OutMessage
-from storage.models import ApprovalRequest, Customer
+from services.staff import holders_of
+from storage.models import ApprovalRequest, Customer, Staff
 from storage.uow import UnitOfWork
 
 LIST_LIMIT = 10
@@ -27,15 +30,15 @@ def pending_cards(uow: UnitOfWork, *, approver_id: int, locale: str, default_tim
 
 @dataclass(frozen=True)
 class RequestLine:
-    """One of my requests as a line of /requests, and whether it can still be withdrawn."""
+    """One of my requests in /requests (its whole chain included) and what I can do with it now."""
 
     request_id: int
     text: str
-    withdrawable: bool
+    actions: tuple[RequestAction, ...]
 
 
-def my_requests(uow: UnitOfWork, *, requester_id: int, locale: str) -> list[RequestLine]:
-    """My latest requests, newest first, each saying where it stands."""
+def my_requests(uow: UnitOfWork, *, requester_id: int, locale: str, default_timezone: str) -> list[RequestLine]:
+    """My latest requests, newest first: where each stands, its chain, its CC, and the buttons that fit."""
     _ = translator(locale)
     with uow:
         session = uow.session
@@ -43,9 +46,27 @@ def my_requests(uow: UnitOfWork, *, requester_id: int, locale: str) -> list[Requ
                                .order_by(ApprovalRequest.id.desc()).limit(LIST_LIMIT)).all()
         lines = []
         for req in rows:
-            lines.append(RequestLine(req.id, f"{headline(_, req)} — {standing(session, _, req)}",
-                                     req.status == "pending" and req.step_index == 0))
+            text = [f"{headline(_, req)} — {standing(session, _, req)}",
+                    *chain_lines(session, _, req, office_tz(session, req, default_timezone))]
+            if req.cc:
+                text.append("  " + _("CC: {names}").format(names=names(session, req.cc)))
+            lines.append(RequestLine(req.id, "\n".join(text), actions_for(req)))
         return lines
+
+
+def actions_for(req: ApprovalRequest) -> tuple[RequestAction, ...]:
+    """Withdraw while nobody decided; nudge while pending; change when sent back; copy when rejected."""
+    status = RequestStatus(req.status)
+    actions = []
+    if status == RequestStatus.PENDING and req.step_index == 0 and req.round == 0:
+        actions.append(RequestAction.WITHDRAW)
+    if status == RequestStatus.PENDING:
+        actions.append(RequestAction.NUDGE)
+    if can_resubmit(status):
+        actions.append(RequestAction.RESUBMIT)
+    if can_copy(status):
+        actions.append(RequestAction.COPY)
+    return tuple(actions)
 
 
 def search_customers(uow: UnitOfWork, *, office_id: int | None, text: str, limit: int = 8) -> list[tuple[int, str]]:
@@ -65,3 +86,44 @@ def customer_name(uow: UnitOfWork, *, office_id: int | None, customer_id: int) -
         customer = uow.session.get(Customer, customer_id)
         return customer.name if customer is not None and customer.office_id == office_id else None
 
+
+
+def search_colleagues(uow: UnitOfWork, *, text: str, excluding: int, limit: int = 8) -> list[tuple[int, str]]:
+    """Active staff whose name contains `text` (抄送 may name anyone in the company), not the requester."""
+    if not text.strip():
+        return []
+    with uow:
+        query = (select(Staff.id, Staff.name)
+                 .where(Staff.active.is_(True), Staff.id != excluding,
+                        Staff.name.contains(text.strip(), autoescape=True))
+                 .order_by(Staff.name).limit(limit))
+        return [(int(row.id), str(row.name)) for row in uow.session.execute(query)]
+
+
+def colleague_name(uow: UnitOfWork, *, staff_id: int) -> str | None:
+    """An active colleague's name (a picked CC, re-checked)."""
+    with uow:
+        person = uow.session.get(Staff, staff_id)
+        return person.name if person is not None and person.active else None
+
+
+def office_waiting(uow: UnitOfWork, *, head_id: int, locale: str, default_timezone: str) -> list[RequestLine]:
+    """For an office head's /status: the office's requests waiting on someone else, each one nudgeable."""
+    _ = translator(locale)
+    with uow:
+        session = uow.session
+        head = session.get(Staff, head_id)
+        if head is None or head.office_id is None or head_id not in {
+                s.id for s in holders_of(session, role="office_head", office_id=head.office_id)}:
+            return []
+        rows = session.scalars(select(ApprovalRequest).where(ApprovalRequest.status == "pending",
+                                                             ApprovalRequest.office_id == head.office_id)
+                               .order_by(ApprovalRequest.created_at, ApprovalRequest.id)).all()
+        lines = []
+        for req in rows:
+            step = current_step(req)
+            if step is None or head_id in step.approvers:
+                continue  # what waits for the head himself is in /pending
+            lines.append(RequestLine(req.id, f"{headline(_, req)} — {standing(session, _, req)}",
+                                     (RequestAction.NUDGE,)))
+        return lines[:LIST_LIMIT]

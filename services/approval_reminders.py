@@ -27,7 +27,9 @@ from domain.approval_routing import (
     reminder_number,
     working_minutes_between,
 )
+from services.approval_flow import hand_over
 from services.approval_notices import current_step, names, send_card, steps_of
+from services.approvals import away_on
 from services.attendance import hours_of
 from services.i18n import N_
 from services.jobs import claim_reminders
@@ -41,6 +43,7 @@ DEFAULT_POLICY = ChasePolicy()
 """Remind every 4 working hours (at most 6 times), escalate after one working day (9 h)."""
 
 REMINDER_NOTE = N_("⏰ Reminder: this request has been waiting for your decision since {since}.")
+DELEGATED_NOTE = N_("🔁 {who} is on leave; you decide this request in their place (代理审批).")
 ESCALATION_NOTE = N_("⏫ Escalated to you: {who} has not decided this request since {since}. You may decide it.")
 
 
@@ -85,6 +88,9 @@ def _chase_one(uow: UnitOfWork, request_id: int, *, now: datetime, default_timez
         step = current_step(req) if req is not None else None
         if req is None or step is None:
             return 0, 0
+        if _hand_over_if_away(session, req, now=now, default_timezone=default_timezone):
+            uow.commit()
+            return 0, 0
         office = session.get(Office, req.office_id) if req.office_id else None
         tz = ZoneInfo(office.timezone if office else default_timezone)
         hours = hours_of(office)
@@ -100,12 +106,28 @@ def _chase_one(uow: UnitOfWork, request_id: int, *, now: datetime, default_timez
         return int(reminded), int(bool(escalated))
 
 
+def _hand_over_if_away(session: Session, req: ApprovalRequest, *, now: datetime, default_timezone: str) -> bool:
+    """An approver whose approved leave began while the step waited: the step goes to a stand-in (once)."""
+    away = away_on(session, req, now=now, default_timezone=default_timezone)
+    step = current_step(req)
+    if step is None or not away.issuperset(step.approvers):
+        return False
+    if not claim_reminders(session, keys={f"apv:{req.id}:{req.step_index}:delegate{_round(req)}": None}, now=now):
+        return False
+    handed = hand_over(session, req, away=away, now=now, default_timezone=default_timezone)
+    if handed is None:
+        return False
+    send_card(session, req, to=handed.approvers, now=now, default_timezone=default_timezone, note_id=DELEGATED_NOTE,
+              note_params={"who": names(session, handed.delegated_from)})
+    return True
+
+
 def _remind(session: Session, req: ApprovalRequest, step: ChainStep, number: int, since: str, now: datetime,
             default_timezone: str) -> bool:
     """Reminder `number` (if not sent yet) to the step's approvers."""
     if number < 1:
         return False
-    key = f"apv:{req.id}:{req.step_index}:remind:{number}"
+    key = f"apv:{req.id}:{req.step_index}:remind:{number}{_round(req)}"
     if not claim_reminders(session, keys={key: step.approvers[0] if step.approvers else None}, now=now):
         return False
     send_card(session, req, to=step.approvers, now=now, default_timezone=default_timezone,
@@ -113,10 +135,15 @@ def _remind(session: Session, req: ApprovalRequest, step: ChainStep, number: int
     return True
 
 
+def _round(req: ApprovalRequest) -> str:
+    """A resubmitted request (退回修改 → 重新提交) is chased afresh: its round is part of the key."""
+    return f":r{req.round}" if req.round else ""
+
+
 def _escalate(session: Session, req: ApprovalRequest, step: ChainStep, since: str, now: datetime,
               default_timezone: str) -> bool | None:
     """Add the approvers' managers (or the next level) to the step once; None if the step moved meanwhile."""
-    key = f"apv:{req.id}:{req.step_index}:escalate"
+    key = f"apv:{req.id}:{req.step_index}:escalate{_round(req)}"
     if not claim_reminders(session, keys={key: None}, now=now):
         return False
     added = _escalation_targets(session, req, step)

@@ -26,7 +26,17 @@ from domain.checkin import day_bounds
 from domain.records import ExpenseIn, LeaveIn
 from domain.validation import FieldError, field_errors, parse_record
 from services import audit
-from services.approval_notices import card, current_step, send_card, steps_of, tell_requester, tell_withdrawn
+from services.approval_flow import activate, retire, tell_cc
+from services.approval_notices import (
+    card,
+    chain_lines,
+    names,
+    office_tz,
+    steps_of,
+    tell_requester,
+    tell_withdrawn,
+)
+from services.i18n import translator
 from services.staff import HQ_ROLES, holders_of
 from storage.models import ApprovalRequest, ApprovalStep, Customer, Office, Staff
 from storage.uow import UnitOfWork
@@ -62,6 +72,8 @@ class Submitted:
     request_id: int | None = None
     approvers: str = ""
     role: str = ""
+    chain: tuple[str, ...] = ()  # the whole chain up front, in the requester's language
+    cc: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,41 +96,59 @@ def submit_leave(uow: UnitOfWork, *, requester_id: int, data: dict[str, Any], co
                  now: datetime, default_timezone: str) -> Submitted:
     """Create a leave, outing or trip request over whole office-local days and send it to step 0."""
     with uow:
-        requester, tz = _requester(uow.session, requester_id, default_timezone)
-        first, last = date.fromisoformat(data["first_day"]), date.fromisoformat(data["last_day"])
-        starts, ends = day_bounds(first, last, tz)
-        fields = {"reason": data.get("reason"), "destination": data.get("destination"),
-                  "purpose": data.get("purpose")}
-        away_reason = (data.get("purpose") or "—") if data.get("kind") != "leave" else None
-        record = _validated(LeaveIn, {**fields, "kind": data.get("kind"), "starts_at": starts, "ends_at": ends,
-                                      "reason": data.get("reason") or away_reason},
-                            today=now.astimezone(tz).date())
-        req = ApprovalRequest(kind=record.kind.value, first_day=first, last_day=last, starts_at=starts,
-                              ends_at=ends, payload={k: v for k, v in fields.items() if v})
-        return _create(uow, req, requester, config=config, now=now, default_timezone=default_timezone)
+        requester, tz = requester_of(uow.session, requester_id, default_timezone)
+        req = build_leave(data, tz=tz, now=now)
+        return _create(uow, req, requester, config=config, now=now, default_timezone=default_timezone,
+                       cc=_chosen_cc(data))
+
+
+def build_leave(data: dict[str, Any], *, tz: ZoneInfo, now: datetime) -> ApprovalRequest:
+    """A leave, outing or trip request (not yet stored) from the form's answers, validated."""
+    first, last = date.fromisoformat(data["first_day"]), date.fromisoformat(data["last_day"])
+    starts, ends = day_bounds(first, last, tz)
+    fields = {"reason": data.get("reason"), "destination": data.get("destination"),
+              "purpose": data.get("purpose")}
+    away_reason = (data.get("purpose") or "—") if data.get("kind") != "leave" else None
+    record = _validated(LeaveIn, {**fields, "kind": data.get("kind"), "starts_at": starts, "ends_at": ends,
+                                  "reason": data.get("reason") or away_reason},
+                        today=now.astimezone(tz).date())
+    return ApprovalRequest(kind=record.kind.value, first_day=first, last_day=last, starts_at=starts,
+                           ends_at=ends, payload={k: v for k, v in fields.items() if v})
 
 
 def submit_expense(uow: UnitOfWork, *, requester_id: int, data: dict[str, Any], config: ApprovalConfig,
                    now: datetime, default_timezone: str) -> Submitted:
     """Create an expense claim (amount, category, date, reason, receipts, customer/project) and route it."""
     with uow:
-        session = uow.session
-        requester, tz = _requester(session, requester_id, default_timezone)
-        record = _validated(ExpenseIn, {k: data.get(k) for k in ("amount", "category", "spent_on", "reason",
-                                                                 "customer_id", "project")},
-                            today=now.astimezone(tz).date())
-        customer = _customer_in_office(session, record.customer_id, requester.office_id)
-        if record.customer_id is not None and customer is None:
-            raise RequestInvalid([FieldError("customer_id", "invalid")])
-        payload = {"spent_on": record.spent_on.isoformat(), "reason": record.reason, "project": record.project,
-                   "customer_id": record.customer_id, "customer_name": customer.name if customer else None}
-        req = ApprovalRequest(kind="expense", amount=record.amount, category=record.category.value,
-                              photos=[str(p) for p in data.get("photos") or []],
-                              payload={k: v for k, v in payload.items() if v is not None})
-        return _create(uow, req, requester, config=config, now=now, default_timezone=default_timezone)
+        requester, tz = requester_of(uow.session, requester_id, default_timezone)
+        req = build_expense(uow.session, data, requester=requester, tz=tz, now=now)
+        return _create(uow, req, requester, config=config, now=now, default_timezone=default_timezone,
+                       cc=_chosen_cc(data))
 
 
-def _requester(session: Session, requester_id: int, default_timezone: str) -> tuple[Staff, ZoneInfo]:
+def build_expense(session: Session, data: dict[str, Any], *, requester: Staff, tz: ZoneInfo,
+                  now: datetime) -> ApprovalRequest:
+    """An expense claim (not yet stored) from the form's answers, validated; the customer must be the office's."""
+    record = _validated(ExpenseIn, {k: data.get(k) for k in ("amount", "category", "spent_on", "reason",
+                                                             "customer_id", "project")},
+                        today=now.astimezone(tz).date())
+    customer = _customer_in_office(session, record.customer_id, requester.office_id)
+    if record.customer_id is not None and customer is None:
+        raise RequestInvalid([FieldError("customer_id", "invalid")])
+    payload = {"spent_on": record.spent_on.isoformat(), "reason": record.reason, "project": record.project,
+               "customer_id": record.customer_id, "customer_name": customer.name if customer else None}
+    return ApprovalRequest(kind="expense", amount=record.amount, category=record.category.value,
+                           photos=[str(p) for p in data.get("photos") or []],
+                           payload={k: v for k, v in payload.items() if v is not None})
+
+
+def _chosen_cc(data: dict[str, Any]) -> list[int]:
+    """The person the requester chose to copy (the form's optional `cc` lookup), if any."""
+    value = data.get("cc")
+    return [int(value)] if isinstance(value, int) and not isinstance(value, bool) else []
+
+
+def requester_of(session: Session, requester_id: int, default_timezone: str) -> tuple[Staff, ZoneInfo]:
     """The requester and their office's time zone."""
     requester = session.get(Staff, requester_id)
     if requester is None:
@@ -142,7 +172,7 @@ def _customer_in_office(session: Session, customer_id: int | None, office_id: in
 
 
 def _create(uow: UnitOfWork, req: ApprovalRequest, requester: Staff, *, config: ApprovalConfig,
-            now: datetime, default_timezone: str) -> Submitted:
+            now: datetime, default_timezone: str, cc: Collection[int] = ()) -> Submitted:
     """Resolve the chain, store the request, send the card to the first approvers, commit."""
     session = uow.session
     roles = chain_for(config, kind=req.kind, amount=req.amount, category=req.category)
@@ -152,14 +182,35 @@ def _create(uow: UnitOfWork, req: ApprovalRequest, requester: Staff, *, config: 
         return Submitted(Outcome.NO_APPROVER, role=roles[0].value)
     req.requester_id, req.office_id, req.status, req.step_index = requester.id, requester.office_id, "pending", 0
     req.chain, req.created_at, req.step_since = [s.to_json() for s in steps], now, now
+    req.cc = _cc_of(session, req, requester, config=config, chosen=cc)
     session.add(req)
     session.flush()
-    send_card(session, req, to=steps[0].approvers, now=now, default_timezone=default_timezone)
+    first = activate(session, req, away=away_on(session, req, now=now, default_timezone=default_timezone),
+                     now=now, default_timezone=default_timezone) or steps[0]
     audit.record(session, actor_id=requester.id, action="approval.submit", entity="approval_request",
-                 entity_id=req.id, at=now, detail={"kind": req.kind, "chain": req.chain})
+                 entity_id=req.id, at=now, detail={"kind": req.kind, "chain": req.chain, "cc": req.cc})
     uow.commit()
-    first = steps[0]
-    return Submitted(Outcome.DONE, req.id, ", ".join(_names(session, first.approvers)), first.role)
+    _ = translator(requester.locale)
+    return Submitted(Outcome.DONE, req.id, ", ".join(_names(session, first.approvers)), first.role,
+                     chain=tuple(chain_lines(session, _, req, office_tz(session, req, default_timezone))),
+                     cc=names(session, req.cc) if req.cc else "")
+
+
+def _cc_of(session: Session, req: ApprovalRequest, requester: Staff, *, config: ApprovalConfig,
+           chosen: Collection[int]) -> list[int]:
+    """抄送: holders of the kind's configured roles plus the people the requester chose (active, not themselves)."""
+    ids = [i for role in config.cc_roles(req.kind) for i in _holders(session, role.value, requester.office_id)]
+    for staff_id in chosen:
+        person = session.get(Staff, staff_id)
+        if person is not None and person.active:
+            ids.append(person.id)
+    return [i for i in dict.fromkeys(ids) if i != requester.id]
+
+
+def away_on(session: Session, req: ApprovalRequest, *, now: datetime, default_timezone: str) -> set[int]:
+    """Who is on approved leave today (the request's office day): their steps go to a stand-in."""
+    today = now.astimezone(office_tz(session, req, default_timezone)).date()
+    return people_on_leave(session, office_ids=None, day=today)
 
 
 def _holders(session: Session, role: str, office_id: int | None) -> list[int]:
@@ -196,7 +247,8 @@ def _refusal(session: Session, request_id: int, step: int, approver_id: int) -> 
 def _already(session: Session, req: ApprovalRequest, step: int) -> Decided:
     """What happened to a step someone tried to decide too late (or too early)."""
     row = session.scalars(select(ApprovalStep).where(ApprovalStep.request_id == req.id,
-                                                     ApprovalStep.step_index == step)).first()
+                                                     ApprovalStep.step_index == step)
+                          .order_by(ApprovalStep.round.desc())).first()
     if row is not None:
         who = session.get(Staff, row.approver_id)
         return Decided(Outcome.ALREADY_DECIDED, req.id, status=req.status, by=who.name if who else "?",
@@ -209,7 +261,8 @@ def _already(session: Session, req: ApprovalRequest, step: int) -> Decided:
 
 
 def decide(uow: UnitOfWork, *, request_id: int, step: int, approver_id: int, decision: Decision,
-           comment: str | None, now: datetime, default_timezone: str) -> Decided:
+           comment: str | None, now: datetime, default_timezone: str,
+           pressed: tuple[str, str] | None = None) -> Decided:
     """Record one approver's decision on the current step — exactly once, whoever else taps."""
     with uow:
         session = uow.session
@@ -224,7 +277,7 @@ def decide(uow: UnitOfWork, *, request_id: int, step: int, approver_id: int, dec
             uow.rollback()
             return _lost_race(session, request_id, step)
         try:
-            session.add(ApprovalStep(request_id=req.id, step_index=step, role=steps[step].role,
+            session.add(ApprovalStep(request_id=req.id, round=req.round, step_index=step, role=steps[step].role,
                                      approver_id=approver_id, decision=decision.value, comment=comment,
                                      decided_at=now))
             session.flush()
@@ -232,12 +285,13 @@ def decide(uow: UnitOfWork, *, request_id: int, step: int, approver_id: int, dec
             uow.rollback()
             return _lost_race(session, request_id, step)
         session.refresh(req)
+        retire(session, req, step=step, round_=req.round, now=now, default_timezone=default_timezone, skip=pressed)
         return _after_decision(uow, req, step, approver_id, decision, comment, now, default_timezone)
 
 
 def _move(session: Session, request_id: int, step: int, *, status: str, index: int, now: datetime) -> bool:
     """The guarded update: True only for the one caller that moved the request off `step`."""
-    values: dict[str, Any] = {"status": status, "step_index": index, "step_since": now}
+    values: dict[str, Any] = {"status": status, "step_index": index, "step_since": now, "nudged_at": None}
     if status != "pending":
         values["decided_at"] = now
     stmt = (update(ApprovalRequest)
@@ -265,9 +319,9 @@ def _after_decision(uow: UnitOfWork, req: ApprovalRequest, step_no: int, approve
     audit.record(session, actor_id=approver_id, action=f"approval.{decision.value}", entity="approval_request",
                  entity_id=req.id, at=now, detail={"step": step_no, "role": step.role, "comment": comment})
     tell_requester(session, req, decider=decider, step=step, comment=comment, now=now)
-    nxt = current_step(req)
-    if nxt is not None:
-        send_card(session, req, to=nxt.approvers, now=now, default_timezone=default_timezone)
+    nxt = activate(session, req, away=away_on(session, req, now=now, default_timezone=default_timezone), now=now,
+                   default_timezone=default_timezone)
+    tell_cc(session, req, now=now, default_timezone=default_timezone)
     result = Decided(Outcome.DONE, req.id, status=req.status, by=decider.name, at=now, decision=decision.value,
                      kind=req.kind,
                      next_names=", ".join(_names(session, nxt.approvers)) if nxt else None,
@@ -278,7 +332,8 @@ def _after_decision(uow: UnitOfWork, req: ApprovalRequest, step_no: int, approve
     return result
 
 
-def withdraw(uow: UnitOfWork, *, request_id: int, requester_id: int, now: datetime) -> Decided:
+def withdraw(uow: UnitOfWork, *, request_id: int, requester_id: int, now: datetime,
+             default_timezone: str) -> Decided:
     """The requester takes back a request no approver has decided yet; approvers are told."""
     with uow:
         session = uow.session
@@ -294,6 +349,7 @@ def withdraw(uow: UnitOfWork, *, request_id: int, requester_id: int, now: dateti
             return _lost_race(session, request_id, 0)
         session.refresh(req)
         tell_withdrawn(session, req, now=now)
+        retire(session, req, step=0, round_=req.round, now=now, default_timezone=default_timezone)
         audit.record(session, actor_id=requester_id, action="approval.withdraw", entity="approval_request",
                      entity_id=req.id, at=now)
         uow.commit()

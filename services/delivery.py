@@ -15,13 +15,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, bindparam, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
+from services import cards
 from services.i18n import translator
 from services.jobs import claim_reminder
 from services.messages import OutMessage
 from services.outbox import NOTICE, enqueue, queued_here
 from services.staff import chat_of, manager_of
-from storage.claims import rowcount
-from storage.models import OutboxMessage, Staff
+from storage.claims import insert_ignore, rowcount
+from storage.models import OutboxMessage, ShownCard, Staff
 from storage.uow import UnitOfWork
 
 CHANNELS = ("telegram", "wecom")
@@ -139,8 +140,24 @@ def renew_claim(uow: UnitOfWork, *, outbox_id: int, instance: str, now: datetime
     return _update_held(uow, outbox_id=outbox_id, instance=instance, claimed_at=now)
 
 
-def mark_sent_many(uow: UnitOfWork, *, sent: list[tuple[int, int | None]], instance: str, now: datetime) -> int:
-    """Record many accepted sends (outbox id, message id) in one executemany; how many this instance held."""
+@dataclass(frozen=True)
+class Shown:
+    """A delivered message that shows a card's buttons: where it is, to edit it when the thing is decided."""
+
+    card: str
+    staff_id: int | None
+    channel: str
+    chat_id: str
+    message_id: str
+
+
+def mark_sent_many(uow: UnitOfWork, *, sent: list[tuple[int, int | None]], instance: str, now: datetime,
+                   shown: list[Shown] | None = None) -> int:
+    """Record many accepted sends (outbox id, message id) in one executemany; how many this instance held.
+
+    `shown` are the sent messages that carry a card's buttons (ShownCard rows, written in the same
+    transaction), so a later decision can edit every one of them.
+    """
     if not sent:
         return 0
     table: Any = OutboxMessage.__table__
@@ -149,6 +166,10 @@ def mark_sent_many(uow: UnitOfWork, *, sent: list[tuple[int, int | None]], insta
             .values(status="sent", sent_at=now, sent_message_id=bindparam("mid"), attempts=table.c.attempts + 1))
     with uow:
         done = rowcount(uow.session.connection().execute(stmt, [{"oid": o, "mid": m} for o, m in sent]))
+        views = [(v.card, v.staff_id, v.channel, v.chat_id, v.message_id) for v in shown or []]
+        for card, staff_id, channel, chat_id, message_id in cards.late_edits(uow.session, views, now=now):
+            insert_ignore(uow.session, ShownCard, {"card": card, "staff_id": staff_id, "channel": channel,
+                                                   "chat_id": chat_id, "message_id": message_id, "shown_at": now})
         uow.commit()
         return done
 

@@ -48,6 +48,7 @@ class OutMessage:
     file: OutFile | None = None
     photos: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    card: str | None = None  # the decidable thing whose buttons this shows (`apv:12`): see storage ShownCard
     # the bytes of photos kept by us (services/media.py), by reference: filled by the sender, never stored
     photo_data: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
     # set by the sender when an earlier attempt may have arrived: a channel that can, drops an exact repeat
@@ -69,6 +70,7 @@ class OutMessage:
             "keyboard": [[[k.label, k.request] for k in row] for row in self.keyboard],
             "remove_keyboard": self.remove_keyboard,
             "photos": list(self.photos),
+            **({"card": self.card} if self.card else {}),
         }
 
     @classmethod
@@ -82,6 +84,7 @@ class OutMessage:
             keyboard=tuple(tuple(KeyButton(label, r) for label, r in row) for row in data.get("keyboard", [])),
             remove_keyboard=bool(data.get("remove_keyboard")),
             photos=tuple(data.get("photos", [])),
+            card=data.get("card"),
         )
 
     def parts(self) -> list[OutMessage]:

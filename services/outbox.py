@@ -55,6 +55,18 @@ def enqueue(session: Session, *, staff_id: int, message: OutMessage, now: dateti
             session.info[QUEUED].append(row)
 
 
+def enqueue_edit(session: Session, *, staff_id: int | None, channel: str, chat_id: str, message_id: str,
+                 message: OutMessage, now: datetime) -> None:
+    """Queue an edit of a message we sent earlier to `chat_id` (a card whose thing was decided)."""
+    instance = session.info.get(CLAIM_AS)
+    claim: dict[str, Any] = {"status": "sending", "claimed_by": instance, "claimed_at": now} if instance else {}
+    row = OutboxMessage(**_row(message, staff_id=staff_id, channel=channel, chat_id=chat_id, kind="edit",
+                               target=message_id, priority=NOTICE, not_before=now, created_at=now, **claim))
+    session.add(row)
+    if instance:
+        session.info[QUEUED].append(row)
+
+
 def enqueue_all(session: Session, messages: list[tuple[int, OutMessage]], *, now: datetime) -> None:
     """Queue many messages in one executemany (a sweep over thousands of staff), in the caller's transaction."""
     rows = [_row(part, staff_id=staff_id, channel="telegram", kind="send", priority=NOTICE, status="pending",

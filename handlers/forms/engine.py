@@ -71,7 +71,10 @@ def start_form(ctx: Ctx, form: Form, *, answers: dict[str, Any] | None = None,
 def _advance(ctx: Ctx, form: Form, state: DraftState, *, after: str | None) -> None:
     """Move to the next question, or to the summary when none is left (or after an edit)."""
     nxt = None if state.context.pop("editing", False) else form.next_field(after, state.answers)
-    if nxt is None:
+    if nxt is None and not form.review:
+        state.step = SUMMARY
+        _finish(ctx, form, state)
+    elif nxt is None:
         state.step = SUMMARY
         _show_summary(ctx, form, state)
     else:
@@ -353,9 +356,17 @@ def _btn_back(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
     _back(ctx, form, state)
 
 
-def _btn_cancel(ctx: Ctx, _form: Form, state: DraftState, _arg: str) -> None:
-    """Cancel button."""
+def _btn_cancel(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
+    """Cancel button; a cancelled summary loses its buttons."""
+    if state.step == SUMMARY:
+        _retire_summary(ctx, form, state)
     _cancel(ctx, state)
+
+
+def _retire_summary(ctx: Ctx, form: Form, state: DraftState) -> None:
+    """The pressed summary card keeps its text and loses Save / Edit / Cancel: no old button looks live."""
+    if ctx.inbound.message_id:
+        ctx.edit(ctx.inbound.message_id, OutMessage(summary_message(ctx, form, state).text))
 
 
 def _btn_edit(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
@@ -385,6 +396,11 @@ def _btn_save(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
     """Save through the form's use case; a FormError sends the person back to the field."""
     if state.step != SUMMARY:
         return
+    _finish(ctx, form, state, pressed=True)
+
+
+def _finish(ctx: Ctx, form: Form, state: DraftState, *, pressed: bool = False) -> None:
+    """Save through the form's use case (the pressed summary is edited to its text, without buttons)."""
     try:
         confirmation = form.save(ctx, state.answers, state.context)
     except FormError as error:
@@ -396,6 +412,8 @@ def _btn_save(ctx: Ctx, form: Form, state: DraftState, _arg: str) -> None:
         _ask(ctx, form, state, form.field(error.field), message)
         return
     drafts.delete(ctx.app.uow(), staff_id=ctx.me.id)
+    if pressed:
+        _retire_summary(ctx, form, state)
     ctx.reply(OutMessage(confirmation, remove_keyboard=True))
 
 

@@ -67,6 +67,7 @@ class Field:
     max_length: int = 500
     quick: tuple[str, ...] = ()
     window: DateWindow = DEFAULT_DATE_WINDOW
+    asked: bool = True  # False: an extra shown in the summary and set through ✏️ Edit only (e.g. 抄送)
 
     def applies(self, answers: Answers) -> bool:
         """Whether this question is asked, given the answers so far."""
@@ -127,6 +128,7 @@ class Form:
     fields: tuple[Field, ...]
     save: SaveFunc
     save_label: str = N_("Save")
+    review: bool = True  # False: a one-question form (a reason, a comment) saves on the answer, no summary
 
     def field(self, name: str) -> Field:
         """The field called `name`."""
@@ -142,7 +144,7 @@ class Form:
             return None  # a field removed by an upgrade: go to the summary
         start = 0 if after is None else names.index(after) + 1
         for item in self.fields[start:]:
-            if item.applies(answers):
+            if item.asked and item.applies(answers):
                 return item
         return None
 
@@ -156,8 +158,8 @@ class Form:
         names = [f.name for f in self.fields]
         at = names.index(current) if current in names else 0
         pending = frozenset(n for n in names[at:] if n not in answers)
-        before = sum(1 for f in self.fields[:at] if f.applies(answers))
-        after = sum(1 for f in self.fields[at + 1:] if f.may_apply(answers, pending=pending))
+        before = sum(1 for f in self.fields[:at] if f.asked and f.applies(answers))
+        after = sum(1 for f in self.fields[at + 1:] if f.asked and f.may_apply(answers, pending=pending))
         return before + 1, before + 1 + after
 
 

@@ -3,7 +3,7 @@
 from storage.models.approvals import ApprovalRequest, ApprovalStep
 from storage.models.attendance import AttendancePunch
 from storage.models.base import Base
-from storage.models.conversation import Draft, OutboxMessage
+from storage.models.conversation import Draft, OutboxMessage, RetiredCard, ShownCard
 from storage.models.media import MediaFile
 from storage.models.org import AuditEntry, InboxUpdate, Invite, Office, ProcessedUpdate, Staff, StaffRole
 from storage.models.payments import Payment
@@ -31,6 +31,8 @@ __all__ = [
     "ReminderSent",
     "RepairRecord",
     "Report",
+    "RetiredCard",
+    "ShownCard",
     "Staff",
     "StaffRole",
     "Visit",

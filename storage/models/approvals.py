@@ -34,15 +34,19 @@ class ApprovalRequest(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     step_since: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]
+    cc: Mapped[list[Any]] = mapped_column(JSON, default=list)  # 抄送: staff ids told of the outcome
+    round: Mapped[int] = mapped_column(default=0)  # +1 each time a request sent back is resubmitted
+    nudged_at: Mapped[datetime | None]  # 催办 of the current step; cleared when the step moves
 
 
 class ApprovalStep(Base):
-    """One decision; the unique (request, step) pair lets exactly one decision win a step."""
+    """One decision; the unique (request, round, step) lets exactly one decision win a step of a round."""
 
     __tablename__ = "approval_steps"
-    __table_args__ = (UniqueConstraint("request_id", "step_index"),)
+    __table_args__ = (UniqueConstraint("request_id", "round", "step_index"),)
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("approval_requests.id", ondelete="CASCADE"))
+    round: Mapped[int] = mapped_column(default=0)
     step_index: Mapped[int]
     role: Mapped[str] = mapped_column(String(32))
     approver_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))

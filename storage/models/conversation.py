@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, LargeBinary, SmallInteger, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, LargeBinary, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, BigId, utcnow
@@ -51,3 +51,32 @@ class OutboxMessage(Base):
     sent_message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+
+class ShownCard(Base):
+    """A delivered message that showed the buttons of a thing still to be decided (`card`, e.g. `apv:12`).
+
+    Written by the sender when the channel reports the message id; when the thing is decided every
+    row of its card is edited (through the outbox) to the decided text without buttons, then deleted,
+    so no old button looks live wherever the card was shown.
+    """
+
+    __tablename__ = "shown_cards"
+    __table_args__ = (UniqueConstraint("channel", "chat_id", "message_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    card: Mapped[str] = mapped_column(String(48), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str] = mapped_column(String(64))
+    shown_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RetiredCard(Base):
+    """A decided card's last word: a copy delivered after the decision (it was still queued or in flight)
+    is edited to this text at once, instead of keeping live buttons."""
+
+    __tablename__ = "retired_cards"
+    card: Mapped[str] = mapped_column(String(48), primary_key=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    retired_at: Mapped[datetime] = mapped_column(default=utcnow)

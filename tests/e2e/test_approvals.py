@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from bot.standin.keyboards import buttons
 from bot.standin.users import FakeUser
+from storage.models import AuditEntry
 from tests.e2e.harness import BotHarness
 
 
@@ -85,7 +88,7 @@ async def test_expense_of_6000_walks_four_steps_and_the_requester_hears_each(bot
     assert "已全部审批通过（最后审批：钱总（总裁））" in told[3]
 
 
-async def test_rejection_with_a_comment_stops_the_chain(bot: BotHarness) -> None:
+async def test_rejection_asks_for_a_reason_and_stops_the_chain(bot: BotHarness) -> None:
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     hq = await register_hq(bot)
@@ -93,17 +96,28 @@ async def test_rejection_with_a_comment_stops_the_chain(bot: BotHarness) -> None
     await bot.press(head, card_for(bot, head), "同意")
 
     fd = hq["finance_director"]
-    ask_comment = (await bot.press(fd, card_for(bot, fd), "意见"))[-1]
-    assert "请输入给申请人的意见" in ask_comment["text"]
-    choose = (await bot.send(fd, "超出本月预算"))[-1]
-    summary = (await bot.press(fd, choose, "驳回"))[-1]
-    done = (await bot.press(fd, summary, "发送"))[-1]["text"]
+    ask_reason = (await bot.press(fd, card_for(bot, fd), "驳回"))[-1]
+    assert "请填写驳回理由" in ask_reason["text"]
+    assert "驳回" not in alert(bot), "one tap opens the question, nothing is decided yet"
+    done = (await bot.send(fd, "超出本月预算"))[-1]["text"]
 
     assert "❌ 已驳回" in done
-    assert "被 王芳（财务总监）驳回" in bot.texts(li)[-1] and "意见：超出本月预算" in bot.texts(li)[-1]
+    assert "被 王芳（财务总监）驳回" in bot.texts(li)[-1] and "理由：超出本月预算" in bot.texts(li)[-1]
     assert not any("费用报销" in t for t in bot.texts(hq["vp"]))
     requests = (await bot.send(li, "/requests"))[-1]
-    assert "费用报销 #1 · ¥6,000.00 — 状态：已驳回" in requests["text"] and buttons(requests) == []
+    assert "费用报销 #1 · ¥6,000.00 — 状态：已驳回" in requests["text"]
+    assert "2. 王芳（财务总监） — ❌ 驳回 11-24 10:00" in requests["text"]
+    assert "3. 赵强（分管副总裁） — 未到达" in requests["text"]
+    assert buttons(requests) == [("📄 复制 #1", "apx:1")]
+    with bot.app.uow() as uow:
+        audit = uow.session.scalars(select(AuditEntry).where(AuditEntry.action == "approval.reject")).one()
+        assert audit.detail["comment"] == "超出本月预算"
+
+    summary = (await bot.press(li, requests, "复制"))[-1]
+    assert "请核对" in summary["text"] and "6000" in summary["text"] and "1 张照片" in summary["text"]
+    copied = (await bot.press(li, summary, "提交"))[-1]["text"]
+    assert "申请 #2 已提交" in copied
+    assert "费用报销 #2 · ¥6,000.00" in card_for(bot, head)["text"]
 
 
 async def test_withdraw_then_a_stale_tap_changes_nothing(bot: BotHarness) -> None:

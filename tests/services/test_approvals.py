@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from domain.approval_callbacks import RequestAction
 from domain.approvals import Decision
 from services import approval_queries, approvals
 from services.approvals import Outcome
@@ -66,7 +67,7 @@ def status_of(uow_factory: UowFactory, request_id: int) -> tuple[str, int]:
 def test_expense_of_4800_needs_only_the_office_head(uow_factory: UowFactory, org: dict[str, int]) -> None:
     request_id = expense(uow_factory, org["sales"], "4800")
     card = queued(uow_factory, org["head"])[0]
-    assert buttons_of(card) == [f"apv:{request_id}:0:a", f"apv:{request_id}:0:r", f"apv:{request_id}:0:c"]
+    assert buttons_of(card) == [f"apv:{request_id}:0:{a}" for a in ("a", "c", "r", "b")]
     assert "¥4,800.00" in card["text"] and "李娜" in card["text"]
     assert [p["photos"] for p in queued(uow_factory, org["head"])[1:]] == [[], ["photo-1"]]  # "Receipts for", photo
 
@@ -105,7 +106,7 @@ def test_rejection_midway_stops_the_chain(uow_factory: UowFactory, org: dict[str
     assert status_of(uow_factory, request_id) == ("rejected", 1)
     assert queued(uow_factory, org["vp"]) == []
     last = queued(uow_factory, org["sales"])[-1]["text"]
-    assert "被 王芳（财务总监）驳回" in last and "意见：超出预算" in last
+    assert "被 王芳（财务总监）驳回" in last and "理由：超出预算" in last
     late = decide(uow_factory, request_id, 2, org["vp"], minutes=20)
     assert late.outcome in (Outcome.NOT_ALLOWED, Outcome.ALREADY_DECIDED)
     assert status_of(uow_factory, request_id) == ("rejected", 1)
@@ -138,9 +139,10 @@ def test_forged_and_foreign_decisions_change_nothing(uow_factory: UowFactory, or
 
 def test_withdraw_before_anyone_decides(uow_factory: UowFactory, org: dict[str, int]) -> None:
     request_id = expense(uow_factory, org["sales"], "800")
-    assert approvals.withdraw(uow_factory(), request_id=request_id, requester_id=org["head"],
+    assert approvals.withdraw(uow_factory(), request_id=request_id, requester_id=org["head"], default_timezone=TZ,
                               now=NOW).outcome == Outcome.NOT_FOUND
-    result = approvals.withdraw(uow_factory(), request_id=request_id, requester_id=org["sales"], now=NOW)
+    result = approvals.withdraw(uow_factory(), request_id=request_id, requester_id=org["sales"],
+                                now=NOW, default_timezone=TZ)
 
     assert (result.outcome, result.status) == (Outcome.DONE, "withdrawn")
     assert "李娜 已撤回" in queued(uow_factory, org["head"])[-1]["text"]
@@ -151,7 +153,8 @@ def test_withdraw_before_anyone_decides(uow_factory: UowFactory, org: dict[str, 
 def test_withdraw_after_a_decision_is_refused(uow_factory: UowFactory, org: dict[str, int]) -> None:
     request_id = expense(uow_factory, org["sales"], "6000")
     decide(uow_factory, request_id, 0, org["head"])
-    result = approvals.withdraw(uow_factory(), request_id=request_id, requester_id=org["sales"], now=NOW)
+    result = approvals.withdraw(uow_factory(), request_id=request_id, requester_id=org["sales"],
+                                now=NOW, default_timezone=TZ)
     assert (result.outcome, result.by) == (Outcome.ALREADY_DECIDED, "张伟")
     assert status_of(uow_factory, request_id) == ("pending", 1)
 
@@ -225,6 +228,8 @@ def test_pending_and_my_requests_views(uow_factory: UowFactory, org: dict[str, i
     cards = approval_queries.pending_cards(uow_factory(), approver_id=org["head"], locale="zh_CN",
                                            default_timezone=TZ)
     assert [buttons_of(c.to_dict())[0] for c in cards] == [f"apv:{second}:0:a"]
-    lines = approval_queries.my_requests(uow_factory(), requester_id=org["sales"], locale="zh_CN")
-    assert [(line.request_id, line.withdrawable) for line in lines] == [(second, True), (first, False)]
+    lines = approval_queries.my_requests(uow_factory(), requester_id=org["sales"], locale="zh_CN",
+                                         default_timezone=TZ)
+    assert [(line.request_id, line.actions) for line in lines] == [
+        (second, (RequestAction.WITHDRAW, RequestAction.NUDGE)), (first, (RequestAction.NUDGE,))]
     assert "等待 王芳（财务总监）审批，第 2/4 步" in lines[1].text

@@ -5,10 +5,12 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
+from sqlalchemy import select
+
 from domain.approvals import Decision
-from services import approvals
+from services import approval_changes, approvals
 from services.approvals import Decided, Outcome
-from storage.models import ApprovalRequest
+from storage.models import ApprovalRequest, AuditEntry
 from tests.services.approval_support import (
     CONFIG,
     NOW,
@@ -88,7 +90,8 @@ def test_withdraw_racing_approvals_has_one_winner(uow_factory: UowFactory) -> No
         assert req is not None
         requester = req.requester_id
     calls: list[object] = [
-        lambda: approvals.withdraw(uow_factory(), request_id=request_id, requester_id=requester, now=NOW)
+        lambda: approvals.withdraw(uow_factory(), request_id=request_id, requester_id=requester,
+                                   now=NOW, default_timezone=TZ)
         for _ in range(THREADS // 2)
     ]
     calls += [
@@ -101,3 +104,42 @@ def test_withdraw_racing_approvals_has_one_winner(uow_factory: UowFactory) -> No
 
     assert Counter(r.outcome for r in results)[Outcome.DONE] == 1
     assert len(decision_audits(uow_factory, request_id)) == 1
+
+
+def _requester_of(uow_factory: UowFactory, request_id: int) -> int:
+    with uow_factory() as uow:
+        req = uow.session.get(ApprovalRequest, request_id)
+        assert req is not None
+        return req.requester_id
+
+
+def test_simultaneous_nudges_remind_once(uow_factory: UowFactory) -> None:
+    request_id, _heads = _setup(uow_factory)
+    requester = _requester_of(uow_factory, request_id)
+    results = _race([lambda: approval_changes.nudge(uow_factory(), request_id=request_id, actor_id=requester,
+                                                    now=NOW, default_timezone=TZ) for _ in range(THREADS)])
+    assert Counter(r.outcome for r in results) == {Outcome.DONE: 1, Outcome.NOT_ALLOWED: THREADS - 1}
+    assert _audits(uow_factory, request_id, "approval.nudge") == 1
+
+
+def test_simultaneous_resubmissions_resubmit_once(uow_factory: UowFactory) -> None:
+    request_id, heads = _setup(uow_factory)
+    requester = _requester_of(uow_factory, request_id)
+    sent_back = approvals.decide(uow_factory(), request_id=request_id, step=0, approver_id=heads[0],
+                                 decision=Decision.SEND_BACK, comment="写明用途", now=NOW, default_timezone=TZ)
+    assert sent_back.status == "returned"
+    data = {"amount": "320", "category": "office", "spent_on": "2026-11-20", "reason": "打印纸，用于合同"}
+    results = _race([lambda: approval_changes.resubmit(uow_factory(), request_id=request_id, requester_id=requester,
+                                                       data=data, now=NOW, default_timezone=TZ)
+                     for _ in range(THREADS // 2)])
+    assert Counter(r.outcome for r in results) == {Outcome.DONE: 1, Outcome.ALREADY_DECIDED: THREADS // 2 - 1}
+    assert _audits(uow_factory, request_id, "approval.resubmit") == 1
+    with uow_factory() as uow:
+        req = uow.session.get(ApprovalRequest, request_id)
+        assert req is not None and (req.status, req.round, str(req.amount)) == ("pending", 1, "320.00")
+
+
+def _audits(uow_factory: UowFactory, request_id: int, action: str) -> int:
+    with uow_factory() as uow:
+        return len(uow.session.scalars(select(AuditEntry).where(AuditEntry.action == action,
+                                                                AuditEntry.entity_id == str(request_id))).all())

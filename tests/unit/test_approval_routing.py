@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from domain.approval_routing import (
     ChainStep,
     ChasePolicy,
+    delegate,
     escalation_due,
     reminder_number,
     resolve_chain,
@@ -80,3 +83,24 @@ def test_reminders_every_four_hours_and_one_escalation_after_a_day() -> None:
     policy = ChasePolicy()
     assert [reminder_number(m, policy) for m in (0, 239, 240, 480, 10_000)] == [0, 0, 1, 2, 6]
     assert (escalation_due(539, policy), escalation_due(540, policy)) == (False, True)
+
+
+DELEGATION_CASES = [
+    # approvers, away, substitutes by absent person, expected approvers, expected role, delegated from
+    ((1,), set(), {1: [(9, "manager")]}, (1,), "office_head", ()),
+    ((1,), {1}, {1: [(9, "manager")]}, (9,), "manager", (1,)),
+    ((1, 2), {1}, {1: [(9, "manager")]}, (1, 2), "office_head", ()),  # one still at work: they decide
+    ((1,), {1, 9}, {1: [(9, "manager"), (7, "gm")]}, (7,), "gm", (1,)),  # the manager is away too
+    ((1,), {1}, {1: [(5, "manager"), (7, "gm")]}, (7,), "gm", (1,)),  # never the requester (5)
+    ((1,), {1}, {1: []}, (1,), "office_head", ()),  # nobody to stand in: the step waits
+    ((1, 2), {1, 2}, {1: [(7, "gm")], 2: [(7, "gm")]}, (7,), "gm", (1, 2)),
+]
+
+
+@pytest.mark.parametrize(("approvers", "away", "subs", "expected", "role", "delegated"), DELEGATION_CASES)
+def test_delegation_while_away(approvers: tuple[int, ...], away: set[int], subs: dict[int, list[tuple[int, str]]],
+                               expected: tuple[int, ...], role: str, delegated: tuple[int, ...]) -> None:
+    step = delegate(ChainStep("office_head", approvers), away=away, substitutes=lambda a: subs.get(a, []),
+                    requester_id=5)
+    assert (step.approvers, step.role, step.delegated_from) == (expected, role, delegated)
+    assert ChainStep.from_json(step.to_json()) == step

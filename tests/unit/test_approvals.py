@@ -15,6 +15,8 @@ from domain.approvals import (
     ExpenseCategory,
     RequestKind,
     RequestStatus,
+    can_copy,
+    can_resubmit,
     can_withdraw,
     chain_for,
     next_state,
@@ -154,3 +156,26 @@ def test_can_withdraw_only_before_anyone_decided() -> None:
         can_withdraw(RequestStatus.WITHDRAWN, 0),
     ]
     assert actual == [True, False, False, False]
+
+
+@pytest.mark.parametrize(("decision", "expected"), [
+    (Decision.APPROVE, (RequestStatus.PENDING, 2)),
+    (Decision.REJECT, (RequestStatus.REJECTED, 1)),
+    (Decision.SEND_BACK, (RequestStatus.RETURNED, 1)),
+])
+def test_a_middle_step_decision(decision: Decision, expected: tuple[RequestStatus, int]) -> None:
+    assert next_state(chain_len=3, step_index=1, status=RequestStatus.PENDING, decision=decision) == expected
+
+
+@pytest.mark.parametrize("status", list(RequestStatus))
+def test_only_a_returned_request_is_resubmitted_and_only_an_ended_one_copied(status: RequestStatus) -> None:
+    assert can_resubmit(status) == (status == RequestStatus.RETURNED)
+    assert can_copy(status) == (status in (RequestStatus.REJECTED, RequestStatus.WITHDRAWN))
+
+
+def test_cc_roles_per_kind() -> None:
+    assert CONFIG.cc_roles(RequestKind.EXPENSE) == (Role.FINANCE,)
+    assert CONFIG.cc_roles(RequestKind.LEAVE) == (Role.HR,)
+    assert CONFIG.cc_roles(RequestKind.OUTING) == ()
+    with pytest.raises(ApprovalConfigError):
+        parse_approval_config({**DEFAULT_APPROVAL_CONFIG, "cc": {"expense": ["nobody"]}})

@@ -41,7 +41,7 @@ SAVED_TO: dict[tuple[str, str], Any] = {
     ("leave", "purpose"): ApprovalRequest.payload,
     ("expense", "project"): ApprovalRequest.payload,
     ("expense", "reason"): ApprovalRequest.payload,
-    ("approval_comment", "comment"): ApprovalStep.comment,
+    **{(form, "text"): ApprovalStep.comment for form in ("approval_comment", "approval_reject", "approval_send_back")},
     ("report_comment", "comment"): Report.review_comment,
     ("checkin", "place"): AttendancePunch.place,
     ("checkout", "place"): AttendancePunch.place,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 18:20:20.527492
+Create Date: 2026-12-02 18:25:43.138685
 """
 
 from __future__ import annotations
@@ -82,6 +82,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_processed_updates_processed_at"), ["processed_at"], unique=False)
 
     op.create_table(
+        "retired_cards",
+        sa.Column("card", sa.String(length=48), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("retired_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("card", name=op.f("pk_retired_cards")),
+    )
+    op.create_table(
         "wecom_access_tokens",
         sa.Column("key", sa.String(length=120), nullable=False),
         sa.Column("token", sa.Text(), nullable=False),
@@ -137,6 +144,9 @@ def upgrade() -> None:
         sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("step_since", storage.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("decided_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("cc", sa.JSON(), nullable=False),
+        sa.Column("round", sa.Integer(), nullable=False),
+        sa.Column("nudged_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_approval_requests_office_id_offices")),
         sa.ForeignKeyConstraint(["requester_id"], ["staff.id"], name=op.f("fk_approval_requests_requester_id_staff")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_approval_requests")),
@@ -303,6 +313,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_reports_staff_id"), ["staff_id"], unique=False)
 
     op.create_table(
+        "shown_cards",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("card", sa.String(length=48), nullable=False),
+        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("chat_id", sa.String(length=64), nullable=False),
+        sa.Column("message_id", sa.String(length=64), nullable=False),
+        sa.Column("shown_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_shown_cards_staff_id_staff"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_shown_cards")),
+        sa.UniqueConstraint("channel", "chat_id", "message_id", name=op.f("uq_shown_cards_channel")),
+    )
+    with op.batch_alter_table("shown_cards", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_shown_cards_card"), ["card"], unique=False)
+
+    op.create_table(
         "staff_roles",
         sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("role", sa.String(length=32), nullable=False),
@@ -318,6 +346,7 @@ def upgrade() -> None:
         "approval_steps",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("request_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("round", sa.Integer(), nullable=False),
         sa.Column("step_index", sa.Integer(), nullable=False),
         sa.Column("role", sa.String(length=32), nullable=False),
         sa.Column("approver_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -332,7 +361,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_approval_steps")),
-        sa.UniqueConstraint("request_id", "step_index", name=op.f("uq_approval_steps_request_id")),
+        sa.UniqueConstraint("request_id", "round", "step_index", name=op.f("uq_approval_steps_request_id")),
     )
     op.create_table(
         "payments",
@@ -457,6 +486,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_staff_roles_role"))
 
     op.drop_table("staff_roles")
+    with op.batch_alter_table("shown_cards", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_shown_cards_card"))
+
+    op.drop_table("shown_cards")
     with op.batch_alter_table("reports", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_reports_staff_id"))
         batch_op.drop_index(batch_op.f("ix_reports_period_key"))
@@ -501,6 +534,7 @@ def downgrade() -> None:
 
     op.drop_table("staff")
     op.drop_table("wecom_access_tokens")
+    op.drop_table("retired_cards")
     with op.batch_alter_table("processed_updates", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_processed_updates_processed_at"))
 
