@@ -396,7 +396,8 @@ class OutboxSender:
         except Exception as exc:
             log.exception("sending outbox %s failed", item.id)
             return await self._retry(item, repr(exc), min(2.0 ** item.attempts * 10, 3600.0), counts=True)
-        self._sent.extend((row_id, message_id) for row_id in (item.id, *item.merged))
+        number = message_id if isinstance(message_id, int) else None  # a WeCom response code is no message number
+        self._sent.extend((row_id, number) for row_id in (item.id, *item.merged))
         if item.kind == "send" and item.message.card and message_id is not None:
             self._shown.append(delivery.Shown(item.message.card, item.staff_id, item.channel, item.chat_id,
                                               str(message_id)))
@@ -404,7 +405,7 @@ class OutboxSender:
             await self._flush_sent()
         return None
 
-    async def _call(self, item: delivery.Pending) -> int | None:
+    async def _call(self, item: delivery.Pending) -> int | str | None:
         """The channel call this row stands for; the message id when there is one."""
         assert item.chat_id is not None
         channel = self.channels[item.channel]

@@ -32,8 +32,9 @@ class Channel(Protocol):
 
     name: str
 
-    async def send(self, chat_id: str, message: OutMessage) -> int | None:
-        """Send a message; return its id when the channel has one."""
+    async def send(self, chat_id: str, message: OutMessage) -> int | str | None:
+        """Send a message; return what `edit` needs to change it later, when the channel has one
+        (Telegram: the message id; WeCom: the response code of the card that carries the buttons)."""
         ...
 
     async def edit(self, chat_id: str, message_id: str, message: OutMessage) -> None:

@@ -69,15 +69,14 @@ class WeComChannel:
     def __init__(self, api: WeComApi) -> None:
         self.api = api
 
-    async def send(self, chat_id: str, message: OutMessage) -> int | None:
-        """Send text, cards and files to a member; WeCom message ids are not numbers we keep."""
+    async def send(self, chat_id: str, message: OutMessage) -> str | None:
+        """Send text, cards and files to a member; the first card's response code (what `edit` needs), if any."""
         try:
-            await self._send(chat_id, message)
+            return await self._send(chat_id, message)
         except WeComError as exc:
             raise channel_error(exc) from exc
-        return None
 
-    async def _send(self, chat_id: str, message: OutMessage) -> None:
+    async def _send(self, chat_id: str, message: OutMessage) -> str | None:
         for photo in message.photos:  # a picture we kept is uploaded again; else it is a WeCom media id
             data = message.photo_data.get(photo)
             media_id = photo if data is None else await self.api.upload_media("image", "photo.jpg", data)
@@ -90,16 +89,17 @@ class WeComChannel:
             if text:
                 await self._text(chat_id, text, resend=message.resend)
             await self.api.send(chat_id, {"msgtype": "file", "file": {"media_id": media_id}})
-            return
+            return None
         if not buttons:
             if text:
                 await self._text(chat_id, text, resend=message.resend)
-            return
+            return None
         head, card_text = _card_split(text)
         if head:
             await self._text(chat_id, head, resend=message.resend)
-        for card in cards_for(card_text, buttons):
-            await self.api.send(chat_id, {"msgtype": "template_card", "template_card": card})
+        codes = [(await self.api.send(chat_id, {"msgtype": "template_card", "template_card": card}))
+                 .get("response_code") for card in cards_for(card_text, buttons)]
+        return str(codes[0]) if codes and codes[0] else None
 
     async def _text(self, chat_id: str, text: str, *, resend: bool = False) -> None:
         """Text in parts of 2,048 bytes; on a resend WeCom drops a part the member already got (duplicate check)."""

@@ -240,6 +240,21 @@ async def claim(wecom: WeCom, userid: str, amount: str, *, receipt: bytes = b"\x
     return await press(wecom, userid, "提交")
 
 
+async def test_a_decision_from_pending_updates_the_pushed_card_on_wecom_too(wecom: WeCom) -> None:
+    await wecom.say("zhangwei", f"绑定 {wecom.invite('张伟', ['office_head'])}")
+    await wecom.say("lina", f"绑定 {wecom.invite('李娜', ['sales'])}")
+    await claim(wecom, "lina", "300")
+    pushed = next(m for m in reversed(wecom.standin.messages("zhangwei")) if m.card and "费用报销" in shown(m))
+    await wecom.say("zhangwei", "/pending")
+    listed = wecom.standin.messages("zhangwei")[-1]
+    assert listed.card is not None and listed.msgid != pushed.msgid
+    await press(wecom, "zhangwei", "同意")  # on the /pending card, the latest one with the button
+
+    card = next(m for m in wecom.standin.messages("zhangwei") if m.msgid == pushed.msgid).card
+    assert card is not None and card["card_type"] == "text_notice", "the pushed card lost its buttons"
+    assert "已通过" in card["main_title"]["title"] + card["main_title"]["desc"]
+
+
 async def test_an_expense_with_a_receipt_is_approved_on_the_card_and_the_card_is_updated(wecom: WeCom) -> None:
     await wecom.say("zhangwei", f"绑定 {wecom.invite('张伟', ['office_head'])}")
     await wecom.say("lina", f"绑定 {wecom.invite('李娜', ['sales'])}")
