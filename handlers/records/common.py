@@ -26,7 +26,7 @@ ERROR_TEXTS = {
     "out_of_range": N_("That value is out of range."),
     "not_a_number": N_("Please enter a number."),
     "too_many_decimals": N_("Please enter a number with at most two decimals."),
-    "phone_invalid": N_("That is not a valid phone number. Example: 13812345678 or 021-12345678."),
+    "phone_invalid": N_("That is not a valid phone number. Example: 13812345678 or 021-62345678."),
     "date_in_future": N_("The date cannot be in the future."),
     "repaired_before_reported": N_("The repair date cannot be before the report date."),
     "repair_not_done": N_("Enter the repair date first."),
