@@ -10,10 +10,8 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, lazyload
 
 from domain.attendance import DEFAULT_WORKING_HOURS
+from domain.roles import HQ_ROLES, OFFICE_MANAGER_ROLES
 from storage.models import Office, Staff, StaffRole
-
-HQ_ROLES = frozenset({"gm", "commerce", "finance", "hr", "finance_director", "vp", "president"})
-OFFICE_MANAGER_ROLES = frozenset({"office_head", "admin"})
 
 
 @dataclass(frozen=True)

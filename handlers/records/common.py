@@ -17,8 +17,6 @@ from services import customers
 from services.i18n import N_
 
 NOT_FOUND = N_("Record not found.")
-OFFICE_STAFF = {"sales", "technician", "admin", "office_head", "regional_manager"}
-MANAGERS = {"office_head", "admin", "gm", "commerce", "finance", "hr", "finance_director", "vp", "president"}
 
 ERROR_TEXTS = {
     "required": N_("This answer is required."),

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from domain.records import RepairAction, RepairIn, RepairStatus
+from domain.roles import OFFICE_ROLES
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
@@ -22,7 +23,6 @@ from handlers.ids import parse_id
 from handlers.records.common import (
     CUSTOMER_LOOKUP,
     NOT_FOUND,
-    OFFICE_STAFF,
     column_length,
     form_error,
     not_future,
@@ -232,5 +232,5 @@ BUTTONS = {"v": _show, "as": _technicians, "cl": _close, "ac": _accept}
 def register(router: Router) -> None:
     """Declare the repair log's command and buttons."""
     router.command("repair", repair_command, N_("report a fault for repair, or /repair NUMBER to open a job"),
-                   roles=OFFICE_STAFF, order=310)
+                   roles=OFFICE_ROLES, order=310)
     router.callback("rp", on_button)
