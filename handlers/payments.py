@@ -31,7 +31,6 @@ from handlers.records.common import (
     CUSTOMER_LOOKUP,
     ERROR_TEXTS,
     NOT_FOUND,
-    column_length,
     not_future,
     today,
 )
@@ -39,7 +38,7 @@ from handlers.router import Router
 from services import payments
 from services.i18n import N_
 from services.payments import KIND_LABELS, Refusal, Refused
-from storage.models import Payment
+from services.text_limits import max_length
 
 MONTH = re.compile(r"^\d{4}-\d{2}$")
 FIELD_ERRORS = {
@@ -120,7 +119,7 @@ PAYMENT_FORM = register_form(Form(
         Field("amount", N_("Amount (yuan)"), N_("How much, in yuan? For example 120000 or 4800.50."),
               kind=Kind.decimal, max_value=MAX_AMOUNT, check=_positive),
         Field("draft_no", N_("Draft number"), N_("What is the draft number?"),
-              max_length=column_length(Payment.draft_no), when=_is_draft),
+              max_length=max_length("payments.draft_no"), when=_is_draft),
         Field("draft_date", N_("Draft date"), N_("What is the date on the draft (issue date)?"), kind=Kind.date,
               check=not_future, when=_is_draft),
         Field("matures_on", N_("Draft maturity date"),

@@ -39,13 +39,6 @@ FIELD_ALIASES = {"lat": "location", "lon": "location"}
 Model = TypeVar("Model", bound=BaseModel)
 
 
-def column_length(column: Any) -> int:
-    """The n of a String(n) column, so that a form never takes more than the database stores."""
-    length = column.property.columns[0].type.length
-    assert isinstance(length, int), f"{column} has no length"
-    return length
-
-
 def today(ctx: Ctx) -> date:
     """Today on the person's office clock."""
     return ctx.app.now().astimezone(ctx.me.tz).date()

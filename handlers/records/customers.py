@@ -19,13 +19,13 @@ from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.records import render
-from handlers.records.common import NOT_FOUND, column_length, parse_ids, to_record
+from handlers.records.common import NOT_FOUND, parse_ids, to_record
 from handlers.router import Router
 from services import customers
 from services.customers import CustomerCard, DuplicateCustomer
 from services.i18n import N_
 from services.messages import Button, OutMessage, button_rows
-from storage.models import Customer
+from services.text_limits import max_length
 
 
 def _name_free(ctx: Ctx, value: Any, answers: Answers) -> str | None:
@@ -65,10 +65,10 @@ CUSTOMER_FORM = register_form(Form(
     title=N_("Customer archive"),
     fields=(
         Field("name", N_("Customer name"), N_("What is the customer's name?"), check=_name_free,
-              max_length=column_length(Customer.name)),
+              max_length=max_length("customers.name")),
         Field("address", N_("Address"), N_("What is the customer's address?"), max_length=200),
         Field("contact", N_("Contact person"), N_("Who is the contact person?"),
-              max_length=column_length(Customer.contact)),
+              max_length=max_length("customers.contact")),
         Field("phone", N_("Phone"), N_("The contact's phone number?"), kind=Kind.phone),
         Field("route", N_("How to get there"), N_("How does one get there (bus, metro, landmarks)?"),
               kind=Kind.long_text, required=False, max_length=200),

@@ -23,7 +23,6 @@ from handlers.ids import parse_id
 from handlers.records.common import (
     CUSTOMER_LOOKUP,
     NOT_FOUND,
-    column_length,
     form_error,
     not_future,
     parse_ids,
@@ -34,7 +33,7 @@ from services import access, repairs
 from services.i18n import N_
 from services.messages import Button, OutMessage, button_rows
 from services.repairs import Closing, Outcome, RepairCard, RepairResult
-from storage.models import RepairRecord
+from services.text_limits import max_length
 
 OUTCOME_TEXTS = {
     Outcome.not_found: NOT_FOUND,
@@ -63,7 +62,7 @@ REPAIR_FORM = register_form(Form(
         Field("customer_id", N_("Customer"), N_("Which customer? Type part of the name, or tap a recent one."),
               kind=Kind.lookup, lookup=CUSTOMER_LOOKUP),
         Field("reporter", N_("Reported by"), N_("Who reported the fault?"),
-              max_length=column_length(RepairRecord.reporter)),
+              max_length=max_length("repairs.reporter")),
         Field("phone", N_("Phone"), N_("Their phone number?"), kind=Kind.phone),
         Field("reported_on", N_("Reported on"), N_("When was it reported?"), kind=Kind.date, check=not_future),
         Field("fault", N_("Fault"), N_("What is wrong? Describe the fault."), kind=Kind.long_text, max_length=2000),
@@ -99,7 +98,7 @@ CLOSE_FORM = register_form(Form(
               kind=Kind.quantities, required=False),
         Field("accepted_by", N_("Accepted by (customer)"),
               N_("Who accepted the work for the customer? Skip if nobody has signed yet."),
-              required=False, max_length=column_length(RepairRecord.accepted_by)),
+              required=False, max_length=max_length("repairs.accepted_by")),
     ),
     save=_save_close,
 ))
@@ -116,7 +115,7 @@ ACCEPT_FORM = register_form(Form(
     name="repair_accept",
     title=N_("Customer acceptance"),
     fields=(Field("accepted_by", N_("Accepted by (customer)"), N_("Who accepted the work for the customer?"),
-                  max_length=column_length(RepairRecord.accepted_by)),),
+                  max_length=max_length("repairs.accepted_by")),),
     save=_save_accept,
 ))
 
