@@ -30,14 +30,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import Engine, event, insert
 
 from bench.common import scratch_postgres
-from domain.reports import DEFAULT_REPORT_CONFIG, parse_report_config
 from services import reminders
+from services.config import load_report_config
 from storage.db import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.models import ApprovalRequest, Office, Report, Staff, StaffRole
 from storage.uow import UnitOfWork
 
-CONFIGS = parse_report_config(DEFAULT_REPORT_CONFIG)
+CONFIGS = load_report_config()
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 SWEEPS = [

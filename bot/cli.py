@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot.settings import Settings, SettingsError, load_settings
+from domain.attendance import DEFAULT_WORKING_HOURS
 
 if TYPE_CHECKING:
     from bot.bootstrap import Runtime
@@ -46,7 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     office = admin.add_parser("create-office", help="create a branch office")
     office.add_argument("--name", required=True)
     office.add_argument("--timezone", default=None)
-    office.add_argument("--hours", default="08:30-17:30", help="working hours, e.g. 08:30-17:30")
+    office.add_argument("--hours", default=str(DEFAULT_WORKING_HOURS),
+                        help=f"working hours (default {DEFAULT_WORKING_HOURS})")
     office.add_argument("--address", default=None)
     office.add_argument("--geofence", default=None, help="lat,lon,radius_m (WGS-84)")
     office.add_argument("--hq", action="store_true", help="this is headquarters")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -179,11 +178,6 @@ class Settings(BaseSettings):
     def product_catalog(self) -> tuple[str, ...]:
         """Installed-product names offered in the customer archive."""
         return tuple(p.strip() for p in self.products.replace("，", ",").split(",") if p.strip())
-
-    @property
-    def default_hours(self) -> tuple[time, time]:
-        """Working hours for new offices (the seeds' 08:30–17:30)."""
-        return time(8, 30), time(17, 30)
 
 
 def load_settings(**overrides: object) -> Settings:

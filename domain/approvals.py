@@ -1,7 +1,8 @@
 """Approval chains (审批) as configuration, and the pure state machine a request walks.
 
-The chain for a request is chosen by rules read from `config/approvals.yaml` (parsed elsewhere and
-handed to `parse_approval_config` as a dict). Each request kind has an ordered list of rules; the
+The chain for a request is chosen by rules read from `config/approvals.yaml` (the one home of the
+seeds' chains and the 5,000 threshold; read by `services.config` and handed to `parse_approval_config`
+as a dict). Each request kind has an ordered list of rules; the
 first rule whose `when` matches picks the chain of roles. Resolving a role to a person is storage's job.
 """
 
@@ -49,26 +50,6 @@ PROJECT_EXPENSE_CATEGORIES: frozenset[ExpenseCategory] = frozenset(
 
 DAILY_EXPENSE_CATEGORIES: frozenset[ExpenseCategory] = frozenset(ExpenseCategory) - PROJECT_EXPENSE_CATEGORIES
 """Daily running costs of an office (日常费用); `other` here means a miscellaneous daily cost."""
-
-_PROJECT = [c.value for c in ExpenseCategory if c in PROJECT_EXPENSE_CATEGORIES]
-
-DEFAULT_APPROVAL_CONFIG: dict[str, Any] = {
-    "leave": [{"when": {}, "chain": ["office_head"]}],
-    "outing": [{"when": {}, "chain": ["office_head"]}],
-    "trip": [{"when": {}, "chain": ["office_head"]}],
-    "expense": [
-        {
-            "when": {"category_in": _PROJECT, "amount_gte": 5000},
-            "chain": ["office_head", "gm", "finance_director", "vp"],
-        },
-        {"when": {"category_in": _PROJECT}, "chain": ["office_head"]},
-        {"when": {"amount_gt": 5000}, "chain": ["office_head", "finance_director", "vp", "president"]},
-        {"when": {}, "chain": ["office_head"]},
-    ],
-    "cc": {"expense": ["finance"], "leave": ["hr"], "trip": ["admin"]},
-}
-"""The seeds' default chains; `config/approvals.yaml` holds the same data (a unit test checks it)."""
-
 
 class ApprovalConfigError(ValueError):
     """The approval configuration is invalid; the message lists every problem with its location."""

@@ -17,14 +17,22 @@ EARTH_RADIUS_M = 6_371_008.8
 
 @dataclass(frozen=True)
 class WorkingHours:
-    """An office's daily working hours (default 08:30–17:30) that lateness is measured against."""
+    """An office's daily working hours that lateness is measured against."""
 
-    start: time = time(8, 30)
-    end: time = time(17, 30)
+    start: time
+    end: time
 
     def __post_init__(self) -> None:
         if self.start >= self.end:
             raise ValueError(f"working hours must start before they end: {self.start}–{self.end}")
+
+    def __str__(self) -> str:
+        """'08:30-17:30', the form the CLI and the import file take."""
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+DEFAULT_WORKING_HOURS = WorkingHours(time(8, 30), time(17, 30))
+"""The seeds' office hours, for an office created without its own: the one place they are written."""
 
 
 @dataclass(frozen=True)
@@ -208,7 +216,7 @@ def day_status(
     is_working_day: bool,
     today: date,
     is_public_holiday: bool = False,
-    hours: WorkingHours = WorkingHours(),
+    hours: WorkingHours = DEFAULT_WORKING_HOURS,
     grace: timedelta = timedelta(0),
     employed: bool = True,
 ) -> DayAssessment:

@@ -1,7 +1,8 @@
 """Periodic reports (周报 / 月报): periods, deadlines, and the reminder plan around each deadline.
 
-Report types are configuration (`config/reports.yaml`, parsed by `parse_report_config`). Everything
-here is pure: the clock (`now`), the office time zone and the working-day calendar are arguments.
+Report types are configuration (`config/reports.yaml`, the one home of the seeds' deadlines, read by
+`services.config` and parsed by `parse_report_config`). Everything here is pure: the clock (`now`),
+the office time zone and the working-day calendar are arguments.
 
 Reminder plan for one report type and one period (times on the office's wall clock):
 - remind: `remind_at` — week: on the last working day on or before the due date; month: on the
@@ -171,58 +172,6 @@ class ReportsConfig(BaseModel):
 
 class ReportConfigError(ValueError):
     """The reports configuration is invalid; the message lists every problem with its location."""
-
-
-_STAFF = ["sales", "technician", "admin", "office_head", "regional_manager"]
-
-DEFAULT_REPORT_CONFIG: dict[str, Any] = {
-    "weekly": {
-        "title": "周工作总结和计划",
-        "period": "week",
-        "roles": _STAFF,
-        "due": {"weekday": "friday", "at": "18:00"},
-        "reviewer": "office_head",
-        "escalate_to": ["office_head"],
-        "late_days": 3,
-        "reminders": {
-            "remind_at": "15:00",
-            "chase_at": "09:00",
-            "escalate_after_minutes": 60,
-            "catch_up_hours": 48,
-        },
-    },
-    "monthly": {
-        "title": "月度工作总结及下月计划",
-        "period": "month",
-        "roles": ["office_head"],
-        "due": {"day_of_next_month": 2, "at": "24:00"},
-        "reviewer": "gm",
-        "escalate_to": ["gm"],
-        "late_days": 10,
-        "reminders": {
-            "remind_at": "09:00",
-            "chase_at": "09:00",
-            "escalate_after_minutes": 60,
-            "catch_up_hours": 48,
-        },
-    },
-    "regional_monthly": {
-        "title": "区域经理月度工作总结及下月计划",
-        "period": "month",
-        "roles": ["regional_manager"],
-        "due": {"day_of_next_month": 5, "at": "24:00"},
-        "reviewer": "gm",
-        "escalate_to": ["gm"],
-        "late_days": 10,
-        "reminders": {
-            "remind_at": "09:00",
-            "chase_at": "09:00",
-            "escalate_after_minutes": 60,
-            "catch_up_hours": 48,
-        },
-    },
-}
-"""The seeds' report types; `config/reports.yaml` holds the same data (a unit test checks it)."""
 
 
 def parse_report_config(data: Mapping[str, Any]) -> ReportsConfig:

@@ -38,6 +38,23 @@ MANAGER_ROLES: frozenset[Role] = frozenset(
 OFFICE_STAFF_ROLES: frozenset[Role] = frozenset({Role.SALES, Role.TECHNICIAN, Role.ADMIN, Role.REGIONAL_MANAGER})
 """Roles an office head or admin may grant in chat; heads and headquarters roles come from HQ."""
 
+OFFICE_MANAGER_ROLES: frozenset[Role] = frozenset({Role.OFFICE_HEAD, Role.ADMIN})
+"""Roles that run one office: they see its records and people and invite its staff."""
+
+OVERSIGHT_ROLES: frozenset[Role] = OFFICE_MANAGER_ROLES | HQ_ROLES
+"""Roles that see other people's records: office managers their own office's, headquarters every office's."""
+
+INVITER_ROLES: frozenset[Role] = OFFICE_MANAGER_ROLES | {Role.HR}
+"""Who may use /invite (what each may grant: `grantable_roles`)."""
+
+ATTENDANCE_SHEET_ROLES: frozenset[Role] = OFFICE_MANAGER_ROLES | {Role.HR}
+"""Who may download the monthly attendance sheet: office managers their office's, HR every office's."""
+
+PAYMENT_LOGGER_ROLES: frozenset[Role] = frozenset(
+    {Role.SALES, Role.ADMIN, Role.OFFICE_HEAD, Role.REGIONAL_MANAGER, Role.FINANCE}
+)
+"""Who logs incoming payments and bank drafts (来款汇票登记): the office staff who receive them, and finance."""
+
 
 def grantable_roles(inviter_roles: frozenset[str]) -> frozenset[Role]:
     """Which roles a person may hand out with /invite: never more power than headquarters intends.
@@ -47,7 +64,7 @@ def grantable_roles(inviter_roles: frozenset[str]) -> frozenset[Role]:
     """
     if inviter_roles & HQ_ROLES:
         return frozenset(Role)
-    if inviter_roles & {Role.OFFICE_HEAD, Role.ADMIN}:
+    if inviter_roles & OFFICE_MANAGER_ROLES:
         return OFFICE_STAFF_ROLES
     return frozenset()
 

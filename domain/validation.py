@@ -127,14 +127,27 @@ _LANDLINE = re.compile(r"^(?:0\d{2,3}-?)?[2-9]\d{6,7}(?:-\d{1,6})?$")
 _SERVICE_NUMBER = re.compile(r"^[48]00-?\d{3}-?\d{4}$")
 
 
-def normalize_phone(raw: str) -> str:
-    """Accept a Chinese mobile (→ 11 digits) or a landline with optional area code, dashes and extension."""
+def parse_phone(raw: str) -> str | None:
+    """The one phone rule: the stored form of a Chinese number, or None when `raw` is not one.
+
+    A mobile (+86 allowed, spaces and dashes dropped → 11 digits); a landline with an optional area
+    code (0 + 2–3 digits), a local number of 7–8 digits that never starts with 0 or 1, and an optional
+    extension of up to 6 digits; or a 400/800 service number. Spaces and brackets are dropped.
+    """
     compact = re.sub(r"[\s()（）]", "", raw)
     if mobile := _MOBILE.match(compact.replace("-", "")):
         return mobile[1]
     if _LANDLINE.match(compact) or _SERVICE_NUMBER.match(compact):
         return compact
-    raise domain_error(ErrorCode.PHONE_INVALID)
+    return None
+
+
+def normalize_phone(raw: str) -> str:
+    """`parse_phone` as a schema validator: the stored form, or the `phone_invalid` error."""
+    phone = parse_phone(raw)
+    if phone is None:
+        raise domain_error(ErrorCode.PHONE_INVALID)
+    return phone
 
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

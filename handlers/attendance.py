@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from domain.checkin import LocationRefusal, PunchKind, location_refusal, outside_fence
+from domain.roles import ATTENDANCE_SHEET_ROLES
 from handlers.attendance_view import render_day
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
@@ -27,7 +28,6 @@ from services.attendance import PunchOutcome, PunchResult
 from services.i18n import N_
 from services.messages import OutMessage
 
-SHEET_ROLES = {"office_head", "admin", "hr"}
 REFUSALS = {
     LocationRefusal.FORWARDED: N_("Forwarded locations are not accepted. Please share your own current location."),
     LocationRefusal.VENUE: N_("A place picked on the map is not accepted. Please share your current location."),
@@ -157,4 +157,5 @@ def register(router: Router) -> None:
     router.command("checkin", checkin, N_("check in with your location"), order=10)
     router.command("checkout", checkout, N_("check out with your location"), order=11)
     router.command("today", today, N_("today's attendance"), order=12)
-    router.command("attendance_sheet", sheet, N_("monthly attendance sheet (Excel)"), roles=SHEET_ROLES, order=60)
+    router.command("attendance_sheet", sheet, N_("monthly attendance sheet (Excel)"), roles=ATTENDANCE_SHEET_ROLES,
+                   order=60)

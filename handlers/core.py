@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from domain.roles import grantable_roles, parse_roles
+from domain.roles import INVITER_ROLES, grantable_roles, parse_roles
 from handlers.context import Ctx
 from handlers.router import Router
 from services import approval_queries, onboarding
@@ -81,7 +81,6 @@ def _switch(ctx: Ctx, locale: str) -> None:
     ctx.reply(translator(locale)("Language set to English."))
 
 
-INVITER_ROLES = {"admin", "office_head", "hr"}
 INVITE_USAGE = N_("Usage: /invite NAME ROLE[,ROLE]  — roles: {roles}")
 
 

@@ -10,10 +10,6 @@ claim and the apology commit, so the person is told and the update is not retrie
 from __future__ import annotations
 
 import logging
-import zlib
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from handlers.context import Ctx
 from handlers.inbound import Inbound
@@ -23,7 +19,6 @@ from services.context import AppContext
 from services.delivery import Pending, claimed_in
 from services.i18n import normalize_locale
 from services.messages import Outgoing, OutMessage
-from services.staff import find_by_account
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +31,14 @@ def handle_inbound(inbound: Inbound, *, app: AppContext, router: Router) -> list
         if not updates.claim_update(session, channel=inbound.channel, update_id=inbound.update_id, now=now):
             log.info("update %s delivered again; ignored", inbound.update_id)
             return []
-        _one_at_a_time(session, inbound)
+        updates.one_at_a_time(session, channel=inbound.channel, account=inbound.user_id)
         outbox.claim_as(session, instance=app.instance_id)
         ctx = Ctx(inbound=inbound, app=app, router=router, locale=normalize_locale(inbound.user_language))
         try:
             with app.uow() as work:  # a savepoint: a failing handler leaves no half-done writes
-                _identify(ctx, work.session)
+                ctx.staff = delivery.identify_sender(work.session, channel=inbound.channel, account=inbound.user_id,
+                                                     default_timezone=app.default_timezone)
+                ctx.locale = ctx.staff.locale if ctx.staff is not None else ctx.locale
                 router.dispatch(ctx)
                 work.commit()
         except Exception:
@@ -54,27 +51,6 @@ def handle_inbound(inbound: Inbound, *, app: AppContext, router: Router) -> list
         handed = claimed_in(session, replies)
         uow.commit()
     return handed
-
-
-def _one_at_a_time(session: Session, inbound: Inbound) -> None:
-    """On PostgreSQL, a person's updates on different instances wait for each other (a transaction lock).
-
-    One instance already runs a person's updates in order; behind a load balancer two of them may land
-    on two instances, and without this lock both would edit the same draft at once.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        key = zlib.crc32(f"{inbound.channel}:{inbound.user_id}".encode())
-        session.execute(select(func.pg_advisory_xact_lock(key)))
-
-
-def _identify(ctx: Ctx, session: Session) -> None:
-    """Who wrote: their staff view and language; a person who writes has unblocked the bot and is here now."""
-    ctx.staff = find_by_account(session, channel=ctx.inbound.channel, account=ctx.inbound.user_id,
-                                default_timezone=ctx.app.default_timezone)
-    if ctx.staff is not None:
-        ctx.locale = ctx.staff.locale
-        if not ctx.staff.reachable or ctx.staff.last_channel != ctx.inbound.channel:  # notices follow them here
-            delivery.mark_reachable(session, staff_id=ctx.staff.id, channel=ctx.inbound.channel)
 
 
 def _apology(ctx: Ctx) -> Outgoing:

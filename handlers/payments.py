@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from domain.payments import MAX_ACCEPTANCE_DAYS, MAX_AMOUNT, PaymentIn, PaymentKind
 from domain.periods import PeriodUnit, parse_period_key, period_for
+from domain.roles import OVERSIGHT_ROLES, PAYMENT_LOGGER_ROLES
 from domain.validation import field_errors, parse_record
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
@@ -29,9 +30,7 @@ from handlers.ids import parse_id
 from handlers.records.common import (
     CUSTOMER_LOOKUP,
     ERROR_TEXTS,
-    MANAGERS,
     NOT_FOUND,
-    column_length,
     not_future,
     today,
 )
@@ -39,9 +38,8 @@ from handlers.router import Router
 from services import payments
 from services.i18n import N_
 from services.payments import KIND_LABELS, Refusal, Refused
-from storage.models import Payment
+from services.text_limits import max_length
 
-LOGGERS = {"sales", "admin", "office_head", "regional_manager", "finance"}
 MONTH = re.compile(r"^\d{4}-\d{2}$")
 FIELD_ERRORS = {
     ("matures_on", "ends_before_start"): N_("The maturity date must be after the draft date."),
@@ -121,7 +119,7 @@ PAYMENT_FORM = register_form(Form(
         Field("amount", N_("Amount (yuan)"), N_("How much, in yuan? For example 120000 or 4800.50."),
               kind=Kind.decimal, max_value=MAX_AMOUNT, check=_positive),
         Field("draft_no", N_("Draft number"), N_("What is the draft number?"),
-              max_length=column_length(Payment.draft_no), when=_is_draft),
+              max_length=max_length("payments.draft_no"), when=_is_draft),
         Field("draft_date", N_("Draft date"), N_("What is the date on the draft (issue date)?"), kind=Kind.date,
               check=not_future, when=_is_draft),
         Field("matures_on", N_("Draft maturity date"),
@@ -170,6 +168,6 @@ def payments_command(ctx: Ctx) -> None:
 def register(router: Router) -> None:
     """Declare the payment commands."""
     router.command("payment", payment_command, N_("log an incoming payment or bank draft (来款汇票登记)"),
-                   roles=LOGGERS, order=325)
+                   roles=PAYMENT_LOGGER_ROLES, order=325)
     router.command("payments", payments_command, N_("payments received in a month, with the total: /payments 2026-11"),
-                   roles=MANAGERS | LOGGERS, order=326)
+                   roles=OVERSIGHT_ROLES | PAYMENT_LOGGER_ROLES, order=326)

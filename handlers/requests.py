@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.approval_callbacks import RequestAction, parse_request
+from domain.approvals import PROJECT_EXPENSE_CATEGORIES
 from domain.records import LEAVE_WINDOW, MAX_EXPENSE_AMOUNT
 from domain.validation import FieldError
 from handlers.context import Ctx
@@ -28,7 +29,6 @@ from services.i18n import N_
 
 LEAVE_KINDS = (("leave", N_("Leave (请假)")), ("outing", N_("Outing (外出)")), ("trip", N_("Business trip (出差)")))
 CATEGORY_CHOICES = tuple(CATEGORY_LABELS.items())
-PROJECT_CATEGORIES = {"project", "intermediary_fee"}
 FIELD_OF = {"starts_at": "first_day", "ends_at": "last_day"}
 ERRORS = {
     "ends_before_start": N_("The last day cannot be before the first day."),
@@ -130,7 +130,7 @@ EXPENSE = register_form(Form("expense", N_("Expense claim"), fields=(
           min_value=0.01, max_value=float(MAX_EXPENSE_AMOUNT)),
     Field("category", N_("Category"), N_("Which category?"), Kind.choice, choices=CATEGORY_CHOICES),
     Field("project", N_("Project"), N_("Which project is it for?"), Kind.text, max_length=200,
-          when=lambda a: a.get("category") in PROJECT_CATEGORIES),
+          when=lambda a: a.get("category") in PROJECT_EXPENSE_CATEGORIES),
     Field("spent_on", N_("Date"), N_("When was the money spent?"), Kind.date, check=_check_spent_on),
     Field("reason", N_("Reason"), N_("What was it for?"), Kind.long_text, max_length=2000),
     Field("customer_id", N_("Customer"), N_("Link it to a customer? Type part of the name, or Skip."),

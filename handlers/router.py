@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from handlers.context import Ctx
@@ -39,7 +40,7 @@ class Router:
         self.input_handlers: list[Callable[[Ctx], bool]] = []
 
     def command(
-        self, name: str, handler: Handler, description: str, *, roles: set[str] | None = None, order: int = 100
+        self, name: str, handler: Handler, description: str, *, roles: AbstractSet[str] | None = None, order: int = 100
     ) -> None:
         """Declare a command for registered users, optionally limited to some roles."""
         self.commands[name] = Command(name, handler, description, frozenset(roles) if roles else None, order)

@@ -27,13 +27,14 @@ from domain.approval_routing import (
     reminder_number,
     working_minutes_between,
 )
+from domain.roles import HQ_ROLES
 from services.approval_flow import hand_over
 from services.approval_notices import current_step, names, send_card, steps_of
 from services.approvals import away_on
 from services.attendance import hours_of
 from services.i18n import N_
 from services.jobs import claim_reminders
-from services.staff import HQ_ROLES, holders_of
+from services.staff import holders_of
 from storage.models import ApprovalRequest, Office, Staff
 from storage.uow import UnitOfWork
 

@@ -24,6 +24,7 @@ from domain.approval_routing import resolve_chain
 from domain.approvals import ApprovalConfig, Decision, RequestStatus, chain_for, next_state
 from domain.checkin import day_bounds
 from domain.records import ExpenseIn, LeaveIn
+from domain.roles import HQ_ROLES
 from domain.validation import FieldError, field_errors, parse_record
 from services import audit
 from services.approval_flow import activate, retire, tell_cc
@@ -37,7 +38,7 @@ from services.approval_notices import (
     tell_withdrawn,
 )
 from services.i18n import translator
-from services.staff import HQ_ROLES, holders_of
+from services.staff import holders_of
 from storage.models import ApprovalRequest, ApprovalStep, Customer, Office, Staff
 from storage.uow import UnitOfWork
 

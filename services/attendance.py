@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from domain import workdays
 from domain.attendance import (
+    DEFAULT_WORKING_HOURS,
     Geofence,
     Timeliness,
     WorkingHours,
@@ -84,8 +85,8 @@ def fence_of(office: Office | None) -> Geofence | None:
 
 
 def hours_of(office: Office | None) -> WorkingHours:
-    """The office's working hours (08:30–17:30 by default)."""
-    return WorkingHours(office.work_start, office.work_end) if office else WorkingHours()
+    """The office's working hours (`DEFAULT_WORKING_HOURS` without an office)."""
+    return WorkingHours(office.work_start, office.work_end) if office else DEFAULT_WORKING_HOURS
 
 
 def start_punch(uow: UnitOfWork, *, staff_id: int, kind: PunchKind, now: datetime,

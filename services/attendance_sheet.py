@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from domain import workdays
 from domain.attendance import DayAssessment, DayStatus, day_labels, month_summary
+from domain.roles import OFFICE_MANAGER_ROLES, Role
 from services import sheet_print
 from services.attendance_days import PersonDays, assess_office, month_days, offices
 from services.messages import OutFile
@@ -78,9 +79,9 @@ def sheet_for(uow: UnitOfWork, *, staff_id: int, month: date, now: datetime, gra
         staff = uow.session.get(Staff, staff_id)
         if staff is None:
             return None
-        if "hr" in staff.roles:
+        if Role.HR in staff.roles:
             office_ids = None
-        elif staff.roles & {"office_head", "admin"} and staff.office_id:
+        elif staff.roles & OFFICE_MANAGER_ROLES and staff.office_id:
             office_ids = [staff.office_id]
         else:
             return None

@@ -1,19 +1,21 @@
 """Reads the YAML configuration files (approval chains, report types, holidays) into domain models.
 
-The domain parses plain dicts; this is the I/O edge. No file given → the seed defaults (for holidays:
-the shipped `config/holidays.yaml`, package data of the `config` package).
+The domain parses plain dicts; this is the I/O edge. No file given → the copy shipped with the bot
+(`config/approvals.yaml`, `config/reports.yaml`, `config/holidays.yaml`: package data of the `config`
+package), which is the one home of the seed defaults.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from domain.approvals import DEFAULT_APPROVAL_CONFIG, ApprovalConfig, parse_approval_config
-from domain.reports import DEFAULT_REPORT_CONFIG, ReportsConfig, parse_report_config
+from domain.approvals import ApprovalConfig, parse_approval_config
+from domain.reports import ReportsConfig, parse_report_config
 from domain.workdays import HolidayCalendar, parse_holiday_config
 
 
@@ -30,24 +32,41 @@ def _parse_yaml(text: str, path: str) -> dict[str, Any]:
     return data
 
 
-def load_approval_config(path: str | None) -> ApprovalConfig:
-    """Approval chains from `path`, or the defaults from the seeds."""
-    return parse_approval_config(_read_yaml(path) if path else DEFAULT_APPROVAL_CONFIG)
+def shipped_text(name: str) -> str:
+    """The text of `config/<name>` as installed with the bot."""
+    return resources.files("config").joinpath(name).read_text(encoding="utf-8")
 
 
-def load_report_config(path: str | None) -> ReportsConfig:
-    """Report types from `path`, or the defaults from the seeds."""
-    return parse_report_config(_read_yaml(path) if path else DEFAULT_REPORT_CONFIG)
+def shipped_data(name: str) -> dict[str, Any]:
+    """`config/<name>` parsed to a fresh mapping (callers may change their copy)."""
+    return _parse_yaml(shipped_text(name), f"config/{name}")
 
 
-def shipped_holidays_text() -> str:
-    """The text of the `config/holidays.yaml` installed with the bot."""
-    return resources.files("config").joinpath("holidays.yaml").read_text(encoding="utf-8")
+@cache
+def _shipped_approval_config() -> ApprovalConfig:
+    """The shipped chains, parsed once: the model is frozen, so every context may share it."""
+    return parse_approval_config(shipped_data("approvals.yaml"))
+
+
+@cache
+def _shipped_report_config() -> ReportsConfig:
+    """The shipped report types, parsed once (frozen, shared)."""
+    return parse_report_config(shipped_data("reports.yaml"))
+
+
+def load_approval_config(path: str | None = None) -> ApprovalConfig:
+    """Approval chains from `path` (OFFICEBOT_APPROVALS_FILE), or the shipped `config/approvals.yaml`."""
+    return parse_approval_config(_read_yaml(path)) if path else _shipped_approval_config()
+
+
+def load_report_config(path: str | None = None) -> ReportsConfig:
+    """Report types from `path` (OFFICEBOT_REPORTS_FILE), or the shipped `config/reports.yaml`."""
+    return parse_report_config(_read_yaml(path)) if path else _shipped_report_config()
 
 
 def load_holiday_calendar(path: str | None) -> HolidayCalendar:
     """Holidays and 调休 days from `path`, or from the shipped `config/holidays.yaml`."""
-    data = _read_yaml(path) if path else _parse_yaml(shipped_holidays_text(), "config/holidays.yaml")
+    data = _read_yaml(path) if path else shipped_data("holidays.yaml")
     try:
         return parse_holiday_config(data)
     except ValueError as exc:

@@ -9,8 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from domain.approvals import DEFAULT_APPROVAL_CONFIG, ApprovalConfig, parse_approval_config
-from domain.reports import DEFAULT_REPORT_CONFIG, ReportsConfig, parse_report_config
+from domain.approvals import ApprovalConfig
+from domain.reports import ReportsConfig
+from services.config import load_approval_config, load_report_config
 from storage.uow import UnitOfWork
 
 
@@ -32,8 +33,8 @@ class AppContext:
     checkin_grace_minutes: int = 5
     location_max_age_minutes: int = 5
     instance_id: str = "local"
-    approval_config: ApprovalConfig = field(default_factory=lambda: parse_approval_config(DEFAULT_APPROVAL_CONFIG))
-    report_config: ReportsConfig = field(default_factory=lambda: parse_report_config(DEFAULT_REPORT_CONFIG))
+    approval_config: ApprovalConfig = field(default_factory=load_approval_config)  # the shipped YAML
+    report_config: ReportsConfig = field(default_factory=load_report_config)
     kick_sender: Callable[[], None] = field(default=lambda: None)
 
     def now(self) -> datetime:

@@ -20,7 +20,7 @@ from services.i18n import translator
 from services.jobs import claim_reminder
 from services.messages import OutMessage
 from services.outbox import NOTICE, enqueue, queued_here
-from services.staff import chat_of, manager_of
+from services.staff import StaffView, chat_of, find_by_account, manager_of
 from storage.claims import insert_ignore, rowcount
 from storage.models import OutboxMessage, ShownCard, Staff
 from storage.uow import UnitOfWork
@@ -249,6 +249,15 @@ def mark_unreachable(uow: UnitOfWork, *, outbox_id: int, instance: str, staff_id
             enqueue(s, staff_id=manager.id, message=OutMessage(text.format(name=staff.name)), now=now)
         uow.commit()
         return True
+
+
+def identify_sender(session: Session, *, channel: str, account: str, default_timezone: str) -> StaffView | None:
+    """In the caller's transaction: who wrote from `account`; a person who writes has unblocked the bot and is
+    here now, so their notices follow them to this channel."""
+    staff = find_by_account(session, channel=channel, account=account, default_timezone=default_timezone)
+    if staff is not None and (not staff.reachable or staff.last_channel != channel):
+        mark_reachable(session, staff_id=staff.id, channel=channel)
+    return staff
 
 
 def mark_reachable(session: Session, *, staff_id: int, channel: str) -> None:

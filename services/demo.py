@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -50,8 +50,7 @@ def seed_demo(make: Callable[[], UnitOfWork], *, now: datetime, default_timezone
         seeded = uow.session.scalars(select(Office).where(Office.name == DEMO_OFFICES[0][0])).first()
     if seeded is None:
         for name, tz, fence, hq in DEMO_OFFICES:
-            onboarding.create_office(make(), name=name, timezone=tz, now=now, geofence=fence, is_hq=hq,
-                                     work_start=time(8, 30), work_end=time(17, 30))
+            onboarding.create_office(make(), name=name, timezone=tz, now=now, geofence=fence, is_hq=hq)
         for tg_id, person, office, roles, manager in DEMO_STAFF:
             code = onboarding.invite(make(), office_name=office, roles=roles, name=person,
                                      manager_name=manager, now=now)

@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from domain.attendance import DEFAULT_WORKING_HOURS
 from services import onboarding
 from storage.models import Invite, Staff
 from storage.uow import UnitOfWork
@@ -105,7 +106,8 @@ def _store_wecom_userid(session: Session, *, code: str, userid: str, name: str) 
 
 def _create_office(uow: UnitOfWork, office: dict[str, Any], *, now: datetime, default_timezone: str) -> None:
     """One office entry of the YAML file."""
-    start, end = parse_hours(office.get("hours") or "08:30-17:30")
+    hours = office.get("hours")
+    start, end = parse_hours(hours) if hours else (DEFAULT_WORKING_HOURS.start, DEFAULT_WORKING_HOURS.end)
     fence = office.get("geofence")
     geofence = (float(fence["lat"]), float(fence["lon"]), int(fence.get("radius_m", 300))) if fence else None
     onboarding.create_office(

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
+from domain.attendance import DEFAULT_WORKING_HOURS
 from domain.roles import parse_roles
 from services import audit
 from services.jobs import claim_reminder
@@ -50,8 +51,8 @@ def create_office(
     name: str,
     timezone: str,
     now: datetime,
-    work_start: time = time(8, 30),
-    work_end: time = time(17, 30),
+    work_start: time = DEFAULT_WORKING_HOURS.start,
+    work_end: time = DEFAULT_WORKING_HOURS.end,
     address: str | None = None,
     geofence: tuple[float, float, int] | None = None,
     is_hq: bool = False,

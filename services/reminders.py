@@ -29,6 +29,7 @@ from domain.reports import (
     deadline,
     reminders_due,
 )
+from domain.roles import HQ_ROLES
 from services import outbox
 from services.i18n import translator
 from services.jobs import claim_reminders
@@ -50,7 +51,6 @@ from services.report_texts import (
     reminder_message,
     report_title,
 )
-from services.staff import HQ_ROLES
 from storage.uow import UnitOfWork
 
 WorkingDay = Callable[[date], bool]

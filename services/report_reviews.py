@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 
 from domain.periods import parse_period_key
 from domain.reports import ReportKind, ReportsConfig, deadline
+from domain.roles import HQ_ROLES
 from services import audit, outbox
 from services.i18n import translator
 from services.messages import OutMessage
 from services.report_texts import About, ReportCard, due_label, period_label, report_title, review_message
-from services.staff import HQ_ROLES, holders_of
+from services.staff import holders_of
 from storage.models import Office, Report, Staff
 from storage.uow import UnitOfWork
 

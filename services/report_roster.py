@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from domain.roles import HQ_ROLES
 from services.approvals import people_on_leave
-from services.staff import HQ_ROLES
 from storage.models import Office, ReminderSent, Report, Staff, StaffRole
 
 AWAY_KINDS = ("leave", "trip")

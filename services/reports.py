@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 from domain.periods import Period, parse_period_key, recent_periods
 from domain.report_rules import MONTHLY_KINDS, FigureScope, figure_scope, may_write, period_bounds, tally, writes
 from domain.reports import ReportKind, ReportsConfig, deadline, is_late, report_period_to_submit
+from domain.roles import HQ_ROLES
 from services import audit
 from services.payments import office_payments_in_period, payments_in_period, plain
 from services.report_reviews import notify_reviewers
 from services.report_roster import away_by_day, load_reports, load_roster
 from services.report_texts import StatusRow, due_label
-from services.staff import HQ_ROLES
 from storage.models import Customer, Office, Report, Staff, Visit
 from storage.uow import UnitOfWork
 

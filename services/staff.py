@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, lazyload
 
+from domain.attendance import DEFAULT_WORKING_HOURS
+from domain.roles import HQ_ROLES, OFFICE_MANAGER_ROLES
 from storage.models import Office, Staff, StaffRole
-
-HQ_ROLES = frozenset({"gm", "commerce", "finance", "hr", "finance_director", "vp", "president"})
-OFFICE_MANAGER_ROLES = frozenset({"office_head", "admin"})
 
 
 @dataclass(frozen=True)
@@ -28,8 +27,8 @@ class StaffView:
     locale: str
     manager_id: int | None
     telegram_user_id: int | None
-    work_start: time = time(8, 30)
-    work_end: time = time(17, 30)
+    work_start: time = DEFAULT_WORKING_HOURS.start
+    work_end: time = DEFAULT_WORKING_HOURS.end
     reachable: bool = True
     last_channel: str | None = None
 
@@ -66,8 +65,8 @@ def view_of(staff: Staff, office: Office | None, *, default_timezone: str,
         locale=staff.locale,
         manager_id=staff.manager_id,
         telegram_user_id=staff.telegram_user_id,
-        work_start=office.work_start if office else time(8, 30),
-        work_end=office.work_end if office else time(17, 30),
+        work_start=office.work_start if office else DEFAULT_WORKING_HOURS.start,
+        work_end=office.work_end if office else DEFAULT_WORKING_HOURS.end,
         reachable=staff.reachable,
         last_channel=staff.last_channel,
     )

@@ -8,6 +8,7 @@ makes the second wait for the first to commit, then refuses it).
 
 from __future__ import annotations
 
+import zlib
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
@@ -24,6 +25,17 @@ KEEP_PROCESSED = timedelta(days=7)
 def claim_update(session: Session, *, channel: str, update_id: int, now: datetime) -> bool:
     """In the caller's transaction: take the update; False when it was handled already."""
     return insert_ignore(session, ProcessedUpdate, {"channel": channel, "update_id": update_id, "processed_at": now})
+
+
+def one_at_a_time(session: Session, *, channel: str, account: str) -> None:
+    """On PostgreSQL, a person's updates on different instances wait for each other (a transaction lock).
+
+    One instance already runs a person's updates in order; behind a load balancer two of them may land
+    on two instances, and without this lock both would edit the same draft at once.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        key = zlib.crc32(f"{channel}:{account}".encode())
+        session.execute(select(func.pg_advisory_xact_lock(key)))
 
 
 def last_update_id(uow: UnitOfWork, *, channel: str) -> int:

@@ -17,6 +17,7 @@ from bot.telegram.channel import TelegramChannel
 from bot.telegram.convert import CHANNEL, to_inbound
 from bot.telegram.inbox_bot import InboxBot
 from bot.telegram.ordering import PerPersonProcessor
+from domain.roles import OFFICE_ROLES
 from handlers.router import STALE_BUTTON
 from services import inbox
 from services.i18n import normalize_locale, translator
@@ -83,8 +84,7 @@ async def on_started(
     Returns how many updates were replayed.
     """
     _ = translator(runtime.settings.locale)
-    everyone = frozenset({"sales", "technician", "admin", "office_head"})
-    commands = [BotCommand(c.name, _(c.description)[:256]) for c in runtime.router.allowed_commands(everyone)]
+    commands = [BotCommand(c.name, _(c.description)[:256]) for c in runtime.router.allowed_commands(OFFICE_ROLES)]
     try:
         await application.bot.set_my_commands(commands)
     except Exception:

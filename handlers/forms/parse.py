@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.records import MAX_QUANTITY
+from domain.validation import parse_phone
 from handlers.forms.spec import Field, Kind
 from handlers.inbound import Inbound
 from services.i18n import N_
@@ -22,8 +23,6 @@ YESTERDAY_WORDS = {"yesterday", "昨天", "昨日"}
 NOW_WORDS = {"now", "现在", "刚才"}
 YES_WORDS = {"yes", "y", "是", "有", "对"}
 NO_WORDS = {"no", "n", "否", "没有", "无"}
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,5})?$")
 PAIR = re.compile(r"([^\s,，;；:：=xX×*\d][^,，;；:：=×*\d]*?)\s*[:：=xX×*]?\s*(\d+)")
 NUMERIC_KINDS = {Kind.integer, Kind.decimal, Kind.date, Kind.datetime}
 MAX_ITEM_NAME = 60  # a product or part name: longer is a sentence, not a name
@@ -182,15 +181,15 @@ def parse_datetime(text: str, *, tz: ZoneInfo, now: datetime) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
 
 
+PHONE_HINT = N_("That does not look like a phone number. Example: 13812345678 or 021-62345678.")
+
+
 def normalize_phone(text: str) -> str:
-    """Chinese mobile numbers (13812345678, +86 138…) or landlines (021-12345678)."""
-    cleaned = re.sub(r"[\s()（）]", "", text)
-    cleaned = re.sub(r"^(\+?86)", "", cleaned)
-    if MOBILE.match(cleaned.replace("-", "")):
-        return cleaned.replace("-", "")
-    if LANDLINE.match(cleaned):
-        return cleaned
-    raise InputError(N_("That does not look like a phone number. Example: 13812345678 or 021-12345678."))
+    """A phone answer by the one phone rule (`domain.validation.parse_phone`), the same one the save applies."""
+    phone = parse_phone(text)
+    if phone is None:
+        raise InputError(PHONE_HINT)
+    return phone
 
 
 def _boolean(text: str) -> bool:

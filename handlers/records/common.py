@@ -17,8 +17,6 @@ from services import customers
 from services.i18n import N_
 
 NOT_FOUND = N_("Record not found.")
-OFFICE_STAFF = {"sales", "technician", "admin", "office_head", "regional_manager"}
-MANAGERS = {"office_head", "admin", "gm", "commerce", "finance", "hr", "finance_director", "vp", "president"}
 
 ERROR_TEXTS = {
     "required": N_("This answer is required."),
@@ -26,7 +24,7 @@ ERROR_TEXTS = {
     "out_of_range": N_("That value is out of range."),
     "not_a_number": N_("Please enter a number."),
     "too_many_decimals": N_("Please enter a number with at most two decimals."),
-    "phone_invalid": N_("That is not a valid phone number. Example: 13812345678 or 021-12345678."),
+    "phone_invalid": N_("That is not a valid phone number. Example: 13812345678 or 021-62345678."),
     "date_in_future": N_("The date cannot be in the future."),
     "repaired_before_reported": N_("The repair date cannot be before the report date."),
     "repair_not_done": N_("Enter the repair date first."),
@@ -39,13 +37,6 @@ ERROR_TEXTS = {
 }
 FIELD_ALIASES = {"lat": "location", "lon": "location"}
 Model = TypeVar("Model", bound=BaseModel)
-
-
-def column_length(column: Any) -> int:
-    """The n of a String(n) column, so that a form never takes more than the database stores."""
-    length = column.property.columns[0].type.length
-    assert isinstance(length, int), f"{column} has no length"
-    return length
 
 
 def today(ctx: Ctx) -> date:

@@ -18,12 +18,13 @@ from __future__ import annotations
 from typing import Any
 
 from domain.records import CustomerIn
+from domain.roles import OFFICE_ROLES
 from domain.validation import INSTALLED_WINDOW
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.records import render
-from handlers.records.common import NOT_FOUND, OFFICE_STAFF, column_length, customer_prefill, parse_ids, to_record
+from handlers.records.common import NOT_FOUND, customer_prefill, parse_ids, to_record
 from handlers.records.repairs import REPAIR_FORM
 from handlers.records.visits import VISIT_FORM
 from handlers.router import Router
@@ -31,7 +32,7 @@ from services import customer_history, customers
 from services.customers import CustomerCard, DuplicateCustomer
 from services.i18n import N_
 from services.messages import Button, OutMessage, button_rows
-from storage.models import Customer
+from services.text_limits import max_length
 
 
 def _name_free(ctx: Ctx, value: Any, answers: Answers) -> str | None:
@@ -71,10 +72,10 @@ CUSTOMER_FORM = register_form(Form(
     title=N_("Customer archive"),
     fields=(
         Field("name", N_("Customer name"), N_("What is the customer's name?"), check=_name_free,
-              max_length=column_length(Customer.name)),
+              max_length=max_length("customers.name")),
         Field("address", N_("Address"), N_("What is the customer's address?"), max_length=200),
         Field("contact", N_("Contact person"), N_("Who is the contact person?"),
-              max_length=column_length(Customer.contact)),
+              max_length=max_length("customers.contact")),
         Field("phone", N_("Phone"), N_("The contact's phone number?"), kind=Kind.phone),
         Field("route", N_("How to get there"), N_("How does one get there (bus, metro, landmarks)?"),
               kind=Kind.long_text, required=False, max_length=200),
@@ -134,7 +135,7 @@ def show(ctx: Ctx, customer_id: int) -> None:
         return
     cid = found.card.id
     log = [Button(ctx._("📝 Log a visit"), f"cu:{cid}:vi"), Button(ctx._("🔧 Report a repair"), f"cu:{cid}:rp")]
-    rows = ((*log,), (Button(ctx._("✏️ Edit"), f"cu:{cid}:e"),)) if ctx.me.roles & OFFICE_STAFF else \
+    rows = ((*log,), (Button(ctx._("✏️ Edit"), f"cu:{cid}:e"),)) if ctx.me.roles & OFFICE_ROLES else \
         ((Button(ctx._("✏️ Edit"), f"cu:{cid}:e"),),)
     ctx.reply(OutMessage(render.customer_history_text(ctx, found), buttons=rows))
 
@@ -142,7 +143,7 @@ def show(ctx: Ctx, customer_id: int) -> None:
 def _log_for(ctx: Ctx, customer_id: int, form: Form) -> None:
     """Open the visit or repair form for this customer: its name, contact and phone already in place."""
     label = customers.label(ctx.app.uow(), viewer=ctx.me, customer_id=customer_id)
-    if label is None or not ctx.me.roles & OFFICE_STAFF:
+    if label is None or not ctx.me.roles & OFFICE_ROLES:
         ctx.reply(ctx._(NOT_FOUND))
         return
     asked = {f.name for f in form.fields}

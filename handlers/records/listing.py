@@ -10,10 +10,11 @@ import re
 from dataclasses import dataclass
 
 from domain.periods import Period, PeriodUnit, parse_period_key, period_for
+from domain.roles import OVERSIGHT_ROLES
 from handlers.context import Ctx
 from handlers.ids import parse_id
 from handlers.records import render
-from handlers.records.common import MANAGERS, NOT_FOUND, today
+from handlers.records.common import NOT_FOUND, today
 from handlers.router import Router
 from services import exports, records_query
 from services.i18n import N_
@@ -150,8 +151,8 @@ def register(router: Router) -> None:
     """Declare the finding and export commands and their buttons."""
     router.command("my", my_command, N_("your recent customers, repairs and visits"), order=330)
     router.command("records", records_command, N_("office records by type and month: /records repairs 2026-11"),
-                   roles=MANAGERS, order=340)
+                   roles=OVERSIGHT_ROLES, order=340)
     router.command("export", export_command, N_("export customers, repairs and visits as a spreadsheet"),
-                   roles=MANAGERS, order=341)
+                   roles=OVERSIGHT_ROLES, order=341)
     router.callback("rl", on_list_button)
     router.callback("ex", on_export_button)

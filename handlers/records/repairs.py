@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from domain.records import RepairAction, RepairIn, RepairStatus
 from domain.repair_rules import DUE_CHOICES
+from domain.roles import OFFICE_ROLES
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
@@ -23,8 +24,6 @@ from handlers.ids import parse_id
 from handlers.records.common import (
     CUSTOMER_LOOKUP,
     NOT_FOUND,
-    OFFICE_STAFF,
-    column_length,
     form_error,
     not_future,
     parse_ids,
@@ -35,7 +34,7 @@ from services import access, repairs
 from services.i18n import N_
 from services.messages import Button, OutMessage, button_rows
 from services.repairs import Closing, Outcome, RepairCard, RepairResult
-from storage.models import RepairRecord
+from services.text_limits import max_length
 
 DUE_LABELS = {0: N_("⏰ Due today"), 1: N_("⏰ Next working day"), 3: N_("⏰ In 3 working days")}
 OUTCOME_TEXTS = {
@@ -65,7 +64,7 @@ REPAIR_FORM = register_form(Form(
         Field("customer_id", N_("Customer"), N_("Which customer? Type part of the name, or tap a recent one."),
               kind=Kind.lookup, lookup=CUSTOMER_LOOKUP),
         Field("reporter", N_("Reported by"), N_("Who reported the fault?"),
-              max_length=column_length(RepairRecord.reporter)),
+              max_length=max_length("repairs.reporter")),
         Field("phone", N_("Phone"), N_("Their phone number?"), kind=Kind.phone),
         Field("reported_on", N_("Reported on"), N_("When was it reported?"), kind=Kind.date, check=not_future),
         Field("fault", N_("Fault"), N_("What is wrong? Describe the fault."), kind=Kind.long_text, max_length=2000),
@@ -105,7 +104,7 @@ CLOSE_FORM = register_form(Form(
               kind=Kind.quantities, required=False),
         Field("accepted_by", N_("Accepted by (customer)"),
               N_("Who accepted the work for the customer? Skip if nobody has signed yet."),
-              required=False, max_length=column_length(RepairRecord.accepted_by)),
+              required=False, max_length=max_length("repairs.accepted_by")),
     ),
     save=_save_close,
 ))
@@ -122,7 +121,7 @@ ACCEPT_FORM = register_form(Form(
     name="repair_accept",
     title=N_("Customer acceptance"),
     fields=(Field("accepted_by", N_("Accepted by (customer)"), N_("Who accepted the work for the customer?"),
-                  max_length=column_length(RepairRecord.accepted_by)),),
+                  max_length=max_length("repairs.accepted_by")),),
     save=_save_accept,
 ))
 
@@ -256,5 +255,5 @@ BUTTONS = {"v": _show, "as": _technicians, "cl": _close, "ac": _accept}
 def register(router: Router) -> None:
     """Declare the repair log's command and buttons."""
     router.command("repair", repair_command, N_("report a fault for repair, or /repair NUMBER to open a job"),
-                   roles=OFFICE_STAFF, order=310)
+                   roles=OFFICE_ROLES, order=310)
     router.callback("rp", on_button)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.records import VisitIn, VisitPurpose
+from domain.roles import OFFICE_ROLES
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
@@ -22,7 +23,6 @@ from handlers.ids import parse_id
 from handlers.records.common import (
     CUSTOMER_LOOKUP,
     NOT_FOUND,
-    OFFICE_STAFF,
     not_future_time,
     parse_ids,
     to_record,
@@ -118,5 +118,5 @@ def on_button(ctx: Ctx) -> None:
 def register(router: Router) -> None:
     """Declare the visit log's command and buttons."""
     router.command("visit", visit_command, N_("log a customer visit or return visit (回访)"),
-                   roles=OFFICE_STAFF, order=320)
+                   roles=OFFICE_ROLES, order=320)
     router.callback("vi", on_button)

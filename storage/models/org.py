@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Numeric, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from domain.attendance import DEFAULT_WORKING_HOURS
 from storage.models.base import Base, BigId, utcnow
 
 
@@ -18,8 +19,8 @@ class Office(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
-    work_start: Mapped[time] = mapped_column(Time, default=time(8, 30))
-    work_end: Mapped[time] = mapped_column(Time, default=time(17, 30))
+    work_start: Mapped[time] = mapped_column(Time, default=DEFAULT_WORKING_HOURS.start)
+    work_end: Mapped[time] = mapped_column(Time, default=DEFAULT_WORKING_HOURS.end)
     address: Mapped[str | None] = mapped_column(Text)
     geo_lat: Mapped[float | None] = mapped_column(Numeric(9, 6, asdecimal=False))
     geo_lon: Mapped[float | None] = mapped_column(Numeric(9, 6, asdecimal=False))

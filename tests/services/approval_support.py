@@ -9,14 +9,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from domain.approvals import DEFAULT_APPROVAL_CONFIG, parse_approval_config
 from services import onboarding
+from services.config import load_approval_config
 from storage.models import ApprovalStep, AuditEntry, OutboxMessage
 from storage.uow import UnitOfWork
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # Tuesday 10:00 in Shanghai
 TZ = "Asia/Shanghai"
-CONFIG = parse_approval_config(DEFAULT_APPROVAL_CONFIG)
+CONFIG = load_approval_config()
 UowFactory = Callable[[], UnitOfWork]
 _telegram_ids = itertools.count(7000)
 

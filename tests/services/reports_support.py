@@ -9,13 +9,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from domain.reports import DEFAULT_REPORT_CONFIG, parse_report_config
+from services.config import load_report_config
 from services.messages import OutMessage
 from storage.models import ApprovalRequest, Office, OutboxMessage, ReminderSent, Staff, StaffRole
 from storage.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
-CONFIGS = parse_report_config(DEFAULT_REPORT_CONFIG)
+CONFIGS = load_report_config()
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 _telegram_ids = itertools.count(9000)
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
+from domain.attendance import DEFAULT_WORKING_HOURS
 from services import onboarding
 from services.onboarding import RedeemOutcome
 from storage.db import make_engine, make_session_factory
@@ -29,6 +30,8 @@ def test_create_office_and_invite(database_url: str, capsys: pytest.CaptureFixtu
                                default_timezone="Asia/Shanghai")
     assert result.outcome == RedeemOutcome.registered
     assert result.staff is not None and result.staff.roles == {"sales"}
+    hours = (result.staff.work_start, result.staff.work_end)
+    assert hours == (DEFAULT_WORKING_HOURS.start, DEFAULT_WORKING_HOURS.end)
 
 
 def test_bad_admin_input_is_one_clear_line(database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -63,6 +66,7 @@ def test_import_yaml_then_csv(database_url: str, tmp_path: Path, capsys: pytest.
     assert result.staff is not None
     assert result.staff.roles == {"technician", "sales"}
     assert result.staff.timezone == "Asia/Urumqi"
+    assert (result.staff.work_start, result.staff.work_end) == (time(9), time(18))
     assert result.staff.manager_id is not None
 
 
@@ -93,3 +97,16 @@ def test_roles_may_be_typed_in_chinese(database_url: str, tmp_path: Path, capsys
     assert main(["--database", database_url, "admin", "invite", "--office", "上海办事处",
                  "--role", "销售,巫师", "--name", "某人"]) == 2
     assert capsys.readouterr().err.strip() == "officebot: unknown role: 巫师"
+
+
+def test_an_imported_office_without_hours_gets_the_default(database_url: str, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    org = tmp_path / "org.yaml"
+    org.write_text("offices:\n  - {name: 成都办事处}\nstaff:\n  - {name: 张伟, office: 成都办事处, roles: [sales]}\n",
+                   encoding="utf-8")
+    assert main(["--database", database_url, "admin", "import", str(org)]) == 0
+    code = capsys.readouterr().out.strip().splitlines()[-1].split("\t")[1]
+    result = onboarding.redeem(_uow(database_url), code=code, channel="telegram", account="79", now=datetime.now(UTC),
+                               default_timezone="Asia/Shanghai")
+    assert result.staff is not None
+    assert (result.staff.work_start, result.staff.work_end) == (DEFAULT_WORKING_HOURS.start, DEFAULT_WORKING_HOURS.end)

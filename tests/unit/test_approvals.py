@@ -1,14 +1,10 @@
-import copy
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from domain.approvals import (
     DAILY_EXPENSE_CATEGORIES,
-    DEFAULT_APPROVAL_CONFIG,
     ApprovalConfigError,
     ApprovalStateError,
     Decision,
@@ -23,16 +19,12 @@ from domain.approvals import (
     parse_approval_config,
 )
 from domain.roles import HQ_ROLES, MANAGER_ROLES, Role
+from services.config import load_approval_config, shipped_data
 
-CONFIG_FILE = Path(__file__).resolve().parents[2] / "config" / "approvals.yaml"
-CONFIG = parse_approval_config(DEFAULT_APPROVAL_CONFIG)
+CONFIG = load_approval_config()
 HEAD_ONLY = (Role.OFFICE_HEAD,)
 DAILY_BIG = (Role.OFFICE_HEAD, Role.FINANCE_DIRECTOR, Role.VP, Role.PRESIDENT)
 PROJECT_BIG = (Role.OFFICE_HEAD, Role.GM, Role.FINANCE_DIRECTOR, Role.VP)
-
-
-def test_yaml_file_equals_the_default_dict() -> None:
-    assert yaml.safe_load(CONFIG_FILE.read_text(encoding="utf-8")) == DEFAULT_APPROVAL_CONFIG
 
 
 def test_role_groups() -> None:
@@ -74,20 +66,20 @@ def test_unknown_category_is_refused() -> None:
 
 
 def test_no_matching_rule_is_a_lookup_error() -> None:
-    data = copy.deepcopy(DEFAULT_APPROVAL_CONFIG)
+    data = shipped_data("approvals.yaml")
     data["expense"] = [{"when": {"amount_lt": 100}, "chain": ["office_head"]}]
     with pytest.raises(LookupError):
         chain_for(parse_approval_config(data), kind="expense", amount=Decimal(100), category="rent")
 
 
 def test_an_amount_rule_never_matches_a_missing_amount() -> None:
-    data = copy.deepcopy(DEFAULT_APPROVAL_CONFIG)
+    data = shipped_data("approvals.yaml")
     data["expense"] = [{"when": {"amount_lte": 100}, "chain": ["vp"]}, {"chain": ["office_head"]}]
     assert chain_for(parse_approval_config(data), kind="expense", amount=None, category=None) == HEAD_ONLY
 
 
 def broken(**changes: Any) -> str:
-    data = copy.deepcopy(DEFAULT_APPROVAL_CONFIG) | changes
+    data = shipped_data("approvals.yaml") | changes
     with pytest.raises(ApprovalConfigError) as caught:
         parse_approval_config(data)
     return str(caught.value)
@@ -103,7 +95,7 @@ def test_unknown_kind_is_refused() -> None:
 
 
 def test_missing_kind_is_refused() -> None:
-    data = copy.deepcopy(DEFAULT_APPROVAL_CONFIG)
+    data = shipped_data("approvals.yaml")
     del data["trip"]
     with pytest.raises(ApprovalConfigError, match="trip"):
         parse_approval_config(data)
@@ -178,4 +170,4 @@ def test_cc_roles_per_kind() -> None:
     assert CONFIG.cc_roles(RequestKind.LEAVE) == (Role.HR,)
     assert CONFIG.cc_roles(RequestKind.OUTING) == ()
     with pytest.raises(ApprovalConfigError):
-        parse_approval_config({**DEFAULT_APPROVAL_CONFIG, "cc": {"expense": ["nobody"]}})
+        parse_approval_config({**shipped_data("approvals.yaml"), "cc": {"expense": ["nobody"]}})

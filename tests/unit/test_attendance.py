@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from domain.attendance import (
+    DEFAULT_WORKING_HOURS,
     ArrivalStatus,
     DayAssessment,
     DayStatus,
@@ -25,7 +26,7 @@ from domain.attendance import (
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-HOURS = WorkingHours()
+HOURS = DEFAULT_WORKING_HOURS
 NOW = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
 
 
@@ -34,7 +35,7 @@ def shanghai(hour: int, minute: int = 0, second: int = 0) -> datetime:
 
 
 def test_default_working_hours() -> None:
-    assert (HOURS.start, HOURS.end) == (time(8, 30), time(17, 30))
+    assert (HOURS.start, HOURS.end, str(HOURS)) == (time(8, 30), time(17, 30), "08:30-17:30")
 
 
 def test_working_hours_must_be_ordered() -> None:

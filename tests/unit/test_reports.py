@@ -1,15 +1,11 @@
-import copy
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 
 from domain.periods import PeriodUnit, parse_period_key, recent_periods
 from domain.reports import (
-    DEFAULT_REPORT_CONFIG,
     ReminderKind,
     ReminderSlot,
     ReportConfigError,
@@ -23,19 +19,15 @@ from domain.reports import (
 )
 from domain.roles import Role
 from domain.workdays import is_working_day
+from services.config import load_report_config, shipped_data
 
-CONFIG_FILE = Path(__file__).resolve().parents[2] / "config" / "reports.yaml"
 TZ = ZoneInfo("Asia/Shanghai")
-CONFIG = parse_report_config(DEFAULT_REPORT_CONFIG)
+CONFIG = load_report_config()
 WEEKLY, MONTHLY, REGIONAL = CONFIG.weekly, CONFIG.monthly, CONFIG.regional_monthly
 
 
 def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=TZ)
-
-
-def test_yaml_file_equals_the_default_dict() -> None:
-    assert yaml.safe_load(CONFIG_FILE.read_text(encoding="utf-8")) == DEFAULT_REPORT_CONFIG
 
 
 def test_seeded_report_types() -> None:
@@ -215,7 +207,7 @@ def test_plan_is_deterministic_with_a_fixed_calendar() -> None:
 
 
 def broken(name: str, **changes: Any) -> str:
-    data = copy.deepcopy(DEFAULT_REPORT_CONFIG)
+    data = shipped_data("reports.yaml")
     data[name] = data[name] | changes
     with pytest.raises(ReportConfigError) as caught:
         parse_report_config(data)
@@ -245,7 +237,7 @@ def test_unknown_role_is_refused() -> None:
 
 
 def test_missing_report_type_is_refused() -> None:
-    data = copy.deepcopy(DEFAULT_REPORT_CONFIG)
+    data = shipped_data("reports.yaml")
     del data["regional_monthly"]
     with pytest.raises(ReportConfigError, match="regional_monthly"):
         parse_report_config(data)

@@ -18,10 +18,10 @@ from domain.report_rules import (
     warranty_reminder_due,
     writes,
 )
-from domain.reports import DEFAULT_REPORT_CONFIG, parse_report_config
 from domain.workdays import is_working_day
+from services.config import load_report_config
 
-CONFIGS = parse_report_config(DEFAULT_REPORT_CONFIG)
+CONFIGS = load_report_config()
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
