@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.natural_dates import Lean
 from domain.records import LEAVE_WINDOW, MAX_EXPENSE_AMOUNT
 from domain.validation import FieldError
 from handlers.context import Ctx
@@ -64,10 +65,10 @@ def _save_leave(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
 
 LEAVE = register_form(Form("leave", N_("Leave or outing request"), fields=(
     Field("kind", N_("Type"), N_("What do you request?"), Kind.choice, choices=LEAVE_KINDS),
-    Field("first_day", N_("First day"), N_("First day? For example 2026-11-25, or tap Today."), Kind.date,
-          window=LEAVE_WINDOW),
+    Field("first_day", N_("First day"), N_("First day? For example {example}, or tap Today."), Kind.date,
+          window=LEAVE_WINDOW, lean=Lean.future),
     Field("last_day", N_("Last day"), N_("Last day (inclusive)? The same as the first day for one day."),
-          Kind.date, check=_check_last_day, window=LEAVE_WINDOW),
+          Kind.date, check=_check_last_day, window=LEAVE_WINDOW, lean=Lean.future),
     Field("reason", N_("Reason"), N_("What is the reason?"), Kind.long_text, max_length=2000,
           when=lambda a: not _away(a)),
     Field("destination", N_("Destination"), N_("Where are you going?"), Kind.text, max_length=200, when=_away),
@@ -105,11 +106,12 @@ def _save_expense(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
 
 EXPENSE = register_form(Form("expense", N_("Expense claim"), fields=(
     Field("amount", N_("Amount (CNY)"), N_("How much, in CNY? For example 4800 or 356.50"), Kind.decimal,
-          min_value=0.01, max_value=float(MAX_EXPENSE_AMOUNT)),
+          min_value=0.01, max_value=float(MAX_EXPENSE_AMOUNT), money=True),
     Field("category", N_("Category"), N_("Which category?"), Kind.choice, choices=CATEGORY_CHOICES),
     Field("project", N_("Project"), N_("Which project is it for?"), Kind.text, max_length=200,
           when=lambda a: a.get("category") in PROJECT_CATEGORIES),
-    Field("spent_on", N_("Date"), N_("When was the money spent?"), Kind.date, check=_check_spent_on),
+    Field("spent_on", N_("Date"), N_("When was the money spent?"), Kind.date, check=_check_spent_on,
+          lean=Lean.past),
     Field("reason", N_("Reason"), N_("What was it for?"), Kind.long_text, max_length=2000),
     Field("customer_id", N_("Customer"), N_("Link it to a customer? Type part of the name, or Skip."),
           Kind.lookup, required=False, lookup=Lookup(_search_customers, _resolve_customer)),

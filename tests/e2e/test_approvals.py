@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from bot.standin.keyboards import buttons
@@ -19,7 +20,7 @@ async def claim(bot: BotHarness, user: FakeUser, amount: str, category: str = "�
     await bot.press(user, ask_customer, "跳过")
     await bot.send_photo(user)
     summary = (await bot.press(user, bot.last(user), "完成"))[-1]
-    assert "¥" not in summary["text"] and amount in summary["text"].replace(",", "")
+    assert f"¥{Decimal(amount):,.2f}" in summary["text"]  # issue #10: amounts read with separators
     return (await bot.press(user, summary, "提交"))[-1]["text"]
 
 
