@@ -6,6 +6,7 @@ the shipped `config/holidays.yaml`, package data of the `config` package).
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import yaml
 
 from domain.approvals import DEFAULT_APPROVAL_CONFIG, ApprovalConfig, parse_approval_config
+from domain.leave_rules import LeavePolicy, parse_leave_policy
 from domain.reports import DEFAULT_REPORT_CONFIG, ReportsConfig, parse_report_config
 from domain.workdays import HolidayCalendar, parse_holiday_config
 
@@ -52,3 +54,10 @@ def load_holiday_calendar(path: str | None) -> HolidayCalendar:
         return parse_holiday_config(data)
     except ValueError as exc:
         raise ValueError(f"{path or 'config/holidays.yaml'}: {exc}") from exc
+
+
+@cache
+def leave_policy() -> LeavePolicy:
+    """HR's leave rules from the shipped `config/leave.yaml` (read once)."""
+    text = resources.files("config").joinpath("leave.yaml").read_text(encoding="utf-8")
+    return parse_leave_policy(_parse_yaml(text, "config/leave.yaml"))

@@ -111,7 +111,8 @@ async def test_withdraw_then_a_stale_tap_changes_nothing(bot: BotHarness) -> Non
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     await bot.send(li, "/leave")
-    ask_first = (await bot.press(li, bot.last(li), "请假"))[-1]
+    ask_type = (await bot.press(li, bot.last(li), "请假"))[-1]
+    ask_first = (await bot.press(li, ask_type, "事假"))[-1]
     ask_last = (await bot.press(li, ask_first, "今天"))[-1]
     assert "结束日期" in ask_last["text"]
     ask_reason = (await bot.send(li, "2026-11-25"))[-1]

@@ -18,7 +18,8 @@ APOLOGY = "抱歉，系统出了点问题"
 async def start_leave(bot: BotHarness, user: FakeUser) -> dict[str, object]:
     """Open /leave as a leave (请假); the first-day question."""
     await bot.send(user, "/leave")
-    return (await bot.press(user, bot.last(user), "请假"))[-1]
+    ask_type = (await bot.press(user, bot.last(user), "请假"))[-1]
+    return (await bot.press(user, ask_type, "事假"))[-1]
 
 
 async def test_a_leave_in_year_9999_is_refused_at_the_question(bot: BotHarness) -> None:

@@ -51,8 +51,9 @@ async def test_a_phrase_typed_as_an_answer_stays_an_answer(bot: BotHarness) -> N
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     bot.clock.set(datetime(2026, 12, 2, 9, 0, tzinfo=SHANGHAI))
     first = (await bot.send(li, "/leave"))[-1]
-    ask_first = (await bot.press(li, first, labels(first)[0]))[-1]
-    await say(bot, li, "明天", "明天")
+    ask_type = (await bot.press(li, first, "请假"))[-1]
+    ask_first = (await bot.press(li, ask_type, "事假"))[-1]
+    await say(bot, li, "明天", "后天")
     summary = (await bot.send(li, "写周报"))[-1]  # the reason question takes it as the reason
     assert "请核对" in summary["text"] and "写周报" in summary["text"]
     assert ask_first["text"]
@@ -62,7 +63,8 @@ async def test_date_questions_offer_the_days_they_look_at_and_read_days_in_words
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     bot.clock.set(datetime(2026, 12, 2, 9, 0, tzinfo=SHANGHAI))  # a Wednesday
     kinds = (await bot.send(li, "/leave"))[-1]
-    ask_first = (await bot.press(li, kinds, labels(kinds)[0]))[-1]
+    ask_type = (await bot.press(li, kinds, "请假"))[-1]
+    ask_first = (await bot.press(li, ask_type, "事假"))[-1]
     assert labels(ask_first)[:3] == ["今天", "明天", "后天"]
     assert "例如 2026-12-03" in ask_first["text"]  # the example is near today, never a fixed date
     ask_last = (await bot.send(li, "下周一"))[-1]
