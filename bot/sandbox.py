@@ -1,15 +1,22 @@
 """`officebot sandbox`: the Bot API stand-in, a demo company and the real bot, in one process.
 
 A person opens the printed address, picks who they are (office head, salesperson, technician, GM…)
-and chats with the bot exactly as on a phone — no Telegram, no token, no setup.
+and chats with the bot exactly as on a phone — no Telegram, no token, no setup. The chats are kept in
+a JSON file beside a SQLite database (`<db>.chats.json`), written a moment after each change and at
+stop, so a restarted sandbox shows the conversation where it was.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import logging
 import signal
+from pathlib import Path
 from typing import Any
+
+from sqlalchemy.engine import make_url
 
 from bot.bootstrap import Runtime, bootstrap
 from bot.settings import Settings
@@ -21,6 +28,16 @@ from services.updates import last_update_id
 from storage.migrate import upgrade
 
 SANDBOX_TOKEN = "100000:SANDBOX-local-only"
+SAVE_DELAY = 0.5  # seconds after a change before the chats are written (a burst of replies is one write)
+log = logging.getLogger(__name__)
+
+
+def history_file(database_url: str) -> Path | None:
+    """Where the chats are kept: beside a SQLite database file; None for an in-memory or server database."""
+    url = make_url(database_url)
+    if not url.drivername.startswith("sqlite") or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database).with_suffix(".chats.json")
 
 
 class Sandbox:
@@ -31,9 +48,12 @@ class Sandbox:
         self.standin = BotApiStandIn(token=SANDBOX_TOKEN)
         self.runtime: Runtime | None = None
         self.application: Any = None
+        self.history = history_file(settings.database_url)
+        self._saver: asyncio.Task[None] | None = None
 
     async def start(self) -> str:
         """Start the stand-in, seed the demo company, start the bot; return the page's address."""
+        self._load_history()
         await self.standin.start(port=self.port)
         settings = self.settings.model_copy(update={
             "telegram_bot_token": SANDBOX_TOKEN, "telegram_api_base_url": self.standin.base_url,
@@ -51,16 +71,47 @@ class Sandbox:
         await on_started(self.application, self.runtime)
         await self.application.start()
         await self.application.updater.start_polling(poll_interval=0.0, timeout=10)
+        if self.history is not None:
+            self._saver = asyncio.create_task(self._keep_saving())
         return f"http://127.0.0.1:{self.standin.port}/"
 
+    def _load_history(self) -> None:
+        """Put the chats of the last run back (an unreadable file is set aside, not fatal)."""
+        if self.history is None or not self.history.exists():
+            return
+        try:
+            self.standin.chats.restore(json.loads(self.history.read_text(encoding="utf-8")))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            log.warning("sandbox chat history %s unreadable; starting with empty chats", self.history)
+
+    def save_history(self) -> None:
+        """Write the chats (to a temporary file first, so a crash mid-write keeps the old one)."""
+        if self.history is None:
+            return
+        tmp = self.history.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.standin.chats.snapshot(), ensure_ascii=False), encoding="utf-8")
+        tmp.replace(self.history)
+
+    async def _keep_saving(self) -> None:
+        """After each change (debounced), write the chats."""
+        while True:
+            await self.standin.chats.changed.wait(3600)
+            await asyncio.sleep(SAVE_DELAY)
+            self.save_history()
+
     async def stop(self) -> None:
-        """Stop the bot, then the stand-in."""
+        """Stop the bot, keep the chats, then stop the stand-in."""
+        if self._saver is not None:
+            self._saver.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._saver
         if self.application is not None:
             await self.application.updater.stop()
             if self.runtime is not None:
                 await self.runtime.stop_background()
             await self.application.stop()
             await self.application.shutdown()
+        self.save_history()
         await self.standin.stop()
         if self.runtime is not None:
             self.runtime.dispose()
