@@ -18,12 +18,13 @@ from domain.validation import describe_errors
 
 
 class RequestKind(StrEnum):
-    """What is being asked for: 请假, 外出, 出差 or 费用报销."""
+    """What is being asked for: 请假, 外出, 出差, 费用报销 or 加班 (overtime, which earns 调休)."""
 
     LEAVE = "leave"
     OUTING = "outing"
     TRIP = "trip"
     EXPENSE = "expense"
+    OVERTIME = "overtime"
 
 
 class ExpenseCategory(StrEnum):
@@ -56,6 +57,7 @@ DEFAULT_APPROVAL_CONFIG: dict[str, Any] = {
     "leave": [{"when": {}, "chain": ["office_head"]}],
     "outing": [{"when": {}, "chain": ["office_head"]}],
     "trip": [{"when": {}, "chain": ["office_head"]}],
+    "overtime": [{"when": {}, "chain": ["office_head"]}],
     "expense": [
         {
             "when": {"category_in": _PROJECT, "amount_gte": 5000},
@@ -131,6 +133,7 @@ class ApprovalConfig(BaseModel):
     outing: tuple[ApprovalRule, ...]
     trip: tuple[ApprovalRule, ...]
     expense: tuple[ApprovalRule, ...]
+    overtime: tuple[ApprovalRule, ...] = ()  # 加班; a file without it routes overtime like leave
 
     @model_validator(mode="after")
     def _conditions_fit_kinds(self) -> "ApprovalConfig":
@@ -145,6 +148,8 @@ class ApprovalConfig(BaseModel):
     def rules_for(self, kind: RequestKind) -> tuple[ApprovalRule, ...]:
         """The ordered rules for one request kind."""
         rules: tuple[ApprovalRule, ...] = getattr(self, RequestKind(kind).value)
+        if kind == RequestKind.OVERTIME and not rules:
+            return self.leave
         return rules
 
 

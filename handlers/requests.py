@@ -244,6 +244,31 @@ EXPENSE = register_form(Form("expense", N_("Expense claim"), fields=(
 ), save=_save_expense, save_label=N_("Submit")))
 
 
+def _save_overtime(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
+    """Submit the overtime request; once approved, its days count as 调休 earned."""
+    try:
+        result = approvals.submit_overtime(ctx.app.uow(), requester_id=ctx.me.id, data=answers,
+                                           config=ctx.app.approval_config, now=ctx.app.now(),
+                                           default_timezone=ctx.app.default_timezone)
+    except RequestInvalid as exc:
+        raise form_error(exc.errors[0], fields=OVERTIME) from exc
+    return submitted_text(ctx, result)
+
+
+def _check_halves(_ctx: Ctx, value: Any, _answers: Answers) -> str | None:
+    """Overtime is credited in half days."""
+    return None if (Decimal(str(value)) * 2) % 1 == 0 else N_("Please give the days in halves: 0.5, 1, 1.5…")
+
+
+OVERTIME = register_form(Form("overtime", N_("Overtime (加班)"), fields=(
+    Field("day", N_("Day worked"), N_("Which day did you work? For example {example}, or tap a day."), Kind.date,
+          window=LEAVE_WINDOW, lean=Lean.past),
+    Field("days", N_("Days of time off in lieu"), N_("How many days of 调休 does it earn? 0.5 for half a day, 1 for a "
+          "day."), Kind.decimal, min_value=0.5, max_value=3, check=_check_halves, quick=("0.5", "1")),
+    Field("reason", N_("Reason"), N_("What was the work?"), Kind.long_text, max_length=2000),
+), save=_save_overtime, save_label=N_("Submit")))
+
+
 def form_error(error: FieldError, *, fields: Form) -> FormError:
     """A domain field error as a FormError on the form's own field (or the whole form)."""
     name = FIELD_OF.get(error.field, error.field)
@@ -275,6 +300,11 @@ ADJUST_REFUSALS = {
     "no_such_person": N_("Nobody of that name is registered."),
     "ambiguous_person": N_("More than one person has that name; please ask the administrator."),
 }
+
+
+def overtime(ctx: Ctx) -> None:
+    """/overtime: ask to have overtime or weekend work approved; it earns 调休."""
+    start_form(ctx, OVERTIME)
 
 
 def leave_balance(ctx: Ctx) -> None:
@@ -309,5 +339,6 @@ def register(router: Router) -> None:
     """Declare the request commands."""
     router.command("leave", leave, N_("request leave, an outing or a business trip"), order=20)
     router.command("expense", expense, N_("claim an expense"), order=21)
+    router.command("overtime", overtime, N_("report overtime or weekend work (earns time off in lieu)"), order=22)
     router.command("leave_balance", leave_balance, N_("adjust a person's annual leave or time off in lieu"),
                    roles=ADJUSTERS, order=820)

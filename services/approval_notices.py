@@ -25,6 +25,7 @@ KIND_LABELS = {
     "outing": N_("Outing"),
     "trip": N_("Business trip"),
     "expense": N_("Expense claim"),
+    "overtime": N_("Overtime"),
 }
 CATEGORY_LABELS = {
     "rent": N_("Rent"),

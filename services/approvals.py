@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
@@ -100,6 +101,25 @@ def submit_leave(uow: UnitOfWork, *, requester_id: int, data: dict[str, Any], co
         return _create(uow, req, requester, config=config, now=now, default_timezone=default_timezone)
 
 
+def submit_overtime(uow: UnitOfWork, *, requester_id: int, data: dict[str, Any], config: ApprovalConfig,
+                    now: datetime, default_timezone: str) -> Submitted:
+    """Create an overtime (加班) request: a day, how many days of 调休 it earns (halves), why; route it."""
+    with uow:
+        requester, tz = _requester(uow.session, requester_id, default_timezone)
+        day = date.fromisoformat(data["day"])
+        days = Decimal(str(data.get("days") or 0))
+        if not days.is_finite() or not 0 < days <= MAX_OVERTIME_DAYS or (days * 2) % 1 != 0:
+            raise RequestInvalid([FieldError("days", "out_of_range")])
+        reason = str(data.get("reason") or "").strip()
+        if not reason:
+            raise RequestInvalid([FieldError("reason", "required")])
+        starts, ends = day_bounds(day, day, tz)
+        req = ApprovalRequest(kind="overtime", first_day=day, last_day=day, starts_at=starts, ends_at=ends,
+                              payload={"days": str(days), "reason": reason[:2000]})
+        return _create(uow, req, requester, config=config, now=now, default_timezone=default_timezone)
+
+
+MAX_OVERTIME_DAYS = Decimal(3)  # one request covers one day's work (a long weekend day counts at most 3)
 LEAVE_DETAILS = ("leave_type", "day_part", "from_time", "until_time", "days", "hours", "over_balance")
 
 

@@ -1,7 +1,8 @@
 """Leave balances (年假, 调休): what a person has left this year, HR's audited adjustments, the import column.
 
 A balance is computed, never stored as a total: the allowance (the person's own `annual_leave_days`, else
-config/leave.yaml's), plus HR's adjustments (`leave_adjustments`, each one audited), less the working
+config/leave.yaml's), plus HR's adjustments (`leave_adjustments`, each one audited) and, for 调休, the
+days of approved overtime (加班) requests, less the working
 days of that type's leave requests of the year that are pending or approved (`payload.days`, written at
 submission from `domain.leave_rules.leave_days`). A withdrawn or rejected request gives its days back
 by itself, and there is no counter to keep in step.
@@ -50,14 +51,17 @@ def balances_in(session: Session, *, staff_id: int, year: int, policy: LeavePoli
     adjustments = session.execute(select(LeaveAdjustment.leave_type, LeaveAdjustment.days).where(
         LeaveAdjustment.staff_id == staff_id, LeaveAdjustment.year == year)).all()
     requests = session.scalars(select(ApprovalRequest).where(
-        ApprovalRequest.requester_id == staff_id, ApprovalRequest.kind == "leave",
+        ApprovalRequest.requester_id == staff_id, ApprovalRequest.kind.in_(("leave", "overtime")),
         ApprovalRequest.status.in_(HOLDING), ApprovalRequest.first_day >= date(year, 1, 1),
         ApprovalRequest.first_day <= date(year, 12, 31))).all()
     result: dict[LeaveType, Balance] = {}
     for leave_type in BALANCED_TYPES:
-        taken = [_days(r.payload) for r in requests if (r.payload or {}).get("leave_type") == leave_type]
+        taken = [_days(r.payload) for r in requests
+                 if r.kind == "leave" and (r.payload or {}).get("leave_type") == leave_type]
+        earned = [_days(r.payload) for r in requests if r.kind == "overtime" and r.status == RequestStatus.APPROVED
+                  and leave_type == LeaveType.COMP]  # 调休 is earned once the overtime is approved
         result[leave_type] = balance_of(leave_type, allowance=Decimal(allowance),
-                                        adjustments=[Decimal(d) for t, d in adjustments if t == leave_type],
+                                        adjustments=[Decimal(d) for t, d in adjustments if t == leave_type] + earned,
                                         taken=taken)
     return result
 

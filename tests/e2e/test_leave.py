@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from storage.models import ApprovalRequest, AuditEntry
 from tests.e2e.harness import BotHarness
+from tests.e2e.test_approvals import card_for
 from tests.e2e.test_records_support import labels, say
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -125,3 +126,23 @@ async def test_balances_are_shown_adjusted_by_hr_with_audit_and_an_overdraw_is_r
     assert "• 请假类型: 年假" in summary["text"]
     assert "已提交" in (await bot.press(li, summary, "提交"))[-1]["text"]
     assert "年假 3 天" in (await bot.send(li, "/leave"))[0]["text"]  # a pending request holds its days
+
+
+async def test_approved_weekend_work_earns_time_off_in_lieu(bot: BotHarness) -> None:
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
+    bot.clock.set(datetime(2026, 12, 2, 9, 0, tzinfo=SHANGHAI))
+    day = (await bot.send(li, "/overtime"))[-1]
+    assert "【加班申请】" in day["text"] and labels(day)[:2] == ["今天", "昨天"]
+    days = await say(bot, li, "上周六")
+    assert "调休" in days["text"]
+    assert "半天" in (await say(bot, li, "0.3"))["text"]
+    summary = await say(bot, li, "1", "周六到客户现场装柜")
+    assert "2026-11-28" in summary["text"]
+    assert "已提交" in (await bot.press(li, summary, "提交"))[-1]["text"]
+    assert "调休 0 天" in (await bot.send(li, "/leave"))[0]["text"]  # earned only once approved
+    await bot.send(li, "/cancel")
+    card = card_for(bot, head)
+    assert "加班" in card["text"]
+    await bot.press(head, card, "同意")
+    assert "调休 1 天" in (await bot.send(li, "/leave"))[0]["text"]

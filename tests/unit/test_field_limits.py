@@ -39,6 +39,7 @@ SAVED_TO: dict[tuple[str, str], Any] = {
     ("leave", "purpose"): ApprovalRequest.payload,
     ("expense", "project"): ApprovalRequest.payload,
     ("expense", "reason"): ApprovalRequest.payload,
+    ("overtime", "reason"): ApprovalRequest.payload,
     ("approval_comment", "comment"): ApprovalStep.comment,
     ("report_comment", "comment"): Report.review_comment,
     ("checkin", "place"): AttendancePunch.place,
