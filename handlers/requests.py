@@ -1,4 +1,4 @@
-"""Requests that need approval: /leave (请假, 外出, 出差) and /expense (费用报销).
+"""Requests that need approval: /leave (请假, 外出, 出差), /overtime (加班) and /expense (费用报销); /leave_balance.
 
 ```mermaid
 flowchart LR
@@ -8,6 +8,7 @@ flowchart LR
   K -->|trip| D2[first day → last day] --> T[destination → purpose] --> S
   E[/expense/] --> A[amount → category] -->|project kinds| P[project] --> W
   A --> W[date → reason → customer? → receipt photos] --> S
+  OT[/overtime/] --> OD[day worked → 调休 days → work] --> S
   S --> C[approval chain: the first approvers get the card]
 ```
 """
@@ -41,18 +42,12 @@ from services.approval_notices import CATEGORY_LABELS, ROLE_LABELS
 from services.approvals import Outcome, RequestInvalid, Submitted
 from services.config import leave_policy
 from services.i18n import N_
+from services.leave_notice import DAY_PART_LABELS, LEAVE_TYPE_LABELS
 
 LEAVE_KINDS = (("leave", N_("Leave (请假)")), ("outing", N_("Outing (外出)")), ("trip", N_("Business trip (出差)")))
-LEAVE_TYPES = (
-    (LeaveType.PERSONAL.value, N_("Personal leave (事假)")), (LeaveType.SICK.value, N_("Sick leave (病假)")),
-    (LeaveType.ANNUAL.value, N_("Annual leave (年假)")), (LeaveType.COMP.value, N_("Time off in lieu (调休)")),
-    (LeaveType.MARRIAGE.value, N_("Marriage leave (婚假)")), (LeaveType.MATERNITY.value, N_("Maternity leave (产假)")),
-    (LeaveType.PATERNITY.value, N_("Paternity leave (陪产假)")),
-    (LeaveType.BEREAVEMENT.value, N_("Bereavement leave (丧假)")),
-)
+LEAVE_TYPES = tuple((str(value), label) for value, label in LEAVE_TYPE_LABELS.items())
 TYPE_LABELS = {LeaveType(value): label for value, label in LEAVE_TYPES}
-DAY_PARTS = ((DayPart.FULL.value, N_("Whole day")), (DayPart.MORNING.value, N_("Morning (上午)")),
-             (DayPart.AFTERNOON.value, N_("Afternoon (下午)")))
+DAY_PARTS = tuple((str(value), label) for value, label in DAY_PART_LABELS.items())
 CATEGORY_CHOICES = tuple(CATEGORY_LABELS.items())
 PROJECT_CATEGORIES = {"project", "intermediary_fee"}
 FIELD_OF = {"starts_at": "first_day", "ends_at": "last_day"}

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from domain.approval_routing import ChainStep
 from services import outbox
 from services.i18n import N_, Translate, translator
+from services.leave_notice import leave_lines
 from services.messages import Button, OutMessage
 from services.role_labels import ROLE_LABELS
 from storage.models import ApprovalRequest, ApprovalStep, Office, Staff
@@ -110,6 +111,7 @@ def detail_lines(session: Session, _: Translate, req: ApprovalRequest) -> list[s
         days = (req.last_day - req.first_day).days + 1
         lines.append(_("Days: {first} – {last} ({n} day(s))").format(
             first=req.first_day.isoformat(), last=req.last_day.isoformat(), n=days))
+    lines.extend(leave_lines(_, req.kind, payload))
     for key, msgid in (("destination", N_("Destination: {text}")), ("purpose", N_("Purpose: {text}")),
                        ("reason", N_("Reason: {text}")), ("customer_name", N_("Customer: {text}")),
                        ("project", N_("Project: {text}"))):

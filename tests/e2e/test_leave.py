@@ -29,7 +29,7 @@ def requests_of(bot: BotHarness) -> list[ApprovalRequest]:
 
 async def test_leave_over_national_day_shows_the_working_days_before_submitting(bot: BotHarness) -> None:
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
-    await bot.register("张伟", office="上海办事处", roles=["office_head"])
+    head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
     bot.clock.set(datetime(2026, 9, 21, 9, 0, tzinfo=SHANGHAI))
     kinds = (await bot.send(li, "/leave"))[-1]
     types = (await bot.press(li, kinds, "请假"))[-1]
@@ -41,6 +41,8 @@ async def test_leave_over_national_day_shows_the_working_days_before_submitting(
     assert "已提交" in done["text"]
     [request] = requests_of(bot)
     assert request.payload["leave_type"] == "personal" and request.payload["days"] == "6"
+    card = card_for(bot, head)["text"]
+    assert "请假类型：事假" in card and "工作日：6 天" in card
 
 
 async def test_a_half_day_and_an_outing_in_hours(bot: BotHarness) -> None:
@@ -143,6 +145,6 @@ async def test_approved_weekend_work_earns_time_off_in_lieu(bot: BotHarness) -> 
     assert "调休 0 天" in (await bot.send(li, "/leave"))[0]["text"]  # earned only once approved
     await bot.send(li, "/cancel")
     card = card_for(bot, head)
-    assert "加班" in card["text"]
+    assert "加班" in card["text"] and "可计调休：1 天" in card["text"]
     await bot.press(head, card, "同意")
     assert "调休 1 天" in (await bot.send(li, "/leave"))[0]["text"]
