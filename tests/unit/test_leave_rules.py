@@ -12,6 +12,8 @@ from domain.leave_rules import (
     DayPart,
     LeavePolicy,
     LeaveType,
+    balance_of,
+    exceeds_balance,
     leave_days,
     needs_sick_note,
     outing_hours,
@@ -61,3 +63,17 @@ def test_the_leave_policy_is_read_and_checked() -> None:
     for bad in ({"sick_days": 3}, {"annual_days": "many"}, {"annual_days": -1}):
         with pytest.raises(ValueError):
             parse_leave_policy(bad)
+
+
+@pytest.mark.parametrize(("leave_type", "days", "expected"), [
+    (LeaveType.ANNUAL, "3", False), (LeaveType.ANNUAL, "3.5", True), (LeaveType.COMP, "1", False),
+    (LeaveType.COMP, "1.5", True), (LeaveType.PERSONAL, "30", False), (None, "30", False), ("annual", "4", True),
+])
+def test_a_request_over_what_is_left(leave_type: Any, days: str, expected: bool) -> None:
+    balances = {
+        LeaveType.ANNUAL: balance_of(LeaveType.ANNUAL, allowance=Decimal(5), adjustments=[Decimal(-1)],
+                                     taken=[Decimal("0.5"), Decimal("0.5")]),
+        LeaveType.COMP: balance_of(LeaveType.COMP, allowance=Decimal(5), adjustments=[Decimal(1)], taken=[]),
+    }
+    assert (balances[LeaveType.ANNUAL].left, balances[LeaveType.COMP].left) == (Decimal(3), Decimal(1))
+    assert exceeds_balance(leave_type, Decimal(days), balances) is expected
