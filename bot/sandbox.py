@@ -4,15 +4,22 @@ A person opens the printed address, picks who they are (office head, salesperson
 and chats with the bot exactly as on a phone — no Telegram, no token, no setup. A second address is
 the same company in WeCom (企业微信): the bot serves both channels at once, as `officebot run` does
 with both configured, and every demo person is bound on both (by the contacts sync, `sync-wecom`'s
-path), so a request filed on one is approved on the other.
+path), so a request filed on one is approved on the other. The Telegram chats are kept in a JSON
+file beside a SQLite database (`<db>.chats.json`), written a moment after each change and at stop,
+so a restarted sandbox shows the conversation where it was.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import logging
 import signal
+from pathlib import Path
 from typing import Any
+
+from sqlalchemy.engine import make_url
 
 from bot.bootstrap import Runtime, bootstrap
 from bot.settings import Settings
@@ -35,6 +42,16 @@ SANDBOX_TOKEN = "100000:SANDBOX-local-only"
 # the sandbox's own WeCom app (local only: the stand-in is the only WeCom it ever talks to)
 WECOM_CORP, WECOM_AGENT, WECOM_SECRET = "wwsandbox0000local", 1000002, "sandbox-secret-local-only"
 WECOM_TOKEN, WECOM_AES_KEY = "sandbox-wecom-token", "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
+SAVE_DELAY = 0.5  # seconds after a change before the chats are written (a burst of replies is one write)
+log = logging.getLogger(__name__)
+
+
+def history_file(database_url: str) -> Path | None:
+    """Where the chats are kept: beside a SQLite database file; None for an in-memory or server database."""
+    url = make_url(database_url)
+    if not url.drivername.startswith("sqlite") or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database).with_suffix(".chats.json")
 
 
 class Sandbox:
@@ -51,9 +68,12 @@ class Sandbox:
         self.application: Any = None
         self.wecom: WeComApp | None = None
         self.wecom_address = ""
+        self.history = history_file(settings.database_url)
+        self._saver: asyncio.Task[None] | None = None
 
     async def start(self) -> str:
         """Start the stand-in, seed the demo company, start the bot; return the page's address."""
+        self._load_history()
         await self.standin.start(port=self.port)
         await self.wecom_standin.start(port=self.port + 1 if self.port else 0)
         settings = self.settings.model_copy(update={
@@ -83,6 +103,8 @@ class Sandbox:
         await self.wecom.start()
         await self.wecom.api.create_menu(menu_body())  # what `officebot admin wecom-menu` publishes
         self.wecom_address = f"{self.wecom_standin.url}/"
+        if self.history is not None:
+            self._saver = asyncio.create_task(self._keep_saving())
         return f"http://127.0.0.1:{self.standin.port}/"
 
     def _bind_on_wecom(self, people: list[DemoPerson]) -> None:
@@ -101,8 +123,37 @@ class Sandbox:
             self.wecom_standin.sandbox.add_member(SandboxMember(member.userid, person.name, person.label,
                                                                 person.office_location))
 
+
+    def _load_history(self) -> None:
+        """Put the chats of the last run back (an unreadable file is set aside, not fatal)."""
+        if self.history is None or not self.history.exists():
+            return
+        try:
+            self.standin.chats.restore(json.loads(self.history.read_text(encoding="utf-8")))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            log.warning("sandbox chat history %s unreadable; starting with empty chats", self.history)
+
+    def save_history(self) -> None:
+        """Write the chats (to a temporary file first, so a crash mid-write keeps the old one)."""
+        if self.history is None:
+            return
+        tmp = self.history.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.standin.chats.snapshot(), ensure_ascii=False), encoding="utf-8")
+        tmp.replace(self.history)
+
+    async def _keep_saving(self) -> None:
+        """After each change (debounced), write the chats."""
+        while True:
+            await self.standin.chats.changed.wait(3600)
+            await asyncio.sleep(SAVE_DELAY)
+            self.save_history()
+
     async def stop(self) -> None:
-        """Stop the bot, then the stand-ins."""
+        """Stop the bot, keep the chats, then stop the stand-ins."""
+        if self._saver is not None:
+            self._saver.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._saver
         await self.listener.stop()
         if self.wecom is not None:
             await self.wecom.stop()
@@ -112,6 +163,7 @@ class Sandbox:
                 await self.runtime.stop_background()
             await self.application.stop()
             await self.application.shutdown()
+        self.save_history()
         await self.standin.stop()
         await self.wecom_standin.stop()
         if self.runtime is not None:

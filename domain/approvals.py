@@ -19,12 +19,13 @@ from domain.validation import describe_errors
 
 
 class RequestKind(StrEnum):
-    """What is being asked for: 请假, 外出, 出差 or 费用报销."""
+    """What is being asked for: 请假, 外出, 出差, 费用报销 or 加班 (overtime, which earns 调休)."""
 
     LEAVE = "leave"
     OUTING = "outing"
     TRIP = "trip"
     EXPENSE = "expense"
+    OVERTIME = "overtime"
 
 
 class ExpenseCategory(StrEnum):
@@ -117,6 +118,7 @@ class ApprovalConfig(BaseModel):
     outing: tuple[ApprovalRule, ...]
     trip: tuple[ApprovalRule, ...]
     expense: tuple[ApprovalRule, ...]
+    overtime: tuple[ApprovalRule, ...] = ()  # 加班; a file without it routes overtime like leave
     cc: dict[RequestKind, tuple[Role, ...]] = {}
 
     def cc_roles(self, kind: RequestKind | str) -> tuple[Role, ...]:
@@ -136,6 +138,8 @@ class ApprovalConfig(BaseModel):
     def rules_for(self, kind: RequestKind) -> tuple[ApprovalRule, ...]:
         """The ordered rules for one request kind."""
         rules: tuple[ApprovalRule, ...] = getattr(self, RequestKind(kind).value)
+        if kind == RequestKind.OVERTIME and not rules:
+            return self.leave
         return rules
 
 

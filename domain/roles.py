@@ -132,3 +132,6 @@ def parse_roles(text: str | list[str] | tuple[str, ...]) -> tuple[list[Role], li
         elif role not in roles:
             roles.append(role)
     return roles, unknown
+
+LEAVE_BALANCE_ROLES: frozenset[Role] = frozenset({Role.HR, Role.ADMIN})
+"""Roles that may adjust a person's 年假 / 调休 balance (/leave_balance), with audit."""

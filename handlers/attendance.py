@@ -25,6 +25,7 @@ from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_
 from handlers.router import Router
 from services import attendance, attendance_days, attendance_sheet
 from services.attendance import PunchOutcome, PunchResult
+from services.display import distance, duration
 from services.i18n import N_
 from services.messages import OutMessage
 
@@ -80,14 +81,14 @@ def punch_text(ctx: Ctx, kind: PunchKind, result: PunchResult) -> str:
     lines = [(_("✅ Checked in at {time}.") if kind == PunchKind.IN else _("✅ Checked out at {time}."))
              .format(time=result.local_time)]
     if result.field:
-        lines.append(_("Field (外勤) at {place}, {distance} m from the office.").format(
-            place=result.place or "—", distance=result.distance_m if result.distance_m is not None else "?"))
+        lines.append(_("Field (外勤) at {place}, {distance} from the office.").format(
+            place=result.place or "—", distance=distance(_, result.distance_m)))
     if result.late_minutes:
-        lines.append(_("That is {n} min late (work starts at {start}).").format(
-            n=result.late_minutes, start=f"{ctx.me.work_start:%H:%M}"))
+        lines.append(_("That is {late} late (work starts at {start}).").format(
+            late=duration(_, result.late_minutes), start=f"{ctx.me.work_start:%H:%M}"))
     if result.early_minutes:
-        lines.append(_("That is {n} min before the end of work ({end}).").format(
-            n=result.early_minutes, end=f"{ctx.me.work_end:%H:%M}"))
+        lines.append(_("That is {early} before the end of work ({end}).").format(
+            early=duration(_, result.early_minutes), end=f"{ctx.me.work_end:%H:%M}"))
     return "\n".join(lines)
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from domain.attendance import DayAssessment, DayStatus, day_labels
 from handlers.context import Ctx
 from services.attendance_days import DayReport, PersonDays, Punch
+from services.display import duration
 from services.i18n import N_
 
 STATUS_TEXT = {
@@ -79,9 +80,9 @@ def _label(ctx: Ctx, status: DayStatus, assessment: DayAssessment) -> str:
     """One status in words; late and early say by how many minutes."""
     text = ctx._(STATUS_TEXT[status])
     if status == DayStatus.LATE and assessment.minutes_late:
-        text += " " + ctx._("({n} min late)").format(n=assessment.minutes_late)
+        text += " " + ctx._("({late} late)").format(late=duration(ctx._, assessment.minutes_late))
     if status == DayStatus.EARLY_LEAVE and assessment.minutes_early:
-        text += " " + ctx._("({n} min early)").format(n=assessment.minutes_early)
+        text += " " + ctx._("({early} early)").format(early=duration(ctx._, assessment.minutes_early))
     return text
 
 
@@ -113,9 +114,9 @@ def _note(ctx: Ctx, status: DayStatus, assessment: DayAssessment, person: Person
     """What to say after the name in one group: the punch that put them there and why."""
     check_in, check_out = person.punches.get((day, "in")), person.punches.get((day, "out"))
     if status == DayStatus.LATE:
-        return _at(check_in) + " " + ctx._("({n} min late)").format(n=assessment.minutes_late)
+        return _at(check_in) + " " + ctx._("({late} late)").format(late=duration(ctx._, assessment.minutes_late))
     if status == DayStatus.EARLY_LEAVE:
-        return _at(check_out) + " " + ctx._("({n} min early)").format(n=assessment.minutes_early)
+        return _at(check_out) + " " + ctx._("({early} early)").format(early=duration(ctx._, assessment.minutes_early))
     if status == DayStatus.FIELD:
         punch = check_in if check_in and check_in.field else check_out
         return _at(punch) + " " + ctx._("(field: {place})").format(place=punch.place if punch and punch.place else "—")

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from domain.roles import INVITER_ROLES, grantable_roles, parse_roles
 from handlers.context import Ctx
+from handlers.main_menu import with_menu
 from handlers.router import Router
 from services import approval_queries, onboarding
 from services.i18n import LOCALE_NAMES, LOCALES, N_, translator
@@ -32,7 +33,8 @@ def start(ctx: Ctx) -> None:
                 "office administrator, for example: /start ABCD2345"
             ))
         else:
-            ctx.reply(ctx._("Hello, {name}. Send /help to see what you can do.").format(name=ctx.me.name))
+            ctx.reply(with_menu(ctx, ctx._("Hello, {name}. Send /help to see what you can do.").format(
+                name=ctx.me.name)))
         return
     result = onboarding.redeem(
         ctx.app.uow(), code=ctx.inbound.args[0], channel=ctx.inbound.channel, account=ctx.inbound.user_id,
@@ -42,8 +44,8 @@ def start(ctx: Ctx) -> None:
         ctx.reply(ctx._(REDEEM_REPLIES[result.outcome]))
         return
     ctx.staff, ctx.locale = result.staff, result.staff.locale
-    ctx.reply(ctx._("Welcome, {name}! You are registered at {office}. Send /help to see what you can do.")
-                    .format(name=result.staff.name, office=result.staff.office_name or "-"))
+    ctx.reply(with_menu(ctx, ctx._("Welcome, {name}! You are registered at {office}. Send /help to see what you "
+                                   "can do.").format(name=result.staff.name, office=result.staff.office_name or "-")))
 
 
 def show_help(ctx: Ctx) -> None:
@@ -52,7 +54,8 @@ def show_help(ctx: Ctx) -> None:
     assert ctx.router is not None
     for command in ctx.router.allowed_commands(ctx.me.roles):
         lines.append(f"/{command.name} — {ctx._(command.description)}")
-    ctx.reply("\n".join(lines))
+    lines.append(ctx._("Or tap a key below, or just say what you want, e.g. “我想请假”, “写周报”."))
+    ctx.reply(with_menu(ctx, "\n".join(lines)))
 
 
 def language(ctx: Ctx) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from domain.natural_dates import Lean
 from domain.payments import MAX_ACCEPTANCE_DAYS, MAX_AMOUNT, PaymentIn, PaymentKind
 from domain.periods import PeriodUnit, parse_period_key, period_for
 from domain.roles import OVERSIGHT_ROLES, PAYMENT_LOGGER_ROLES
@@ -114,17 +115,17 @@ PAYMENT_FORM = register_form(Form(
               kind=Kind.lookup, lookup=CUSTOMER_LOOKUP, required=False),
         Field("kind", N_("Payment type"), N_("How was it paid?"), kind=Kind.choice,
               choices=tuple((k.value, label) for k, label in KIND_LABELS.items())),
-        Field("received_on", N_("Received on"), N_("On which day was it received? Tap Today or type e.g. 2026-11-24."),
-              kind=Kind.date, check=not_future),
+        Field("received_on", N_("Received on"), N_("On which day was it received? Tap Today or type e.g. {example}."),
+              kind=Kind.date, check=not_future, lean=Lean.past),
         Field("amount", N_("Amount (yuan)"), N_("How much, in yuan? For example 120000 or 4800.50."),
-              kind=Kind.decimal, max_value=MAX_AMOUNT, check=_positive),
+              kind=Kind.decimal, max_value=MAX_AMOUNT, check=_positive, money=True),
         Field("draft_no", N_("Draft number"), N_("What is the draft number?"),
               max_length=max_length("payments.draft_no"), when=_is_draft),
         Field("draft_date", N_("Draft date"), N_("What is the date on the draft (issue date)?"), kind=Kind.date,
-              check=not_future, when=_is_draft),
+              check=not_future, when=_is_draft, lean=Lean.past),
         Field("matures_on", N_("Draft maturity date"),
-              N_("When does the draft mature? Type e.g. 2027-05-24, or skip to give the term in days."),
-              kind=Kind.date, required=False, check=_after_draft_date, when=_is_draft),
+              N_("When does the draft mature? Type e.g. {example}, or skip to give the term in days."),
+              kind=Kind.date, required=False, check=_after_draft_date, when=_is_draft, lean=Lean.future),
         Field("acceptance_days", N_("Acceptance term (days)"), N_("How many days is the draft's term?"),
               kind=Kind.integer, min_value=1, max_value=MAX_ACCEPTANCE_DAYS,
               when=lambda a: _is_draft(a) and not a.get("matures_on")),

@@ -38,6 +38,7 @@ class Router:
         self.callbacks: dict[str, Handler] = {}
         self.public: dict[str, Handler] = {}
         self.input_handlers: list[Callable[[Ctx], bool]] = []
+        self.text_commands: list[Callable[[Ctx], str | None]] = []
 
     def command(
         self, name: str, handler: Handler, description: str, *, roles: AbstractSet[str] | None = None, order: int = 100
@@ -57,6 +58,14 @@ class Router:
         """Declare a handler of free input (text, location, photo); it returns True when it took it."""
         self.input_handlers.append(handler)
 
+    def text_command(self, resolver: Callable[[Ctx], str | None]) -> None:
+        """Declare a reader of text that stands for a command (a main-keyboard label), tried before any form."""
+        self.text_commands.append(resolver)
+
+    def run_command(self, ctx: Ctx, name: str) -> None:
+        """Run a command by name as if it had been typed (roles checked the same way)."""
+        self._dispatch_command(ctx, name)
+
     def allowed_commands(self, roles: frozenset[str]) -> list[Command]:
         """The commands a person with `roles` may use, in help order."""
         allowed = [c for c in self.commands.values() if c.roles is None or c.roles & roles]
@@ -75,12 +84,20 @@ class Router:
             self._dispatch_command(ctx, inbound.command)
         elif inbound.callback_data is not None:
             self._dispatch_callback(ctx, inbound.callback_data)
+        elif (named := self._text_command(ctx)) is not None:
+            self._dispatch_command(ctx, named)
         else:
             for handler in self.input_handlers:
                 if handler(ctx):
                     return
             if not inbound.edited:  # a live location moving on its own gets no reply
                 ctx.reply(ctx._("I did not understand that. Send /help to see what I can do."))
+
+    def _text_command(self, ctx: Ctx) -> str | None:
+        """The command a plain text stands for, if a declared reader knows it."""
+        if ctx.inbound.text is None or ctx.inbound.edited:
+            return None
+        return next((name for read in self.text_commands if (name := read(ctx)) is not None), None)
 
     def _dispatch_command(self, ctx: Ctx, name: str) -> None:
         """Run a command if the person's roles allow it."""

@@ -17,6 +17,7 @@ from domain.approval_callbacks import RequestAction, StepAction, card_key, reque
 from domain.approval_routing import ChainStep
 from services import outbox
 from services.i18n import N_, Translate, translator
+from services.leave_notice import leave_lines
 from services.messages import Button, OutMessage
 from services.role_labels import ROLE_LABELS
 from storage.models import ApprovalRequest, ApprovalStep, Office, Staff
@@ -26,6 +27,7 @@ KIND_LABELS = {
     "outing": N_("Outing"),
     "trip": N_("Business trip"),
     "expense": N_("Expense claim"),
+    "overtime": N_("Overtime"),
 }
 CATEGORY_LABELS = {
     "rent": N_("Rent"),
@@ -111,6 +113,7 @@ def detail_lines(session: Session, _: Translate, req: ApprovalRequest) -> list[s
         days = (req.last_day - req.first_day).days + 1
         lines.append(_("Days: {first} – {last} ({n} day(s))").format(
             first=req.first_day.isoformat(), last=req.last_day.isoformat(), n=days))
+    lines.extend(leave_lines(_, req.kind, payload))
     for key, msgid in (("destination", N_("Destination: {text}")), ("purpose", N_("Purpose: {text}")),
                        ("reason", N_("Reason: {text}")), ("customer_name", N_("Customer: {text}")),
                        ("project", N_("Project: {text}"))):

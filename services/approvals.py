@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
@@ -106,15 +107,47 @@ def submit_leave(uow: UnitOfWork, *, requester_id: int, data: dict[str, Any], co
 def build_leave(data: dict[str, Any], *, tz: ZoneInfo, now: datetime) -> ApprovalRequest:
     """A leave, outing or trip request (not yet stored) from the form's answers, validated."""
     first, last = date.fromisoformat(data["first_day"]), date.fromisoformat(data["last_day"])
-    starts, ends = day_bounds(first, last, tz)
+    starts, ends = _away_bounds(first, last, tz, data)
     fields = {"reason": data.get("reason"), "destination": data.get("destination"),
               "purpose": data.get("purpose")}
+    details = {k: data.get(k) for k in LEAVE_DETAILS}  # type, half day, hours: HR's detail, kept as given
     away_reason = (data.get("purpose") or "—") if data.get("kind") != "leave" else None
     record = _validated(LeaveIn, {**fields, "kind": data.get("kind"), "starts_at": starts, "ends_at": ends,
                                   "reason": data.get("reason") or away_reason},
                         today=now.astimezone(tz).date())
     return ApprovalRequest(kind=record.kind.value, first_day=first, last_day=last, starts_at=starts,
-                           ends_at=ends, payload={k: v for k, v in fields.items() if v})
+                           ends_at=ends, payload={k: v for k, v in {**fields, **details}.items() if v},
+                           photos=[str(p) for p in data.get("photos") or []])
+
+
+def submit_overtime(uow: UnitOfWork, *, requester_id: int, data: dict[str, Any], config: ApprovalConfig,
+                    now: datetime, default_timezone: str) -> Submitted:
+    """Create an overtime (加班) request: a day, how many days of 调休 it earns (halves), why; route it."""
+    with uow:
+        requester, tz = requester_of(uow.session, requester_id, default_timezone)
+        day = date.fromisoformat(data["day"])
+        days = Decimal(str(data.get("days") or 0))
+        if not days.is_finite() or not 0 < days <= MAX_OVERTIME_DAYS or (days * 2) % 1 != 0:
+            raise RequestInvalid([FieldError("days", "out_of_range")])
+        reason = str(data.get("reason") or "").strip()
+        if not reason:
+            raise RequestInvalid([FieldError("reason", "required")])
+        starts, ends = day_bounds(day, day, tz)
+        req = ApprovalRequest(kind="overtime", first_day=day, last_day=day, starts_at=starts, ends_at=ends,
+                              payload={"days": str(days), "reason": reason[:2000]})
+        return _create(uow, req, requester, config=config, now=now, default_timezone=default_timezone)
+
+
+MAX_OVERTIME_DAYS = Decimal(3)  # one request covers one day's work (a long weekend day counts at most 3)
+LEAVE_DETAILS = ("leave_type", "day_part", "from_time", "until_time", "days", "hours", "over_balance")
+
+
+def _away_bounds(first: date, last: date, tz: ZoneInfo, data: dict[str, Any]) -> tuple[datetime, datetime]:
+    """Whole office-local days; an outing (外出) from its start to its end time on its day."""
+    if data.get("kind") == "outing" and data.get("from_time") and data.get("until_time"):
+        return (datetime.combine(first, time.fromisoformat(str(data["from_time"])), tz),
+                datetime.combine(first, time.fromisoformat(str(data["until_time"])), tz))
+    return day_bounds(first, last, tz)
 
 
 def submit_expense(uow: UnitOfWork, *, requester_id: int, data: dict[str, Any], config: ApprovalConfig,

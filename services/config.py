@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from domain.approvals import ApprovalConfig, parse_approval_config
+from domain.leave_rules import LeavePolicy, parse_leave_policy
 from domain.reports import ReportsConfig, parse_report_config
 from domain.workdays import HolidayCalendar, parse_holiday_config
 
@@ -71,3 +72,10 @@ def load_holiday_calendar(path: str | None) -> HolidayCalendar:
         return parse_holiday_config(data)
     except ValueError as exc:
         raise ValueError(f"{path or 'config/holidays.yaml'}: {exc}") from exc
+
+
+@cache
+def leave_policy() -> LeavePolicy:
+    """HR's leave rules from the shipped `config/leave.yaml` (read once)."""
+    text = resources.files("config").joinpath("leave.yaml").read_text(encoding="utf-8")
+    return parse_leave_policy(_parse_yaml(text, "config/leave.yaml"))

@@ -9,6 +9,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from services import onboarding
+from services.i18n import translator
+from services.role_labels import ROLE_LABELS
 from storage.models import Office
 from storage.uow import UnitOfWork
 
@@ -57,6 +59,7 @@ def seed_demo(make: Callable[[], UnitOfWork], *, now: datetime, default_timezone
             onboarding.redeem(make(), code=code, channel="telegram", account=str(tg_id), now=now,
                               default_timezone=default_timezone)
     fences = {name: (fence[0], fence[1]) for name, _tz, fence, _hq in DEMO_OFFICES}
-    return [DemoPerson(tg, person, f"{office} · {'/'.join(roles)}", fences[office])
+    zh = translator("zh_CN")  # the page is in Chinese: 上海办事处 · 办事处负责人
+    return [DemoPerson(tg, person, f"{office} · {'、'.join(zh(ROLE_LABELS.get(r, r)) for r in roles)}", fences[office])
             for tg, person, office, roles, _ in DEMO_STAFF]
 

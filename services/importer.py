@@ -2,6 +2,7 @@
 
 A person may carry a ``wecom_userid`` (their WeCom 账号), stored on the staff row so the WeCom channel
 knows them at once; a userid that already belongs to someone is reported and left out, never fatal.
+An optional ``annual_leave_days`` (年假 a year) sets the person's allowance (services/leave_balances.py).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import csv
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from decimal import Decimal, InvalidOperation
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -20,11 +22,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.attendance import DEFAULT_WORKING_HOURS
-from services import onboarding
+from services import leave_balances, onboarding
 from storage.models import Invite, Staff
 from storage.uow import UnitOfWork
 
 MAX_WECOM_USERID = 64  # WeCom's limit, and the column's
+MAX_ANNUAL_LEAVE_DAYS = 365
 
 
 @dataclass
@@ -80,6 +83,7 @@ def _invite_person(uow_factory: Callable[[], UnitOfWork], person: dict[str, Any]
             locale=person.get("locale") or "zh_CN",
         )
         problem = _store_wecom_userid(outer.session, code=code, userid=userid, name=str(person["name"]))
+        problem = _store_annual_leave(outer.session, code=code, person=person) or problem
         outer.commit()
     return code, problem
 
@@ -101,6 +105,24 @@ def _store_wecom_userid(session: Session, *, code: str, userid: str, name: str) 
             session.execute(update(Staff).where(Staff.id == invite.staff_id).values(wecom_user_id=userid))
     except IntegrityError:
         return refused
+    return None
+
+
+def _store_annual_leave(session: Session, *, code: str, person: dict[str, Any]) -> str | None:
+    """The optional `annual_leave_days` column (年假 a year, halves allowed); the reason when it is not stored."""
+    raw = str(person.get("annual_leave_days") or "").strip()
+    if not raw:
+        return None
+    try:
+        days = Decimal(raw)
+    except InvalidOperation:
+        days = Decimal(-1)
+    if not days.is_finite() or not 0 <= days <= MAX_ANNUAL_LEAVE_DAYS or (days * 2) % 1 != 0:
+        return (f"{person['name']}: annual_leave_days {raw!r} is not a number of days "
+                f"(0-{MAX_ANNUAL_LEAVE_DAYS}), not stored")
+    invite = session.get(Invite, code)
+    assert invite is not None
+    leave_balances.set_allowance(session, staff_id=invite.staff_id, days=days)
     return None
 
 

@@ -45,6 +45,7 @@ class OutMessage:
     buttons: tuple[tuple[Button, ...], ...] = ()
     keyboard: tuple[tuple[KeyButton, ...], ...] = ()
     remove_keyboard: bool = False
+    menu: bool = False  # `keyboard` is the main keyboard: persistent on Telegram, left out on WeCom (its app menu)
     file: OutFile | None = None
     photos: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
@@ -69,6 +70,7 @@ class OutMessage:
             "buttons": [[[b.label, b.data] for b in row] for row in self.buttons],
             "keyboard": [[[k.label, k.request] for k in row] for row in self.keyboard],
             "remove_keyboard": self.remove_keyboard,
+            "menu": self.menu,
             "photos": list(self.photos),
             **({"card": self.card} if self.card else {}),
         }
@@ -83,6 +85,7 @@ class OutMessage:
             buttons=tuple(tuple(Button(label, d) for label, d in row) for row in data.get("buttons", [])),
             keyboard=tuple(tuple(KeyButton(label, r) for label, r in row) for row in data.get("keyboard", [])),
             remove_keyboard=bool(data.get("remove_keyboard")),
+            menu=bool(data.get("menu")),
             photos=tuple(data.get("photos", [])),
             card=data.get("card"),
         )

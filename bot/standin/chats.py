@@ -107,6 +107,22 @@ class ChatLog:
         """How many sends and edits the bot made in the chat so far."""
         return len(self._events.get(chat_id, []))
 
+    def snapshot(self) -> dict[str, Any]:
+        """Every chat's messages, message counters and reply keyboards, JSON-safe (the sandbox keeps it)."""
+        return {
+            "messages": {str(c): [m for _, m in sorted(ms.items())] for c, ms in self._messages.items()},
+            "last_id": {str(c): n for c, n in self._last_id.items()},
+            "keyboards": {str(c): k for c, k in self._keyboards.items()},
+        }
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Take back a `snapshot()`: the chats read as before and new message ids continue after the old."""
+        for chat, messages in (data.get("messages") or {}).items():
+            self._messages[int(chat)] = {int(m["message_id"]): m for m in messages}
+        self._last_id.update({int(c): int(n) for c, n in (data.get("last_id") or {}).items()})
+        self._keyboards.update({int(c): k for c, k in (data.get("keyboards") or {}).items()})
+        self.changed.notify()
+
     def reply_keyboard(self, chat_id: int) -> dict[str, Any] | None:
         """The reply keyboard the user currently sees, if any."""
         return copy.deepcopy(self._keyboards.get(chat_id))

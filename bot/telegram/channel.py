@@ -21,7 +21,7 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
 
 def render_markup(message: OutMessage) -> Markup:
-    """Inline buttons win; else a one-time reply keyboard; else maybe remove the old keyboard."""
+    """Inline buttons win; else the main keyboard or a one-time reply keyboard; else maybe remove the old one."""
     if message.buttons:
         return InlineKeyboardMarkup(
             [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in message.buttons]
@@ -32,6 +32,8 @@ def render_markup(message: OutMessage) -> Markup:
                             request_contact=k.request == "contact") for k in row]
             for row in message.keyboard
         ]
+        if message.menu:  # the main keyboard stays under the input box
+            return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
         return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
     if message.remove_keyboard:
         return ReplyKeyboardRemove()

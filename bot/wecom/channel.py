@@ -83,7 +83,8 @@ class WeComChannel:
             await self.api.send(chat_id, {"msgtype": "image", "image": {"media_id": media_id}})
         text = message.text + (f"\n{LOCATION_HINT}" if _asks_location(message) else "")
         buttons = [b for row in message.buttons for b in row] + [
-            Button(k.label, KEYBOARD_PREFIX + k.label) for row in message.keyboard for k in row if k.request is None]
+            Button(k.label, KEYBOARD_PREFIX + k.label) for row in message.keyboard for k in row
+            if k.request is None and not message.menu]  # the main keyboard is WeCom's app menu already
         if message.file is not None:
             media_id = await self.api.upload_media("file", message.file.name, message.file.data)
             if text:

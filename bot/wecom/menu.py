@@ -16,7 +16,7 @@ MAX_SUB_BUTTONS = 5
 # (top-level name, [(sub-button name, command)]); commands as registered in handlers/*.py
 APP_MENU: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("考勤日志", (("签到", "/checkin"), ("签退", "/checkout"), ("周报", "/weekly"), ("月报", "/monthly"))),
-    ("审批", (("待我审批", "/pending"), ("我的申请", "/requests"))),
+    ("审批", (("请假", "/leave"), ("报销", "/expense"), ("待我审批", "/pending"), ("我的申请", "/requests"))),
     ("客户", (("客户", "/customer"), ("拜访", "/visit"), ("维修", "/repair"))),
 )
 

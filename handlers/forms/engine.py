@@ -23,6 +23,7 @@ from handlers.forms.render import (
 )
 from handlers.forms.spec import FORMS, Field, Form, FormError, Kind
 from handlers.ids import parse_id
+from handlers.main_menu import with_menu
 from handlers.router import Router
 from services import drafts
 from services.drafts import DraftState
@@ -240,8 +241,7 @@ def _cancel(ctx: Ctx, state: DraftState) -> None:
     """Drop the draft."""
     drafts.delete(ctx.app.uow(), staff_id=ctx.me.id)
     title = ctx._(FORMS[state.form].title) if state.form in FORMS else state.form
-    ctx.reply(OutMessage(ctx._("Cancelled: {title}. Nothing was saved.").format(title=title),
-                               remove_keyboard=True))
+    ctx.reply(with_menu(ctx, ctx._("Cancelled: {title}. Nothing was saved.").format(title=title)))
 
 
 def on_button(ctx: Ctx) -> None:
@@ -414,7 +414,7 @@ def _finish(ctx: Ctx, form: Form, state: DraftState, *, pressed: bool = False) -
     drafts.delete(ctx.app.uow(), staff_id=ctx.me.id)
     if pressed:
         _retire_summary(ctx, form, state)
-    ctx.reply(OutMessage(confirmation, remove_keyboard=True))
+    ctx.reply(with_menu(ctx, confirmation))
 
 
 def _btn_new(ctx: Ctx, _form: Form, state: DraftState, _arg: str) -> None:
@@ -448,7 +448,7 @@ def cancel_command(ctx: Ctx) -> None:
     """/cancel drops the open form."""
     state = _load(ctx)
     if state is None:
-        ctx.reply(OutMessage(ctx._("There is no open form."), remove_keyboard=True))
+        ctx.reply(with_menu(ctx, ctx._("There is no open form.")))
     else:
         _cancel(ctx, state)
 

@@ -12,14 +12,14 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from domain.cn_numbers import parse_amount, parse_hours, parse_numerals
+from domain.natural_dates import Lean, month_day, parse_clock, parse_relative_day
 from domain.records import MAX_QUANTITY
 from domain.validation import parse_phone
 from handlers.forms.spec import Field, Kind
 from handlers.inbound import Inbound
 from services.i18n import N_
 
-TODAY_WORDS = {"today", "今天", "今日"}
-YESTERDAY_WORDS = {"yesterday", "昨天", "昨日"}
 NOW_WORDS = {"now", "现在", "刚才"}
 YES_WORDS = {"yes", "y", "是", "有", "对"}
 NO_WORDS = {"no", "n", "否", "没有", "无"}
@@ -32,8 +32,10 @@ AMOUNT = re.compile(r"[¥]?\s*(?P<whole>-?(?:\d{1,3}(?:,\d{3})+|\d+))(?:\.(?P<fr
                     r"(?:元|块|yuan|rmb|cny)?", re.ASCII | re.IGNORECASE)
 FULL_DATE = re.compile(r"(\d{4})(?:\s*(?:[-/.]|年)\s*|\s+)(\d{1,2})(?:\s*(?:[-/.]|月)\s*|\s+)(\d{1,2})\s*[日号]?",
                        re.ASCII)
-MONTH_DAY = re.compile(r"(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*[日号]?", re.ASCII)
-CLOCK_TIME = re.compile(r"(\d{1,2})\s*[:点]\s*(\d{2})?", re.ASCII)
+MONTH_DAY_DASHED = re.compile(r"(\d{1,2})\s*[-.]\s*(\d{1,2})", re.ASCII)
+CLOCK_START = re.compile(r"凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|今晚|\d{1,2}\s*[:点]"
+                         r"|[零一二两三四五六七八九十]{1,3}点")
+UNIT_WORD = re.compile(r"(?P<number>.+?)\s*(?:个|年|元|块|台|次|人|天|月|套|件|张|小时|分钟)?")
 
 
 class InputError(Exception):
@@ -75,11 +77,16 @@ def parse_text(field: Field, text: str, *, tz: ZoneInfo, now: datetime, catalog:
         return str(_bounded(field, _decimal(field, text)))
     if kind == Kind.date:
         today = now.astimezone(tz).date()
-        return _in_window(field, parse_date(text, today=today), today=today).isoformat()
+        return _in_window(field, parse_date(text, today=today, lean=field.date_lean), today=today).isoformat()
     if kind == Kind.datetime:
-        moment = parse_datetime(text, tz=tz, now=now)
+        moment = parse_datetime(text, tz=tz, now=now, lean=field.date_lean)
         _in_window(field, moment.date(), today=now.astimezone(tz).date())
         return moment.isoformat()
+    if kind == Kind.clock:
+        clock = parse_clock(unicodedata.normalize("NFKC", text))
+        if clock is None:
+            raise InputError(N_("Please enter a time such as 09:30, 上午10点 or 下午3点半."))
+        return f"{clock[0]:02d}:{clock[1]:02d}"
     if kind == Kind.phone:
         return normalize_phone(text)
     if kind == Kind.boolean:
@@ -95,18 +102,42 @@ def _integer(field: Field, text: str) -> int:
     """Whole numbers, allowing a unit word after them; digits counted before they are converted."""
     match = INTEGER.fullmatch(text.strip())
     if not match:
-        raise InputError(N_("Please enter a whole number, for example 3."))
+        return _integer_in_words(text)
     digits = match.group(1).replace(",", "")
     if len(digits.lstrip("-")) > MAX_DIGITS:
         raise _too_large(field)
     return int(digits)
 
 
+def _integer_in_words(text: str) -> int:
+    """三年, 零, 十二个: Chinese numerals with an optional unit word."""
+    words = UNIT_WORD.fullmatch(text.strip())
+    value = parse_numerals(words["number"].strip()) if words else None
+    if value is None:
+        raise InputError(N_("Please enter a whole number, for example 3."))
+    return value
+
+
+def _decimal_in_words(text: str) -> Decimal:
+    """五千, 5千, 3.5万, 一万二 (an amount), 两个半小时, 2.5小时 (hours); at most two decimals."""
+    compact = text.strip().lstrip("¥").strip()
+    for unit in ("元", "块钱", "块"):
+        compact = compact.removesuffix(unit).strip()
+    value = parse_amount(compact)
+    if value is None:
+        value = parse_hours(text)
+    if value is None:
+        raise InputError(N_("Please enter a number, for example 4800 or 12.5."))
+    if value != value.quantize(Decimal("0.01")):
+        raise InputError(N_("Please enter a number with at most two decimals."))
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 def _decimal(field: Field, text: str) -> Decimal:
-    """Amounts like 4800, 4,800.50, ¥4800 or 4800元; at most two decimals; '12 34' is not 1234."""
+    """Amounts like 4800, 4,800.50, ¥4800, 4800元, 3.5万 or 五千; at most two decimals; '12 34' is not 1234."""
     match = AMOUNT.fullmatch(text.strip())
     if not match:
-        raise InputError(N_("Please enter a number, for example 4800 or 12.5."))
+        return _decimal_in_words(text)
     whole, fraction = match.group("whole").replace(",", ""), match.group("fraction") or ""
     if len(whole.lstrip("-")) > MAX_DIGITS:
         raise _too_large(field)
@@ -147,38 +178,57 @@ def _in_window(field: Field, day: date, *, today: date) -> date:
     return day
 
 
-def parse_date(text: str, *, today: date) -> date:
-    """today/yesterday, 2026-11-24, 2026/11/24, 2026年11月24日, 11-24, 11月24日 (this year); never '1 1'."""
+def parse_date(text: str, *, today: date, lean: Lean = Lean.either) -> date:
+    """今天/明天/前天, 周三/下周一, 3号, 12月3日, 12/3, 11-24, 2026-12-3, 2026年12月3日; never '1 1'.
+
+    A date without a year (or a month) is placed by the question's lean (domain/natural_dates.py).
+    """
     lowered = unicodedata.normalize("NFKC", text).strip().lower()
-    if lowered in TODAY_WORDS:
-        return today
-    if lowered in YESTERDAY_WORDS:
-        return today - timedelta(days=1)
     try:
         if full := FULL_DATE.fullmatch(lowered):
             return date(int(full[1]), int(full[2]), int(full[3]))
-        if short := MONTH_DAY.fullmatch(lowered):
-            return date(today.year, int(short[1]), int(short[2]))
     except ValueError:
         pass
-    raise InputError(N_("Please enter a date such as 2026-11-24, or tap Today."))
+    if (spoken := parse_relative_day(lowered, today=today, lean=lean)) is not None:
+        return spoken
+    if (dashed := MONTH_DAY_DASHED.fullmatch(lowered)) and (
+            day := month_day(today, int(dashed[1]), int(dashed[2]), lean)) is not None:
+        return day
+    raise InputError(N_("Please enter a date such as {example}, or tap Today."), example=date_example(today, lean))
 
 
-def parse_datetime(text: str, *, tz: ZoneInfo, now: datetime) -> datetime:
-    """now, 14:30 (today), 2026-11-24 14:30, 11-24 14:30 — in the office's time zone."""
+def date_example(today: date, lean: Lean) -> str:
+    """An example date near today, on the side the question looks at (prompts never show a fixed date)."""
+    day = today + timedelta(days=1) if lean == Lean.future else today - timedelta(days=1)
+    return day.isoformat()
+
+
+def parse_datetime(text: str, *, tz: ZoneInfo, now: datetime, lean: Lean = Lean.either) -> datetime:
+    """now, 14:30 or 下午3点半 (today), 昨天 上午10点, 2026-11-24 14:30, 11-24 14:30 — in the office's time zone."""
     lowered = unicodedata.normalize("NFKC", text).strip().lower()
     local_now = now.astimezone(tz)
     if lowered in NOW_WORDS:
         return local_now.replace(second=0, microsecond=0)
-    match = CLOCK_TIME.search(lowered)
-    if not match:
-        raise InputError(N_("Please enter a date and time such as 2026-11-24 14:30, or tap Now."))
-    day_part = lowered[: match.start()].strip()
-    day = parse_date(day_part, today=local_now.date()) if day_part else local_now.date()
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
-    if hour > 23 or minute > 59:
-        raise InputError(N_("Please enter a date and time such as 2026-11-24 14:30, or tap Now."))
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
+    example = (local_now.replace(second=0, microsecond=0) - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
+    refusal = InputError(N_("Please enter a date and time such as {example}, or tap Now."), example=example)
+    start = _clock_start(lowered)
+    if start is None:
+        raise refusal
+    day_part, clock_part = lowered[:start].strip(), lowered[start:].strip()
+    clock = parse_clock(clock_part)
+    if clock is None:
+        raise refusal
+    day = parse_date(day_part, today=local_now.date(), lean=lean) if day_part else local_now.date()
+    return datetime(day.year, day.month, day.day, clock[0], clock[1], tzinfo=tz)
+
+
+def _clock_start(text: str) -> int | None:
+    """Where the clock time begins: after the date part (a date's own digits are skipped)."""
+    for match in CLOCK_START.finditer(text):
+        before = text[: match.start()].rstrip()
+        if not before or not before[-1].isdigit() or text[match.start() - 1].isspace():
+            return match.start()
+    return None
 
 
 PHONE_HINT = N_("That does not look like a phone number. Example: 13812345678 or 021-62345678.")

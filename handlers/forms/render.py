@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from domain.natural_dates import Lean
 from handlers.context import Ctx
+from handlers.forms.parse import date_example
 from handlers.forms.spec import Field, Form, Kind
+from services.display import money
 from services.drafts import DraftState
+from services.i18n import N_
 from services.messages import Button, KeyButton, OutMessage, button_rows
 
 SUMMARY = "__summary__"
@@ -28,7 +32,7 @@ def prompt_message(ctx: Ctx, form: Form, state: DraftState, field: Field, error:
         lines.append(note)
     if error:
         lines.append(f"⚠️ {error}")
-    lines.append(_(field.prompt) + ("" if field.required else " " + _("(optional)")))
+    lines.append(prompt_text(ctx, field) + ("" if field.required else " " + _("(optional)")))
     if field.name in state.answers:
         lines.append(_("Current: {value}").format(value=display(ctx, field, state.answers[field.name], state)))
     text = "\n".join(lines)
@@ -40,6 +44,25 @@ def prompt_message(ctx: Ctx, form: Form, state: DraftState, field: Field, error:
     return OutMessage(text, buttons=(*button_rows(buttons), tuple(_nav_buttons(ctx, state, field))))
 
 
+DATE_BUTTONS = {
+    Lean.future: (("today", N_("Today")), ("tomorrow", N_("Tomorrow")), ("dayafter", N_("Day after tomorrow"))),
+    Lean.past: (("today", N_("Today")), ("yesterday", N_("Yesterday"))),
+    Lean.either: (("today", N_("Today")), ("tomorrow", N_("Tomorrow")), ("yesterday", N_("Yesterday"))),
+}
+
+
+def prompt_text(ctx: Ctx, field: Field) -> str:
+    """The question, its `{example}` a date near today on the side it looks at (never a fixed date)."""
+    text = ctx._(field.prompt)
+    if "{example}" not in text:
+        return text
+    local_now = ctx.app.now().astimezone(ctx.me.tz)
+    if field.kind == Kind.datetime:
+        moment = local_now.replace(second=0, microsecond=0) - timedelta(hours=1)
+        return text.format(example=moment.strftime("%Y-%m-%d %H:%M"))
+    return text.format(example=date_example(local_now.date(), field.date_lean))
+
+
 def _kind_buttons(ctx: Ctx, state: DraftState, field: Field) -> list[Button]:
     """Choice buttons, quick picks, lookup suggestions."""
     _ = ctx._
@@ -48,7 +71,7 @@ def _kind_buttons(ctx: Ctx, state: DraftState, field: Field) -> list[Button]:
     if field.kind == Kind.boolean:
         return [Button(_("Yes"), cb(state, "c", 1)), Button(_("No"), cb(state, "c", 0))]
     if field.kind == Kind.date:
-        return [Button(_("Today"), cb(state, "q", "today")), Button(_("Yesterday"), cb(state, "q", "yesterday"))]
+        return [Button(_(label), cb(state, "q", word)) for word, label in DATE_BUTTONS[field.date_lean]]
     if field.kind == Kind.datetime:
         return [Button(_("Now"), cb(state, "q", "now"))]
     if field.kind == Kind.photos:
@@ -103,6 +126,9 @@ def summary_message(ctx: Ctx, form: Form, state: DraftState) -> OutMessage:
             value = state.answers.get(field.name)
             shown = "—" if value in (None, "", [], {}) else display(ctx, field, value, state)
             lines.append(f"• {_(field.label)}: {shown}")
+    note = form.note(ctx, state.answers) if form.note is not None else None
+    if note:
+        lines.append(note)
     buttons = ((Button("✅ " + _(form.save_label), cb(state, "save")), Button(_("✏️ Edit"), cb(state, "edit"))),
                (Button(_("✖ Cancel"), cb(state, "cancel")),))
     return OutMessage("\n".join(lines), buttons=buttons)
@@ -133,6 +159,8 @@ def display(ctx: Ctx, field: Field, value: Any, state: DraftState) -> str:
         return _("{n} photo(s)").format(n=len(value))
     if field.kind == Kind.datetime:
         return datetime.fromisoformat(value).astimezone(ctx.me.tz).strftime("%Y-%m-%d %H:%M")
+    if field.kind == Kind.decimal and field.money:
+        return money(value)
     return str(value)
 
 

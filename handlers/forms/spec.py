@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from domain.natural_dates import Lean
 from domain.validation import DEFAULT_DATE_WINDOW, DateWindow
 from services.i18n import N_
 
@@ -32,6 +33,7 @@ class Kind(StrEnum):
     photos = "photos"
     lookup = "lookup"
     quantities = "quantities"
+    clock = "clock"  # a time of day (上午10点, 下午3点半, 15:30), stored as "HH:MM"
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,15 @@ class Field:
     quick: tuple[str, ...] = ()
     window: DateWindow = DEFAULT_DATE_WINDOW
     asked: bool = True  # False: an extra shown in the summary and set through ✏️ Edit only (e.g. 抄送)
+    money: bool = False  # a decimal that is an amount in yuan: shown as ¥350,000.00
+    lean: Lean | None = None  # which way a date question looks; None: past when the window ends today
+
+    @property
+    def date_lean(self) -> Lean:
+        """Ahead, behind or either: places a date given without a year and picks the quick buttons."""
+        if self.lean is not None:
+            return self.lean
+        return Lean.past if self.window.latest == 0 else Lean.either
 
     def applies(self, answers: Answers) -> bool:
         """Whether this question is asked, given the answers so far."""
@@ -129,6 +140,7 @@ class Form:
     save: SaveFunc
     save_label: str = N_("Save")
     review: bool = True  # False: a one-question form (a reason, a comment) saves on the answer, no summary
+    note: Callable[[Ctx, Answers], str | None] | None = None  # a line under the summary (e.g. working days)
 
     def field(self, name: str) -> Field:
         """The field called `name`."""

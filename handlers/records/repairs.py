@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from domain.natural_dates import Lean
 from domain.records import RepairAction, RepairIn, RepairStatus
 from domain.repair_rules import DUE_CHOICES
 from domain.roles import OFFICE_ROLES
@@ -66,7 +67,8 @@ REPAIR_FORM = register_form(Form(
         Field("reporter", N_("Reported by"), N_("Who reported the fault?"),
               max_length=max_length("repairs.reporter")),
         Field("phone", N_("Phone"), N_("Their phone number?"), kind=Kind.phone),
-        Field("reported_on", N_("Reported on"), N_("When was it reported?"), kind=Kind.date, check=not_future),
+        Field("reported_on", N_("Reported on"), N_("When was it reported?"), kind=Kind.date, check=not_future,
+              lean=Lean.past),
         Field("fault", N_("Fault"), N_("What is wrong? Describe the fault."), kind=Kind.long_text, max_length=2000),
         Field("photos", N_("Photos"), N_("Send photos of the fault, then tap Done."), kind=Kind.photos,
               required=False),
@@ -93,7 +95,8 @@ CLOSE_FORM = register_form(Form(
     name="repair_close",
     title=N_("Close repair job"),
     fields=(
-        Field("repaired_on", N_("Repaired on"), N_("When was it repaired?"), kind=Kind.date, check=not_future),
+        Field("repaired_on", N_("Repaired on"), N_("When was it repaired?"), kind=Kind.date, check=not_future,
+              lean=Lean.past),
         Field("labour_hours", N_("Labour hours"), N_("How many hours of work?"), kind=Kind.decimal,
               min_value=0, max_value=1000),
         Field("cause", N_("Cause of the fault"), N_("What caused the fault?"), kind=Kind.long_text, max_length=2000),

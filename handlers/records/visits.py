@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.natural_dates import Lean
 from domain.records import VisitIn, VisitPurpose
 from domain.roles import OFFICE_ROLES
 from handlers.context import Ctx
@@ -71,8 +72,8 @@ VISIT_FORM = register_form(Form(
     fields=(
         Field("customer_id", N_("Customer"), N_("Which customer? Type part of the name, or tap a recent one."),
               kind=Kind.lookup, lookup=CUSTOMER_LOOKUP),
-        Field("visited_at", N_("Time"), N_("When was the visit? Tap Now or type e.g. 2026-11-24 14:30."),
-              kind=Kind.datetime, check=not_future_time),
+        Field("visited_at", N_("Time"), N_("When was the visit? Tap Now or type e.g. {example}."),
+              kind=Kind.datetime, check=not_future_time, lean=Lean.past),
         Field("purpose", N_("Purpose"), N_("What was the purpose of the visit?"), kind=Kind.choice,
               choices=tuple((p.value, label) for p, label in PURPOSE_LABELS.items())),
         Field("satisfaction", N_("Satisfaction"), N_("How satisfied is the customer (1 = not at all, 5 = very)?"),
@@ -82,7 +83,7 @@ VISIT_FORM = register_form(Form(
         Field("outcome", N_("Outcome"), N_("What came of it?"), kind=Kind.long_text, max_length=2000),
         Field("next_step", N_("Next step"), N_("What is the next step?"), kind=Kind.long_text, required=False,
               max_length=2000),
-        Field("next_step_on", N_("Next step date"), N_("By when?"), kind=Kind.date, required=False,
+        Field("next_step_on", N_("Next step date"), N_("By when?"), kind=Kind.date, required=False, lean=Lean.future,
               when=lambda a: bool(a.get("next_step"))),
         Field("location", N_("Location"), N_("Share your location at the customer's site."), kind=Kind.location,
               required=False, check=trusted_location),

@@ -4,6 +4,7 @@ from storage.models.approvals import ApprovalRequest, ApprovalStep
 from storage.models.attendance import AttendancePunch
 from storage.models.base import Base
 from storage.models.conversation import Draft, OutboxMessage, RetiredCard, ShownCard
+from storage.models.leave import LeaveAdjustment
 from storage.models.media import MediaFile
 from storage.models.org import AuditEntry, InboxUpdate, Invite, Office, ProcessedUpdate, Staff, StaffRole
 from storage.models.payments import Payment
@@ -23,6 +24,7 @@ __all__ = [
     "InboxUpdate",
     "Invite",
     "JobRun",
+    "LeaveAdjustment",
     "MediaFile",
     "Office",
     "OutboxMessage",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Numeric, String, Text, Time, UniqueConstraint
@@ -43,6 +44,7 @@ class Staff(Base):
     locale: Mapped[str] = mapped_column(String(8), default="zh_CN")
     active: Mapped[bool] = mapped_column(default=True)
     full_time: Mapped[bool] = mapped_column(default=True)
+    annual_leave_days: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))  # 年假 a year; None: the policy's
     reachable: Mapped[bool] = mapped_column(default=True)
     last_channel: Mapped[str | None] = mapped_column(String(16))  # where they wrote from last: notices go there
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

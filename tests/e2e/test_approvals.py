@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -22,7 +23,7 @@ async def claim(bot: BotHarness, user: FakeUser, amount: str, category: str = "�
     await bot.press(user, ask_customer, "跳过")
     await bot.send_photo(user)
     summary = (await bot.press(user, bot.last(user), "完成"))[-1]
-    assert "¥" not in summary["text"] and amount in summary["text"].replace(",", "")
+    assert f"¥{Decimal(amount):,.2f}" in summary["text"]  # issue #10: amounts read with separators
     return (await bot.press(user, summary, "提交"))[-1]["text"]
 
 
@@ -124,7 +125,8 @@ async def test_withdraw_then_a_stale_tap_changes_nothing(bot: BotHarness) -> Non
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     await bot.send(li, "/leave")
-    ask_first = (await bot.press(li, bot.last(li), "请假"))[-1]
+    ask_type = (await bot.press(li, bot.last(li), "请假"))[-1]
+    ask_first = (await bot.press(li, ask_type, "事假"))[-1]
     ask_last = (await bot.press(li, ask_first, "今天"))[-1]
     assert "结束日期" in ask_last["text"]
     ask_reason = (await bot.send(li, "2026-11-25"))[-1]

@@ -148,10 +148,10 @@ async def test_a_late_field_day_that_ends_early_shows_every_status(bot: BotHarne
 
     own = (await bot.send(li, "/today"))[-1]["text"]
     status = next(line for line in own.splitlines() if line.startswith("状态："))
-    assert status == "状态：迟到 （迟到 40 分钟） / 早退 （早退 211 分钟） / 外勤"
+    assert status == "状态：迟到 （迟到 40 分钟） / 早退 （早退 3小时31分） / 外勤"
     office_day = (await bot.send(head, "/today"))[-1]["text"]
     assert "迟到 (1): 李娜 09:10 （迟到 40 分钟）" in office_day
-    assert "早退 (1): 李娜 13:59 （早退 211 分钟）" in office_day
+    assert "早退 (1): 李娜 13:59 （早退 3小时31分）" in office_day
     assert "在外（外勤、外出、出差） (1): 李娜 09:10 （外勤：华东医院）" in office_day
     assert "已到 (0)" in office_day
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import select
 
 from bot.standin.users import FakeUser
@@ -15,7 +18,8 @@ APOLOGY = "抱歉，系统出了点问题"
 async def start_leave(bot: BotHarness, user: FakeUser) -> dict[str, object]:
     """Open /leave as a leave (请假); the first-day question."""
     await bot.send(user, "/leave")
-    return (await bot.press(user, bot.last(user), "请假"))[-1]
+    ask_type = (await bot.press(user, bot.last(user), "请假"))[-1]
+    return (await bot.press(user, ask_type, "事假"))[-1]
 
 
 async def test_a_leave_in_year_9999_is_refused_at_the_question(bot: BotHarness) -> None:
@@ -42,7 +46,8 @@ async def test_ambiguous_dates_and_amounts_are_refused_with_an_example(bot: BotH
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     await start_leave(bot, li)
     day = await say(bot, li, "1 1")
-    assert "2026-11-24" in day["text"] and "开始日期" in day["text"]
+    tomorrow = bot.clock().astimezone(ZoneInfo("Asia/Shanghai")).date() + timedelta(days=1)
+    assert f"例如 {tomorrow.isoformat()}" in day["text"] and "开始日期" in day["text"]  # an example near today
     await bot.send(li, "/cancel")
     await bot.send(li, "/expense")
     amount = await say(bot, li, "12 34")

@@ -32,7 +32,7 @@ async def test_sandbox_serves_the_demo_company(tmp_path: Path) -> None:
             assert page.status_code == 200 and "<html" in page.text.lower()
             people = (await client.get(f"{base}sandbox/people")).json()
             head = next(p for p in people if p["name"] == "张伟")
-            assert "office_head" in head["label"]
+            assert head["label"] == "上海办事处 · 办事处负责人"  # the page is in Chinese, role names too
             await client.post(f"{base}sandbox/send", json={"user_id": head["id"], "text": "/help"})
             said = await _chat(client, base, head["id"], 1)
             assert str(said[0]["text"]).startswith("您可以使用")
@@ -54,5 +54,36 @@ async def test_sandbox_answers_after_a_restart_over_the_same_database(tmp_path: 
                 await client.post(f"{base}sandbox/send", json={"user_id": head["id"], "text": "/help"})
                 said = await _chat(client, base, head["id"], 1)
                 assert str(said[0]["text"]).startswith("您可以使用")
+        finally:
+            await sandbox.stop()
+
+
+async def test_the_page_is_in_chinese_takes_several_lines_and_its_chats_survive_a_restart(tmp_path: Path) -> None:
+    """Issue #10: Chinese labels, a multi-line input box, and the history kept across a restart."""
+    settings = Settings(DATABASE_URL=f"sqlite:///{tmp_path}/sandbox.sqlite3", OFFICEBOT_SCHEDULER=False)  # type: ignore[call-arg]
+    seen: list[dict[str, object]] = []
+    for run in range(2):
+        sandbox = Sandbox(settings, port=0)
+        base = await sandbox.start()
+        try:
+            async with httpx.AsyncClient() as client:
+                people = (await client.get(f"{base}sandbox/people")).json()
+                head = next(p for p in people if p["name"] == "张伟")
+                if run == 0:
+                    page = (await client.get(base)).text
+                    assert "<textarea" in page and "我是" in page and "发送位置" in page
+                    assert "Send location" not in page and "I am" not in page
+                    await client.post(f"{base}sandbox/send", json={"user_id": head["id"], "text": "第一行\n第二行"})
+                    await _chat(client, base, head["id"], 1)
+                    seen = (await client.get(f"{base}sandbox/chat/{head['id']}")).json()["messages"]
+                    assert seen[0]["text"] == "第一行\n第二行"
+                else:
+                    kept = (await client.get(f"{base}sandbox/chat/{head['id']}")).json()["messages"]
+                    assert [m["text"] for m in kept] == [m["text"] for m in seen]  # before anything new is said
+                    await client.post(f"{base}sandbox/send", json={"user_id": head["id"], "text": "/help"})
+                    said = await _chat(client, base, head["id"], len([m for m in seen if m["from_bot"]]) + 1)
+                    assert str(said[-1]["text"]).startswith("您可以使用")
+                    ids = [m["id"] for m in (await client.get(f"{base}sandbox/chat/{head['id']}")).json()["messages"]]
+                    assert ids == sorted(set(ids))  # new messages continue the numbering
         finally:
             await sandbox.stop()

@@ -81,3 +81,24 @@ def test_the_cli_warns_on_stderr_and_still_prints_every_code(
     out, err = capsys.readouterr()
     assert [line.split("\t")[0] for line in out.strip().splitlines()] == ["张三丰"]
     assert err.strip() == "officebot: warning: 张三丰: wecom_userid zhangsan already belongs to 张三, not stored"
+
+
+def test_the_optional_annual_leave_column_sets_the_allowance(uow_factory: UowFactory, tmp_path: Path) -> None:
+    """Issue #10: 年假 per person, imported with staff (YAML key or CSV column); a bad value is reported."""
+    from decimal import Decimal
+
+    from domain.leave_rules import LeavePolicy, LeaveType
+    from services.leave_balances import balances
+
+    yaml_text = ORG.replace("roles: [sales]}", "roles: [sales], annual_leave_days: 10}")
+    import_file(uow_factory, path=write(tmp_path, "org.yaml", yaml_text), now=NOW, default_timezone="Asia/Shanghai")
+    csv_text = "name,office,roles,annual_leave_days\n赵六,上海办事处,technician,7.5\n钱七,上海办事处,sales,lots\n"
+    result = import_file(uow_factory, path=write(tmp_path, "staff.csv", csv_text), now=NOW,
+                         default_timezone="Asia/Shanghai")
+    assert len(result.problems) == 1 and "钱七" in result.problems[0] and "annual_leave_days" in result.problems[0]
+    with uow_factory() as uow:
+        ids = {s.name: s.id for s in uow.session.scalars(select(Staff))}
+    policy = LeavePolicy(annual_days=Decimal(5))
+    left = {name: balances(uow_factory(), staff_id=ids[name], year=2026, policy=policy)[LeaveType.ANNUAL].left
+            for name in ("张三", "王五", "赵六", "钱七")}
+    assert left == {"张三": Decimal(5), "王五": Decimal(10), "赵六": Decimal("7.5"), "钱七": Decimal(5)}

@@ -42,6 +42,7 @@ SAVED_TO: dict[tuple[str, str], Any] = {
     ("expense", "project"): ApprovalRequest.payload,
     ("expense", "reason"): ApprovalRequest.payload,
     **{(form, "text"): ApprovalStep.comment for form in ("approval_comment", "approval_reject", "approval_send_back")},
+    ("overtime", "reason"): ApprovalRequest.payload,
     ("report_comment", "comment"): Report.review_comment,
     ("checkin", "place"): AttendancePunch.place,
     ("checkout", "place"): AttendancePunch.place,

@@ -363,3 +363,21 @@ async def test_opening_the_app_greets_once_a_day_with_what_waits(wecom: WeCom) -
     assert await wecom.standin.post_enter_agent("stranger") == 200
     await wecom.settle()
     assert wecom.standin.messages("stranger") == []  # someone unknown opening the app sees nothing
+
+
+async def test_every_app_menu_key_and_a_plain_phrase_reach_the_same_commands(wecom: WeCom) -> None:
+    """Issue #10: the WeCom app menu and typed phrases start what Telegram's main keyboard starts."""
+    from bot.wecom.menu import APP_MENU
+
+    await wecom.say("lina", f"绑定 {wecom.invite('李娜', ['sales'])}")
+    help_replies = await wecom.say("lina", "/help")
+    assert not any(r.startswith("[card]") for r in help_replies)  # the main keyboard is WeCom's menu, no card
+    for _, subs in APP_MENU:
+        for _label, key in subs:
+            assert await wecom.standin.post_click("lina", key) == 200
+            await wecom.settle()
+            replies = [shown(m) for m in wecom.standin.messages("lina")[-3:]]
+            assert not any("没有看懂" in r or "出了点问题" in r or "未知命令" in r for r in replies), (key, replies)
+            await wecom.say("lina", "/cancel")
+    leave = "\n".join(await wecom.say("lina", "我想请假"))
+    assert "请假/外出申请" in leave

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 18:25:43.138685
+Create Date: 2026-12-02 18:43:28.554231
 """
 
 from __future__ import annotations
@@ -112,6 +112,7 @@ def upgrade() -> None:
         sa.Column("locale", sa.String(length=8), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("full_time", sa.Boolean(), nullable=False),
+        sa.Column("annual_leave_days", sa.Numeric(precision=5, scale=1), nullable=True),
         sa.Column("reachable", sa.Boolean(), nullable=False),
         sa.Column("last_channel", sa.String(length=16), nullable=True),
         sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -245,6 +246,25 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["staff_id"], ["staff.id"], name=op.f("fk_invites_staff_id_staff"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_invites")),
     )
+    op.create_table(
+        "leave_adjustments",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("leave_type", sa.String(length=16), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("days", sa.Numeric(precision=6, scale=1), nullable=False),
+        sa.Column("note", sa.String(length=200), nullable=False),
+        sa.Column("actor_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["actor_id"], ["staff.id"], name=op.f("fk_leave_adjustments_actor_id_staff")),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_leave_adjustments_staff_id_staff"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_leave_adjustments")),
+    )
+    with op.batch_alter_table("leave_adjustments", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_leave_adjustments_staff_id"), ["staff_id"], unique=False)
+
     op.create_table(
         "outbox",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -506,6 +526,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_outbox_due")
 
     op.drop_table("outbox")
+    with op.batch_alter_table("leave_adjustments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_leave_adjustments_staff_id"))
+
+    op.drop_table("leave_adjustments")
     op.drop_table("invites")
     op.drop_table("drafts")
     with op.batch_alter_table("customers", schema=None) as batch_op:
