@@ -31,7 +31,7 @@ TEXT_KINDS = (Kind.text, Kind.long_text)
 SAMPLES: dict[Kind, Any] = {
     Kind.integer: 1, Kind.decimal: "1", Kind.date: "2026-11-24", Kind.datetime: "2026-11-24T02:00:00+00:00",
     Kind.boolean: True, Kind.phone: "13812345678", Kind.photos: ["photo-1"], Kind.lookup: 1,
-    Kind.quantities: {"枪柜": 1},
+    Kind.quantities: {"枪柜": 1}, Kind.clock: "10:00",
     Kind.location: {"lat": 31.23, "lon": 121.47, "at": "2026-11-24T02:00:00+00:00", "forwarded": False,
                     "venue": False},
 }
