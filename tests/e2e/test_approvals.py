@@ -115,7 +115,7 @@ async def test_rejection_asks_for_a_reason_and_stops_the_chain(bot: BotHarness) 
         assert audit.detail["comment"] == "超出本月预算"
 
     summary = (await bot.press(li, requests, "复制"))[-1]
-    assert "请核对" in summary["text"] and "6000" in summary["text"] and "1 张照片" in summary["text"]
+    assert "请核对" in summary["text"] and "¥6,000.00" in summary["text"] and "1 张照片" in summary["text"]
     copied = (await bot.press(li, summary, "提交"))[-1]["text"]
     assert "申请 #2 已提交" in copied
     assert "费用报销 #2 · ¥6,000.00" in card_for(bot, head)["text"]

@@ -190,16 +190,24 @@ async def test_nudge_once_per_hour_from_requests(bot: BotHarness) -> None:
     assert alert(bot) == "此申请已不在审批中。"
 
 
+async def personal_leave(bot: BotHarness, user: FakeUser, first: str, last: str, reason: str) -> dict[str, Any]:
+    """Fill /leave as a 事假 (personal leave) from `first` to `last`, whole days; the summary to submit."""
+    await bot.send(user, "/leave")
+    await bot.press(user, bot.last(user), "请假")
+    await bot.press(user, bot.last(user), "事假")
+    await bot.send(user, first)
+    asked = (await bot.send(user, last))[-1]
+    if any("全天" in label for label, _data in buttons(asked)):
+        await bot.press(user, asked, "全天")
+    return (await bot.send(user, reason))[-1]
+
+
 async def test_an_approver_on_leave_hands_the_step_to_a_stand_in(bot: BotHarness) -> None:
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     bot.add_office("总部", is_hq=True)
     gm = await bot.register("刘总", office="总部", roles=["gm"])
-    await bot.send(head, "/leave")
-    ask_first = (await bot.press(head, bot.last(head), "请假"))[-1]
-    await bot.press(head, ask_first, "今天")
-    await bot.send(head, "2026-11-25")
-    summary = (await bot.send(head, "年假"))[-1]
+    summary = await personal_leave(bot, head, "2026-11-24", "2026-11-25", "年假")
     assert "等待 刘总" in (await bot.press(head, summary, "提交"))[-1]["text"]
     await bot.press(gm, card_for(bot, gm), "同意")
 
@@ -242,11 +250,7 @@ async def test_a_step_waiting_when_the_approvers_leave_begins_goes_to_the_stand_
     gm = await bot.register("刘总", office="总部", roles=["gm"])
     await claim(bot, li, "300", category="办公用品")
     waiting = card_for(bot, head)
-    await bot.send(head, "/leave")
-    await bot.press(head, bot.last(head), "请假")
-    await bot.send(head, "2026-11-25")
-    await bot.send(head, "2026-11-25")
-    await bot.press(head, (await bot.send(head, "年假"))[-1], "提交")
+    await bot.press(head, await personal_leave(bot, head, "2026-11-25", "2026-11-25", "年假"), "提交")
     await bot.press(gm, card_for(bot, gm), "同意")
 
     sweep = partial(approval_reminders.chase_pending, bot.app.uow, default_timezone="Asia/Shanghai")
