@@ -3,6 +3,7 @@
 from storage.models.approvals import ApprovalRequest, ApprovalStep
 from storage.models.attendance import AttendancePunch
 from storage.models.base import Base
+from storage.models.contracts import Contract, Instalment
 from storage.models.conversation import Draft, OutboxMessage
 from storage.models.media import MediaFile
 from storage.models.org import AuditEntry, InboxUpdate, Invite, Office, ProcessedUpdate, Staff, StaffRole
@@ -18,9 +19,11 @@ __all__ = [
     "AttendancePunch",
     "AuditEntry",
     "Base",
+    "Contract",
     "Customer",
     "Draft",
     "InboxUpdate",
+    "Instalment",
     "Invite",
     "JobRun",
     "MediaFile",

@@ -1,0 +1,48 @@
+"""Contracts (合同) with their instalments (预付款/到货款/验收款/质保金), the receivables of an office."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base, BigId, utcnow
+
+
+class Contract(Base):
+    """A signed contract; `staff_id` is the person responsible for collecting it (催款)."""
+
+    __tablename__ = "contracts"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    project: Mapped[str] = mapped_column(String(200))  # 项目名称
+    signed_on: Mapped[date] = mapped_column(Date, index=True)  # 签订日期
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))  # 合同金额
+    net_profit_rate: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))  # 项目净利润率, %
+    accepted_on: Mapped[date | None] = mapped_column(Date)  # 验收日期
+    bid_deposit: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))  # 投标保证金
+    deposit_returned_on: Mapped[date | None] = mapped_column(Date)  # 保证金退回日期
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Instalment(Base):
+    """One payment stage of a contract: its share, due rule, invoice status and what was received."""
+
+    __tablename__ = "contract_instalments"
+    __table_args__ = (UniqueConstraint("contract_id", "kind"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # advance / delivery / acceptance / warranty
+    term: Mapped[str] = mapped_column(String(60))  # the terms as agreed, e.g. "30% 验收后30天 已开票"
+    percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))  # in yuan, a percentage worked out
+    due_on: Mapped[date | None] = mapped_column(Date)  # a fixed date …
+    days_after_acceptance: Mapped[int | None]  # … or N days after 验收
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)  # resolved; None until accepted
+    invoiced: Mapped[bool] = mapped_column(default=False)  # 开票
+    received: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal(0))  # matched payments
