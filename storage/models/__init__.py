@@ -3,7 +3,7 @@
 from storage.models.approvals import ApprovalRequest, ApprovalStep
 from storage.models.attendance import AttendancePunch
 from storage.models.base import Base
-from storage.models.contracts import Contract, Instalment
+from storage.models.contracts import Contract, Instalment, PaymentMatch
 from storage.models.conversation import Draft, OutboxMessage
 from storage.models.media import MediaFile
 from storage.models.org import AuditEntry, InboxUpdate, Invite, Office, ProcessedUpdate, Staff, StaffRole
@@ -30,6 +30,7 @@ __all__ = [
     "Office",
     "OutboxMessage",
     "Payment",
+    "PaymentMatch",
     "ProcessedUpdate",
     "ReminderSent",
     "RepairRecord",

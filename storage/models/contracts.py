@@ -46,3 +46,15 @@ class Instalment(Base):
     due_date: Mapped[date | None] = mapped_column(Date, index=True)  # resolved; None until accepted
     invoiced: Mapped[bool] = mapped_column(default=False)  # 开票
     received: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal(0))  # matched payments
+
+
+class PaymentMatch(Base):
+    """An incoming payment matched to the instalment it pays; one match per payment (double taps act once)."""
+
+    __tablename__ = "payment_matches"
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id", ondelete="CASCADE"), primary_key=True)
+    instalment_id: Mapped[int] = mapped_column(ForeignKey("contract_instalments.id", ondelete="CASCADE"),
+                                               index=True)
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))  # what it counted toward the instalment
+    matched_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    matched_at: Mapped[datetime] = mapped_column(default=utcnow)
