@@ -13,6 +13,7 @@ Each instalment is one answer such as "30% 2026-12-20" or "5% 验收后365天 �
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -113,7 +114,8 @@ def _to_input(answers: Answers) -> ContractIn:
 
 def _save(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
     """Create or update the contract through the service."""
-    data = _to_input(answers)
+    tender_id = context.get("tender_id")
+    data = replace(_to_input(answers), tender_id=int(tender_id) if isinstance(tender_id, int) else None)
     contract_id = context.get("contract_id")
     try:
         if contract_id is None:

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from handlers import approvals, attendance, contracts, core, payments, receivables, reports
+from handlers import (
+    approvals,
+    attendance,
+    contracts,
+    core,
+    expense_figures,
+    payments,
+    receivables,
+    reports,
+    tenders,
+)
 from handlers import records as field_records
 from handlers import requests as approval_requests
 from handlers.forms import engine
 from handlers.router import Router
 
-FEATURES = [core, engine, field_records, payments, contracts, receivables, reports, attendance, approval_requests,
-            approvals]
+FEATURES = [core, engine, field_records, payments, contracts, receivables, tenders, expense_figures, reports,
+            attendance, approval_requests, approvals]
 
 
 def build_router() -> Router:

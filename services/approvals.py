@@ -21,12 +21,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.approval_routing import resolve_chain
-from domain.approvals import ApprovalConfig, Decision, RequestStatus, chain_for, next_state
+from domain.approvals import (
+    PROJECT_EXPENSE_CATEGORIES,
+    ApprovalConfig,
+    Decision,
+    RequestStatus,
+    chain_for,
+    next_state,
+)
 from domain.checkin import day_bounds
 from domain.records import ExpenseIn, LeaveIn
 from domain.validation import FieldError, field_errors, parse_record
 from services import audit
 from services.approval_notices import card, current_step, send_card, steps_of, tell_requester, tell_withdrawn
+from services.project_costs import project_links
 from services.staff import HQ_ROLES, holders_of
 from storage.models import ApprovalRequest, ApprovalStep, Customer, Office, Staff
 from storage.uow import UnitOfWork
@@ -112,6 +120,8 @@ def submit_expense(uow: UnitOfWork, *, requester_id: int, data: dict[str, Any], 
             raise RequestInvalid([FieldError("customer_id", "invalid")])
         payload = {"spent_on": record.spent_on.isoformat(), "reason": record.reason, "project": record.project,
                    "customer_id": record.customer_id, "customer_name": customer.name if customer else None}
+        if record.category in PROJECT_EXPENSE_CATEGORIES:  # its contract or tender (issue #11)
+            payload.update(project_links(session, office_id=requester.office_id, data=data))
         req = ApprovalRequest(kind="expense", amount=record.amount, category=record.category.value,
                               photos=[str(p) for p in data.get("photos") or []],
                               payload={k: v for k, v in payload.items() if v is not None})

@@ -14,14 +14,18 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, select, true
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from domain.contracts import InstalmentKind, InstalmentTerm, plain_number
+from domain.tenders import TenderResult
 from services import access, audit
 from services.i18n import N_, Translate
 from services.payments import money
+from services.project_costs import carry_overs
 from services.staff import StaffView
-from storage.models import Contract, Customer, Instalment, Office, Staff
+from storage.claims import rowcount
+from storage.models import Contract, Customer, Instalment, Office, Staff, Tender
 from storage.uow import UnitOfWork
 
 KIND_LABELS = {
@@ -46,6 +50,7 @@ class ContractIn:
     net_profit_rate: Decimal | None = None
     bid_deposit: Decimal | None = None
     deposit_returned_on: date | None = None
+    tender_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,8 @@ class ContractCard:
     bid_deposit: Decimal | None
     deposit_returned_on: date | None
     instalments: list[InstalmentCard] = field(default_factory=list)
+    tender_id: int | None = None
+    carried_over: Decimal = Decimal(0)  # 40 % of lost bids' project costs (累积计算)
 
 
 class CustomerNotFound(Exception):
@@ -127,7 +134,8 @@ def card_of(session: Session, contract: Contract) -> ContractCard:
         signed_on=contract.signed_on, amount=Decimal(contract.amount), accepted_on=contract.accepted_on,
         net_profit_rate=None if contract.net_profit_rate is None else Decimal(contract.net_profit_rate),
         bid_deposit=None if contract.bid_deposit is None else Decimal(contract.bid_deposit),
-        deposit_returned_on=contract.deposit_returned_on, instalments=stages,
+        deposit_returned_on=contract.deposit_returned_on, instalments=stages, tender_id=contract.tender_id,
+        carried_over=carry_overs(session, office_id=contract.office_id).get(contract.id, Decimal(0)),
     )
 
 
@@ -140,6 +148,7 @@ def create(uow: UnitOfWork, *, viewer: StaffView, data: ContractIn, now: datetim
             raise CustomerNotFound
         contract = Contract(office_id=customer.office_id, staff_id=viewer.id, created_at=now, updated_at=now)
         _apply(session, contract, data)
+        _link_tender(session, contract, data.tender_id)
         audit.record(session, actor_id=viewer.id, action="create", entity="contract", entity_id=contract.id,
                      at=now, detail={"after": snapshot(session, contract)})
         card = card_of(session, contract)
@@ -171,6 +180,19 @@ def update(uow: UnitOfWork, *, viewer: StaffView, contract_id: int, data: Contra
         card = card_of(session, contract)
         uow.commit()
         return card
+
+
+def _link_tender(session: Session, contract: Contract, tender_id: int | None) -> None:
+    """A won bid of the same office becomes this contract (once: a bid already linked stays as it is)."""
+    if tender_id is None:
+        return
+    linked = rowcount(session.execute(
+        sql_update(Tender).where(Tender.id == tender_id, Tender.office_id == contract.office_id,
+                             Tender.result == TenderResult.WON.value, Tender.contract_id.is_(None))
+        .values(contract_id=contract.id)))
+    if linked:
+        contract.tender_id = tender_id
+        session.flush()
 
 
 def _apply(session: Session, contract: Contract, data: ContractIn) -> None:
@@ -251,6 +273,10 @@ def describe(card: ContractCard, _: Translate, *, with_office: bool = False) -> 
         returned = card.deposit_returned_on.isoformat() if card.deposit_returned_on else _("not returned")
         lines.append(_("Bid deposit: {amount} yuan, returned: {returned}").format(
             amount=money(card.bid_deposit), returned=returned))
+    if card.tender_id is not None:
+        lines.append(_("From tender #{id}").format(id=card.tender_id))
+    if card.carried_over:
+        lines.append(_("Carried over from lost bids (40%): {amount} yuan").format(amount=money(card.carried_over)))
     lines += [instalment_line(stage, _) for stage in card.instalments]
     return "\n".join(lines)
 

@@ -3,7 +3,7 @@
 from storage.models.approvals import ApprovalRequest, ApprovalStep
 from storage.models.attendance import AttendancePunch
 from storage.models.base import Base
-from storage.models.contracts import Contract, Instalment, PaymentMatch
+from storage.models.contracts import Contract, Instalment, OfficeBudget, PaymentMatch, Tender
 from storage.models.conversation import Draft, OutboxMessage
 from storage.models.media import MediaFile
 from storage.models.org import AuditEntry, InboxUpdate, Invite, Office, ProcessedUpdate, Staff, StaffRole
@@ -28,6 +28,7 @@ __all__ = [
     "JobRun",
     "MediaFile",
     "Office",
+    "OfficeBudget",
     "OutboxMessage",
     "Payment",
     "PaymentMatch",
@@ -37,5 +38,6 @@ __all__ = [
     "Report",
     "Staff",
     "StaffRole",
+    "Tender",
     "Visit",
 ]

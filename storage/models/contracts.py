@@ -26,6 +26,7 @@ class Contract(Base):
     accepted_on: Mapped[date | None] = mapped_column(Date)  # 验收日期
     bid_deposit: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))  # 投标保证金
     deposit_returned_on: Mapped[date | None] = mapped_column(Date)  # 保证金退回日期
+    tender_id: Mapped[int | None] = mapped_column(ForeignKey("tenders.id", use_alter=True), index=True)  # won bid
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -58,3 +59,33 @@ class PaymentMatch(Base):
     amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))  # what it counted toward the instalment
     matched_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     matched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Tender(Base):
+    """A bid (投标) for a project: deposit, result, and the contract a won bid became."""
+
+    __tablename__ = "tenders"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    project: Mapped[str] = mapped_column(String(200))
+    bid_on: Mapped[date] = mapped_column(Date)  # 投标日期
+    deposit: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))  # 投标保证金
+    result: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending / won / lost
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OfficeBudget(Base):
+    """An office's monthly expense ceiling (每月费用上限) for a year, set by headquarters."""
+
+    __tablename__ = "office_budgets"
+    __table_args__ = (UniqueConstraint("office_id", "year"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
+    year: Mapped[int]
+    monthly_ceiling: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)

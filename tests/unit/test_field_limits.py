@@ -19,6 +19,7 @@ from storage.models import (
     Payment,
     RepairRecord,
     Report,
+    Tender,
     Visit,
 )
 
@@ -37,6 +38,7 @@ SAVED_TO: dict[tuple[str, str], Any] = {
     ("payment", "draft_no"): Payment.draft_no,
     ("payment", "note"): Payment.note,
     ("contract", "project"): Contract.project,
+    ("tender", "project"): Tender.project,
     **{("contract", stage): Instalment.term for stage in ("advance", "delivery", "acceptance", "warranty")},
     ("leave", "reason"): ApprovalRequest.payload,
     ("leave", "destination"): ApprovalRequest.payload,

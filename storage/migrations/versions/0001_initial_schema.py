@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 17:58:28.484298
+Create Date: 2026-12-02 18:02:48.887403
 """
 
 from __future__ import annotations
@@ -236,6 +236,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("code", name=op.f("pk_invites")),
     )
     op.create_table(
+        "office_budgets",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("monthly_ceiling", sa.Numeric(precision=14, scale=2), nullable=False),
+        sa.Column("set_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("set_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_office_budgets_office_id_offices")),
+        sa.ForeignKeyConstraint(["set_by"], ["staff.id"], name=op.f("fk_office_budgets_set_by_staff")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_office_budgets")),
+        sa.UniqueConstraint("office_id", "year", name=op.f("uq_office_budgets_office_id")),
+    )
+    with op.batch_alter_table("office_budgets", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_office_budgets_office_id"), ["office_id"], unique=False)
+
+    op.create_table(
         "outbox",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
@@ -347,11 +363,15 @@ def upgrade() -> None:
         sa.Column("accepted_on", sa.Date(), nullable=True),
         sa.Column("bid_deposit", sa.Numeric(precision=14, scale=2), nullable=True),
         sa.Column("deposit_returned_on", sa.Date(), nullable=True),
+        sa.Column("tender_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], name=op.f("fk_contracts_customer_id_customers")),
         sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_contracts_office_id_offices")),
         sa.ForeignKeyConstraint(["staff_id"], ["staff.id"], name=op.f("fk_contracts_staff_id_staff")),
+        sa.ForeignKeyConstraint(
+            ["tender_id"], ["tenders.id"], name=op.f("fk_contracts_tender_id_tenders"), use_alter=True
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contracts")),
     )
     with op.batch_alter_table("contracts", schema=None) as batch_op:
@@ -359,6 +379,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_contracts_office_id"), ["office_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_contracts_signed_on"), ["signed_on"], unique=False)
         batch_op.create_index(batch_op.f("ix_contracts_staff_id"), ["staff_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_contracts_tender_id"), ["tender_id"], unique=False)
 
     op.create_table(
         "payments",
@@ -475,6 +496,31 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_contract_instalments_due_date"), ["due_date"], unique=False)
 
     op.create_table(
+        "tenders",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("customer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("project", sa.String(length=200), nullable=False),
+        sa.Column("bid_on", sa.Date(), nullable=False),
+        sa.Column("deposit", sa.Numeric(precision=14, scale=2), nullable=True),
+        sa.Column("result", sa.String(length=16), nullable=False),
+        sa.Column("decided_on", sa.Date(), nullable=True),
+        sa.Column("contract_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["contract_id"], ["contracts.id"], name=op.f("fk_tenders_contract_id_contracts")),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], name=op.f("fk_tenders_customer_id_customers")),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_tenders_office_id_offices")),
+        sa.ForeignKeyConstraint(["staff_id"], ["staff.id"], name=op.f("fk_tenders_staff_id_staff")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tenders")),
+    )
+    with op.batch_alter_table("tenders", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_tenders_customer_id"), ["customer_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_tenders_office_id"), ["office_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_tenders_result"), ["result"], unique=False)
+        batch_op.create_index(batch_op.f("ix_tenders_staff_id"), ["staff_id"], unique=False)
+
+    op.create_table(
         "payment_matches",
         sa.Column("payment_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("instalment_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -506,6 +552,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_payment_matches_instalment_id"))
 
     op.drop_table("payment_matches")
+    with op.batch_alter_table("tenders", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_tenders_staff_id"))
+        batch_op.drop_index(batch_op.f("ix_tenders_result"))
+        batch_op.drop_index(batch_op.f("ix_tenders_office_id"))
+        batch_op.drop_index(batch_op.f("ix_tenders_customer_id"))
+
+    op.drop_table("tenders")
     with op.batch_alter_table("contract_instalments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contract_instalments_due_date"))
         batch_op.drop_index(batch_op.f("ix_contract_instalments_contract_id"))
@@ -533,6 +586,7 @@ def downgrade() -> None:
 
     op.drop_table("payments")
     with op.batch_alter_table("contracts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_contracts_tender_id"))
         batch_op.drop_index(batch_op.f("ix_contracts_staff_id"))
         batch_op.drop_index(batch_op.f("ix_contracts_signed_on"))
         batch_op.drop_index(batch_op.f("ix_contracts_office_id"))
@@ -560,6 +614,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_outbox_due")
 
     op.drop_table("outbox")
+    with op.batch_alter_table("office_budgets", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_office_budgets_office_id"))
+
+    op.drop_table("office_budgets")
     op.drop_table("invites")
     op.drop_table("drafts")
     with op.batch_alter_table("customers", schema=None) as batch_op:
