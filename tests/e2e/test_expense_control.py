@@ -4,11 +4,17 @@ becomes with one tap; a daily expense past the office's monthly ceiling is flagg
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from bot.standin.users import FakeUser
+from schedules.expenses import expense_ceiling, receipts_reminders
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_approvals import card_for, claim, register_hq
 from tests.e2e.test_contracts import record_contract
 from tests.e2e.test_records_support import add_customer, say
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 async def project_claim(bot: BotHarness, user: FakeUser, amount: str, project: str, *, contract: str | None = None,
@@ -115,3 +121,34 @@ async def test_a_daily_expense_past_the_monthly_ceiling_is_flagged_and_kpi_shown
                        "费用考核 a = 0.78（优秀；低于 1.8 优秀，低于 2.0 良好）\n"
                        "年度费用上限（合同额 4.5%）：22,500.00 元，已用 17%")
     assert hq
+
+
+async def test_the_head_is_warned_at_80_and_100_percent_once_and_receipts_are_reminded(bot: BotHarness) -> None:
+    head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    await register_hq(bot)
+    gm = await bot.register("孙总", office="总部", roles=["gm"])
+    await bot.send(gm, "/ceiling 上海办事处 5000")
+    assert await expense_ceiling(bot.app) == "0 ceiling warning(s) queued"
+    await claim(bot, li, "4000")
+    seen = len(bot.texts(head))
+    assert await expense_ceiling(bot.app) == "1 ceiling warning(s) queued"
+    assert await expense_ceiling(bot.app) == "0 ceiling warning(s) queued"
+    await claim(bot, li, "1500")
+    await bot.restart()
+    assert await expense_ceiling(bot.app) == "1 ceiling warning(s) queued"
+    assert await expense_ceiling(bot.app) == "0 ceiling warning(s) queued"
+    await bot.flush()
+    warnings = [t for t in bot.texts(head)[seen:] if t.startswith("⚠️ 上海办事处")]
+    assert warnings == ["⚠️ 上海办事处：2026-11 费用已达 4,000.00 元，超过每月费用上限 5,000.00 元的 80%。",
+                        "⚠️ 上海办事处：2026-11 费用 5,500.00 元，已超出每月费用上限 5,000.00 元。"]
+
+    await bot.send(li, "/expense")  # left unfinished
+    await bot.send(li, "300")
+    bot.clock.set(datetime(2026, 11, 20, 10, tzinfo=SHANGHAI))  # the 20th: too early
+    assert await receipts_reminders(bot.app) == "0 receipts reminder(s) queued"
+    bot.clock.set(datetime(2026, 11, 24, 10, tzinfo=SHANGHAI))
+    assert await receipts_reminders(bot.app) == "1 receipts reminder(s) queued"
+    assert await receipts_reminders(bot.app) == "0 receipts reminder(s) queued"
+    await bot.flush()
+    assert bot.texts(li)[-1] == "🧾 您的费用报销还未提交：票据须于 2026-11-25 前寄到总裁办。请用 /expense 完成提交。"
