@@ -7,6 +7,7 @@ from handlers import (
     attendance,
     contracts,
     core,
+    dashboard,
     expense_figures,
     payments,
     receivables,
@@ -18,8 +19,8 @@ from handlers import requests as approval_requests
 from handlers.forms import engine
 from handlers.router import Router
 
-FEATURES = [core, engine, field_records, payments, contracts, receivables, tenders, expense_figures, reports,
-            attendance, approval_requests, approvals]
+FEATURES = [core, engine, field_records, payments, contracts, receivables, tenders, expense_figures, dashboard,
+            reports, attendance, approval_requests, approvals]
 
 
 def build_router() -> Router:
