@@ -188,3 +188,29 @@ def office_figures(uow: UnitOfWork, *, viewer: StaffView, today: date) -> list[Y
         else:
             office_ids = [viewer.office_id] if viewer.office_id is not None and viewer.manages_office else []
         return [year_figures(session, office_id=office_id, year=today.year, until=today) for office_id in office_ids]
+
+
+COST_FIGURES = ("contract_amount", "receivables", "expenses", "expense_kpi", "yearly_cap_used")
+"""The office head's monthly report figures computed here and kept with the report (amounts as decimal
+strings): not questions of the form, they are what the records say, shown to the reviewer on the report card."""
+
+
+def report_figures(session: Session, *, office_id: int, start: date, end: date) -> dict[str, str]:
+    """The month's contracts signed (yuan), receivables due at its end, approved expenses spent in it, and
+    the year-to-date KPI a and share of the 4.5 % cap used, for the office head's monthly report."""
+    from services.receivables import open_instalments  # receivables → contracts → payments: no cycle at call time
+
+    signed = sum((Decimal(v) for v in session.scalars(select(Contract.amount).where(
+        Contract.office_id == office_id, Contract.signed_on >= start, Contract.signed_on <= end))), Decimal(0))
+    owed = sum((item.owed for item in open_instalments(session, where=[Contract.office_id == office_id], until=end,
+                                                       today=end)), Decimal(0))
+    claims = office_claims(session, office_id=office_id, since=start, statuses=("approved",))
+    spent = sum((c.amount for c in claims if c.spent_on is not None and start <= c.spent_on <= end), Decimal(0))
+    year = year_figures(session, office_id=office_id, year=end.year, until=end)
+    figures = {"contract_amount": plain_number(signed.quantize(Decimal("0.01"))),
+               "receivables": plain_number(owed), "expenses": plain_number(spent)}
+    if year.kpi is not None:
+        figures["expense_kpi"] = f"{year.kpi:.2f}"
+    if year.cap:
+        figures["yearly_cap_used"] = f"{year.expenses * 100 / year.cap:.1f}"
+    return figures
