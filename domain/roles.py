@@ -135,3 +135,20 @@ def parse_roles(text: str | list[str] | tuple[str, ...]) -> tuple[list[Role], li
 
 LEAVE_BALANCE_ROLES: frozenset[Role] = frozenset({Role.HR, Role.ADMIN})
 """Roles that may adjust a person's 年假 / 调休 balance (/leave_balance), with audit."""
+
+CONTRACT_RECORDER_ROLES: frozenset[Role] = frozenset({Role.SALES, Role.REGIONAL_MANAGER, Role.OFFICE_HEAD, Role.ADMIN})
+"""Roles that record contracts and tenders (/contract, /tender) for their office."""
+
+CONTRACT_VIEWER_ROLES: frozenset[Role] = CONTRACT_RECORDER_ROLES | {
+    Role.GM, Role.COMMERCE, Role.FINANCE, Role.FINANCE_DIRECTOR, Role.VP, Role.PRESIDENT}
+"""Roles that see contracts: those who record them, and headquarters' management and finance."""
+
+DASHBOARD_ROLES: frozenset[Role] = frozenset(
+    {Role.OFFICE_HEAD, Role.GM, Role.COMMERCE, Role.FINANCE, Role.FINANCE_DIRECTOR, Role.VP, Role.PRESIDENT})
+"""Roles shown /dashboard: office heads, headquarters' management and finance."""
+
+EXPENSE_FIGURE_ROLES: frozenset[Role] = DASHBOARD_ROLES | {Role.ADMIN}
+"""Roles shown the office's expense figures (KPI a, the 4.5 % cap): the dashboard's, and the office admin."""
+
+CEILING_SETTER_ROLES: frozenset[Role] = frozenset({Role.GM, Role.FINANCE_DIRECTOR, Role.VP, Role.PRESIDENT})
+"""Headquarters roles that set an office's monthly expense ceiling (/ceiling)."""

@@ -36,7 +36,7 @@ from handlers.records.common import (
     today,
 )
 from handlers.router import Router
-from services import payments
+from services import payments, receivables
 from services.i18n import N_
 from services.payments import KIND_LABELS, Refusal, Refused
 from services.text_limits import max_length
@@ -104,6 +104,7 @@ def _save(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
     if isinstance(result, Refused):
         field, message = REFUSALS[result.reason]
         raise FormError(field, message, id=result.existing_id)
+    receivables.offer_matches(ctx.app.uow(), viewer=ctx.me, payment_id=result.id, now=ctx.app.now())
     return ctx._("Payment logged; finance has been notified.") + "\n" + payments.describe(result, ctx._)
 
 

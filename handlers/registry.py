@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from handlers import approvals, attendance, core, main_menu, payments, reports
+from handlers import (
+    approvals,
+    attendance,
+    contracts,
+    core,
+    dashboard,
+    expense_figures,
+    main_menu,
+    payments,
+    receivables,
+    reports,
+    tenders,
+)
 from handlers import records as field_records
 from handlers import requests as approval_requests
 from handlers.forms import engine
 from handlers.router import Router
 
-FEATURES = [core, engine, field_records, payments, reports, attendance, approval_requests, approvals,
+FEATURES = [core, engine, field_records, payments, contracts, receivables, tenders, expense_figures, dashboard,
+            reports, attendance, approval_requests, approvals,
             main_menu]  # last: its phrase table reads free text no form took
 
 

@@ -39,6 +39,7 @@ from domain.validation import FieldError
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, Lookup, register_form
+from handlers.project_links import CONTRACT_FIELD, TENDER_FIELD
 from handlers.router import Router
 from services import approval_changes, approval_queries, approvals, leave_balances
 from services.approval_notices import CATEGORY_LABELS, ROLE_LABELS
@@ -254,6 +255,8 @@ EXPENSE = register_form(Form("expense", N_("Expense claim"), fields=(
     Field("category", N_("Category"), N_("Which category?"), Kind.choice, choices=CATEGORY_CHOICES),
     Field("project", N_("Project"), N_("Which project is it for?"), Kind.text, max_length=200,
           when=lambda a: a.get("category") in PROJECT_EXPENSE_CATEGORIES),
+    CONTRACT_FIELD,
+    TENDER_FIELD,
     Field("spent_on", N_("Date"), N_("When was the money spent?"), Kind.date, check=_check_spent_on,
           lean=Lean.past),
     Field("reason", N_("Reason"), N_("What was it for?"), Kind.long_text, max_length=2000),

@@ -121,7 +121,9 @@ def detail_lines(session: Session, _: Translate, req: ApprovalRequest) -> list[s
             lines.append(_(msgid).format(text=payload[key]))
     if req.photos:
         lines.append(_("Receipts: {n} photo(s)").format(n=len(req.photos)))
-    return lines
+    # the seed's cost control (issue #11); imported here: expense_control → payments → report_roster → approvals
+    from services.expense_control import flag_lines
+    return lines + flag_lines(session, _, req)
 
 
 def history_lines(session: Session, _: Translate, req: ApprovalRequest, tz: ZoneInfo) -> list[str]:

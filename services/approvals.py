@@ -22,7 +22,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.approval_routing import resolve_chain
-from domain.approvals import ApprovalConfig, Decision, RequestStatus, chain_for, next_state
+from domain.approvals import (
+    PROJECT_EXPENSE_CATEGORIES,
+    ApprovalConfig,
+    Decision,
+    RequestStatus,
+    chain_for,
+    next_state,
+)
 from domain.checkin import day_bounds
 from domain.records import ExpenseIn, LeaveIn
 from domain.roles import HQ_ROLES
@@ -39,6 +46,7 @@ from services.approval_notices import (
     tell_withdrawn,
 )
 from services.i18n import translator
+from services.project_costs import project_links
 from services.staff import holders_of
 from storage.models import ApprovalRequest, ApprovalStep, Customer, Office, Staff
 from storage.uow import UnitOfWork
@@ -171,6 +179,8 @@ def build_expense(session: Session, data: dict[str, Any], *, requester: Staff, t
         raise RequestInvalid([FieldError("customer_id", "invalid")])
     payload = {"spent_on": record.spent_on.isoformat(), "reason": record.reason, "project": record.project,
                "customer_id": record.customer_id, "customer_name": customer.name if customer else None}
+    if record.category in PROJECT_EXPENSE_CATEGORIES:  # its contract or tender (issue #11)
+        payload.update(project_links(session, office_id=requester.office_id, data=data))
     return ApprovalRequest(kind="expense", amount=record.amount, category=record.category.value,
                            photos=[str(p) for p in data.get("photos") or []],
                            payload={k: v for k, v in payload.items() if v is not None})

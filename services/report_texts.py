@@ -28,7 +28,14 @@ FIGURE_LABELS = {
     "new_customers": N_("New customers"),
     "contracts": N_("Contracts signed"),
     "payments": N_("Payments collected (yuan)"),
+    "contract_amount": N_("Contract amount signed (yuan)"),
+    "receivables": N_("Receivables due (yuan)"),
+    "expenses": N_("Expenses (yuan)"),
+    "expense_kpi": N_("Expense KPI a (year to date)"),
+    "yearly_cap_used": N_("Yearly 4.5% cap used (%)"),
 }
+OPTIONAL_FIGURES = {"contract_amount", "receivables", "expenses", "expense_kpi", "yearly_cap_used"}
+"""Figures only the office head's monthly report has (issue #11): not listed as '—' elsewhere."""
 MAX_NAMES = 40
 MAX_PART = 1500
 
@@ -101,7 +108,8 @@ def digest_message(about: About, missing: Sequence[tuple[str, str]], *, _: Trans
 
 def figures_lines(figures: dict[str, Any], *, _: Translate) -> list[str]:
     """The report's figures, one per line."""
-    return [f"• {_(label)}: {figures.get(name, '—')}" for name, label in FIGURE_LABELS.items()]
+    return [f"• {_(label)}: {figures.get(name, '—')}" for name, label in FIGURE_LABELS.items()
+            if name not in OPTIONAL_FIGURES or name in figures]
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,15 @@ from domain.report_rules import MONTHLY_KINDS, FigureScope, figure_scope, may_wr
 from domain.reports import ReportKind, ReportsConfig, deadline, is_late, report_period_to_submit
 from domain.roles import HQ_ROLES
 from services import audit
+from services.expense_control import COST_FIGURES, report_figures
 from services.payments import office_payments_in_period, payments_in_period, plain
 from services.report_reviews import notify_reviewers
 from services.report_roster import away_by_day, load_reports, load_roster
 from services.report_texts import StatusRow, due_label
-from storage.models import Customer, Office, Report, Staff, Visit
+from storage.models import Contract, Customer, Office, Report, Staff, Visit
 from storage.uow import UnitOfWork
 
-FIGURES = ("visits", "new_customers", "contracts", "payments")
+FIGURES = ("visits", "new_customers", "contracts", "payments", *COST_FIGURES)
 
 
 class Problem(StrEnum):
@@ -113,12 +114,18 @@ def logged_figures(session: Session, *, staff_id: int, period: Period, tz: ZoneI
         visit_of, Visit.visited_at >= start, Visit.visited_at < end))
     customers = session.scalar(select(func.count()).select_from(Customer).where(
         customer_of, Customer.created_at >= start, Customer.created_at < end))
+    contract_of = Contract.staff_id == staff_id if office_id is None else Contract.office_id == office_id
+    contracts = session.scalar(select(func.count()).select_from(Contract).where(
+        contract_of, Contract.signed_on >= period.start, Contract.signed_on <= period.end))
+    costs: dict[str, str] = {}
     if office_id is None:
         collected = payments_in_period(session, staff_ids=[staff_id], start=period.start, end=period.end)
         paid = collected.get(staff_id, Decimal(0))
     else:
         paid = office_payments_in_period(session, office_id=office_id, start=period.start, end=period.end)
-    return {"visits": int(visits or 0), "new_customers": int(customers or 0), "payments": plain(paid)}
+        costs = report_figures(session, office_id=office_id, start=period.start, end=period.end)  # issue #11
+    return {"visits": int(visits or 0), "new_customers": int(customers or 0), "contracts": int(contracts or 0),
+            "payments": plain(paid), **costs}
 
 
 def answers_of(report: Report) -> dict[str, Any]:

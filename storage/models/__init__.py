@@ -3,6 +3,7 @@
 from storage.models.approvals import ApprovalRequest, ApprovalStep
 from storage.models.attendance import AttendancePunch
 from storage.models.base import Base
+from storage.models.contracts import Contract, Instalment, OfficeBudget, PaymentMatch, Tender
 from storage.models.conversation import Draft, OutboxMessage, RetiredCard, ShownCard
 from storage.models.leave import LeaveAdjustment
 from storage.models.media import MediaFile
@@ -19,16 +20,20 @@ __all__ = [
     "AttendancePunch",
     "AuditEntry",
     "Base",
+    "Contract",
     "Customer",
     "Draft",
     "InboxUpdate",
+    "Instalment",
     "Invite",
     "JobRun",
     "LeaveAdjustment",
     "MediaFile",
     "Office",
+    "OfficeBudget",
     "OutboxMessage",
     "Payment",
+    "PaymentMatch",
     "ProcessedUpdate",
     "ReminderSent",
     "RepairRecord",
@@ -37,5 +42,6 @@ __all__ = [
     "ShownCard",
     "Staff",
     "StaffRole",
+    "Tender",
     "Visit",
 ]

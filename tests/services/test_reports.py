@@ -76,7 +76,7 @@ def test_weekly_form_is_prefilled_from_the_records_of_the_week(uow_factory: UowF
     assert isinstance(opened, Opened)
     assert (opened.kind, opened.period.key, opened.answers) == ("weekly", "2026-W48",
                                                                  {"visits": 3, "new_customers": 1,
-                                                                  "payments": "0"})
+                                                                  "contracts": 0, "payments": "0"})
     assert (opened.report_id, opened.late_now) == (None, False)
 
 

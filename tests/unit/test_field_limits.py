@@ -13,10 +13,13 @@ from storage.models import (
     ApprovalRequest,
     ApprovalStep,
     AttendancePunch,
+    Contract,
     Customer,
+    Instalment,
     Payment,
     RepairRecord,
     Report,
+    Tender,
     Visit,
 )
 
@@ -36,6 +39,9 @@ SAVED_TO: dict[tuple[str, str], Any] = {
     ("visit", "next_step"): Visit.next_step,
     ("payment", "draft_no"): Payment.draft_no,
     ("payment", "note"): Payment.note,
+    ("contract", "project"): Contract.project,
+    ("tender", "project"): Tender.project,
+    **{("contract", stage): Instalment.term for stage in ("advance", "delivery", "acceptance", "warranty")},
     ("leave", "reason"): ApprovalRequest.payload,
     ("leave", "destination"): ApprovalRequest.payload,
     ("leave", "purpose"): ApprovalRequest.payload,

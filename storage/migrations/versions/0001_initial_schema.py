@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 18:43:28.554231
+Create Date: 2026-12-02 18:44:40.675298
 """
 
 from __future__ import annotations
@@ -266,6 +266,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_leave_adjustments_staff_id"), ["staff_id"], unique=False)
 
     op.create_table(
+        "office_budgets",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("monthly_ceiling", sa.Numeric(precision=14, scale=2), nullable=False),
+        sa.Column("set_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("set_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_office_budgets_office_id_offices")),
+        sa.ForeignKeyConstraint(["set_by"], ["staff.id"], name=op.f("fk_office_budgets_set_by_staff")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_office_budgets")),
+        sa.UniqueConstraint("office_id", "year", name=op.f("uq_office_budgets_office_id")),
+    )
+    with op.batch_alter_table("office_budgets", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_office_budgets_office_id"), ["office_id"], unique=False)
+
+    op.create_table(
         "outbox",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
@@ -384,6 +400,37 @@ def upgrade() -> None:
         sa.UniqueConstraint("request_id", "round", "step_index", name=op.f("uq_approval_steps_request_id")),
     )
     op.create_table(
+        "contracts",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("customer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("project", sa.String(length=200), nullable=False),
+        sa.Column("signed_on", sa.Date(), nullable=False),
+        sa.Column("amount", sa.Numeric(precision=14, scale=2), nullable=False),
+        sa.Column("net_profit_rate", sa.Numeric(precision=5, scale=2), nullable=True),
+        sa.Column("accepted_on", sa.Date(), nullable=True),
+        sa.Column("bid_deposit", sa.Numeric(precision=14, scale=2), nullable=True),
+        sa.Column("deposit_returned_on", sa.Date(), nullable=True),
+        sa.Column("tender_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], name=op.f("fk_contracts_customer_id_customers")),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_contracts_office_id_offices")),
+        sa.ForeignKeyConstraint(["staff_id"], ["staff.id"], name=op.f("fk_contracts_staff_id_staff")),
+        sa.ForeignKeyConstraint(
+            ["tender_id"], ["tenders.id"], name=op.f("fk_contracts_tender_id_tenders"), use_alter=True
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_contracts")),
+    )
+    with op.batch_alter_table("contracts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_contracts_customer_id"), ["customer_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_contracts_office_id"), ["office_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_contracts_signed_on"), ["signed_on"], unique=False)
+        batch_op.create_index(batch_op.f("ix_contracts_staff_id"), ["staff_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_contracts_tender_id"), ["tender_id"], unique=False)
+
+    op.create_table(
         "payments",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -474,12 +521,101 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_visits_office_id"), ["office_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_visits_staff_id"), ["staff_id"], unique=False)
 
+    op.create_table(
+        "contract_instalments",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("contract_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("term", sa.String(length=60), nullable=False),
+        sa.Column("percent", sa.Numeric(precision=5, scale=2), nullable=True),
+        sa.Column("amount", sa.Numeric(precision=14, scale=2), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=True),
+        sa.Column("days_after_acceptance", sa.Integer(), nullable=True),
+        sa.Column("due_date", sa.Date(), nullable=True),
+        sa.Column("invoiced", sa.Boolean(), nullable=False),
+        sa.Column("received", sa.Numeric(precision=14, scale=2), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["contract_id"],
+            ["contracts.id"],
+            name=op.f("fk_contract_instalments_contract_id_contracts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_contract_instalments")),
+        sa.UniqueConstraint("contract_id", "kind", name=op.f("uq_contract_instalments_contract_id")),
+    )
+    with op.batch_alter_table("contract_instalments", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_contract_instalments_contract_id"), ["contract_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_contract_instalments_due_date"), ["due_date"], unique=False)
+
+    op.create_table(
+        "tenders",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("customer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("project", sa.String(length=200), nullable=False),
+        sa.Column("bid_on", sa.Date(), nullable=False),
+        sa.Column("deposit", sa.Numeric(precision=14, scale=2), nullable=True),
+        sa.Column("result", sa.String(length=16), nullable=False),
+        sa.Column("decided_on", sa.Date(), nullable=True),
+        sa.Column("contract_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["contract_id"], ["contracts.id"], name=op.f("fk_tenders_contract_id_contracts")),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], name=op.f("fk_tenders_customer_id_customers")),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_tenders_office_id_offices")),
+        sa.ForeignKeyConstraint(["staff_id"], ["staff.id"], name=op.f("fk_tenders_staff_id_staff")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tenders")),
+    )
+    with op.batch_alter_table("tenders", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_tenders_customer_id"), ["customer_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_tenders_office_id"), ["office_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_tenders_result"), ["result"], unique=False)
+        batch_op.create_index(batch_op.f("ix_tenders_staff_id"), ["staff_id"], unique=False)
+
+    op.create_table(
+        "payment_matches",
+        sa.Column("payment_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("instalment_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("amount", sa.Numeric(precision=14, scale=2), nullable=False),
+        sa.Column("matched_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("matched_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["instalment_id"],
+            ["contract_instalments.id"],
+            name=op.f("fk_payment_matches_instalment_id_contract_instalments"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(["matched_by"], ["staff.id"], name=op.f("fk_payment_matches_matched_by_staff")),
+        sa.ForeignKeyConstraint(
+            ["payment_id"], ["payments.id"], name=op.f("fk_payment_matches_payment_id_payments"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("payment_id", name=op.f("pk_payment_matches")),
+    )
+    with op.batch_alter_table("payment_matches", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_payment_matches_instalment_id"), ["instalment_id"], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     """Revert this revision."""
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("payment_matches", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_payment_matches_instalment_id"))
+
+    op.drop_table("payment_matches")
+    with op.batch_alter_table("tenders", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_tenders_staff_id"))
+        batch_op.drop_index(batch_op.f("ix_tenders_result"))
+        batch_op.drop_index(batch_op.f("ix_tenders_office_id"))
+        batch_op.drop_index(batch_op.f("ix_tenders_customer_id"))
+
+    op.drop_table("tenders")
+    with op.batch_alter_table("contract_instalments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_contract_instalments_due_date"))
+        batch_op.drop_index(batch_op.f("ix_contract_instalments_contract_id"))
+
+    op.drop_table("contract_instalments")
     with op.batch_alter_table("visits", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_visits_staff_id"))
         batch_op.drop_index(batch_op.f("ix_visits_office_id"))
@@ -501,6 +637,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_payments_customer_id"))
 
     op.drop_table("payments")
+    with op.batch_alter_table("contracts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_contracts_tender_id"))
+        batch_op.drop_index(batch_op.f("ix_contracts_staff_id"))
+        batch_op.drop_index(batch_op.f("ix_contracts_signed_on"))
+        batch_op.drop_index(batch_op.f("ix_contracts_office_id"))
+        batch_op.drop_index(batch_op.f("ix_contracts_customer_id"))
+
+    op.drop_table("contracts")
     op.drop_table("approval_steps")
     with op.batch_alter_table("staff_roles", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_staff_roles_role"))
@@ -526,6 +670,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_outbox_due")
 
     op.drop_table("outbox")
+    with op.batch_alter_table("office_budgets", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_office_budgets_office_id"))
+
+    op.drop_table("office_budgets")
     with op.batch_alter_table("leave_adjustments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_leave_adjustments_staff_id"))
 
