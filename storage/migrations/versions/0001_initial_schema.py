@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 18:44:40.675298
+Create Date: 2026-12-02 19:24:45.882104
 """
 
 from __future__ import annotations
