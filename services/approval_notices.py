@@ -25,6 +25,7 @@ KIND_LABELS = {
     "outing": N_("Outing"),
     "trip": N_("Business trip"),
     "expense": N_("Expense claim"),
+    "confirmation": N_("Confirmation (转正)"),
 }
 CATEGORY_LABELS = {
     "rent": N_("Rent"),
@@ -105,13 +106,17 @@ def detail_lines(session: Session, _: Translate, req: ApprovalRequest) -> list[s
         lines.append(_("Amount: {amount}").format(amount=money(req.amount)))
         lines.append(_("Category: {category}").format(category=_(CATEGORY_LABELS.get(req.category or "", "—"))))
         lines.append(_("Date: {date}").format(date=payload.get("spent_on", "—")))
+    elif req.kind == "confirmation" and req.first_day and req.last_day:
+        lines.append(_("Probation: {first} – {last}").format(first=req.first_day.isoformat(),
+                                                              last=req.last_day.isoformat()))
     elif req.first_day and req.last_day:
         days = (req.last_day - req.first_day).days + 1
         lines.append(_("Days: {first} – {last} ({n} day(s))").format(
             first=req.first_day.isoformat(), last=req.last_day.isoformat(), n=days))
     for key, msgid in (("destination", N_("Destination: {text}")), ("purpose", N_("Purpose: {text}")),
                        ("reason", N_("Reason: {text}")), ("customer_name", N_("Customer: {text}")),
-                       ("project", N_("Project: {text}"))):
+                       ("project", N_("Project: {text}")),
+                       ("evaluations", N_("Evaluations: {text}"))):
         if payload.get(key):
             lines.append(_(msgid).format(text=payload[key]))
     if req.photos:

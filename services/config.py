@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from domain.approvals import DEFAULT_APPROVAL_CONFIG, ApprovalConfig, parse_approval_config
+from domain.people import DEFAULT_PEOPLE_CONFIG, PeopleConfig, parse_people_config
 from domain.reports import DEFAULT_REPORT_CONFIG, ReportsConfig, parse_report_config
 from domain.workdays import HolidayCalendar, parse_holiday_config
 
@@ -38,6 +39,11 @@ def load_approval_config(path: str | None) -> ApprovalConfig:
 def load_report_config(path: str | None) -> ReportsConfig:
     """Report types from `path`, or the defaults from the seeds."""
     return parse_report_config(_read_yaml(path) if path else DEFAULT_REPORT_CONFIG)
+
+
+def load_people_config(path: str | None) -> PeopleConfig:
+    """Onboarding items and probation rules from `path`, or the defaults from the seeds."""
+    return parse_people_config(_read_yaml(path) if path else DEFAULT_PEOPLE_CONFIG)
 
 
 def shipped_holidays_text() -> str:

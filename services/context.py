@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from domain.approvals import DEFAULT_APPROVAL_CONFIG, ApprovalConfig, parse_approval_config
+from domain.people import DEFAULT_PEOPLE_CONFIG, PeopleConfig, parse_people_config
 from domain.reports import DEFAULT_REPORT_CONFIG, ReportsConfig, parse_report_config
 from storage.uow import UnitOfWork
 
@@ -34,6 +35,7 @@ class AppContext:
     instance_id: str = "local"
     approval_config: ApprovalConfig = field(default_factory=lambda: parse_approval_config(DEFAULT_APPROVAL_CONFIG))
     report_config: ReportsConfig = field(default_factory=lambda: parse_report_config(DEFAULT_REPORT_CONFIG))
+    people_config: PeopleConfig = field(default_factory=lambda: parse_people_config(DEFAULT_PEOPLE_CONFIG))
     kick_sender: Callable[[], None] = field(default=lambda: None)
 
     def now(self) -> datetime:

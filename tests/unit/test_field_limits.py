@@ -15,6 +15,7 @@ from storage.models import (
     AttendancePunch,
     Customer,
     Payment,
+    ProbationEvaluation,
     RepairRecord,
     Report,
     Visit,
@@ -41,6 +42,7 @@ SAVED_TO: dict[tuple[str, str], Any] = {
     ("expense", "reason"): ApprovalRequest.payload,
     ("approval_comment", "comment"): ApprovalStep.comment,
     ("report_comment", "comment"): Report.review_comment,
+    ("probation_evaluation", "text"): ProbationEvaluation.text,
     ("checkin", "place"): AttendancePunch.place,
     ("checkout", "place"): AttendancePunch.place,
     **{(f"report_{kind}{suffix}", name): getattr(Report, name) for kind in ReportKind

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 14:29:41.464096
+Create Date: 2026-12-02 17:47:13.871036
 """
 
 from __future__ import annotations
@@ -226,6 +226,24 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("code", name=op.f("pk_invites")),
     )
     op.create_table(
+        "onboarding_items",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("item", sa.String(length=40), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("done_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("done_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.ForeignKeyConstraint(["done_by"], ["staff.id"], name=op.f("fk_onboarding_items_done_by_staff")),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_onboarding_items_staff_id_staff"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_onboarding_items")),
+        sa.UniqueConstraint("staff_id", "item", name=op.f("uq_onboarding_items_staff_id")),
+    )
+    with op.batch_alter_table("onboarding_items", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_onboarding_items_staff_id"), ["staff_id"], unique=False)
+
+    op.create_table(
         "outbox",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
@@ -251,6 +269,25 @@ def upgrade() -> None:
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.create_index("ix_outbox_due", ["status", "priority", "not_before"], unique=False)
         batch_op.create_index(batch_op.f("ix_outbox_staff_id"), ["staff_id"], unique=False)
+
+    op.create_table(
+        "probation_evaluations",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("point", sa.Date(), nullable=False),
+        sa.Column("author_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("rating", sa.String(length=16), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("written_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["author_id"], ["staff.id"], name=op.f("fk_probation_evaluations_author_id_staff")),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_probation_evaluations_staff_id_staff"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_probation_evaluations")),
+        sa.UniqueConstraint("staff_id", "point", name=op.f("uq_probation_evaluations_staff_id")),
+    )
+    with op.batch_alter_table("probation_evaluations", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_probation_evaluations_staff_id"), ["staff_id"], unique=False)
 
     op.create_table(
         "reminders_sent",
@@ -353,6 +390,31 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_payments_staff_id"), ["staff_id"], unique=False)
 
     op.create_table(
+        "probations",
+        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.Column("mentor_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("request_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("closed", sa.Boolean(), nullable=False),
+        sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["mentor_id"], ["staff.id"], name=op.f("fk_probations_mentor_id_staff")),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_probations_office_id_offices")),
+        sa.ForeignKeyConstraint(
+            ["request_id"], ["approval_requests.id"], name=op.f("fk_probations_request_id_approval_requests")
+        ),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_probations_staff_id_staff"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("staff_id", name=op.f("pk_probations")),
+    )
+    with op.batch_alter_table("probations", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_probations_closed"), ["closed"], unique=False)
+        batch_op.create_index(batch_op.f("ix_probations_ends_on"), ["ends_on"], unique=False)
+        batch_op.create_index(batch_op.f("ix_probations_office_id"), ["office_id"], unique=False)
+
+    op.create_table(
         "repairs",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -430,6 +492,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_repairs_customer_id"))
 
     op.drop_table("repairs")
+    with op.batch_alter_table("probations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_probations_office_id"))
+        batch_op.drop_index(batch_op.f("ix_probations_ends_on"))
+        batch_op.drop_index(batch_op.f("ix_probations_closed"))
+
+    op.drop_table("probations")
     with op.batch_alter_table("payments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_payments_staff_id"))
         batch_op.drop_index(batch_op.f("ix_payments_received_on"))
@@ -455,11 +523,19 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_reminders_sent_sent_at"))
 
     op.drop_table("reminders_sent")
+    with op.batch_alter_table("probation_evaluations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_probation_evaluations_staff_id"))
+
+    op.drop_table("probation_evaluations")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outbox_staff_id"))
         batch_op.drop_index("ix_outbox_due")
 
     op.drop_table("outbox")
+    with op.batch_alter_table("onboarding_items", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_onboarding_items_staff_id"))
+
+    op.drop_table("onboarding_items")
     op.drop_table("invites")
     op.drop_table("drafts")
     with op.batch_alter_table("customers", schema=None) as batch_op:
