@@ -29,7 +29,11 @@ ITEM_LABELS = {
     "team_intro": N_("Team introduced"),
     "duties_training": N_("Duties and rules training"),
     "business_training": N_("Business knowledge training"),
+    "handover": N_("Work handed over"),
+    "assets_returned": N_("Assets returned"),
 }
+LEAVING = "leaving"
+LEAVING_ITEMS = ("handover", "assets_returned")  # 交接, 资产归还
 MANAGERS = frozenset({"admin", "office_head"})
 
 
@@ -77,6 +81,9 @@ def checklist_card(session: Session, *, staff_id: int, locale: str, buttons: boo
     person = cast(Staff, session.get(Staff, staff_id))
     items = session.scalars(select(OnboardingItem).where(OnboardingItem.staff_id == staff_id)
                             .order_by(OnboardingItem.position)).all()
+    if any(i.checklist == LEAVING for i in items):
+        return leaving_card(session, person=person, items=[i for i in items if i.checklist == LEAVING], _=_,
+                            buttons=buttons)
     probation = session.get(Probation, staff_id)
     lines = [_("🧭 Onboarding of {name}").format(name=person.name)]
     lines += [f"{'✅' if i.done_at else '⬜'} {item_label(_, i.item)}" for i in items]
@@ -87,6 +94,17 @@ def checklist_card(session: Session, *, staff_id: int, locale: str, buttons: boo
                                                               last=probation.ends_on.isoformat()))
     if items and all(i.done_at for i in items):
         lines.append(_("All onboarding steps are done."))
+    rows = tuple((Button("⬜ " + item_label(_, i.item), f"onb:{i.id}"),) for i in items if not i.done_at)
+    return OutMessage("\n".join(lines), buttons=rows if buttons else ())
+
+
+def leaving_card(session: Session, *, person: Staff, items: list[OnboardingItem], _: Any,
+                 buttons: bool) -> OutMessage:
+    """The leaving checklist of one person (交接, 资产归还), a tick button per open item."""
+    lines = [_("🚪 Leaving checklist of {name}").format(name=person.name)]
+    lines += [f"{'✅' if i.done_at else '⬜'} {item_label(_, i.item)}" for i in items]
+    if all(i.done_at for i in items):
+        lines.append(_("All leaving steps are done."))
     rows = tuple((Button("⬜ " + item_label(_, i.item), f"onb:{i.id}"),) for i in items if not i.done_at)
     return OutMessage("\n".join(lines), buttons=rows if buttons else ())
 
@@ -113,7 +131,7 @@ def tick(uow: UnitOfWork, *, item_id: int, viewer: StaffView, now: datetime) -> 
                      at=now, detail={"item": item.item})
         open_left = session.scalars(select(OnboardingItem.id).where(
             OnboardingItem.staff_id == person.id, OnboardingItem.done_at.is_(None))).first()
-        if open_left is None:
+        if open_left is None and person.active:
             _ = translator(person.locale)
             outbox.enqueue(session, staff_id=person.id, now=now,
                            message=OutMessage(_("🎉 Your onboarding checklist is complete. Welcome aboard!")))
@@ -136,7 +154,7 @@ def open_checklists(uow: UnitOfWork, *, viewer: StaffView) -> list[OutMessage]:
     with uow:
         session = uow.session
         people = session.scalars(select(Staff).join(OnboardingItem, OnboardingItem.staff_id == Staff.id)
-                                 .where(Staff.active.is_(True)).distinct().order_by(Staff.id)).all()
+                                 .distinct().order_by(Staff.id)).all()  # leavers too: their 离职 list
         cards: list[OutMessage] = []
         for person in people:
             if person.id == viewer.id:

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, BigId, utcnow
 
 
 class OnboardingItem(Base):
-    """One step of a new person's onboarding checklist; ticked once, by whom and when."""
+    """One step of a person's onboarding (or leaving) checklist; ticked once, by whom and when."""
 
     __tablename__ = "onboarding_items"
     __table_args__ = (UniqueConstraint("staff_id", "item"),)
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    checklist: Mapped[str] = mapped_column(String(16), default="onboarding")  # or "leaving" (离职)
     item: Mapped[str] = mapped_column(String(40))
     position: Mapped[int] = mapped_column(default=0)
     done_at: Mapped[datetime | None]
@@ -49,3 +50,14 @@ class ProbationEvaluation(Base):
     rating: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     written_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Departure(Base):
+    """A person who left (离职): when, who deactivated them, who took over their open work, and what moved."""
+
+    __tablename__ = "departures"
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
+    left_at: Mapped[datetime]
+    by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    successor_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    moved: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)

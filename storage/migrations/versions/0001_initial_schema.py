@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 17:47:13.871036
+Create Date: 2026-12-02 17:53:25.738765
 """
 
 from __future__ import annotations
@@ -205,6 +205,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_customers_warranty_end"), ["warranty_end"], unique=False)
 
     op.create_table(
+        "departures",
+        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("left_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("by_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("successor_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("moved", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(["by_id"], ["staff.id"], name=op.f("fk_departures_by_id_staff")),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_departures_staff_id_staff"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(["successor_id"], ["staff.id"], name=op.f("fk_departures_successor_id_staff")),
+        sa.PrimaryKeyConstraint("staff_id", name=op.f("pk_departures")),
+    )
+    op.create_table(
         "drafts",
         sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("form", sa.String(length=32), nullable=False),
@@ -229,6 +243,7 @@ def upgrade() -> None:
         "onboarding_items",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("checklist", sa.String(length=16), nullable=False),
         sa.Column("item", sa.String(length=40), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("done_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
@@ -538,6 +553,7 @@ def downgrade() -> None:
     op.drop_table("onboarding_items")
     op.drop_table("invites")
     op.drop_table("drafts")
+    op.drop_table("departures")
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_customers_warranty_end"))
         batch_op.drop_index(batch_op.f("ix_customers_office_id"))
