@@ -16,11 +16,13 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from domain.roles import Role
+from domain.scoring import CRITERIA, ScoreTimetable
 from domain.validation import describe_errors
 
 DEFAULT_ITEMS = ("documents", "office_supplies", "team_intro", "duties_training", "business_training")
@@ -34,6 +36,15 @@ DEFAULT_PEOPLE_CONFIG: dict[str, Any] = {
     "remind_days_before": 2,
     "confirm_days_before": 14,
     "confirmation_chain": ["manager", "office_head", "hr"],
+    "scoring": {
+        "criteria": list(CRITERIA),
+        "scale_max": 10,
+        "weights": {},
+        "due_day": 3,
+        "escalate_day": 4,
+        "sheet_day": 5,
+        "visible_to_staff": False,
+    },
 }
 """Defaults from seed 000; `config/people.yaml` holds the same data (a unit test compares them)."""
 
@@ -45,6 +56,40 @@ class PeopleConfigError(ValueError):
     """The onboarding/probation configuration is invalid; the message lists every problem."""
 
 
+class ScoringConfig(BaseModel):
+    """The 月度评分表: which criteria, their scale and weights, the days of its timetable, who sees scores."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    criteria: tuple[str, ...] = CRITERIA
+    scale_max: int = Field(default=10, ge=3, le=100)
+    weights: dict[str, Decimal] = Field(default_factory=dict)
+    due_day: int = Field(default=3, ge=1, le=27)
+    escalate_day: int = Field(default=4, ge=1, le=27)
+    sheet_day: int = Field(default=5, ge=1, le=28)
+    visible_to_staff: bool = False
+
+    @field_validator("criteria")
+    @classmethod
+    def _known_criteria(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value or set(value) - set(CRITERIA) or len(set(value)) != len(value):
+            raise ValueError(f"criteria must be distinct ones of {list(CRITERIA)}")
+        return value
+
+    @model_validator(mode="after")
+    def _days_in_order(self) -> ScoringConfig:
+        if not self.due_day <= self.escalate_day <= self.sheet_day:
+            raise ValueError("due_day <= escalate_day <= sheet_day is needed")
+        if set(self.weights) - set(self.criteria) or any(w <= 0 for w in self.weights.values()):
+            raise ValueError("weights must be positive and name configured criteria")
+        return self
+
+    @property
+    def timetable(self) -> ScoreTimetable:
+        """The days on which each step falls due."""
+        return ScoreTimetable(1, self.due_day, self.escalate_day, self.sheet_day)
+
+
 class PeopleConfig(BaseModel):
     """Checklist items and probation months per role (`default` for roles not named), and the timings."""
 
@@ -52,11 +97,12 @@ class PeopleConfig(BaseModel):
 
     onboarding: dict[str, tuple[str, ...]]
     probation_months: dict[str, int]
-    evaluate_every_months: int = Field(1, ge=1, le=12)
-    evaluation_days: int = Field(7, ge=1, le=60)
-    remind_days_before: int = Field(2, ge=0, le=30)
-    confirm_days_before: int = Field(14, ge=1, le=90)
+    evaluate_every_months: int = Field(default=1, ge=1, le=12)
+    evaluation_days: int = Field(default=7, ge=1, le=60)
+    remind_days_before: int = Field(default=2, ge=0, le=30)
+    confirm_days_before: int = Field(default=14, ge=1, le=90)
     confirmation_chain: tuple[str, ...] = ("manager", "office_head", "hr")
+    scoring: ScoringConfig = ScoringConfig()
 
     @field_validator("onboarding", "probation_months")
     @classmethod

@@ -1,4 +1,4 @@
-"""Probation sweep: evaluations asked and reminded, the 转正 request opened, HR told in the last days."""
+"""People sweeps: probation (evaluations, the 转正 request, HR told) and the monthly score sheet."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 from schedules.runner import job
 from services.context import AppContext
 from services.probation import sweep_probation
+from services.scoring import sweep_scores
 
 
 @job("probation", every_minutes=60)
@@ -16,3 +17,12 @@ async def probation_sweep(app: AppContext) -> str:
                                    default_timezone=app.default_timezone)
     app.kick_sender()
     return f"{sent} probation message(s) queued"
+
+
+@job("monthly-scores", every_minutes=60)
+async def monthly_scores(app: AppContext) -> str:
+    """The past month's 月度评分表: heads asked on the 1st, chased, GM told, HR/GM get the sheet, each once."""
+    sent = await asyncio.to_thread(sweep_scores, app.uow(), now=app.now(), config=app.people_config,
+                                   default_timezone=app.default_timezone)
+    app.kick_sender()
+    return f"{sent} score-sheet step(s) queued"

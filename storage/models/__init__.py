@@ -6,7 +6,7 @@ from storage.models.base import Base
 from storage.models.conversation import Draft, OutboxMessage
 from storage.models.org import AuditEntry, InboxUpdate, Invite, Office, ProcessedUpdate, Staff, StaffRole
 from storage.models.payments import Payment
-from storage.models.people import Departure, OnboardingItem, Probation, ProbationEvaluation
+from storage.models.people import Departure, MonthlyScore, OnboardingItem, Probation, ProbationEvaluation
 from storage.models.records import Customer, RepairRecord, Visit
 from storage.models.reports import JobRun, ReminderSent, Report
 from storage.models.wecom import AccessToken
@@ -24,6 +24,7 @@ __all__ = [
     "InboxUpdate",
     "Invite",
     "JobRun",
+    "MonthlyScore",
     "Office",
     "OnboardingItem",
     "OutboxMessage",

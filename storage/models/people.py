@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, BigId, utcnow
@@ -61,3 +63,20 @@ class Departure(Base):
     by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     successor_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     moved: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+
+
+class MonthlyScore(Base):
+    """One row of the 月度评分表: a person's scores for one month, by the office head, with the facts shown."""
+
+    __tablename__ = "monthly_scores"
+    __table_args__ = (UniqueConstraint("staff_id", "month"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    month: Mapped[date] = mapped_column(Date, index=True)  # the first day of the scored month
+    scorer_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    scores: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    total: Mapped[Decimal] = mapped_column(Numeric(8, 1))
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    comment: Mapped[str | None] = mapped_column(Text)
+    scored_at: Mapped[datetime] = mapped_column(default=utcnow)

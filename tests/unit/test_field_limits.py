@@ -14,6 +14,7 @@ from storage.models import (
     ApprovalStep,
     AttendancePunch,
     Customer,
+    MonthlyScore,
     Payment,
     ProbationEvaluation,
     RepairRecord,
@@ -43,6 +44,7 @@ SAVED_TO: dict[tuple[str, str], Any] = {
     ("approval_comment", "comment"): ApprovalStep.comment,
     ("report_comment", "comment"): Report.review_comment,
     ("probation_evaluation", "text"): ProbationEvaluation.text,
+    ("monthly_score", "comment"): MonthlyScore.comment,
     ("checkin", "place"): AttendancePunch.place,
     ("checkout", "place"): AttendancePunch.place,
     **{(f"report_{kind}{suffix}", name): getattr(Report, name) for kind in ReportKind

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 17:53:25.738765
+Create Date: 2026-12-02 17:56:21.447389
 """
 
 from __future__ import annotations
@@ -239,6 +239,31 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["staff_id"], ["staff.id"], name=op.f("fk_invites_staff_id_staff"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_invites")),
     )
+    op.create_table(
+        "monthly_scores",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("scorer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("scores", sa.JSON(), nullable=False),
+        sa.Column("total", sa.Numeric(precision=8, scale=1), nullable=False),
+        sa.Column("facts", sa.JSON(), nullable=False),
+        sa.Column("comment", sa.Text(), nullable=True),
+        sa.Column("scored_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_monthly_scores_office_id_offices")),
+        sa.ForeignKeyConstraint(["scorer_id"], ["staff.id"], name=op.f("fk_monthly_scores_scorer_id_staff")),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_monthly_scores_staff_id_staff"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_monthly_scores")),
+        sa.UniqueConstraint("staff_id", "month", name=op.f("uq_monthly_scores_staff_id")),
+    )
+    with op.batch_alter_table("monthly_scores", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_monthly_scores_month"), ["month"], unique=False)
+        batch_op.create_index(batch_op.f("ix_monthly_scores_office_id"), ["office_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_monthly_scores_staff_id"), ["staff_id"], unique=False)
+
     op.create_table(
         "onboarding_items",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -551,6 +576,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_onboarding_items_staff_id"))
 
     op.drop_table("onboarding_items")
+    with op.batch_alter_table("monthly_scores", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_monthly_scores_staff_id"))
+        batch_op.drop_index(batch_op.f("ix_monthly_scores_office_id"))
+        batch_op.drop_index(batch_op.f("ix_monthly_scores_month"))
+
+    op.drop_table("monthly_scores")
     op.drop_table("invites")
     op.drop_table("drafts")
     op.drop_table("departures")
