@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from schedules import approvals, attendance  # noqa: F401 - pending-approval chasing, monthly sheet to HR
+from schedules import assets as stocktake  # noqa: F401 - the yearly 盘点 checklist per office
 from schedules import holidays as holiday_calendar  # noqa: F401 - the holiday calendar ends within 30 days
 from schedules import housekeeping as prune_updates  # noqa: F401 - old update ids and stored updates forgotten
 from schedules import payments as draft_reminders  # noqa: F401 - bank drafts maturing within 7 days

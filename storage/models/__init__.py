@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per area; importing this package registers every table."""
 
 from storage.models.approvals import ApprovalRequest, ApprovalStep
+from storage.models.assets import AssetMove, FixedAsset
 from storage.models.attendance import AttendancePunch
 from storage.models.base import Base
 from storage.models.conversation import Draft, OutboxMessage
@@ -15,12 +16,14 @@ __all__ = [
     "AccessToken",
     "ApprovalRequest",
     "ApprovalStep",
+    "AssetMove",
     "AttendancePunch",
     "AuditEntry",
     "Base",
     "Customer",
     "Departure",
     "Draft",
+    "FixedAsset",
     "InboxUpdate",
     "Invite",
     "JobRun",

@@ -14,6 +14,7 @@ from storage.models import (
     ApprovalStep,
     AttendancePunch,
     Customer,
+    FixedAsset,
     MonthlyScore,
     Payment,
     ProbationEvaluation,
@@ -45,6 +46,9 @@ SAVED_TO: dict[tuple[str, str], Any] = {
     ("report_comment", "comment"): Report.review_comment,
     ("probation_evaluation", "text"): ProbationEvaluation.text,
     ("monthly_score", "comment"): MonthlyScore.comment,
+    ("asset", "asset_no"): FixedAsset.asset_no,
+    ("asset", "name"): FixedAsset.name,
+    ("asset", "location"): FixedAsset.location,
     ("checkin", "place"): AttendancePunch.place,
     ("checkout", "place"): AttendancePunch.place,
     **{(f"report_{kind}{suffix}", name): getattr(Report, name) for kind in ReportKind

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 17:56:21.447389
+Create Date: 2026-12-02 18:01:15.911219
 """
 
 from __future__ import annotations
@@ -230,6 +230,29 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("staff_id", name=op.f("pk_drafts")),
     )
     op.create_table(
+        "fixed_assets",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("asset_no", sa.String(length=40), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("category", sa.String(length=32), nullable=False),
+        sa.Column("value", sa.Numeric(precision=12, scale=2), nullable=False),
+        sa.Column("purchased_on", sa.Date(), nullable=False),
+        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("holder_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("location", sa.String(length=120), nullable=True),
+        sa.Column("created_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["created_by"], ["staff.id"], name=op.f("fk_fixed_assets_created_by_staff")),
+        sa.ForeignKeyConstraint(["holder_id"], ["staff.id"], name=op.f("fk_fixed_assets_holder_id_staff")),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_fixed_assets_office_id_offices")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fixed_assets")),
+        sa.UniqueConstraint("asset_no", name=op.f("uq_fixed_assets_asset_no")),
+    )
+    with op.batch_alter_table("fixed_assets", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_fixed_assets_holder_id"), ["holder_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_fixed_assets_office_id"), ["office_id"], unique=False)
+
+    op.create_table(
         "invites",
         sa.Column("code", sa.String(length=32), nullable=False),
         sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -402,6 +425,31 @@ def upgrade() -> None:
         sa.UniqueConstraint("request_id", "step_index", name=op.f("uq_approval_steps_request_id")),
     )
     op.create_table(
+        "asset_moves",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("asset_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("action", sa.String(length=16), nullable=False),
+        sa.Column("from_holder", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("to_holder", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("from_office", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("to_office", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("by_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["asset_id"], ["fixed_assets.id"], name=op.f("fk_asset_moves_asset_id_fixed_assets"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(["by_id"], ["staff.id"], name=op.f("fk_asset_moves_by_id_staff")),
+        sa.ForeignKeyConstraint(["from_holder"], ["staff.id"], name=op.f("fk_asset_moves_from_holder_staff")),
+        sa.ForeignKeyConstraint(["from_office"], ["offices.id"], name=op.f("fk_asset_moves_from_office_offices")),
+        sa.ForeignKeyConstraint(["to_holder"], ["staff.id"], name=op.f("fk_asset_moves_to_holder_staff")),
+        sa.ForeignKeyConstraint(["to_office"], ["offices.id"], name=op.f("fk_asset_moves_to_office_offices")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_asset_moves")),
+    )
+    with op.batch_alter_table("asset_moves", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_asset_moves_asset_id"), ["asset_id"], unique=False)
+
+    op.create_table(
         "payments",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -547,6 +595,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_payments_customer_id"))
 
     op.drop_table("payments")
+    with op.batch_alter_table("asset_moves", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_asset_moves_asset_id"))
+
+    op.drop_table("asset_moves")
     op.drop_table("approval_steps")
     with op.batch_alter_table("staff_roles", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_staff_roles_role"))
@@ -583,6 +635,11 @@ def downgrade() -> None:
 
     op.drop_table("monthly_scores")
     op.drop_table("invites")
+    with op.batch_alter_table("fixed_assets", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_fixed_assets_office_id"))
+        batch_op.drop_index(batch_op.f("ix_fixed_assets_holder_id"))
+
+    op.drop_table("fixed_assets")
     op.drop_table("drafts")
     op.drop_table("departures")
     with op.batch_alter_table("customers", schema=None) as batch_op:
