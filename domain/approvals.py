@@ -18,12 +18,13 @@ from domain.validation import describe_errors
 
 
 class RequestKind(StrEnum):
-    """What is being asked for: 请假, 外出, 出差 or 费用报销."""
+    """What is being asked for: 请假, 外出, 出差, 费用报销 or 办公资源申请 (a purchase)."""
 
     LEAVE = "leave"
     OUTING = "outing"
     TRIP = "trip"
     EXPENSE = "expense"
+    PURCHASE = "purchase"
 
 
 class ExpenseCategory(StrEnum):
@@ -65,8 +66,16 @@ DEFAULT_APPROVAL_CONFIG: dict[str, Any] = {
         {"when": {"amount_gt": 5000}, "chain": ["office_head", "finance_director", "vp", "president"]},
         {"when": {}, "chain": ["office_head"]},
     ],
+    "purchase": [
+        {"when": {"amount_gt": 2000}, "chain": ["office_head", "gm"]},
+        {"when": {}, "chain": ["office_head"]},
+    ],
 }
 """The seeds' default chains; `config/approvals.yaml` holds the same data (a unit test checks it)."""
+
+
+AMOUNT_KINDS = frozenset({RequestKind.EXPENSE, RequestKind.PURCHASE})
+"""Request kinds whose rules may test the amount."""
 
 
 class ApprovalConfigError(ValueError):
@@ -131,6 +140,12 @@ class ApprovalConfig(BaseModel):
     outing: tuple[ApprovalRule, ...]
     trip: tuple[ApprovalRule, ...]
     expense: tuple[ApprovalRule, ...]
+    purchase: tuple[ApprovalRule, ...] = (
+        ApprovalRule(when=RuleCondition(amount_gt=Decimal(2000)), chain=(Role.OFFICE_HEAD, Role.GM)),
+        ApprovalRule(chain=(Role.OFFICE_HEAD,)),
+    )
+    """Office supplies and equipment (办公资源申请): the seeds send 硬件配置 to headquarters; a file written
+    before purchases existed keeps working with this default."""
 
     @model_validator(mode="after")
     def _conditions_fit_kinds(self) -> "ApprovalConfig":
@@ -138,8 +153,11 @@ class ApprovalConfig(BaseModel):
             rules = self.rules_for(kind)
             if not rules:
                 raise ValueError(f"{kind}: at least one rule is needed")
-            if kind != RequestKind.EXPENSE and any(not r.when.is_empty for r in rules):
-                raise ValueError(f"{kind}: only expense rules may have conditions (amount/category)")
+            if kind not in AMOUNT_KINDS and any(not r.when.is_empty for r in rules):
+                raise ValueError(f"{kind}: only expense rules may have conditions (amount/category), "
+                                 "purchase rules an amount")
+            if kind == RequestKind.PURCHASE and any(r.when.category_in is not None for r in rules):
+                raise ValueError(f"{kind}: purchase rules test the amount only")
         return self
 
     def rules_for(self, kind: RequestKind) -> tuple[ApprovalRule, ...]:

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from handlers import approvals, assets, attendance, core, leaving, payments, people, reports, scoring
+from handlers import (
+    approvals,
+    assets,
+    attendance,
+    core,
+    leaving,
+    payments,
+    people,
+    purchases,
+    reports,
+    scoring,
+)
 from handlers import records as field_records
 from handlers import requests as approval_requests
 from handlers.forms import engine
 from handlers.router import Router
 
 FEATURES = [core, engine, field_records, payments, reports, attendance, approval_requests, approvals, people, leaving,
-            scoring, assets]
+            scoring, assets, purchases]
 
 
 def build_router() -> Router:

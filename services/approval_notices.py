@@ -26,6 +26,7 @@ KIND_LABELS = {
     "trip": N_("Business trip"),
     "expense": N_("Expense claim"),
     "confirmation": N_("Confirmation (转正)"),
+    "purchase": N_("Purchase"),
 }
 CATEGORY_LABELS = {
     "rent": N_("Rent"),
@@ -88,7 +89,7 @@ def money(amount: Decimal | None) -> str:
 def headline(_: Translate, req: ApprovalRequest) -> str:
     """'Expense claim #12 · ¥4,800.00' or 'Leave #7 · 2026-11-25 – 2026-11-26'."""
     title = _("{kind} no. {id}").format(kind=_(KIND_LABELS.get(req.kind, req.kind)), id=req.id)
-    if req.kind == "expense":
+    if req.kind in ("expense", "purchase"):
         return f"{title} · {money(req.amount)}"
     if req.first_day and req.last_day:
         return f"{title} · {req.first_day.isoformat()} – {req.last_day.isoformat()}"
@@ -106,6 +107,10 @@ def detail_lines(session: Session, _: Translate, req: ApprovalRequest) -> list[s
         lines.append(_("Amount: {amount}").format(amount=money(req.amount)))
         lines.append(_("Category: {category}").format(category=_(CATEGORY_LABELS.get(req.category or "", "—"))))
         lines.append(_("Date: {date}").format(date=payload.get("spent_on", "—")))
+    elif req.kind == "purchase":
+        lines.append(_("Item: {item} × {quantity} at ¥{price} each").format(
+            item=payload.get("item", "—"), quantity=payload.get("quantity", "—"), price=payload.get("unit_price", "—")))
+        lines.append(_("Estimated total: {amount}").format(amount=money(req.amount)))
     elif req.kind == "confirmation" and req.first_day and req.last_day:
         lines.append(_("Probation: {first} – {last}").format(first=req.first_day.isoformat(),
                                                               last=req.last_day.isoformat()))

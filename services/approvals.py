@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
@@ -115,6 +116,20 @@ def submit_expense(uow: UnitOfWork, *, requester_id: int, data: dict[str, Any], 
         req = ApprovalRequest(kind="expense", amount=record.amount, category=record.category.value,
                               photos=[str(p) for p in data.get("photos") or []],
                               payload={k: v for k, v in payload.items() if v is not None})
+        return _create(uow, req, requester, config=config, now=now, default_timezone=default_timezone)
+
+
+def submit_purchase(uow: UnitOfWork, *, requester_id: int, data: dict[str, Any], config: ApprovalConfig,
+                    now: datetime, default_timezone: str) -> Submitted:
+    """Create an office purchase (办公资源申请: item, quantity, estimated unit price, reason), routed by its total."""
+    with uow:
+        requester, _tz = _requester(uow.session, requester_id, default_timezone)
+        quantity, price = int(data["quantity"]), Decimal(str(data["unit_price"]))
+        if not 1 <= quantity <= 9999 or price <= 0 or data.get("purpose") not in ("supplies", "equipment"):
+            raise RequestInvalid([FieldError("quantity" if not 1 <= quantity <= 9999 else "unit_price", "invalid")])
+        payload = {"item": data["item"], "quantity": quantity, "unit_price": str(price), "reason": data["reason"],
+                   "purpose": data["purpose"]}
+        req = ApprovalRequest(kind="purchase", amount=(price * quantity).quantize(Decimal("0.01")), payload=payload)
         return _create(uow, req, requester, config=config, now=now, default_timezone=default_timezone)
 
 

@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per area; importing this package registers every table."""
 
 from storage.models.approvals import ApprovalRequest, ApprovalStep
-from storage.models.assets import AssetMove, FixedAsset
+from storage.models.assets import AssetMove, FixedAsset, PurchaseProgress, Supply, SupplyMove
 from storage.models.attendance import AttendancePunch
 from storage.models.base import Base
 from storage.models.conversation import Draft, OutboxMessage
@@ -35,10 +35,13 @@ __all__ = [
     "Probation",
     "ProbationEvaluation",
     "ProcessedUpdate",
+    "PurchaseProgress",
     "ReminderSent",
     "RepairRecord",
     "Report",
     "Staff",
     "StaffRole",
+    "Supply",
+    "SupplyMove",
     "Visit",
 ]

@@ -1,11 +1,11 @@
-"""Office property (办事处财产): the fixed asset register and every move of an asset."""
+"""Office property (办事处财产): fixed assets and their moves, purchases' progress, supplies in stock."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Numeric, String, Text
+from sqlalchemy import Date, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, BigId, utcnow
@@ -42,3 +42,39 @@ class AssetMove(Base):
     by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class PurchaseProgress(Base):
+    """What became of an approved purchase (办公资源申请): bought, then issued, each once, by the admin."""
+
+    __tablename__ = "purchase_progress"
+    request_id: Mapped[int] = mapped_column(ForeignKey("approval_requests.id", ondelete="CASCADE"), primary_key=True)
+    bought_at: Mapped[datetime | None]
+    bought_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    issued_at: Mapped[datetime | None]
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class Supply(Base):
+    """An office supply in stock (办公用品库存): how many are left and below which the admin is told."""
+
+    __tablename__ = "supplies"
+    __table_args__ = (UniqueConstraint("office_id", "name"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    quantity: Mapped[int] = mapped_column(default=0)
+    min_quantity: Mapped[int] = mapped_column(default=0)
+    restocks: Mapped[int] = mapped_column(default=0)  # counts refills: one low-stock notice per dip
+
+
+class SupplyMove(Base):
+    """Supplies added, issued to a person or returned; never updated."""
+
+    __tablename__ = "supply_moves"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    supply_id: Mapped[int] = mapped_column(ForeignKey("supplies.id", ondelete="CASCADE"), index=True)
+    delta: Mapped[int]
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

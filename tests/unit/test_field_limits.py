@@ -49,6 +49,8 @@ SAVED_TO: dict[tuple[str, str], Any] = {
     ("asset", "asset_no"): FixedAsset.asset_no,
     ("asset", "name"): FixedAsset.name,
     ("asset", "location"): FixedAsset.location,
+    ("purchase", "item"): ApprovalRequest.payload,
+    ("purchase", "reason"): ApprovalRequest.payload,
     ("checkin", "place"): AttendancePunch.place,
     ("checkout", "place"): AttendancePunch.place,
     **{(f"report_{kind}{suffix}", name): getattr(Report, name) for kind in ReportKind

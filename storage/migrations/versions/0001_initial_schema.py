@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 18:01:15.911219
+Create Date: 2026-12-02 18:04:38.896049
 """
 
 from __future__ import annotations
@@ -106,6 +106,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("staff", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_staff_office_id"), ["office_id"], unique=False)
+
+    op.create_table(
+        "supplies",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("name", sa.String(length=60), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("min_quantity", sa.Integer(), nullable=False),
+        sa.Column("restocks", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_supplies_office_id_offices")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_supplies")),
+        sa.UniqueConstraint("office_id", "name", name=op.f("uq_supplies_office_id")),
+    )
+    with op.batch_alter_table("supplies", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_supplies_office_id"), ["office_id"], unique=False)
 
     op.create_table(
         "approval_requests",
@@ -405,6 +420,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_staff_roles_role"), ["role"], unique=False)
 
     op.create_table(
+        "supply_moves",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("supply_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("delta", sa.Integer(), nullable=False),
+        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("by_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["by_id"], ["staff.id"], name=op.f("fk_supply_moves_by_id_staff")),
+        sa.ForeignKeyConstraint(["staff_id"], ["staff.id"], name=op.f("fk_supply_moves_staff_id_staff")),
+        sa.ForeignKeyConstraint(
+            ["supply_id"], ["supplies.id"], name=op.f("fk_supply_moves_supply_id_supplies"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_supply_moves")),
+    )
+    with op.batch_alter_table("supply_moves", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_supply_moves_supply_id"), ["supply_id"], unique=False)
+
+    op.create_table(
         "approval_steps",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("request_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -503,6 +536,23 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_probations_office_id"), ["office_id"], unique=False)
 
     op.create_table(
+        "purchase_progress",
+        sa.Column("request_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("bought_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("bought_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("issued_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("issued_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.ForeignKeyConstraint(["bought_by"], ["staff.id"], name=op.f("fk_purchase_progress_bought_by_staff")),
+        sa.ForeignKeyConstraint(["issued_by"], ["staff.id"], name=op.f("fk_purchase_progress_issued_by_staff")),
+        sa.ForeignKeyConstraint(
+            ["request_id"],
+            ["approval_requests.id"],
+            name=op.f("fk_purchase_progress_request_id_approval_requests"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("request_id", name=op.f("pk_purchase_progress")),
+    )
+    op.create_table(
         "repairs",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -580,6 +630,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_repairs_customer_id"))
 
     op.drop_table("repairs")
+    op.drop_table("purchase_progress")
     with op.batch_alter_table("probations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_probations_office_id"))
         batch_op.drop_index(batch_op.f("ix_probations_ends_on"))
@@ -600,6 +651,10 @@ def downgrade() -> None:
 
     op.drop_table("asset_moves")
     op.drop_table("approval_steps")
+    with op.batch_alter_table("supply_moves", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_supply_moves_supply_id"))
+
+    op.drop_table("supply_moves")
     with op.batch_alter_table("staff_roles", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_staff_roles_role"))
 
@@ -663,6 +718,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_approval_requests_first_day"))
 
     op.drop_table("approval_requests")
+    with op.batch_alter_table("supplies", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_supplies_office_id"))
+
+    op.drop_table("supplies")
     with op.batch_alter_table("staff", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_staff_office_id"))
 
