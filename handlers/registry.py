@@ -8,6 +8,7 @@ from handlers import (
     attendance,
     core,
     leaving,
+    logistics,
     payments,
     people,
     purchases,
@@ -20,7 +21,7 @@ from handlers.forms import engine
 from handlers.router import Router
 
 FEATURES = [core, engine, field_records, payments, reports, attendance, approval_requests, approvals, people, leaving,
-            scoring, assets, purchases]
+            scoring, assets, purchases, logistics]
 
 
 def build_router() -> Router:

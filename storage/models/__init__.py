@@ -5,6 +5,7 @@ from storage.models.assets import AssetMove, FixedAsset, PurchaseProgress, Suppl
 from storage.models.attendance import AttendancePunch
 from storage.models.base import Base
 from storage.models.conversation import Draft, OutboxMessage
+from storage.models.logistics import Acceptance, GoodsReceipt
 from storage.models.org import AuditEntry, InboxUpdate, Invite, Office, ProcessedUpdate, Staff, StaffRole
 from storage.models.payments import Payment
 from storage.models.people import Departure, MonthlyScore, OnboardingItem, Probation, ProbationEvaluation
@@ -13,6 +14,7 @@ from storage.models.reports import JobRun, ReminderSent, Report
 from storage.models.wecom import AccessToken
 
 __all__ = [
+    "Acceptance",
     "AccessToken",
     "ApprovalRequest",
     "ApprovalStep",
@@ -24,6 +26,7 @@ __all__ = [
     "Departure",
     "Draft",
     "FixedAsset",
+    "GoodsReceipt",
     "InboxUpdate",
     "Invite",
     "JobRun",

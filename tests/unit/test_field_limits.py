@@ -10,11 +10,13 @@ import handlers.registry  # noqa: F401  (registers every form)
 from domain.reports import ReportKind
 from handlers.forms.spec import FORMS, Kind
 from storage.models import (
+    Acceptance,
     ApprovalRequest,
     ApprovalStep,
     AttendancePunch,
     Customer,
     FixedAsset,
+    GoodsReceipt,
     MonthlyScore,
     Payment,
     ProbationEvaluation,
@@ -50,6 +52,9 @@ SAVED_TO: dict[tuple[str, str], Any] = {
     ("asset", "name"): FixedAsset.name,
     ("asset", "location"): FixedAsset.location,
     ("purchase", "item"): ApprovalRequest.payload,
+    ("goods_receipt", "goods"): GoodsReceipt.goods,
+    ("goods_receipt", "note"): GoodsReceipt.note,
+    ("acceptance", "signatory"): Acceptance.signatory,
     ("purchase", "reason"): ApprovalRequest.payload,
     ("checkin", "place"): AttendancePunch.place,
     ("checkout", "place"): AttendancePunch.place,

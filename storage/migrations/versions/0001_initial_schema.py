@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 18:04:38.896049
+Create Date: 2026-12-02 18:09:19.243207
 """
 
 from __future__ import annotations
@@ -438,6 +438,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_supply_moves_supply_id"), ["supply_id"], unique=False)
 
     op.create_table(
+        "acceptances",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("customer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("signatory", sa.String(length=120), nullable=False),
+        sa.Column("accepted_on", sa.Date(), nullable=False),
+        sa.Column("photos", sa.JSON(), nullable=False),
+        sa.Column("recorded_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("recorded_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], name=op.f("fk_acceptances_customer_id_customers")),
+        sa.ForeignKeyConstraint(["recorded_by"], ["staff.id"], name=op.f("fk_acceptances_recorded_by_staff")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_acceptances")),
+    )
+    with op.batch_alter_table("acceptances", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_acceptances_customer_id"), ["customer_id"], unique=False)
+
+    op.create_table(
         "approval_steps",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("request_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -481,6 +497,32 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("asset_moves", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_asset_moves_asset_id"), ["asset_id"], unique=False)
+
+    op.create_table(
+        "goods_receipts",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("customer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("goods", sa.String(length=200), nullable=False),
+        sa.Column("shipped_qty", sa.Integer(), nullable=False),
+        sa.Column("received_qty", sa.Integer(), nullable=False),
+        sa.Column("packaging_ok", sa.Boolean(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("photos", sa.JSON(), nullable=False),
+        sa.Column("return_status", sa.String(length=16), nullable=True),
+        sa.Column("received_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("received_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["customer_id"], ["customers.id"], name=op.f("fk_goods_receipts_customer_id_customers")
+        ),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_goods_receipts_office_id_offices")),
+        sa.ForeignKeyConstraint(["received_by"], ["staff.id"], name=op.f("fk_goods_receipts_received_by_staff")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_goods_receipts")),
+    )
+    with op.batch_alter_table("goods_receipts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_goods_receipts_customer_id"), ["customer_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_goods_receipts_office_id"), ["office_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_goods_receipts_return_status"), ["return_status"], unique=False)
 
     op.create_table(
         "payments",
@@ -646,11 +688,21 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_payments_customer_id"))
 
     op.drop_table("payments")
+    with op.batch_alter_table("goods_receipts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_goods_receipts_return_status"))
+        batch_op.drop_index(batch_op.f("ix_goods_receipts_office_id"))
+        batch_op.drop_index(batch_op.f("ix_goods_receipts_customer_id"))
+
+    op.drop_table("goods_receipts")
     with op.batch_alter_table("asset_moves", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_asset_moves_asset_id"))
 
     op.drop_table("asset_moves")
     op.drop_table("approval_steps")
+    with op.batch_alter_table("acceptances", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_acceptances_customer_id"))
+
+    op.drop_table("acceptances")
     with op.batch_alter_table("supply_moves", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_supply_moves_supply_id"))
 
