@@ -9,6 +9,7 @@ from handlers import (
     core,
     leaving,
     logistics,
+    meetings,
     payments,
     people,
     purchases,
@@ -21,7 +22,7 @@ from handlers.forms import engine
 from handlers.router import Router
 
 FEATURES = [core, engine, field_records, payments, reports, attendance, approval_requests, approvals, people, leaving,
-            scoring, assets, purchases, logistics]
+            scoring, assets, purchases, logistics, meetings]
 
 
 def build_router() -> Router:

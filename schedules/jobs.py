@@ -6,6 +6,7 @@ from schedules import approvals, attendance  # noqa: F401 - pending-approval cha
 from schedules import assets as stocktake  # noqa: F401 - the yearly 盘点 checklist per office
 from schedules import holidays as holiday_calendar  # noqa: F401 - the holiday calendar ends within 30 days
 from schedules import housekeeping as prune_updates  # noqa: F401 - old update ids and stored updates forgotten
+from schedules import meetings as meeting_reminders  # noqa: F401 - before meetings; tasks chased
 from schedules import payments as draft_reminders  # noqa: F401 - bank drafts maturing within 7 days
 from schedules import people as probation  # noqa: F401 - evaluations, 转正 request, HR reminders
 from schedules import reports as report_reminders  # noqa: F401 - reminders, chasing, escalation, digests

@@ -6,6 +6,7 @@ from storage.models.attendance import AttendancePunch
 from storage.models.base import Base
 from storage.models.conversation import Draft, OutboxMessage
 from storage.models.logistics import Acceptance, GoodsReceipt
+from storage.models.meetings import Meeting, MeetingAttendance, MeetingTask
 from storage.models.org import AuditEntry, InboxUpdate, Invite, Office, ProcessedUpdate, Staff, StaffRole
 from storage.models.payments import Payment
 from storage.models.people import Departure, MonthlyScore, OnboardingItem, Probation, ProbationEvaluation
@@ -30,6 +31,9 @@ __all__ = [
     "InboxUpdate",
     "Invite",
     "JobRun",
+    "Meeting",
+    "MeetingAttendance",
+    "MeetingTask",
     "MonthlyScore",
     "Office",
     "OnboardingItem",
