@@ -179,6 +179,13 @@ def my_tasks(uow: UnitOfWork, *, viewer: StaffView) -> list[tuple[int, str, date
         return [(t.id, t.text, t.due_on) for t in rows]
 
 
+def open_tasks_text(session: Session, *, staff_id: int) -> str:
+    """The person's open meeting tasks, one per line with the due date, for their weekly plan."""
+    rows = session.scalars(select(MeetingTask).where(MeetingTask.owner_id == staff_id, MeetingTask.done_at.is_(None))
+                           .order_by(MeetingTask.due_on, MeetingTask.id)).all()
+    return "\n".join(f"{t.text} ({t.due_on.isoformat()})" for t in rows)
+
+
 def finish_task(uow: UnitOfWork, *, viewer: StaffView, task_id: int, now: datetime) -> str:
     """The owner marks a task done once: 'done', 'already' or 'not_found'."""
     with uow:

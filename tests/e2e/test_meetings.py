@@ -75,6 +75,11 @@ async def test_a_weekly_meeting_from_schedule_to_its_tasks_chased(bot: BotHarnes
     assert (await bot.press(head, summary, "保存"))[-1]["text"] == "📝 会议纪要已保存，已通知各任务负责人。"
     assert bot.last(li)["text"] == "📌 例会布置的新任务：跟进公安局投标（截止 2026-12-02）。发送 /tasks 查看。"
 
+    plan = (await bot.send(li, "/weekly"))[-1]  # the task opens her next weekly plan
+    plan = (await bot.send(li, "拜访回访"))[-1]
+    assert "当前：跟进公安局投标 (2026-12-02)" in plan["text"]
+    await bot.send(li, "/cancel")
+
     bot.clock.set(cst(12, 1, 10))
     await sweep(bot)
     await sweep(bot)
