@@ -4,9 +4,10 @@ One transaction, guarded by a conditional UPDATE (of two taps exactly one deacti
 loses access at the next update (`find_by_account` only knows active staff); approval steps they were
 to decide go to the successor (who gets the card if it is their turn); their own pending expense
 claims move to the successor, their leave/outing/trip requests are withdrawn; open repairs they
-were assigned or reported, bank drafts still to mature, customers they created (warranty reminders)
-and the people they managed follow; their half-filled form is dropped; the
-probation closes. A leaving checklist (交接, 资产归还) opens for the admin to tick.
+were assigned or reported, bank drafts still to mature, customers they created (warranty reminders),
+the people they managed and their open meeting tasks follow; their half-filled form is dropped;
+the probation closes. A leaving checklist (交接, 资产归还) opens for the admin to tick, naming the fixed
+assets still registered to them (returned through /assets, with its audit trail).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from storage.models import (
     Customer,
     Departure,
     Draft,
+    FixedAsset,
+    MeetingTask,
     OnboardingItem,
     Payment,
     Probation,
@@ -149,7 +152,7 @@ def _reassign(session: Session, person: Staff, successor: Staff, *, now: datetim
               default_timezone: str) -> dict[str, int]:
     """Move every open thing from `person` to `successor`; counts per kind."""
     moved = {"to_decide": 0, "requests": 0, "withdrawn": 0, "repairs": 0, "drafts": 0, "customers": 0,
-             "reports_to": 0}
+             "reports_to": 0, "tasks": 0}
     for req in session.scalars(select(ApprovalRequest).where(ApprovalRequest.status == "pending")).all():
         if req.requester_id == person.id:
             _move_own_request(session, req, successor, moved, now=now)
@@ -169,6 +172,9 @@ def _reassign(session: Session, person: Staff, successor: Staff, *, now: datetim
                                .values(created_by=successor.id))
     moved["reports_to"] = _bulk(session, update(Staff).where(Staff.manager_id == person.id)
                                 .values(manager_id=successor.id))
+    moved["tasks"] = _bulk(session, update(MeetingTask).where(MeetingTask.owner_id == person.id,
+                                                              MeetingTask.done_at.is_(None))
+                           .values(owner_id=successor.id))
     session.execute(delete(Draft).where(Draft.staff_id == person.id))
     probation = session.get(Probation, person.id)
     if probation is not None:
@@ -227,4 +233,12 @@ def leaving_checklist(uow: UnitOfWork, *, staff_id: int, viewer: StaffView) -> O
         person = uow.session.get(Staff, staff_id)
         if person is None or not _may_offboard(viewer, person):
             return None
-        return checklist_card(uow.session, staff_id=staff_id, locale=viewer.locale, buttons=True)
+        card = checklist_card(uow.session, staff_id=staff_id, locale=viewer.locale, buttons=True)
+        held = uow.session.scalars(select(FixedAsset).where(FixedAsset.holder_id == staff_id)
+                                   .order_by(FixedAsset.asset_no)).all()
+        if not held:
+            return card
+        _ = translator(viewer.locale)
+        text = card.text + "\n" + _("Assets still registered to them: {assets}").format(
+            assets="、".join(f"{a.asset_no} {a.name}" for a in held))
+        return OutMessage(text, buttons=card.buttons)

@@ -83,9 +83,10 @@ def sweep_probation(uow: UnitOfWork, *, now: datetime, config: PeopleConfig, def
 def _due_for(session: Session, probation: Probation, person: Staff, *, today: date, config: PeopleConfig,
              now: datetime, default_timezone: str) -> int:
     """One person's evaluations, 转正 request and end reminder."""
-    sent = _close_if_decided(session, probation)
+    _close_if_decided(session, probation)
     if probation.closed:
-        return sent
+        return 0
+    sent = 0
     written = set(session.scalars(select(ProbationEvaluation.point)
                                   .where(ProbationEvaluation.staff_id == person.id)))
     manager = manager_of(session, staff=person)
@@ -109,12 +110,11 @@ def _due_for(session: Session, probation: Probation, person: Staff, *, today: da
     return sent
 
 
-def _close_if_decided(session: Session, probation: Probation) -> int:
+def _close_if_decided(session: Session, probation: Probation) -> None:
     """A 转正 request that ended closes the probation (its outcome stays readable on the request)."""
     req = session.get(ApprovalRequest, probation.request_id) if probation.request_id else None
     if req is not None and req.status != "pending":
         probation.closed = True
-    return 0
 
 
 def _ask_evaluation(session: Session, manager: Staff, person: Staff, point: date, config: PeopleConfig,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -15,6 +15,9 @@ from storage.models import (
     Customer,
     Departure,
     Draft,
+    FixedAsset,
+    Meeting,
+    MeetingTask,
     Payment,
     RepairRecord,
     Staff,
@@ -40,9 +43,17 @@ def open_work_of(bot: BotHarness, leaver: int) -> dict[str, int]:
         draft = Payment(office_id=office, customer_id=customer.id, staff_id=leaver, kind="draft",
                         received_on=date(2026, 11, 20), draft_no="3130005", amount=Decimal("80000"),
                         matures_on=date(2027, 5, 20))
-        uow.session.add_all([repair, draft])
+        meeting = Meeting(office_id=office, kind="weekly", starts_at=datetime(2026, 11, 23, 1, tzinfo=UTC),
+                          created_by=leaver)
+        uow.session.add_all([repair, draft, meeting])
+        uow.session.flush()
+        task = MeetingTask(meeting_id=meeting.id, office_id=office, owner_id=leaver, text="跟进投标",
+                           due_on=date(2026, 11, 30))
+        laptop = FixedAsset(asset_no="ZC-9", name="笔记本电脑", category="computer", value=Decimal("5000"),
+                            purchased_on=date(2026, 1, 5), office_id=office, holder_id=leaver)
+        uow.session.add_all([task, laptop])
         uow.commit()
-        return {"customer": customer.id, "repair": repair.id, "draft": draft.id}
+        return {"customer": customer.id, "repair": repair.id, "draft": draft.id, "task": task.id}
 
 
 async def test_a_leavers_open_work_is_reassigned_and_their_chat_loses_access(bot: BotHarness) -> None:
@@ -76,6 +87,7 @@ async def test_a_leavers_open_work_is_reassigned_and_their_chat_loses_access(bot
                                "已撤回请假/外出/出差申请 1 项。")
     checklist = done[1]
     assert [label for label, _ in buttons(checklist)] == ["⬜ 工作交接", "⬜ 资产归还"]
+    assert checklist["text"].endswith("仍登记在其名下的资产：ZC-9 笔记本电脑")
     await bot.press(admin, confirm, "确认停用")  # a double tap acts once
     assert bot.standin.callback_answers[-1]["text"] == "此人已办理离职。"
 
@@ -100,6 +112,7 @@ async def test_a_leavers_open_work_is_reassigned_and_their_chat_loses_access(bot
         assert s.get(Staff, ids["陈静"]).manager_id == ids["王强"]  # type: ignore[union-attr]
         assert s.get(Staff, ids["李娜"]).active is False  # type: ignore[union-attr]
         assert s.get(Draft, ids["李娜"]) is None
+        assert s.get(MeetingTask, work["task"]).owner_id == ids["王强"]  # type: ignore[union-attr]
         departure = s.get(Departure, ids["李娜"])
         assert departure is not None and departure.successor_id == ids["王强"]
         assert s.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == str(ids["李娜"]),
