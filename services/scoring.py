@@ -4,7 +4,7 @@ The sweep runs per office during its working hours (the sheet on `sheet_day` fro
 day: it is a file for HQ). Each step is claimed once per office and month in `reminders_sent`
 (`score-<step>:<office>:<month>`) in the transaction of its messages: a restart or a second instance
 sends nothing twice. Facts come from the records of the month: check-in days (late ones counted),
-weekly reports, visits, new customers, repairs done, payments logged.
+meetings missed, weekly reports, visits, new customers, repairs done, payments logged.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from domain.scoring import ScoreStep, scored_month, steps_due, validate_scores, 
 from services import audit, outbox
 from services.i18n import N_, Translate, translator
 from services.jobs import claim_reminder
+from services.meetings import absences
 from services.messages import OutFile, OutMessage
 from services.reports import logged_figures
 from services.staff import StaffView, holders_of
@@ -41,10 +42,12 @@ CRITERION_LABELS = {"results": N_("Work results"), "ability": N_("Business abili
                     "discipline": N_("Work discipline"), "teamwork": N_("Teamwork")}
 CRITERION_ZH = {"results": "工作成绩", "ability": "业务能力", "discipline": "工作纪律", "teamwork": "团队协作"}
 FACT_LABELS = {"attendance_days": N_("Days checked in"), "late_days": N_("Days late"),
+               "meetings_missed": N_("Meetings missed"),
                "weekly_reports": N_("Weekly reports"), "visits": N_("Visits"),
                "new_customers": N_("New customers"), "repairs_done": N_("Repairs done"),
                "payments": N_("Payments logged (CNY)")}
-FACT_ZH = {"attendance_days": "出勤天数", "late_days": "迟到天数", "weekly_reports": "周报份数", "visits": "拜访次数",
+FACT_ZH = {"attendance_days": "出勤天数", "late_days": "迟到天数", "meetings_missed": "例会缺席",
+           "weekly_reports": "周报份数", "visits": "拜访次数",
            "new_customers": "新增客户", "repairs_done": "完成维修", "payments": "回款登记(元)"}
 
 
@@ -75,7 +78,9 @@ def month_facts(session: Session, *, staff_id: int, month: date, tz: ZoneInfo) -
         RepairRecord.technician_id == staff_id, RepairRecord.repaired_on >= period.start,
         RepairRecord.repaired_on <= period.end))
     logged = logged_figures(session, staff_id=staff_id, period=period, tz=tz)
+    missed = absences(session, staff_ids=[staff_id], first=start, last=end).get(staff_id, 0)
     return {"attendance_days": len({p.day for p in punches}), "late_days": sum(1 for p in punches if p.late_minutes),
+            "meetings_missed": missed,
             "weekly_reports": int(weekly or 0), "visits": logged["visits"], "new_customers": logged["new_customers"],
             "repairs_done": int(repairs or 0), "payments": logged["payments"]}
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.standin.keyboards import buttons
 from schedules.people import monthly_scores
-from storage.models import AttendancePunch, Customer, Staff, Visit
+from storage.models import AttendancePunch, Customer, Meeting, MeetingAttendance, Staff, Visit
 from tests.e2e.harness import BotHarness
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -50,6 +50,13 @@ async def test_the_head_scores_with_the_facts_is_chased_once_and_hq_gets_the_she
     hr = await bot.register("赵敏", office="总部", roles=["hr"])
     gm = await bot.register("周总", office="总部", roles=["gm"])
     november_of(bot, "李娜")
+    with bot.app.uow() as uow:  # 王强 missed the weekly meeting of 30 November
+        wang, office = uow.session.execute(select(Staff.id, Staff.office_id).where(Staff.name == "王强")).one()
+        meeting = Meeting(office_id=office, kind="weekly", starts_at=cst(11, 30, 9), created_by=wang)
+        uow.session.add(meeting)
+        uow.session.flush()
+        uow.session.add(MeetingAttendance(meeting_id=meeting.id, staff_id=wang, present=False))
+        uow.commit()
 
     bot.clock.set(cst(12, 1))
     await sweep(bot)
@@ -97,9 +104,9 @@ async def test_the_head_scores_with_the_facts_is_chased_once_and_hq_gets_the_she
         assert [d.filename for d in documents] == ["月度评分表-上海办事处-2026-11.xlsx"]
     sheet = load_workbook(BytesIO(bot.standin.documents(hr)[0].data))["月度评分表"]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
-    assert rows[0][:8] == ["姓名", "出勤天数", "迟到天数", "周报份数", "拜访次数", "新增客户", "完成维修",
+    assert rows[0][:9] == ["姓名", "出勤天数", "迟到天数", "例会缺席", "周报份数", "拜访次数", "新增客户", "完成维修",
                            "回款登记(元)"]
-    assert rows[0][8:] == ["工作成绩", "业务能力", "工作纪律", "团队协作", "总分", "评语", "评分人"]
-    assert rows[1] == ["李娜", 1, 1, 0, 1, 0, 0, 0, 8, 7, 9, 8, 32, "积极主动，客户反馈好", "张伟"]
-    assert rows[2][0] == "王强" and rows[2][8:13] == [None, None, None, None, "未评"]
+    assert rows[0][9:] == ["工作成绩", "业务能力", "工作纪律", "团队协作", "总分", "评语", "评分人"]
+    assert rows[1] == ["李娜", 1, 1, 0, 0, 1, 0, 0, 0, 8, 7, 9, 8, 32, "积极主动，客户反馈好", "张伟"]
+    assert rows[2][:4] == ["王强", 0, 0, 1] and rows[2][9:14] == [None, None, None, None, "未评"]
     assert (await bot.send(li, "/myscore"))[-1]["text"] == "本公司不向员工公开评分。"
