@@ -228,6 +228,10 @@ def next_state(
     return (RequestStatus.APPROVED if next_step == chain_len else RequestStatus.PENDING), next_step
 
 
+NOT_WITHDRAWABLE = frozenset({"confirmation"})
+"""Kinds the requester may not take back: a 转正 request is opened for the probationer, not by them."""
+
+
 def can_withdraw(status: RequestStatus, decisions_count: int) -> bool:
     """A requester may withdraw only a pending request that no approver has acted on yet."""
     return status == RequestStatus.PENDING and decisions_count == 0

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from domain.approvals import NOT_WITHDRAWABLE
 from services.approval_notices import card, current_step, headline, standing
 from services.i18n import translator
 from services.messages import OutMessage
@@ -44,7 +45,8 @@ def my_requests(uow: UnitOfWork, *, requester_id: int, locale: str) -> list[Requ
         lines = []
         for req in rows:
             lines.append(RequestLine(req.id, f"{headline(_, req)} — {standing(session, _, req)}",
-                                     req.status == "pending" and req.step_index == 0))
+                                     req.status == "pending" and req.step_index == 0
+                                     and req.kind not in NOT_WITHDRAWABLE))
         return lines
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.approval_routing import resolve_chain
-from domain.approvals import ApprovalConfig, Decision, RequestStatus, chain_for, next_state
+from domain.approvals import NOT_WITHDRAWABLE, ApprovalConfig, Decision, RequestStatus, chain_for, next_state
 from domain.checkin import day_bounds
 from domain.records import ExpenseIn, LeaveIn
 from domain.validation import FieldError, field_errors, parse_record
@@ -298,7 +298,7 @@ def withdraw(uow: UnitOfWork, *, request_id: int, requester_id: int, now: dateti
     with uow:
         session = uow.session
         req = session.get(ApprovalRequest, request_id)
-        if req is None or req.requester_id != requester_id:
+        if req is None or req.requester_id != requester_id or req.kind in NOT_WITHDRAWABLE:
             return Decided(Outcome.NOT_FOUND, request_id)
         stmt = (update(ApprovalRequest)
                 .where(ApprovalRequest.id == request_id, ApprovalRequest.status == "pending",
