@@ -126,11 +126,12 @@ def invite(
 
 def redeem(
     uow: UnitOfWork, *, code: str, channel: str, account: str, now: datetime, default_timezone: str,
-    people_config: PeopleConfig | None = None,
+    people_config: PeopleConfig | None = None, new_hire: bool = True,
 ) -> RedeemResult:
     """Bind a chat account (Telegram or WeCom) to the invited staff row; each code works once, before it expires.
 
-    In the same transaction the onboarding checklist and probation open and the office admin is told.
+    For a new hire, in the same transaction, the onboarding checklist and probation open and the office
+    admin is told (`new_hire=False`: staff who were there before the bot, like the demo company's).
     """
     with uow:
         session = uow.session
@@ -157,8 +158,9 @@ def redeem(
         audit.record(session, actor_id=staff.id, action="register", entity="staff", entity_id=staff.id, at=now)
         session.flush()
         office = session.get(Office, staff.office_id) if staff.office_id else None
-        people.open_for(session, staff=staff, config=people_config or parse_people_config(DEFAULT_PEOPLE_CONFIG),
-                        now=now, tz=ZoneInfo(office.timezone if office else default_timezone))
+        if new_hire:
+            people.open_for(session, staff=staff, now=now, tz=ZoneInfo(office.timezone if office else default_timezone),
+                            config=people_config or parse_people_config(DEFAULT_PEOPLE_CONFIG))
         view = view_of(staff, office, default_timezone=default_timezone)
         uow.commit()
         return RedeemResult(RedeemOutcome.registered, view)
