@@ -41,6 +41,8 @@ from storage.uow import UnitOfWork
 
 RATINGS = (("excellent", N_("Excellent")), ("good", N_("Good")), ("fair", N_("Fair")), ("poor", N_("Poor")))
 RATING_LABELS = dict(RATINGS)
+RATING_STARS = {"excellent": "★★★★", "good": "★★★☆", "fair": "★★☆☆", "poor": "★☆☆☆"}
+"""Ratings as they appear on the 转正 card: the card's payload is read in every approver's language."""
 OVERSEERS = frozenset({"hr", "office_head", "admin"})
 
 
@@ -158,10 +160,10 @@ def _open_confirmation(session: Session, probation: Probation, person: Staff, *,
 
 
 def _summary(session: Session, staff_id: int) -> str:
-    """The evaluations so far, one per point, for the approvers' card (untranslated words stay as written)."""
+    """The evaluations so far, one per point, for the approvers' card (the rating as stars, in no language)."""
     rows = session.scalars(select(ProbationEvaluation).where(ProbationEvaluation.staff_id == staff_id)
                            .order_by(ProbationEvaluation.point)).all()
-    return "；".join(f"{r.point.isoformat()} {r.rating}: {r.text}" for r in rows) or "—"
+    return "; ".join(f"{r.point.isoformat()} {RATING_STARS.get(r.rating, r.rating)} {r.text}" for r in rows) or "—"
 
 
 def _remind_hr(session: Session, probation: Probation, person: Staff, *, now: datetime) -> int:

@@ -119,7 +119,7 @@ async def test_probation_evaluations_reminded_once_across_a_restart_and_confirme
     card = bot.last(boss)
     assert card["text"].startswith("📝 转正 #")
     assert "试用期：2026-11-24 – 2027-02-23" in card["text"]
-    assert "2026-12-24 good: 上手快，客户沟通积极" in card["text"]
+    assert "试用期评价：2026-12-24 ★★★☆ 上手快，客户沟通积极" in card["text"]
     assert "第 1/3 步" in card["text"]
     mine = (await bot.send(li, "/requests"))[-1]  # the probationer cannot withdraw her own 转正
     assert "转正 #" in mine["text"] and buttons(mine) == []
