@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 REMIND_BEFORE = timedelta(hours=2)
+MONTHLY_CHECK_DAY = 20  # 每月必须召开例会: from this day a month without a monthly meeting is pointed out
 TASK_LINE = re.compile(r"^\s*(\S+)\s+(\d{4}-\d{2}-\d{2})\s+(.+?)\s*$")
 
 
@@ -58,6 +59,11 @@ def _date(text: str) -> date | None:
 def reminder_due(starts_at: datetime, now: datetime, before: timedelta = REMIND_BEFORE) -> bool:
     """Attendees are reminded in the last `before` before the start (not after it began)."""
     return starts_at - before <= now < starts_at
+
+
+def monthly_meeting_missing(today: date, scheduled_this_month: bool) -> bool:
+    """True from `MONTHLY_CHECK_DAY` on when the office has no monthly meeting in the month yet."""
+    return today.day >= MONTHLY_CHECK_DAY and not scheduled_this_month
 
 
 class TaskStep(StrEnum):

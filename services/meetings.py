@@ -9,7 +9,7 @@ absent, idempotent); absences are counted per month, as the seed's 扣罚 needs.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from domain import workdays
-from domain.meetings import MeetingKind, TaskStep, parse_tasks, reminder_due, task_steps
+from domain.meetings import MeetingKind, TaskStep, monthly_meeting_missing, parse_tasks, reminder_due, task_steps
 from domain.report_rules import in_working_hours
 from services import audit, outbox
 from services.i18n import N_, Translate, translator
@@ -229,6 +229,8 @@ def sweep_meetings(uow: UnitOfWork, *, now: datetime, default_timezone: str,
                     outbox.enqueue(session, staff_id=person.id, now=now, message=OutMessage(
                         _("⏰ Reminder: {title} starts soon.").format(title=title(_, meeting, tz))))
                 sent += 1
+        sent += _monthly_check(session, offices, now=now, default_timezone=default_timezone,
+                               is_working_day=is_working_day)
         for task in session.scalars(select(MeetingTask).where(MeetingTask.done_at.is_(None))).all():
             office = offices[task.office_id]
             local = now.astimezone(ZoneInfo(office.timezone or default_timezone))
@@ -240,6 +242,34 @@ def sweep_meetings(uow: UnitOfWork, *, now: datetime, default_timezone: str,
                     sent += 1
         uow.commit()
         return sent
+
+
+def _monthly_check(session: Session, offices: dict[int, Office], *, now: datetime, default_timezone: str,
+                   is_working_day: Callable[[date], bool]) -> int:
+    """Heads of offices with no monthly meeting this month are told once (the seed requires one a month)."""
+    sent = 0
+    for office in offices.values():
+        local = now.astimezone(ZoneInfo(office.timezone or default_timezone))
+        if office.is_hq or not in_working_hours(local, start=office.work_start, end=office.work_end,
+                                                is_working_day=is_working_day):
+            continue
+        first = datetime(local.year, local.month, 1, tzinfo=local.tzinfo)
+        after = (first + timedelta(days=32)).replace(day=1)
+        held = session.scalars(select(Meeting.id).where(Meeting.office_id == office.id,
+                                                        Meeting.kind == MeetingKind.MONTHLY.value,
+                                                        Meeting.starts_at >= first,
+                                                        Meeting.starts_at < after)).first() is not None
+        heads = holders_of(session, role="office_head", office_id=office.id)
+        if not heads or not monthly_meeting_missing(local.date(), held):
+            continue
+        if claim_reminder(session, key=f"mtg-monthly:{office.id}:{local:%Y-%m}", staff_id=None, now=now):
+            for head in heads:
+                _ = translator(head.locale)
+                outbox.enqueue(session, staff_id=head.id, now=now, message=OutMessage(
+                    _("📅 No monthly meeting is scheduled for {month} yet; one is required every month. "
+                      "Send /meeting.").format(month=f"{local:%Y-%m}")))
+            sent += 1
+    return sent
 
 
 def _chase_task(session: Session, task: MeetingTask, step: TaskStep, *, now: datetime) -> None:

@@ -98,3 +98,9 @@ async def test_a_weekly_meeting_from_schedule_to_its_tasks_chased(bot: BotHarnes
     await bot.press(li, task, "已完成")
     assert bot.standin.callback_answers[-1]["text"] == "已经标记过了。"
     assert (await bot.send(li, "/tasks"))[-1]["text"] == "没有未完成的任务。"
+
+    bot.clock.set(cst(12, 21, 10))  # 每月必须召开例会: no monthly meeting in December yet
+    await sweep(bot)
+    await sweep(bot)
+    assert [t for t in bot.texts(head) if "月度例会" in t] == [
+        "📅 2026-12 尚未安排月度例会（每月必须召开例会）。请发送 /meeting 安排。"]

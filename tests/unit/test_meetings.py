@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from domain.meetings import TaskLine, TaskStep, parse_tasks, reminder_due, task_steps
+from domain.meetings import TaskLine, TaskStep, monthly_meeting_missing, parse_tasks, reminder_due, task_steps
 
 
 def test_parse_tasks_reads_owner_date_and_text_and_names_bad_lines() -> None:
@@ -33,3 +33,8 @@ def test_reminder_window(minutes_before: int, due: bool) -> None:
 ])
 def test_task_steps(today: date, steps: list[TaskStep]) -> None:
     assert task_steps(date(2026, 12, 2), today) == steps
+
+
+@pytest.mark.parametrize(("day", "held", "missing"), [(19, False, False), (20, False, True), (28, True, False)])
+def test_a_month_without_its_monthly_meeting(day: int, held: bool, missing: bool) -> None:
+    assert monthly_meeting_missing(date(2026, 12, day), held) is missing
