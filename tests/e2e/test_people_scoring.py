@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.standin.keyboards import buttons
+from domain.people import DEFAULT_PEOPLE_CONFIG, parse_people_config
 from schedules.people import monthly_scores
 from storage.models import AttendancePunch, Customer, Meeting, MeetingAttendance, Staff, Visit
 from tests.e2e.harness import BotHarness
@@ -110,3 +111,8 @@ async def test_the_head_scores_with_the_facts_is_chased_once_and_hq_gets_the_she
     assert rows[1] == ["李娜", 1, 1, 0, 0, 1, 0, 0, 0, 8, 7, 9, 8, 32, "积极主动，客户反馈好", "张伟"]
     assert rows[2][:4] == ["王强", 0, 0, 1] and rows[2][9:14] == [None, None, None, None, "未评"]
     assert (await bot.send(li, "/myscore"))[-1]["text"] == "本公司不向员工公开评分。"
+    scoring = {**DEFAULT_PEOPLE_CONFIG["scoring"], "visible_to_staff": True}  # a company that shows scores
+    bot.app.people_config = parse_people_config({**DEFAULT_PEOPLE_CONFIG, "scoring": scoring})
+    assert (await bot.send(li, "/myscore"))[-1]["text"] == (
+        "您 2026-11 的评分：工作成绩 8，业务能力 7，工作纪律 9，团队协作 8；总分 32.0。")
+    assert (await bot.send(gm, "/myscore"))[-1]["text"] == "2026-11 尚无评分。"
