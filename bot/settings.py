@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     webhook_secret: str | None = Field(default=None, alias="OFFICEBOT_WEBHOOK_SECRET")
     approvals_file: str | None = Field(default=None, alias="OFFICEBOT_APPROVALS_FILE")
     reports_file: str | None = Field(default=None, alias="OFFICEBOT_REPORTS_FILE")
+    people_file: str | None = Field(default=None, alias="OFFICEBOT_PEOPLE_FILE")
     holidays_file: str | None = Field(default=None, alias="OFFICEBOT_HOLIDAYS_FILE")
     products: str = Field(default="枪柜,弹柜,枪弹一体柜", alias="OFFICEBOT_PRODUCTS")
     checkin_grace_minutes: int = Field(default=5, ge=0, le=240, alias="OFFICEBOT_CHECKIN_GRACE_MINUTES")

@@ -19,13 +19,14 @@ from domain.validation import describe_errors
 
 
 class RequestKind(StrEnum):
-    """What is being asked for: 请假, 外出, 出差, 费用报销 or 加班 (overtime, which earns 调休)."""
+    """What is being asked for: 请假, 外出, 出差, 费用报销, 加班 (earns 调休) or 办公资源申请 (a purchase)."""
 
     LEAVE = "leave"
     OUTING = "outing"
     TRIP = "trip"
     EXPENSE = "expense"
     OVERTIME = "overtime"
+    PURCHASE = "purchase"
 
 
 class ExpenseCategory(StrEnum):
@@ -51,6 +52,10 @@ PROJECT_EXPENSE_CATEGORIES: frozenset[ExpenseCategory] = frozenset(
 
 DAILY_EXPENSE_CATEGORIES: frozenset[ExpenseCategory] = frozenset(ExpenseCategory) - PROJECT_EXPENSE_CATEGORIES
 """Daily running costs of an office (日常费用); `other` here means a miscellaneous daily cost."""
+
+AMOUNT_KINDS = frozenset({RequestKind.EXPENSE, RequestKind.PURCHASE})
+"""Request kinds whose rules may test the amount."""
+
 
 class ApprovalConfigError(ValueError):
     """The approval configuration is invalid; the message lists every problem with its location."""
@@ -124,6 +129,12 @@ class ApprovalConfig(BaseModel):
     def cc_roles(self, kind: RequestKind | str) -> tuple[Role, ...]:
         """The roles copied on the outcome of a request of `kind` (none when not configured)."""
         return self.cc.get(RequestKind(kind), ())
+    purchase: tuple[ApprovalRule, ...] = (
+        ApprovalRule(when=RuleCondition(amount_gt=Decimal(2000)), chain=(Role.OFFICE_HEAD, Role.GM)),
+        ApprovalRule(chain=(Role.OFFICE_HEAD,)),
+    )
+    """Office supplies and equipment (办公资源申请): the seeds send 硬件配置 to headquarters; a file written
+    before purchases existed keeps working with this default."""
 
     @model_validator(mode="after")
     def _conditions_fit_kinds(self) -> "ApprovalConfig":
@@ -131,8 +142,11 @@ class ApprovalConfig(BaseModel):
             rules = self.rules_for(kind)
             if not rules:
                 raise ValueError(f"{kind}: at least one rule is needed")
-            if kind != RequestKind.EXPENSE and any(not r.when.is_empty for r in rules):
-                raise ValueError(f"{kind}: only expense rules may have conditions (amount/category)")
+            if kind not in AMOUNT_KINDS and any(not r.when.is_empty for r in rules):
+                raise ValueError(f"{kind}: only expense rules may have conditions (amount/category), "
+                                 "purchase rules an amount")
+            if kind == RequestKind.PURCHASE and any(r.when.category_in is not None for r in rules):
+                raise ValueError(f"{kind}: purchase rules test the amount only")
         return self
 
     def rules_for(self, kind: RequestKind) -> tuple[ApprovalRule, ...]:
@@ -218,6 +232,9 @@ def can_resubmit(status: RequestStatus) -> bool:
 def can_copy(status: RequestStatus) -> bool:
     """A rejected (or withdrawn) request may be copied into a new one."""
     return status in (RequestStatus.REJECTED, RequestStatus.WITHDRAWN)
+
+NOT_WITHDRAWABLE = frozenset({"confirmation"})
+"""Kinds the requester may not take back: a 转正 request is opened for the probationer, not by them."""
 
 
 def can_withdraw(status: RequestStatus, decisions_count: int) -> bool:

@@ -152,3 +152,6 @@ EXPENSE_FIGURE_ROLES: frozenset[Role] = DASHBOARD_ROLES | {Role.ADMIN}
 
 CEILING_SETTER_ROLES: frozenset[Role] = frozenset({Role.GM, Role.FINANCE_DIRECTOR, Role.VP, Role.PRESIDENT})
 """Headquarters roles that set an office's monthly expense ceiling (/ceiling)."""
+
+PEOPLE_CARE_ROLES: frozenset[Role] = OFFICE_MANAGER_ROLES | {Role.HR}
+"""Roles that look after people: onboarding checklists, probation, leaving (离职)."""

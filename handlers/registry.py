@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from handlers import (
     approvals,
+    assets,
     attendance,
     contracts,
     core,
     dashboard,
     expense_figures,
+    leaving,
+    logistics,
     main_menu,
+    meetings,
     payments,
+    people,
+    purchases,
     receivables,
     reports,
+    scoring,
     tenders,
 )
 from handlers import records as field_records
@@ -21,8 +28,8 @@ from handlers.forms import engine
 from handlers.router import Router
 
 FEATURES = [core, engine, field_records, payments, contracts, receivables, tenders, expense_figures, dashboard,
-            reports, attendance, approval_requests, approvals,
-            main_menu]  # last: its phrase table reads free text no form took
+            reports, attendance, approval_requests, approvals, people, leaving, scoring, assets, purchases,
+            logistics, meetings, main_menu]  # last: its phrase table reads free text no form took
 
 
 def build_router() -> Router:

@@ -28,6 +28,8 @@ KIND_LABELS = {
     "trip": N_("Business trip"),
     "expense": N_("Expense claim"),
     "overtime": N_("Overtime"),
+    "confirmation": N_("Confirmation (转正)"),
+    "purchase": N_("Purchase"),
 }
 CATEGORY_LABELS = {
     "rent": N_("Rent"),
@@ -91,7 +93,7 @@ def money(amount: Decimal | None) -> str:
 def headline(_: Translate, req: ApprovalRequest) -> str:
     """'Expense claim #12 · ¥4,800.00' or 'Leave #7 · 2026-11-25 – 2026-11-26'."""
     title = _("{kind} no. {id}").format(kind=_(KIND_LABELS.get(req.kind, req.kind)), id=req.id)
-    if req.kind == "expense":
+    if req.kind in ("expense", "purchase"):
         return f"{title} · {money(req.amount)}"
     if req.first_day and req.last_day:
         return f"{title} · {req.first_day.isoformat()} – {req.last_day.isoformat()}"
@@ -109,6 +111,13 @@ def detail_lines(session: Session, _: Translate, req: ApprovalRequest) -> list[s
         lines.append(_("Amount: {amount}").format(amount=money(req.amount)))
         lines.append(_("Category: {category}").format(category=_(CATEGORY_LABELS.get(req.category or "", "—"))))
         lines.append(_("Date: {date}").format(date=payload.get("spent_on", "—")))
+    elif req.kind == "purchase":
+        lines.append(_("Item: {item} × {quantity} at ¥{price} each").format(
+            item=payload.get("item", "—"), quantity=payload.get("quantity", "—"), price=payload.get("unit_price", "—")))
+        lines.append(_("Estimated total: {amount}").format(amount=money(req.amount)))
+    elif req.kind == "confirmation" and req.first_day and req.last_day:
+        lines.append(_("Probation: {first} – {last}").format(first=req.first_day.isoformat(),
+                                                              last=req.last_day.isoformat()))
     elif req.first_day and req.last_day:
         days = (req.last_day - req.first_day).days + 1
         lines.append(_("Days: {first} – {last} ({n} day(s))").format(
@@ -116,7 +125,8 @@ def detail_lines(session: Session, _: Translate, req: ApprovalRequest) -> list[s
     lines.extend(leave_lines(_, req.kind, payload))
     for key, msgid in (("destination", N_("Destination: {text}")), ("purpose", N_("Purpose: {text}")),
                        ("reason", N_("Reason: {text}")), ("customer_name", N_("Customer: {text}")),
-                       ("project", N_("Project: {text}"))):
+                       ("project", N_("Project: {text}")),
+                       ("evaluations", N_("Evaluations: {text}"))):
         if payload.get(key):
             lines.append(_(msgid).format(text=payload[key]))
     if req.photos:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from domain.approval_callbacks import RequestAction
-from domain.approvals import RequestStatus, can_copy, can_resubmit
+from domain.approvals import NOT_WITHDRAWABLE, RequestStatus, can_copy, can_resubmit
 from services.approval_notices import card, chain_lines, current_step, headline, names, office_tz, standing
 from services.i18n import translator
 from services.messages import OutMessage
@@ -58,7 +58,7 @@ def actions_for(req: ApprovalRequest) -> tuple[RequestAction, ...]:
     """Withdraw while nobody decided; nudge while pending; change when sent back; copy when rejected."""
     status = RequestStatus(req.status)
     actions = []
-    if status == RequestStatus.PENDING and req.step_index == 0 and req.round == 0:
+    if status == RequestStatus.PENDING and req.step_index == 0 and req.round == 0 and req.kind not in NOT_WITHDRAWABLE:
         actions.append(RequestAction.WITHDRAW)
     if status == RequestStatus.PENDING:
         actions.append(RequestAction.NUDGE)

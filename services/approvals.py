@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from domain.approval_routing import resolve_chain
 from domain.approvals import (
+    NOT_WITHDRAWABLE,
     PROJECT_EXPENSE_CATEGORIES,
     ApprovalConfig,
     Decision,
@@ -190,6 +191,20 @@ def _chosen_cc(data: dict[str, Any]) -> list[int]:
     """The person the requester chose to copy (the form's optional `cc` lookup), if any."""
     value = data.get("cc")
     return [int(value)] if isinstance(value, int) and not isinstance(value, bool) else []
+
+
+def submit_purchase(uow: UnitOfWork, *, requester_id: int, data: dict[str, Any], config: ApprovalConfig,
+                    now: datetime, default_timezone: str) -> Submitted:
+    """Create an office purchase (办公资源申请: item, quantity, estimated unit price, reason), routed by its total."""
+    with uow:
+        requester, _tz = requester_of(uow.session, requester_id, default_timezone)
+        quantity, price = int(data["quantity"]), Decimal(str(data["unit_price"]))
+        if not 1 <= quantity <= 9999 or price <= 0 or data.get("purpose") not in ("supplies", "equipment"):
+            raise RequestInvalid([FieldError("quantity" if not 1 <= quantity <= 9999 else "unit_price", "invalid")])
+        payload = {"item": data["item"], "quantity": quantity, "unit_price": str(price), "reason": data["reason"],
+                   "purpose": data["purpose"]}
+        req = ApprovalRequest(kind="purchase", amount=(price * quantity).quantize(Decimal("0.01")), payload=payload)
+        return _create(uow, req, requester, config=config, now=now, default_timezone=default_timezone)
 
 
 def requester_of(session: Session, requester_id: int, default_timezone: str) -> tuple[Staff, ZoneInfo]:
@@ -382,7 +397,7 @@ def withdraw(uow: UnitOfWork, *, request_id: int, requester_id: int, now: dateti
     with uow:
         session = uow.session
         req = session.get(ApprovalRequest, request_id)
-        if req is None or req.requester_id != requester_id:
+        if req is None or req.requester_id != requester_id or req.kind in NOT_WITHDRAWABLE:
             return Decided(Outcome.NOT_FOUND, request_id)
         stmt = (update(ApprovalRequest)
                 .where(ApprovalRequest.id == request_id, ApprovalRequest.status == "pending",

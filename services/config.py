@@ -16,6 +16,7 @@ import yaml
 
 from domain.approvals import ApprovalConfig, parse_approval_config
 from domain.leave_rules import LeavePolicy, parse_leave_policy
+from domain.people import DEFAULT_PEOPLE_CONFIG, PeopleConfig, parse_people_config
 from domain.reports import ReportsConfig, parse_report_config
 from domain.workdays import HolidayCalendar, parse_holiday_config
 
@@ -63,6 +64,12 @@ def load_approval_config(path: str | None = None) -> ApprovalConfig:
 def load_report_config(path: str | None = None) -> ReportsConfig:
     """Report types from `path` (OFFICEBOT_REPORTS_FILE), or the shipped `config/reports.yaml`."""
     return parse_report_config(_read_yaml(path)) if path else _shipped_report_config()
+
+
+def load_people_config(path: str | None) -> PeopleConfig:
+    """Onboarding items and probation rules from `path`, or the defaults from the seeds."""
+    return parse_people_config(_read_yaml(path) if path else DEFAULT_PEOPLE_CONFIG)
+
 
 
 def load_holiday_calendar(path: str | None) -> HolidayCalendar:

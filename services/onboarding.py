@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 
 from domain.attendance import DEFAULT_WORKING_HOURS
+from domain.people import DEFAULT_PEOPLE_CONFIG, PeopleConfig, parse_people_config
 from domain.roles import parse_roles
-from services import audit
+from services import audit, people
 from services.jobs import claim_reminder
 from services.staff import StaffView, account_match, bind_account, chat_of, view_of
 from storage.models import Invite, Office, Staff, StaffRole
@@ -125,9 +126,14 @@ def invite(
 
 
 def redeem(
-    uow: UnitOfWork, *, code: str, channel: str, account: str, now: datetime, default_timezone: str
+    uow: UnitOfWork, *, code: str, channel: str, account: str, now: datetime, default_timezone: str,
+    people_config: PeopleConfig | None = None, new_hire: bool = True,
 ) -> RedeemResult:
-    """Bind a chat account (Telegram or WeCom) to the invited staff row; each code works once, before it expires."""
+    """Bind a chat account (Telegram or WeCom) to the invited staff row; each code works once, before it expires.
+
+    For a new hire, in the same transaction, the onboarding checklist and probation open and the office
+    admin is told (`new_hire=False`: staff who were there before the bot, like the demo company's).
+    """
     with uow:
         session = uow.session
         bound = session.scalars(select(Staff).where(account_match(channel, account))).first()
@@ -153,6 +159,9 @@ def redeem(
         audit.record(session, actor_id=staff.id, action="register", entity="staff", entity_id=staff.id, at=now)
         session.flush()
         office = session.get(Office, staff.office_id) if staff.office_id else None
+        if new_hire:
+            people.open_for(session, staff=staff, now=now, tz=ZoneInfo(office.timezone if office else default_timezone),
+                            config=people_config or parse_people_config(DEFAULT_PEOPLE_CONFIG))
         view = view_of(staff, office, default_timezone=default_timezone)
         uow.commit()
         return RedeemResult(RedeemOutcome.registered, view)

@@ -22,6 +22,7 @@ from domain.reports import ReportKind, ReportsConfig, deadline, is_late, report_
 from domain.roles import HQ_ROLES
 from services import audit
 from services.expense_control import COST_FIGURES, report_figures
+from services.meetings import open_tasks_text
 from services.payments import office_payments_in_period, payments_in_period, plain
 from services.report_reviews import notify_reviewers
 from services.report_roster import away_by_day, load_reports, load_roster
@@ -82,6 +83,9 @@ def open_report(
         if report is None:
             office_id = staff.office_id if scope == FigureScope.OFFICE else None
             answers = logged_figures(session, staff_id=staff_id, period=period, tz=tz, office_id=office_id)
+            tasks = open_tasks_text(session, staff_id=staff_id) if kind == ReportKind.WEEKLY else ""
+            if tasks:  # the meeting's tasks (布置任务) are the start of next week's plan
+                answers["plan"] = tasks
             return Opened(kind, period, due, tz.key, answers, late_now=is_late(now, due), scope=scope)
         if report.status == "reviewed":
             return Problem.REVIEWED

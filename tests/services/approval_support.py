@@ -30,11 +30,11 @@ def office(uow_factory: UowFactory, name: str = "上海办事处", **kwargs: Any
 
 def person(uow_factory: UowFactory, name: str, roles: list[str], *, office_name: str = "上海办事处",
            manager: str | None = None, now: datetime = NOW) -> int:
-    """Invite and register a person at `now` (their join day); their staff id."""
+    """Invite and register a person at `now` (their join day; staff already at work, not a new hire); their id."""
     code = onboarding.invite(uow_factory(), office_name=office_name, roles=roles, name=name, now=now,
                              manager_name=manager)
     result = onboarding.redeem(uow_factory(), code=code, channel="telegram", account=str(next(_telegram_ids)), now=now,
-                               default_timezone=TZ)
+                               default_timezone=TZ, new_hire=False)
     assert result.staff is not None
     return result.staff.id
 

@@ -17,7 +17,8 @@ from schedules.runner import FIRST_RUN_DELAY, JOBS, job, run_job_now, start_sche
 def test_every_job_module_is_registered() -> None:
     assert set(JOBS) == {"report-reminders", "approval-reminders", "warranty-reminders", "draft-reminders",
                          "attendance-sheet", "prune-updates", "holiday-calendar", "overdue-repairs",
-                         "collection-chasing", "receivables-digest", "expense-ceiling", "receipts-reminders"}
+                         "collection-chasing", "receivables-digest", "expense-ceiling", "receipts-reminders",
+                         "probation", "monthly-scores", "stocktake", "meetings"}
 
 
 def test_a_job_needs_exactly_one_schedule() -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 19:24:45.882104
+Create Date: 2026-12-02 19:28:21.670830
 """
 
 from __future__ import annotations
@@ -126,6 +126,21 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_staff_office_id"), ["office_id"], unique=False)
 
     op.create_table(
+        "supplies",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("name", sa.String(length=60), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("min_quantity", sa.Integer(), nullable=False),
+        sa.Column("restocks", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_supplies_office_id_offices")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_supplies")),
+        sa.UniqueConstraint("office_id", "name", name=op.f("uq_supplies_office_id")),
+    )
+    with op.batch_alter_table("supplies", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_supplies_office_id"), ["office_id"], unique=False)
+
+    op.create_table(
         "approval_requests",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
@@ -226,6 +241,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_customers_warranty_end"), ["warranty_end"], unique=False)
 
     op.create_table(
+        "departures",
+        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("left_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("by_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("successor_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("moved", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(["by_id"], ["staff.id"], name=op.f("fk_departures_by_id_staff")),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_departures_staff_id_staff"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(["successor_id"], ["staff.id"], name=op.f("fk_departures_successor_id_staff")),
+        sa.PrimaryKeyConstraint("staff_id", name=op.f("pk_departures")),
+    )
+    op.create_table(
         "drafts",
         sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("form", sa.String(length=32), nullable=False),
@@ -236,6 +265,29 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["staff_id"], ["staff.id"], name=op.f("fk_drafts_staff_id_staff"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("staff_id", name=op.f("pk_drafts")),
     )
+    op.create_table(
+        "fixed_assets",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("asset_no", sa.String(length=40), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("category", sa.String(length=32), nullable=False),
+        sa.Column("value", sa.Numeric(precision=12, scale=2), nullable=False),
+        sa.Column("purchased_on", sa.Date(), nullable=False),
+        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("holder_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("location", sa.String(length=120), nullable=True),
+        sa.Column("created_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["created_by"], ["staff.id"], name=op.f("fk_fixed_assets_created_by_staff")),
+        sa.ForeignKeyConstraint(["holder_id"], ["staff.id"], name=op.f("fk_fixed_assets_holder_id_staff")),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_fixed_assets_office_id_offices")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fixed_assets")),
+        sa.UniqueConstraint("asset_no", name=op.f("uq_fixed_assets_asset_no")),
+    )
+    with op.batch_alter_table("fixed_assets", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_fixed_assets_holder_id"), ["holder_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_fixed_assets_office_id"), ["office_id"], unique=False)
+
     op.create_table(
         "invites",
         sa.Column("code", sa.String(length=32), nullable=False),
@@ -266,6 +318,50 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_leave_adjustments_staff_id"), ["staff_id"], unique=False)
 
     op.create_table(
+        "meetings",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("starts_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("topic", sa.String(length=200), nullable=True),
+        sa.Column("created_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("minutes", sa.Text(), nullable=True),
+        sa.Column("minutes_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["created_by"], ["staff.id"], name=op.f("fk_meetings_created_by_staff")),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_meetings_office_id_offices")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_meetings")),
+    )
+    with op.batch_alter_table("meetings", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_meetings_office_id"), ["office_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meetings_starts_at"), ["starts_at"], unique=False)
+
+    op.create_table(
+        "monthly_scores",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("scorer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("scores", sa.JSON(), nullable=False),
+        sa.Column("total", sa.Numeric(precision=8, scale=1), nullable=False),
+        sa.Column("facts", sa.JSON(), nullable=False),
+        sa.Column("comment", sa.Text(), nullable=True),
+        sa.Column("scored_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_monthly_scores_office_id_offices")),
+        sa.ForeignKeyConstraint(["scorer_id"], ["staff.id"], name=op.f("fk_monthly_scores_scorer_id_staff")),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_monthly_scores_staff_id_staff"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_monthly_scores")),
+        sa.UniqueConstraint("staff_id", "month", name=op.f("uq_monthly_scores_staff_id")),
+    )
+    with op.batch_alter_table("monthly_scores", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_monthly_scores_month"), ["month"], unique=False)
+        batch_op.create_index(batch_op.f("ix_monthly_scores_office_id"), ["office_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_monthly_scores_staff_id"), ["staff_id"], unique=False)
+
+    op.create_table(
         "office_budgets",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -280,6 +376,25 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("office_budgets", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_office_budgets_office_id"), ["office_id"], unique=False)
+
+    op.create_table(
+        "onboarding_items",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("checklist", sa.String(length=16), nullable=False),
+        sa.Column("item", sa.String(length=40), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("done_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("done_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.ForeignKeyConstraint(["done_by"], ["staff.id"], name=op.f("fk_onboarding_items_done_by_staff")),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_onboarding_items_staff_id_staff"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_onboarding_items")),
+        sa.UniqueConstraint("staff_id", "item", name=op.f("uq_onboarding_items_staff_id")),
+    )
+    with op.batch_alter_table("onboarding_items", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_onboarding_items_staff_id"), ["staff_id"], unique=False)
 
     op.create_table(
         "outbox",
@@ -307,6 +422,25 @@ def upgrade() -> None:
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.create_index("ix_outbox_due", ["status", "priority", "not_before"], unique=False)
         batch_op.create_index(batch_op.f("ix_outbox_staff_id"), ["staff_id"], unique=False)
+
+    op.create_table(
+        "probation_evaluations",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("point", sa.Date(), nullable=False),
+        sa.Column("author_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("rating", sa.String(length=16), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("written_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["author_id"], ["staff.id"], name=op.f("fk_probation_evaluations_author_id_staff")),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_probation_evaluations_staff_id_staff"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_probation_evaluations")),
+        sa.UniqueConstraint("staff_id", "point", name=op.f("uq_probation_evaluations_staff_id")),
+    )
+    with op.batch_alter_table("probation_evaluations", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_probation_evaluations_staff_id"), ["staff_id"], unique=False)
 
     op.create_table(
         "reminders_sent",
@@ -379,6 +513,40 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_staff_roles_role"), ["role"], unique=False)
 
     op.create_table(
+        "supply_moves",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("supply_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("delta", sa.Integer(), nullable=False),
+        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("by_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["by_id"], ["staff.id"], name=op.f("fk_supply_moves_by_id_staff")),
+        sa.ForeignKeyConstraint(["staff_id"], ["staff.id"], name=op.f("fk_supply_moves_staff_id_staff")),
+        sa.ForeignKeyConstraint(
+            ["supply_id"], ["supplies.id"], name=op.f("fk_supply_moves_supply_id_supplies"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_supply_moves")),
+    )
+    with op.batch_alter_table("supply_moves", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_supply_moves_supply_id"), ["supply_id"], unique=False)
+
+    op.create_table(
+        "acceptances",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("customer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("signatory", sa.String(length=120), nullable=False),
+        sa.Column("accepted_on", sa.Date(), nullable=False),
+        sa.Column("photos", sa.JSON(), nullable=False),
+        sa.Column("recorded_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("recorded_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], name=op.f("fk_acceptances_customer_id_customers")),
+        sa.ForeignKeyConstraint(["recorded_by"], ["staff.id"], name=op.f("fk_acceptances_recorded_by_staff")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_acceptances")),
+    )
+    with op.batch_alter_table("acceptances", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_acceptances_customer_id"), ["customer_id"], unique=False)
+
+    op.create_table(
         "approval_steps",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("request_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -399,6 +567,31 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_approval_steps")),
         sa.UniqueConstraint("request_id", "round", "step_index", name=op.f("uq_approval_steps_request_id")),
     )
+    op.create_table(
+        "asset_moves",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("asset_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("action", sa.String(length=16), nullable=False),
+        sa.Column("from_holder", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("to_holder", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("from_office", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("to_office", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("by_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["asset_id"], ["fixed_assets.id"], name=op.f("fk_asset_moves_asset_id_fixed_assets"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(["by_id"], ["staff.id"], name=op.f("fk_asset_moves_by_id_staff")),
+        sa.ForeignKeyConstraint(["from_holder"], ["staff.id"], name=op.f("fk_asset_moves_from_holder_staff")),
+        sa.ForeignKeyConstraint(["from_office"], ["offices.id"], name=op.f("fk_asset_moves_from_office_offices")),
+        sa.ForeignKeyConstraint(["to_holder"], ["staff.id"], name=op.f("fk_asset_moves_to_holder_staff")),
+        sa.ForeignKeyConstraint(["to_office"], ["offices.id"], name=op.f("fk_asset_moves_to_office_offices")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_asset_moves")),
+    )
+    with op.batch_alter_table("asset_moves", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_asset_moves_asset_id"), ["asset_id"], unique=False)
+
     op.create_table(
         "contracts",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -431,6 +624,67 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_contracts_tender_id"), ["tender_id"], unique=False)
 
     op.create_table(
+        "goods_receipts",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("customer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("goods", sa.String(length=200), nullable=False),
+        sa.Column("shipped_qty", sa.Integer(), nullable=False),
+        sa.Column("received_qty", sa.Integer(), nullable=False),
+        sa.Column("packaging_ok", sa.Boolean(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("photos", sa.JSON(), nullable=False),
+        sa.Column("return_status", sa.String(length=16), nullable=True),
+        sa.Column("received_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("received_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["customer_id"], ["customers.id"], name=op.f("fk_goods_receipts_customer_id_customers")
+        ),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_goods_receipts_office_id_offices")),
+        sa.ForeignKeyConstraint(["received_by"], ["staff.id"], name=op.f("fk_goods_receipts_received_by_staff")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_goods_receipts")),
+    )
+    with op.batch_alter_table("goods_receipts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_goods_receipts_customer_id"), ["customer_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_goods_receipts_office_id"), ["office_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_goods_receipts_return_status"), ["return_status"], unique=False)
+
+    op.create_table(
+        "meeting_attendance",
+        sa.Column("meeting_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("present", sa.Boolean(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"], ["meetings.id"], name=op.f("fk_meeting_attendance_meeting_id_meetings"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_meeting_attendance_staff_id_staff"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("meeting_id", "staff_id", name=op.f("pk_meeting_attendance")),
+    )
+    op.create_table(
+        "meeting_tasks",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("meeting_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("owner_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("done_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"], ["meetings.id"], name=op.f("fk_meeting_tasks_meeting_id_meetings"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_meeting_tasks_office_id_offices")),
+        sa.ForeignKeyConstraint(["owner_id"], ["staff.id"], name=op.f("fk_meeting_tasks_owner_id_staff")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_meeting_tasks")),
+    )
+    with op.batch_alter_table("meeting_tasks", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_meeting_tasks_due_on"), ["due_on"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meeting_tasks_meeting_id"), ["meeting_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meeting_tasks_office_id"), ["office_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meeting_tasks_owner_id"), ["owner_id"], unique=False)
+
+    op.create_table(
         "payments",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -458,6 +712,48 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_payments_received_on"), ["received_on"], unique=False)
         batch_op.create_index(batch_op.f("ix_payments_staff_id"), ["staff_id"], unique=False)
 
+    op.create_table(
+        "probations",
+        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.Column("mentor_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("request_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("closed", sa.Boolean(), nullable=False),
+        sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["mentor_id"], ["staff.id"], name=op.f("fk_probations_mentor_id_staff")),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_probations_office_id_offices")),
+        sa.ForeignKeyConstraint(
+            ["request_id"], ["approval_requests.id"], name=op.f("fk_probations_request_id_approval_requests")
+        ),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_probations_staff_id_staff"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("staff_id", name=op.f("pk_probations")),
+    )
+    with op.batch_alter_table("probations", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_probations_closed"), ["closed"], unique=False)
+        batch_op.create_index(batch_op.f("ix_probations_ends_on"), ["ends_on"], unique=False)
+        batch_op.create_index(batch_op.f("ix_probations_office_id"), ["office_id"], unique=False)
+
+    op.create_table(
+        "purchase_progress",
+        sa.Column("request_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("bought_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("bought_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("issued_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("issued_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.ForeignKeyConstraint(["bought_by"], ["staff.id"], name=op.f("fk_purchase_progress_bought_by_staff")),
+        sa.ForeignKeyConstraint(["issued_by"], ["staff.id"], name=op.f("fk_purchase_progress_issued_by_staff")),
+        sa.ForeignKeyConstraint(
+            ["request_id"],
+            ["approval_requests.id"],
+            name=op.f("fk_purchase_progress_request_id_approval_requests"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("request_id", name=op.f("pk_purchase_progress")),
+    )
     op.create_table(
         "repairs",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -628,6 +924,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_repairs_customer_id"))
 
     op.drop_table("repairs")
+    op.drop_table("purchase_progress")
+    with op.batch_alter_table("probations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_probations_office_id"))
+        batch_op.drop_index(batch_op.f("ix_probations_ends_on"))
+        batch_op.drop_index(batch_op.f("ix_probations_closed"))
+
+    op.drop_table("probations")
     with op.batch_alter_table("payments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_payments_staff_id"))
         batch_op.drop_index(batch_op.f("ix_payments_received_on"))
@@ -637,6 +940,20 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_payments_customer_id"))
 
     op.drop_table("payments")
+    with op.batch_alter_table("meeting_tasks", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meeting_tasks_owner_id"))
+        batch_op.drop_index(batch_op.f("ix_meeting_tasks_office_id"))
+        batch_op.drop_index(batch_op.f("ix_meeting_tasks_meeting_id"))
+        batch_op.drop_index(batch_op.f("ix_meeting_tasks_due_on"))
+
+    op.drop_table("meeting_tasks")
+    op.drop_table("meeting_attendance")
+    with op.batch_alter_table("goods_receipts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_goods_receipts_return_status"))
+        batch_op.drop_index(batch_op.f("ix_goods_receipts_office_id"))
+        batch_op.drop_index(batch_op.f("ix_goods_receipts_customer_id"))
+
+    op.drop_table("goods_receipts")
     with op.batch_alter_table("contracts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contracts_tender_id"))
         batch_op.drop_index(batch_op.f("ix_contracts_staff_id"))
@@ -645,7 +962,19 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_contracts_customer_id"))
 
     op.drop_table("contracts")
+    with op.batch_alter_table("asset_moves", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_asset_moves_asset_id"))
+
+    op.drop_table("asset_moves")
     op.drop_table("approval_steps")
+    with op.batch_alter_table("acceptances", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_acceptances_customer_id"))
+
+    op.drop_table("acceptances")
+    with op.batch_alter_table("supply_moves", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_supply_moves_supply_id"))
+
+    op.drop_table("supply_moves")
     with op.batch_alter_table("staff_roles", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_staff_roles_role"))
 
@@ -665,21 +994,46 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_reminders_sent_sent_at"))
 
     op.drop_table("reminders_sent")
+    with op.batch_alter_table("probation_evaluations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_probation_evaluations_staff_id"))
+
+    op.drop_table("probation_evaluations")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outbox_staff_id"))
         batch_op.drop_index("ix_outbox_due")
 
     op.drop_table("outbox")
+    with op.batch_alter_table("onboarding_items", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_onboarding_items_staff_id"))
+
+    op.drop_table("onboarding_items")
     with op.batch_alter_table("office_budgets", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_office_budgets_office_id"))
 
     op.drop_table("office_budgets")
+    with op.batch_alter_table("monthly_scores", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_monthly_scores_staff_id"))
+        batch_op.drop_index(batch_op.f("ix_monthly_scores_office_id"))
+        batch_op.drop_index(batch_op.f("ix_monthly_scores_month"))
+
+    op.drop_table("monthly_scores")
+    with op.batch_alter_table("meetings", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meetings_starts_at"))
+        batch_op.drop_index(batch_op.f("ix_meetings_office_id"))
+
+    op.drop_table("meetings")
     with op.batch_alter_table("leave_adjustments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_leave_adjustments_staff_id"))
 
     op.drop_table("leave_adjustments")
     op.drop_table("invites")
+    with op.batch_alter_table("fixed_assets", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_fixed_assets_office_id"))
+        batch_op.drop_index(batch_op.f("ix_fixed_assets_holder_id"))
+
+    op.drop_table("fixed_assets")
     op.drop_table("drafts")
+    op.drop_table("departures")
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_customers_warranty_end"))
         batch_op.drop_index(batch_op.f("ix_customers_office_id"))
@@ -701,6 +1055,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_approval_requests_first_day"))
 
     op.drop_table("approval_requests")
+    with op.batch_alter_table("supplies", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_supplies_office_id"))
+
+    op.drop_table("supplies")
     with op.batch_alter_table("staff", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_staff_office_id"))
 

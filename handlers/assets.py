@@ -1,0 +1,152 @@
+"""Fixed assets in chat: /asset registers one, /assets lists (or exports: /assets xlsx), a card moves it.
+
+```mermaid
+flowchart LR
+  R[/asset form/] --> S[register: office store]
+  L[/assets/] -->|ast:id| C[card: trail + moves]
+  C -->|ast:id:p:staff| M{conditional UPDATE}
+  C -->|ast:id:r| M
+  C -->|ast:id:o:office| M
+  M -->|moved| T[trail entry + audit, holders told, card redrawn]
+  M -->|unchanged| A[alert]
+  Y[sweep, 1 December] --> K[admins: 盘点 checklist per office]
+```
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.assets import valid_asset_no
+from domain.roles import OFFICE_MANAGER_ROLES, OVERSIGHT_ROLES
+from handlers.context import Ctx
+from handlers.forms.engine import start_form
+from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
+from handlers.ids import parse_id
+from handlers.records.common import not_future
+from handlers.router import Router
+from services import assets
+from services.i18n import N_
+from services.messages import Button, OutMessage
+from services.text_limits import max_length
+
+NOT_FOUND = N_("Not found.")
+KEEPERS = OVERSIGHT_ROLES
+MAX_LISTED = 30
+
+
+def _asset_no(_ctx: Ctx, value: Any, _answers: Answers) -> str | None:
+    """Letters, digits and - _ / only."""
+    return None if valid_asset_no(str(value)) else N_("Use letters, digits and - _ / only, e.g. ZC-2026-001.")
+
+
+def _positive(_ctx: Ctx, value: Any, _answers: Answers) -> str | None:
+    """A value above zero."""
+    return None if float(value) > 0 else N_("The amount must be more than 0.")
+
+
+def _save(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
+    """Register through the service; a taken number sends the person back to it."""
+    outcome, _id = assets.register(ctx.app.uow(), viewer=ctx.me, data=answers, now=ctx.app.now())
+    if outcome == "duplicate":
+        raise FormError("asset_no", N_("This asset number is already registered."))
+    if outcome != "done":
+        raise FormError(None, N_("Sorry, your role does not allow this command."))
+    return ctx._("🏷 Asset {no} registered in the office store. /assets lists the register.").format(
+        no=answers["asset_no"])
+
+
+ASSET_FORM = register_form(Form(
+    name="asset",
+    title=N_("Fixed asset"),
+    fields=(
+        Field("asset_no", N_("Asset number"), N_("Asset number? For example ZC-2026-001."),
+              max_length=max_length("fixed_assets.asset_no"), check=_asset_no),
+        Field("name", N_("Name"), N_("What is it? For example: ThinkPad laptop."),
+              max_length=max_length("fixed_assets.name")),
+        Field("category", N_("Category"), N_("Which category?"), Kind.choice,
+              choices=tuple((c.value, label) for c, label in assets.CATEGORY_LABELS.items())),
+        Field("value", N_("Value (yuan)"), N_("Its value in yuan?"), Kind.decimal, max_value=99_999_999,
+              check=_positive),
+        Field("purchased_on", N_("Purchase date"), N_("When was it bought?"), Kind.date, check=not_future),
+        Field("location", N_("Place"), N_("Where is it kept?"), required=False,
+              max_length=max_length("fixed_assets.location")),
+    ),
+    save=_save,
+))
+
+
+def new_asset(ctx: Ctx) -> None:
+    """/asset: register a fixed asset in one's office."""
+    start_form(ctx, ASSET_FORM)
+
+
+def list_assets(ctx: Ctx) -> None:
+    """/assets: the office register with a button per asset; /assets xlsx: the register as a spreadsheet."""
+    if ctx.inbound.args and ctx.inbound.args[0].lower() == "xlsx":
+        sheet = assets.export(ctx.app.uow(), viewer=ctx.me)
+        if sheet is None:
+            ctx.reply(ctx._("Sorry, your role does not allow this command."))
+            return
+        ctx.reply(OutMessage(ctx._("The fixed asset register."), file=sheet))
+        return
+    rows = assets.office_assets(ctx.app.uow(), viewer=ctx.me)
+    if rows is None:
+        ctx.reply(ctx._("Sorry, your role does not allow this command."))
+        return
+    if not rows:
+        ctx.reply(ctx._("No fixed assets registered yet. Send /asset to add one."))
+        return
+    lines = [ctx._("Fixed assets ({n}):").format(n=len(rows))]
+    lines += [f"• {r.asset_no} {r.name} — {r.holder or ctx._('in store')}" for r in rows]
+    buttons = tuple((Button(f"{r.asset_no} {r.name}"[:40], f"ast:{r.id}"),) for r in rows[:MAX_LISTED])
+    ctx.reply(OutMessage("\n".join(lines), buttons=buttons))
+
+
+def _parse(data: str) -> tuple[int, int | None, int | None, str] | None:
+    """`ast:id`, `ast:id:r`, `ast:id:p:staff`, `ast:id:o:office` → (asset, holder, office, verb)."""
+    parts = data.split(":")
+    asset_id = parse_id(parts[1]) if len(parts) >= 2 else None
+    if asset_id is None:
+        return None
+    if len(parts) == 2:
+        return asset_id, None, None, "show"
+    if len(parts) == 3 and parts[2] == "r":
+        return asset_id, None, None, "return"
+    target = parse_id(parts[3]) if len(parts) == 4 else None
+    if target is None or parts[2] not in ("p", "o"):
+        return None
+    return (asset_id, target, None, "person") if parts[2] == "p" else (asset_id, None, target, "office")
+
+
+def on_button(ctx: Ctx) -> None:
+    """A press on the register or an asset's card; forged data finds nothing, a repeated move changes nothing."""
+    parsed = _parse(ctx.inbound.callback_data or "")
+    if parsed is None:
+        ctx.answer(ctx._(NOT_FOUND), alert=True)
+        return
+    asset_id, holder, office, verb = parsed
+    if verb == "show":
+        shown = assets.card(ctx.app.uow(), viewer=ctx.me, asset_id=asset_id)
+        if shown is None:
+            ctx.answer(ctx._(NOT_FOUND), alert=True)
+        else:
+            ctx.reply(shown)
+        return
+    result = assets.move(ctx.app.uow(), viewer=ctx.me, asset_id=asset_id, to_holder=holder, to_office=office,
+                         now=ctx.app.now())
+    if result.outcome != "done":
+        ctx.answer(ctx._("Nothing changed: it is already there.") if result.outcome == "unchanged"
+                   else ctx._(NOT_FOUND), alert=True)
+        return
+    ctx.answer(ctx._("Done."))
+    if result.card is not None and ctx.inbound.message_id:
+        ctx.edit(ctx.inbound.message_id, result.card)
+
+
+def register(router: Router) -> None:
+    """Declare the asset commands and buttons."""
+    router.command("asset", new_asset, N_("register a fixed asset"), roles=OFFICE_MANAGER_ROLES, order=760)
+    router.command("assets", list_assets, N_("the fixed asset register (add xlsx for a spreadsheet)"),
+                   roles=KEEPERS, order=770)
+    router.callback("ast", on_button)

@@ -1,0 +1,76 @@
+"""Leaving (离职) in chat: /offboard NAME → pick who takes over → confirm → deactivated, work moved.
+
+```mermaid
+flowchart LR
+  O[/offboard NAME/] --> W[open work + colleagues: off:leaver:successor] --> C[confirm: off:leaver:successor:y]
+  C --> D{conditional UPDATE active}
+  D -->|won| M[work reassigned, successor told, leaving checklist 交接/资产归还]
+  D -->|lost| A[alert: already left]
+```
+"""
+
+from __future__ import annotations
+
+from handlers.context import Ctx
+from handlers.ids import parse_id
+from handlers.router import Router
+from services import leaving
+from services.i18n import N_
+from services.messages import Button, OutMessage
+
+NOT_FOUND = N_("Not found.")
+MAX_COLLEAGUES = 12
+
+
+def offboard(ctx: Ctx) -> None:
+    """/offboard NAME: show the person's open work and ask who takes it over."""
+    if len(ctx.inbound.args) != 1:
+        ctx.reply(ctx._("Usage: /offboard NAME"))
+        return
+    found = leaving.open_work(ctx.app.uow(), viewer=ctx.me, name=ctx.inbound.args[0])
+    if found is None:
+        ctx.reply(ctx._("No active colleague of yours is called {name}.").format(name=ctx.inbound.args[0]))
+        return
+    staff_id, work = found
+    if not work.colleagues:
+        ctx.reply(ctx._("Nobody else in the office could take over the work of {name}.").format(name=work.name))
+        return
+    text = ctx._("{name} leaves. Open work: {to_decide} approval(s) to decide, {requests} request(s), "
+                 "{repairs} repair(s), {drafts} bank draft(s). Who takes it over?").format(name=work.name,
+                                                                                            **work.counts)
+    rows = tuple((Button(name, f"off:{staff_id}:{cid}"),) for cid, name in work.colleagues[:MAX_COLLEAGUES])
+    ctx.reply(OutMessage(text, buttons=rows))
+
+
+def on_button(ctx: Ctx) -> None:
+    """`off:<leaver>:<successor>[:y]`: ask to confirm, then deactivate; forged or stale data changes nothing."""
+    parts = (ctx.inbound.callback_data or "").split(":")
+    ids = [parse_id(p) for p in parts[1:3]] if len(parts) in (3, 4) else []
+    if len(ids) != 2 or None in ids or (len(parts) == 4 and parts[3] != "y"):
+        ctx.answer(ctx._(NOT_FOUND), alert=True)
+        return
+    staff_id, successor_id = int(ids[0] or 0), int(ids[1] or 0)
+    if len(parts) == 3:
+        ctx.reply(OutMessage(ctx._("Deactivate now and hand all open work to the chosen colleague? "
+                                   "The person loses access to the bot at once."),
+                             buttons=((Button(ctx._("Yes, deactivate"), f"off:{staff_id}:{successor_id}:y"),),)))
+        return
+    result = leaving.deactivate(ctx.app.uow(), viewer=ctx.me, staff_id=staff_id, successor_id=successor_id,
+                                now=ctx.app.now(), default_timezone=ctx.app.default_timezone)
+    if result.outcome != "done":
+        ctx.answer(ctx._("Already left.") if result.outcome == "already" else ctx._(NOT_FOUND), alert=True)
+        return
+    ctx.reply(ctx._("{name} is deactivated. {successor} now holds: {to_decide} approval(s) to decide, {requests} "
+                    "request(s), {repairs} repair(s), {drafts} bank draft(s), {customers} customer(s); "
+                    "{withdrawn} absence request(s) withdrawn.").format(
+        name=result.name, successor=result.successor, **result.moved))
+    card = leaving.leaving_checklist(ctx.app.uow(), staff_id=staff_id, viewer=ctx.me)
+    if card is not None:
+        ctx.reply(card)
+
+
+def register(router: Router) -> None:
+    """Declare /offboard and its buttons."""
+    router.command("offboard", offboard, N_("a colleague leaves: deactivate and hand over their work"),
+                   roles=set(leaving.MAY_OFFBOARD), order=730)
+    router.callback("off", on_button)

@@ -1,0 +1,28 @@
+"""People sweeps: probation (evaluations, the 转正 request, HR told) and the monthly score sheet."""
+
+from __future__ import annotations
+
+import asyncio
+
+from schedules.runner import job
+from services.context import AppContext
+from services.probation import sweep_probation
+from services.scoring import sweep_scores
+
+
+@job("probation", every_minutes=60)
+async def probation_sweep(app: AppContext) -> str:
+    """Send what is due for every open probation during its office's working hours, each once."""
+    sent = await asyncio.to_thread(sweep_probation, app.uow(), now=app.now(), config=app.people_config,
+                                   default_timezone=app.default_timezone)
+    app.kick_sender()
+    return f"{sent} probation message(s) queued"
+
+
+@job("monthly-scores", every_minutes=60)
+async def monthly_scores(app: AppContext) -> str:
+    """The past month's 月度评分表: heads asked on the 1st, chased, GM told, HR/GM get the sheet, each once."""
+    sent = await asyncio.to_thread(sweep_scores, app.uow(), now=app.now(), config=app.people_config,
+                                   default_timezone=app.default_timezone)
+    app.kick_sender()
+    return f"{sent} score-sheet step(s) queued"

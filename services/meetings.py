@@ -1,0 +1,292 @@
+"""Office meetings (例会): scheduling, reminders, attendance, minutes with tasks, and chasing the tasks.
+
+The sweep reminds every attendee once in the two hours before a meeting starts, and chases each open
+task once the day before it is due and once after (the head is told then); keys in `reminders_sent`
+make every message go once, across restarts and instances. Attendance is set per person (present /
+absent, idempotent); absences are counted per month, as the seed's 扣罚 needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy.orm import Session
+
+from domain import workdays
+from domain.meetings import MeetingKind, TaskStep, monthly_meeting_missing, parse_tasks, reminder_due, task_steps
+from domain.report_rules import in_working_hours
+from domain.roles import OFFICE_MANAGER_ROLES
+from services import audit, outbox
+from services.i18n import N_, Translate, translator
+from services.jobs import claim_reminder
+from services.messages import Button, OutMessage
+from services.staff import StaffView, holders_of
+from storage.models import Meeting, MeetingAttendance, MeetingTask, Office, Staff
+from storage.uow import UnitOfWork
+
+KIND_LABELS = {MeetingKind.WEEKLY: N_("weekly work meeting"), MeetingKind.MONTHLY: N_("monthly meeting")}
+HOSTS = OFFICE_MANAGER_ROLES
+
+
+def _office_people(session: Session, office_id: int) -> list[Staff]:
+    """The office's active staff, who are all expected at its meetings."""
+    return list(session.scalars(select(Staff).where(Staff.office_id == office_id, Staff.active.is_(True))
+                                .order_by(Staff.id)))
+
+
+def title(_: Translate, meeting: Meeting, tz: ZoneInfo) -> str:
+    """'weekly work meeting 12-01 09:00 (topic)'."""
+    text = f"{_(KIND_LABELS[MeetingKind(meeting.kind)])} {meeting.starts_at.astimezone(tz):%m-%d %H:%M}"
+    return text + (f"（{meeting.topic}）" if meeting.topic else "")
+
+
+def schedule(uow: UnitOfWork, *, viewer: StaffView, kind: str, starts_at: datetime, topic: str | None,
+             now: datetime) -> int | None:
+    """The head schedules a meeting of their office; every attendee is told at once. None: not allowed."""
+    if "office_head" not in viewer.roles or viewer.office_id is None or starts_at <= now:
+        return None
+    with uow:
+        session = uow.session
+        meeting = Meeting(office_id=viewer.office_id, kind=MeetingKind(kind).value, starts_at=starts_at, topic=topic,
+                          created_by=viewer.id, created_at=now)
+        session.add(meeting)
+        session.flush()
+        for person in _office_people(session, viewer.office_id):
+            session.add(MeetingAttendance(meeting_id=meeting.id, staff_id=person.id))
+            if person.id != viewer.id:
+                _ = translator(person.locale)
+                outbox.enqueue(session, staff_id=person.id, now=now, message=OutMessage(
+                    _("📅 {title} scheduled by {who}. Please attend.").format(
+                        title=title(_, meeting, viewer.tz), who=viewer.name)))
+        audit.record(session, actor_id=viewer.id, action="meeting.schedule", entity="meeting", entity_id=meeting.id,
+                     at=now, detail={"kind": kind})
+        uow.commit()
+        return meeting.id
+
+
+def _meeting_for(session: Session, viewer: StaffView, meeting_id: int) -> Meeting | None:
+    """A meeting of the viewer's office, for its head or admin."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.office_id != viewer.office_id or not viewer.has_any(HOSTS):
+        return None
+    return meeting
+
+
+def recent(uow: UnitOfWork, *, viewer: StaffView) -> list[tuple[int, str, bool]] | None:
+    """The office's last ten meetings: (id, title, minutes written). None: not a head or admin."""
+    if not viewer.has_any(HOSTS) or viewer.office_id is None:
+        return None
+    with uow:
+        _ = translator(viewer.locale)
+        rows = uow.session.scalars(select(Meeting).where(Meeting.office_id == viewer.office_id)
+                                   .order_by(Meeting.starts_at.desc()).limit(10)).all()
+        return [(m.id, title(_, m, viewer.tz), m.minutes_at is not None) for m in rows]
+
+
+def attendance_card(uow: UnitOfWork, *, viewer: StaffView, meeting_id: int) -> OutMessage | None:
+    """Who was there: ✅ / ❌ / ⬜ per person, with present and absent buttons."""
+    with uow:
+        session = uow.session
+        meeting = _meeting_for(session, viewer, meeting_id)
+        return _attendance_card(session, meeting, viewer) if meeting is not None else None
+
+
+def _attendance_card(session: Session, meeting: Meeting, viewer: StaffView) -> OutMessage:
+    """Render the attendance card."""
+    _ = translator(viewer.locale)
+    rows = session.execute(select(MeetingAttendance, Staff.name).join(Staff, Staff.id == MeetingAttendance.staff_id)
+                           .where(MeetingAttendance.meeting_id == meeting.id).order_by(Staff.id)).all()
+    marks = {True: "✅", False: "❌", None: "⬜"}
+    lines = [_("Attendance: {title}").format(title=title(_, meeting, viewer.tz))]
+    lines += [f"{marks[a.present]} {name}" for a, name in rows]
+    buttons = tuple((Button(f"✅ {name}", f"mtg:{meeting.id}:p:{a.staff_id}"),
+                     Button(f"❌ {name}", f"mtg:{meeting.id}:x:{a.staff_id}")) for a, name in rows)
+    return OutMessage("\n".join(lines), buttons=buttons)
+
+
+def set_attendance(uow: UnitOfWork, *, viewer: StaffView, meeting_id: int, staff_id: int, present: bool,
+                   now: datetime) -> OutMessage | None:
+    """Mark one person present or absent (setting, not toggling: a double tap changes nothing more)."""
+    with uow:
+        session = uow.session
+        meeting = _meeting_for(session, viewer, meeting_id)
+        row = session.get(MeetingAttendance, (meeting_id, staff_id)) if meeting is not None else None
+        if meeting is None or row is None or meeting.starts_at > now:
+            return None
+        if row.present is not present:
+            row.present = present
+            audit.record(session, actor_id=viewer.id, action="meeting.attendance", entity="meeting",
+                         entity_id=meeting.id, at=now, detail={"staff": staff_id, "present": present})
+            session.flush()
+        card = _attendance_card(session, meeting, viewer)
+        uow.commit()
+        return card
+
+
+def check_tasks(uow: UnitOfWork, *, viewer: StaffView, text: str) -> list[int]:
+    """Lines of the task list (1-based) that are malformed or name nobody of the office."""
+    with uow:
+        names = {p.name for p in _office_people(uow.session, viewer.office_id or 0)}
+    bad = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        tasks, malformed = parse_tasks(line)
+        if line.strip() and (malformed or tasks[0].owner not in names):
+            bad.append(number)
+    return bad
+
+
+def write_minutes(uow: UnitOfWork, *, viewer: StaffView, meeting_id: int, minutes: str, tasks_text: str,
+                  now: datetime) -> str:
+    """Minutes and tasks, once per meeting: 'done', 'already', 'not_found' or 'bad_tasks'."""
+    tasks, bad = parse_tasks(tasks_text)
+    if bad:
+        return "bad_tasks"
+    with uow:
+        session = uow.session
+        meeting = _meeting_for(session, viewer, meeting_id)
+        if meeting is None:
+            return "not_found"
+        people = {p.name: p for p in _office_people(session, meeting.office_id)}
+        if any(t.owner not in people for t in tasks):
+            return "bad_tasks"
+        stmt = (update(Meeting).where(Meeting.id == meeting_id, Meeting.minutes_at.is_(None))
+                .values(minutes=minutes, minutes_at=now).execution_options(synchronize_session=False))
+        if cast(CursorResult[Any], session.execute(stmt)).rowcount != 1:
+            return "already"
+        for task in tasks:
+            owner = people[task.owner]
+            session.add(MeetingTask(meeting_id=meeting_id, office_id=meeting.office_id, owner_id=owner.id,
+                                    text=task.text, due_on=task.due_on))
+            _ = translator(owner.locale)
+            outbox.enqueue(session, staff_id=owner.id, now=now, message=OutMessage(
+                _("📌 New task from the meeting: {text} (due {due}). See /tasks.").format(
+                    text=task.text, due=task.due_on.isoformat())))
+        audit.record(session, actor_id=viewer.id, action="meeting.minutes", entity="meeting", entity_id=meeting_id,
+                     at=now, detail={"tasks": len(tasks)})
+        uow.commit()
+        return "done"
+
+
+def my_tasks(uow: UnitOfWork, *, viewer: StaffView) -> list[tuple[int, str, date]]:
+    """The viewer's open tasks, soonest first."""
+    with uow:
+        rows = uow.session.scalars(select(MeetingTask).where(MeetingTask.owner_id == viewer.id,
+                                                             MeetingTask.done_at.is_(None))
+                                   .order_by(MeetingTask.due_on, MeetingTask.id)).all()
+        return [(t.id, t.text, t.due_on) for t in rows]
+
+
+def open_tasks_text(session: Session, *, staff_id: int) -> str:
+    """The person's open meeting tasks, one per line with the due date, for their weekly plan."""
+    rows = session.scalars(select(MeetingTask).where(MeetingTask.owner_id == staff_id, MeetingTask.done_at.is_(None))
+                           .order_by(MeetingTask.due_on, MeetingTask.id)).all()
+    return "\n".join(f"{t.text} ({t.due_on.isoformat()})" for t in rows)
+
+
+def finish_task(uow: UnitOfWork, *, viewer: StaffView, task_id: int, now: datetime) -> str:
+    """The owner marks a task done once: 'done', 'already' or 'not_found'."""
+    with uow:
+        session = uow.session
+        task = session.get(MeetingTask, task_id)
+        if task is None or task.owner_id != viewer.id:
+            return "not_found"
+        stmt = (update(MeetingTask).where(MeetingTask.id == task_id, MeetingTask.done_at.is_(None))
+                .values(done_at=now).execution_options(synchronize_session=False))
+        if cast(CursorResult[Any], session.execute(stmt)).rowcount != 1:
+            return "already"
+        audit.record(session, actor_id=viewer.id, action="meeting.task_done", entity="meeting_task",
+                     entity_id=task_id, at=now)
+        uow.commit()
+        return "done"
+
+
+def absences(session: Session, *, staff_ids: list[int], first: datetime, last: datetime) -> dict[int, int]:
+    """Meetings missed per person between two instants (absence counts, as the seed says)."""
+    rows = session.execute(select(MeetingAttendance.staff_id, func.count()).join(
+        Meeting, Meeting.id == MeetingAttendance.meeting_id).where(
+        MeetingAttendance.staff_id.in_(staff_ids), MeetingAttendance.present.is_(False),
+        Meeting.starts_at >= first, Meeting.starts_at < last).group_by(MeetingAttendance.staff_id)).all()
+    return {int(staff): int(n) for staff, n in rows}
+
+
+def sweep_meetings(uow: UnitOfWork, *, now: datetime, default_timezone: str,
+                   is_working_day: Callable[[date], bool] = workdays.is_working_day) -> int:
+    """Remind attendees before each meeting and chase open tasks; each message once. How many were sent."""
+    with uow:
+        session = uow.session
+        sent = 0
+        offices = {o.id: o for o in session.scalars(select(Office))}
+        upcoming = session.scalars(select(Meeting).where(Meeting.starts_at > now)).all()
+        for meeting in upcoming:
+            if reminder_due(meeting.starts_at, now) and claim_reminder(
+                    session, key=f"mtg-remind:{meeting.id}", staff_id=None, now=now):
+                tz = ZoneInfo(offices[meeting.office_id].timezone or default_timezone)
+                for person in _office_people(session, meeting.office_id):
+                    _ = translator(person.locale)
+                    outbox.enqueue(session, staff_id=person.id, now=now, message=OutMessage(
+                        _("⏰ Reminder: {title} starts soon.").format(title=title(_, meeting, tz))))
+                sent += 1
+        sent += _monthly_check(session, offices, now=now, default_timezone=default_timezone,
+                               is_working_day=is_working_day)
+        for task in session.scalars(select(MeetingTask).where(MeetingTask.done_at.is_(None))).all():
+            office = offices[task.office_id]
+            local = now.astimezone(ZoneInfo(office.timezone or default_timezone))
+            if not in_working_hours(local, start=office.work_start, end=office.work_end, is_working_day=is_working_day):
+                continue
+            for step in task_steps(task.due_on, local.date()):
+                if claim_reminder(session, key=f"mtk-{step.value}:{task.id}", staff_id=task.owner_id, now=now):
+                    _chase_task(session, task, step, now=now)
+                    sent += 1
+        uow.commit()
+        return sent
+
+
+def _monthly_check(session: Session, offices: dict[int, Office], *, now: datetime, default_timezone: str,
+                   is_working_day: Callable[[date], bool]) -> int:
+    """Heads of offices with no monthly meeting this month are told once (the seed requires one a month)."""
+    sent = 0
+    for office in offices.values():
+        local = now.astimezone(ZoneInfo(office.timezone or default_timezone))
+        if office.is_hq or not in_working_hours(local, start=office.work_start, end=office.work_end,
+                                                is_working_day=is_working_day):
+            continue
+        first = datetime(local.year, local.month, 1, tzinfo=local.tzinfo)
+        after = (first + timedelta(days=32)).replace(day=1)
+        held = session.scalars(select(Meeting.id).where(Meeting.office_id == office.id,
+                                                        Meeting.kind == MeetingKind.MONTHLY.value,
+                                                        Meeting.starts_at >= first,
+                                                        Meeting.starts_at < after)).first() is not None
+        heads = holders_of(session, role="office_head", office_id=office.id)
+        if not heads or not monthly_meeting_missing(local.date(), held):
+            continue
+        if claim_reminder(session, key=f"mtg-monthly:{office.id}:{local:%Y-%m}", staff_id=None, now=now):
+            for head in heads:
+                _ = translator(head.locale)
+                outbox.enqueue(session, staff_id=head.id, now=now, message=OutMessage(
+                    _("📅 No monthly meeting is scheduled for {month} yet; one is required every month. "
+                      "Send /meeting.").format(month=f"{local:%Y-%m}")))
+            sent += 1
+    return sent
+
+
+def _chase_task(session: Session, task: MeetingTask, step: TaskStep, *, now: datetime) -> None:
+    """The owner is reminded; once overdue the office head is told as well."""
+    owner = session.get(Staff, task.owner_id)
+    if owner is None or not owner.active:
+        return
+    _ = translator(owner.locale)
+    msgid = (N_("⏰ Task due {due}: {text}. Mark it done with /tasks.") if step == TaskStep.DUE
+             else N_("⚠️ Overdue task (due {due}): {text}. Mark it done with /tasks."))
+    outbox.enqueue(session, staff_id=owner.id, now=now,
+                   message=OutMessage(_(msgid).format(due=task.due_on.isoformat(), text=task.text)))
+    if step == TaskStep.OVERDUE:
+        for head in holders_of(session, role="office_head", office_id=task.office_id):
+            if head.id != owner.id:
+                _ = translator(head.locale)
+                outbox.enqueue(session, staff_id=head.id, now=now, message=OutMessage(
+                    _("⚠️ {name} has not finished the meeting task due {due}: {text}.").format(
+                        name=owner.name, due=task.due_on.isoformat(), text=task.text)))

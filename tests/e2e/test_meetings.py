@@ -1,0 +1,106 @@
+"""Meetings: scheduled by the head, reminded once across a restart, attendance, minutes with tasks chased."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from schedules.meetings import meeting_reminders
+from services.meetings import absences
+from storage.models import Staff
+from tests.e2e.harness import BotHarness
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def cst(month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+def current(bot: BotHarness, user: Any, message: dict[str, Any]) -> dict[str, Any]:
+    return next(m for m in bot.standin.messages(user.id) if m["message_id"] == message["message_id"])
+
+
+async def sweep(bot: BotHarness) -> None:
+    await meeting_reminders(bot.app)
+    await bot.flush()
+
+
+async def test_a_weekly_meeting_from_schedule_to_its_tasks_chased(bot: BotHarness) -> None:
+    head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    wang = await bot.register("王强", office="上海办事处", roles=["technician"])
+
+    assert "角色无权" in (await bot.send(li, "/meeting"))[-1]["text"]
+    kind = (await bot.send(head, "/meeting"))[-1]
+    await bot.press(head, kind, "周工作例会")
+    assert "须晚于现在" in (await bot.send(head, "2026-11-20 09:00"))[-1]["text"]
+    await bot.send(head, "2026-11-30 09:00")
+    summary = (await bot.send(head, "本周计划"))[-1]
+    assert (await bot.press(head, summary, "保存"))[-1]["text"] == "📅 例会 #1 已安排，已通知办事处全体人员。"
+    assert bot.last(li)["text"] == "📅 张伟已安排周工作例会 11-30 09:00（本周计划），请准时参加。"
+
+    bot.clock.set(cst(11, 30, 7, 30))
+    await sweep(bot)
+    await bot.restart()
+    await sweep(bot)
+    for who in (head, li, wang):
+        reminded = [t for t in bot.texts(who) if t.startswith("⏰")]
+        assert reminded == ["⏰ 提醒：周工作例会 11-30 09:00（本周计划）即将开始。"]
+
+    listing = (await bot.send(head, "/meetings"))[-1]
+    card = (await bot.press(head, listing, "出席登记"))[-1]
+    await bot.press(head, card, "✅ 李娜")
+    assert bot.standin.callback_answers[-1]["text"] == "例会开始后才能登记出席情况。"
+    bot.clock.set(cst(11, 30, 9, 30))
+    await bot.press(head, card, "✅ 李娜")
+    await bot.press(head, current(bot, head, card), "❌ 王强")
+    await bot.press(head, current(bot, head, card), "❌ 王强")  # a double tap sets, never toggles back
+    assert current(bot, head, card)["text"].splitlines()[1:] == ["⬜ 张伟", "✅ 李娜", "❌ 王强"]
+    with bot.app.uow() as uow:
+        ids = {name: staff for name, staff in uow.session.execute(select(Staff.name, Staff.id))}
+        missed = absences(uow.session, staff_ids=list(ids.values()), first=datetime(2026, 11, 1, tzinfo=UTC),
+                          last=datetime(2026, 12, 1, tzinfo=UTC))
+    assert missed == {ids["王强"]: 1}
+
+    ask = (await bot.press(head, listing, "会议纪要"))[-1]
+    assert "讨论并决定" in ask["text"]
+    await bot.send(head, "确定公安局投标分工")
+    bad = (await bot.send(head, "李娜 2026-12-02 跟进公安局投标\n王五 2026-12-03 准备标书"))[-1]
+    assert "每行格式" in bad["text"]
+    summary = (await bot.send(head, "李娜 2026-12-02 跟进公安局投标"))[-1]
+    assert (await bot.press(head, summary, "保存"))[-1]["text"] == "📝 会议纪要已保存，已通知各任务负责人。"
+    assert bot.last(li)["text"] == "📌 例会布置的新任务：跟进公安局投标（截止 2026-12-02）。发送 /tasks 查看。"
+
+    plan = (await bot.send(li, "/weekly"))[-1]  # the task opens her next weekly plan
+    plan = (await bot.send(li, "拜访回访"))[-1]
+    assert "当前：跟进公安局投标 (2026-12-02)" in plan["text"]
+    await bot.send(li, "/cancel")
+
+    bot.clock.set(cst(12, 1, 10))
+    await sweep(bot)
+    await sweep(bot)
+    assert [t for t in bot.texts(li) if "到期" in t] == [
+        "⏰ 任务将于 2026-12-02 到期：跟进公安局投标。完成后请通过 /tasks 标记。"]
+    bot.clock.set(cst(12, 3, 10))
+    await sweep(bot)
+    await sweep(bot)
+    assert [t for t in bot.texts(li) if "逾期" in t] == [
+        "⚠️ 任务已逾期（截止 2026-12-02）：跟进公安局投标。完成后请通过 /tasks 标记。"]
+    assert bot.last(head)["text"] == "⚠️ 李娜的例会任务（截止 2026-12-02）尚未完成：跟进公安局投标。"
+
+    task = (await bot.send(li, "/tasks"))[-1]
+    await bot.press(li, task, "已完成")
+    assert current(bot, li, task)["text"] == "✅ 任务已完成。"
+    await bot.press(li, task, "已完成")
+    assert bot.standin.callback_answers[-1]["text"] == "已经标记过了。"
+    assert (await bot.send(li, "/tasks"))[-1]["text"] == "没有未完成的任务。"
+
+    bot.clock.set(cst(12, 21, 10))  # 每月必须召开例会: no monthly meeting in December yet
+    await sweep(bot)
+    await sweep(bot)
+    assert [t for t in bot.texts(head) if "月度例会" in t] == [
+        "📅 2026-12 尚未安排月度例会（每月必须召开例会）。请发送 /meeting 安排。"]
