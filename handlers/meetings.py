@@ -146,7 +146,7 @@ def tasks(ctx: Ctx) -> None:
         return
     for task_id, text, due in rows:
         ctx.reply(OutMessage(ctx._("📌 {text} (due {due})").format(text=text, due=due.isoformat()),
-                             buttons=((Button(ctx._("✅ Done"), f"mtk:{task_id}"),),)))
+                             buttons=((Button(ctx._("✅ Mark done"), f"mtk:{task_id}"),),)))
 
 
 def on_task(ctx: Ctx) -> None:
