@@ -12,6 +12,7 @@ from schedules.approvals import chase_approvals
 from services import approval_reminders, approvals
 from services.approvals import Outcome
 from services.context import AppContext
+from tests.conftest import FakeClock
 from tests.services.approval_support import CONFIG, NOW, TZ, UowFactory, buttons_of, office, person, queued
 
 SHANGHAI = ZoneInfo(TZ)
@@ -64,6 +65,21 @@ def test_reminder_then_escalation_each_once(uow_factory: UowFactory) -> None:
     assert chase(uow_factory, at(26, 17)).reminded == 0
 
 
-async def test_the_job_runs_the_sweep(uow_factory: UowFactory) -> None:
-    app = AppContext(uow=uow_factory, clock=lambda: NOW)
+async def test_the_job_chases_what_waits_at_the_apps_clock(uow_factory: UowFactory) -> None:
+    office(uow_factory)
+    office(uow_factory, "总部", geofence=None, is_hq=True)
+    head = person(uow_factory, "张伟", ["office_head"])
+    sales = person(uow_factory, "李娜", ["sales"])
+    gm = person(uow_factory, "孙经理", ["gm"], office_name="总部")
+    approvals.submit_expense(uow_factory(), requester_id=sales, config=CONFIG, now=NOW, default_timezone=TZ,
+                             data={"amount": "300", "category": "office", "spent_on": "2026-11-20", "reason": "打印纸"})
+    clock = FakeClock(at(24, 14, 30))
+    app = AppContext(uow=uow_factory, clock=clock)
+
+    assert await chase_approvals(app) == "reminded 1, escalated 0, failed 0"
+    clock.set(at(24, 14, 45))
     assert await chase_approvals(app) == "reminded 0, escalated 0, failed 0"
+    clock.set(at(25, 10, 30))
+    assert await chase_approvals(app) == "reminded 1, escalated 1, failed 0"
+    assert ["催办" in payload["text"] for payload in queued(uow_factory, head)] == [False, True, True]
+    assert ["已上报给您" in payload["text"] for payload in queued(uow_factory, gm)] == [True]

@@ -55,6 +55,9 @@ def test_renaming_onto_another_customer_is_refused(world: World) -> None:
     with pytest.raises(DuplicateCustomer):
         customers.update(world.uow(), viewer=world.sh_sales, customer_id=second.id, data=customer_in("甲单位"),
                          now=world.clock())
+    unchanged = customers.get(world.uow(), viewer=world.sh_sales, customer_id=second.id)
+    assert unchanged is not None and unchanged.name == "乙单位"
+    assert audit_rows(world, entity="customer", action="update") == []
 
 
 def test_other_offices_cannot_read_search_or_edit(world: World) -> None:

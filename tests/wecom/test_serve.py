@@ -51,7 +51,12 @@ async def both(migrated_url: str, clock: FakeClock) -> AsyncIterator[Both]:
         stop = asyncio.Event()
         listening: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         running = asyncio.create_task(serve(runtime, stop, listening=listening))
-        wecom.callback_url = f"http://127.0.0.1:{await listening}{CALLBACK_PATH}"
+        await asyncio.wait({listening, running}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+        if not listening.done():  # serve() failed (or hung) before it listened: say why instead of waiting forever
+            running.cancel()
+            await asyncio.gather(running, return_exceptions=False)
+            pytest.fail("serve() did not report its port within 10 s")
+        wecom.callback_url = f"http://127.0.0.1:{listening.result()}{CALLBACK_PATH}"
         try:
             yield Both(telegram, wecom, runtime)
         finally:
