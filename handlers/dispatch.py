@@ -10,13 +10,14 @@ claim and the apology commit, so the person is told and the update is not retrie
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from handlers.context import Ctx
 from handlers.inbound import Inbound
 from handlers.router import UNKNOWN_ERROR, Router
-from services import delivery, outbox, updates
+from services import delivery, updates
 from services.context import AppContext
-from services.delivery import Pending, claimed_in
+from services.delivery import Pending
 from services.i18n import normalize_locale
 from services.messages import Outgoing, OutMessage
 
@@ -24,33 +25,48 @@ log = logging.getLogger(__name__)
 
 
 def handle_inbound(inbound: Inbound, *, app: AppContext, router: Router) -> list[Pending]:
-    """Handle one event exactly once; the committed messages, claimed by this instance, to hand to the sender."""
-    now = app.now()
+    """Handle one event exactly once; the committed messages, claimed by this instance, to hand to the sender.
+
+    The handler runs in the update's transaction without a savepoint of its own (two statements saved
+    on every update): when it fails, the whole transaction is rolled back and a second one claims the
+    update and queues only the apology, so nothing the handler half-did survives.
+    """
+    ctx = Ctx(inbound=inbound, app=app, router=router, locale=normalize_locale(inbound.user_language))
+    try:
+        with app.uow() as uow:
+            if not _claim(uow, inbound, app=app):
+                log.info("update %s delivered again; ignored", inbound.update_id)
+                return []
+            ctx.staff = delivery.identify_sender(uow.session, channel=inbound.channel, account=inbound.user_id,
+                                                 default_timezone=app.default_timezone)
+            ctx.locale = ctx.staff.locale if ctx.staff is not None else ctx.locale
+            router.dispatch(ctx)
+            handed = _queue(uow, ctx, ctx.outgoing, app=app)
+            uow.commit()
+            return handed
+    except Exception:
+        # ids and kinds only: the person's text, name or phone never go into the log
+        log.exception("update %s (%s from user %s) failed", inbound.update_id, inbound.kind, inbound.user_id)
     with app.uow() as uow:
-        session = uow.session
-        if not updates.claim_update(session, channel=inbound.channel, update_id=inbound.update_id, now=now):
-            log.info("update %s delivered again; ignored", inbound.update_id)
+        if not _claim(uow, inbound, app=app):  # another instance handled it meanwhile
             return []
-        updates.one_at_a_time(session, channel=inbound.channel, account=inbound.user_id)
-        outbox.claim_as(session, instance=app.instance_id)
-        ctx = Ctx(inbound=inbound, app=app, router=router, locale=normalize_locale(inbound.user_language))
-        try:
-            with app.uow() as work:  # a savepoint: a failing handler leaves no half-done writes
-                ctx.staff = delivery.identify_sender(work.session, channel=inbound.channel, account=inbound.user_id,
-                                                     default_timezone=app.default_timezone)
-                ctx.locale = ctx.staff.locale if ctx.staff is not None else ctx.locale
-                router.dispatch(ctx)
-                work.commit()
-        except Exception:
-            # ids and kinds only: the person's text, name or phone never go into the log
-            log.exception("update %s (%s from user %s) failed", inbound.update_id, inbound.kind, inbound.user_id)
-            ctx.outgoing = [_apology(ctx)]
-        replies = outbox.queue_replies(session, channel=inbound.channel, chat_id=inbound.chat_id,
-                                       staff_id=ctx.staff.id if ctx.staff else None, replies=ctx.outgoing,
-                                       instance=app.instance_id, now=now)
-        handed = claimed_in(session, replies)
+        handed = _queue(uow, ctx, [_apology(ctx)], app=app)
         uow.commit()
     return handed
+
+
+def _claim(uow: Any, inbound: Inbound, *, app: AppContext) -> bool:
+    """Take the update id in `uow`'s transaction (False: handled already); notices queued from now on are ours."""
+    return updates.take(uow.session, channel=inbound.channel, update_id=inbound.update_id,
+                        account=inbound.user_id, instance=app.instance_id, now=app.now())
+
+
+def _queue(uow: Any, ctx: Ctx, replies: list[Outgoing], *, app: AppContext) -> list[Pending]:
+    """Write the replies into the outbox, claimed by this instance; with the queued notices, for the sender."""
+    inbound = ctx.inbound
+    return delivery.queue_and_hand(uow.session, channel=inbound.channel, chat_id=inbound.chat_id,
+                                   staff_id=ctx.staff.id if ctx.staff else None, replies=replies,
+                                   instance=app.instance_id, now=app.now())
 
 
 def _apology(ctx: Ctx) -> Outgoing:

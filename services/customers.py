@@ -71,7 +71,7 @@ def _label(session: Session, customer: Customer, viewer: StaffView) -> str:
 
 def search(uow: UnitOfWork, *, viewer: StaffView, query: str, limit: int = 8) -> list[tuple[int, str]]:
     """Visible customers whose name contains `query`, exact matches first."""
-    with uow:
+    with uow.joined():
         rows = uow.session.scalars(
             select(Customer).where(access.customer_scope(viewer), Customer.name.icontains(query, autoescape=True))
             .order_by(Customer.name).limit(50)
@@ -107,7 +107,7 @@ def get(uow: UnitOfWork, *, viewer: StaffView, customer_id: int) -> CustomerCard
 def find_duplicate(uow: UnitOfWork, *, viewer: StaffView, name: str, exclude_id: int | None = None
                    ) -> CustomerCard | None:
     """The customer already called `name` in the office the record would go to."""
-    with uow:
+    with uow.joined():
         office_id = _target_office(uow.session, viewer, exclude_id)
         existing = _by_name(uow.session, office_id, name.strip())
         if existing is None or existing.id == exclude_id:

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from services import cards
 from services.i18n import translator
 from services.jobs import claim_reminder
-from services.messages import OutMessage
-from services.outbox import NOTICE, enqueue, queued_here
+from services.messages import Outgoing, OutMessage
+from services.outbox import NOTICE, enqueue, queue_replies, queued_here
 from services.staff import StaffView, chat_of, find_by_account, manager_of
 from storage.claims import insert_ignore, rowcount
 from storage.models import OutboxMessage, ShownCard, Staff
@@ -70,6 +70,14 @@ def notice_channel(staff: Staff) -> str:
     if staff.last_channel in bound:
         return str(staff.last_channel)
     return bound[0] if bound else "telegram"
+
+
+def queue_and_hand(session: Session, *, channel: str, chat_id: str, staff_id: int | None, replies: list[Outgoing],
+                   instance: str, now: datetime) -> list[Pending]:
+    """End of an update's transaction: its replies written, claimed by `instance`; them and its notices."""
+    rows = queue_replies(session, channel=channel, chat_id=chat_id, staff_id=staff_id, replies=replies,
+                         instance=instance, now=now)
+    return claimed_in(session, rows)
 
 
 def claimed_in(session: Session, replies: list[OutboxMessage]) -> list[Pending]:

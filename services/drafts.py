@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam, update
+
+from storage.claims import rowcount
 from storage.models import Draft
 from storage.uow import UnitOfWork
 
@@ -22,7 +25,7 @@ class DraftState:
 
 def load(uow: UnitOfWork, *, staff_id: int) -> DraftState | None:
     """The person's open draft, if any."""
-    with uow:
+    with uow.joined():
         row = uow.session.get(Draft, staff_id)
         if row is None:
             return None
@@ -30,16 +33,19 @@ def load(uow: UnitOfWork, *, staff_id: int) -> DraftState | None:
 
 
 def save(uow: UnitOfWork, *, staff_id: int, state: DraftState, now: datetime) -> None:
-    """Write the draft after every answer, so nothing typed is lost."""
-    with uow:
-        row = uow.session.get(Draft, staff_id)
-        if row is None:
-            row = Draft(staff_id=staff_id)
-            uow.session.add(row)
-        row.form, row.step, row.updated_at = state.form, state.step, now
-        row.answers = dict(state.answers)
-        row.context = dict(state.context)
+    """Write the draft after every answer, so nothing typed is lost: one UPDATE, an INSERT the first time."""
+    values = {"form": state.form, "step": state.step, "answers": dict(state.answers),
+              "context": dict(state.context), "updated_at": now}
+    with uow.joined():
+        if rowcount(uow.session.execute(_UPDATE, {"key": staff_id, **values})) == 0:
+            uow.session.add(Draft(staff_id=staff_id, **values))
         uow.commit()
+
+
+_UPDATE = (update(Draft).where(Draft.staff_id == bindparam("key"))
+           .values({name: bindparam(name) for name in ("form", "step", "answers", "context", "updated_at")})
+           .execution_options(synchronize_session=False))
+"""Built once: a statement reused skips SQLAlchemy's construction and cache-key work on every answer."""
 
 
 def delete(uow: UnitOfWork, *, staff_id: int) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import time
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy import ColumnElement, Select, bindparam, select
+from sqlalchemy.orm import Session
 
 from domain.attendance import DEFAULT_WORKING_HOURS
 from domain.roles import HQ_ROLES, OFFICE_MANAGER_ROLES
@@ -97,18 +98,38 @@ def bind_account(staff: Staff, channel: str, account: str) -> None:
 
 
 def find_by_account(session: Session, *, channel: str, account: str, default_timezone: str) -> StaffView | None:
-    """The active staff member bound to this chat account, if any: one indexed query on every update."""
-    rows = session.execute(
-        select(Staff, Office, StaffRole.role).outerjoin(Office, Office.id == Staff.office_id)
-        .outerjoin(StaffRole, StaffRole.staff_id == Staff.id)
-        .where(account_match(channel, account), Staff.active.is_(True))
-        .options(lazyload(Staff.role_rows))
-    ).all()
+    """The active staff member bound to this chat account, if any: one indexed query on every update.
+
+    Plain columns through a statement built once per channel, not ORM objects: this runs for every
+    update, and loading two full entities into the session cost more than the rest of a /help.
+    """
+    key: int | str = int(account) if channel == "telegram" else account
+    rows = session.execute(_BY_ACCOUNT[channel], {"account": key}).all()
     if not rows:
         return None
-    staff, office, _role = rows[0]
-    roles = frozenset(role for _s, _o, role in rows if role is not None)
-    return view_of(staff, office, default_timezone=default_timezone, roles=roles)
+    row = rows[0]
+    has_office = row.office_name is not None
+    return StaffView(
+        id=row.id, name=row.name, roles=frozenset(r.role for r in rows if r.role is not None),
+        office_id=row.office_id, office_name=row.office_name,
+        timezone=row.office_timezone if has_office else default_timezone, locale=row.locale,
+        manager_id=row.manager_id, telegram_user_id=row.telegram_user_id,
+        work_start=row.work_start if has_office else DEFAULT_WORKING_HOURS.start,
+        work_end=row.work_end if has_office else DEFAULT_WORKING_HOURS.end,
+        reachable=row.reachable, last_channel=row.last_channel)
+
+
+def _by_account(account_column: ColumnElement[Any]) -> Select[Any]:
+    """The sender's lookup: staff, office and role columns of the active person bound to `:account`."""
+    return (select(Staff.id, Staff.name, Staff.office_id, Staff.locale, Staff.manager_id, Staff.telegram_user_id,
+                   Staff.reachable, Staff.last_channel, Office.name.label("office_name"),
+                   Office.timezone.label("office_timezone"), Office.work_start, Office.work_end, StaffRole.role)
+            .outerjoin(Office, Office.id == Staff.office_id)
+            .outerjoin(StaffRole, StaffRole.staff_id == Staff.id)
+            .where(account_column == bindparam("account"), Staff.active.is_(True)))
+
+
+_BY_ACCOUNT = {"telegram": _by_account(Staff.telegram_user_id), "wecom": _by_account(Staff.wecom_user_id)}
 
 
 def load_view(session: Session, *, staff_id: int, default_timezone: str) -> StaffView | None:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from services import outbox
 from storage.claims import insert_ignore, rowcount
 from storage.models import InboxUpdate, ProcessedUpdate
 from storage.uow import UnitOfWork
@@ -25,6 +26,16 @@ KEEP_PROCESSED = timedelta(days=7)
 def claim_update(session: Session, *, channel: str, update_id: int, now: datetime) -> bool:
     """In the caller's transaction: take the update; False when it was handled already."""
     return insert_ignore(session, ProcessedUpdate, {"channel": channel, "update_id": update_id, "processed_at": now})
+
+
+def take(session: Session, *, channel: str, update_id: int, account: str, instance: str, now: datetime) -> bool:
+    """Begin handling an update in the caller's transaction: claim its id (False: handled already), wait
+    for the person's other updates on other instances, and collect the notices it queues for `instance`."""
+    if not claim_update(session, channel=channel, update_id=update_id, now=now):
+        return False
+    one_at_a_time(session, channel=channel, account=account)
+    outbox.claim_as(session, instance=instance)
+    return True
 
 
 def one_at_a_time(session: Session, *, channel: str, account: str) -> None:

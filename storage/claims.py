@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, cast
 
-from sqlalchemy import CursorResult
+from sqlalchemy import CursorResult, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -13,11 +14,18 @@ from storage.models import Base
 
 def insert_ignore(session: Session, model: type[Base], values: dict[str, Any]) -> bool:
     """Insert a row unless its key exists; True when this call inserted it (won the claim)."""
+    stmt = _insert_ignore(session.get_bind().dialect.name, model, tuple(values))
+    return session.execute(stmt, values).first() is not None
+
+
+@functools.cache
+def _insert_ignore(dialect: str, model: type[Base], columns: tuple[str, ...]) -> Any:
+    """The statement for one table and set of columns, built once: every update claims its id with it."""
     table: Any = model.__table__
-    module: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    module: Any = postgresql if dialect == "postgresql" else sqlite
     first_key = next(iter(table.primary_key.columns))
-    stmt = module.insert(table).values(**values).on_conflict_do_nothing().returning(first_key)
-    return session.execute(stmt).first() is not None
+    values = {name: bindparam(name, type_=table.c[name].type) for name in columns}
+    return module.insert(table).values(values).on_conflict_do_nothing().returning(first_key)
 
 
 def insert_ignore_returning(

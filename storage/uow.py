@@ -26,6 +26,18 @@ class UnitOfWork:
         self._factory = session_factory
         self._savepoint: SessionTransaction | None = None
         self._token: Token[Session | None] | None = None
+        self._reading = self._joined = False
+
+    def joined(self) -> UnitOfWork:
+        """Inside an open transaction, join it without a SAVEPOINT: for a use case that only reads, or
+        that either commits or raises (nothing of its own to undo: a raise rolls the whole update back).
+
+        A savepoint costs two statements, and one left without a commit expires what was loaded, so
+        the next use case selects it again; on the update's hot path (the draft, the customer lookup)
+        that was a third of the statements. Opened with nothing open, it is an ordinary unit.
+        """
+        self._reading = True
+        return self
 
     def __enter__(self) -> UnitOfWork:
         """Open a fresh session, or a savepoint in the session already open here."""
@@ -35,7 +47,9 @@ class UnitOfWork:
             self._token = _open.set(self.session)
         else:
             self.session = outer
-            self._savepoint = outer.begin_nested()
+            self._joined = self._reading
+            if not self._joined:
+                self._savepoint = outer.begin_nested()
         return self
 
     def __exit__(
@@ -47,6 +61,9 @@ class UnitOfWork:
                 self._savepoint.rollback()
             self._savepoint = None
             return
+        if self._joined:  # joined an open transaction: nothing of its own to end
+            self._joined = False
+            return
         try:
             self.session.rollback()
             self.session.close()
@@ -57,11 +74,13 @@ class UnitOfWork:
 
     @property
     def nested(self) -> bool:
-        """True when this unit of work is a savepoint inside an enclosing one."""
-        return self._savepoint is not None
+        """True when this unit of work runs inside an enclosing one (as a savepoint, or joined)."""
+        return self._savepoint is not None or self._joined
 
     def commit(self) -> None:
         """Make the use case's changes durable (inside an enclosing unit: part of its commit)."""
+        if self._joined:
+            return
         if self._savepoint is None:
             self.session.commit()
             return
@@ -70,6 +89,8 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         """Drop the use case's changes (inside an enclosing unit: only this unit's)."""
+        if self._joined:
+            return
         if self._savepoint is None:
             self.session.rollback()
             return
