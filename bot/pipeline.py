@@ -18,9 +18,8 @@ from functools import partial
 from handlers.dispatch import handle_inbound
 from handlers.inbound import Inbound
 from handlers.router import Router
-from services import outbox
 from services.context import AppContext
-from services.delivery import Pending, claimed_in
+from services.delivery import Pending, queue_and_hand
 from services.messages import Outgoing, OutMessage
 
 log = logging.getLogger(__name__)
@@ -52,10 +51,9 @@ class Pipeline:
         """A button press with no message to act on (too old, inline): stop the spinner, through the outbox."""
         def queue() -> list[Pending]:
             with self.app.uow() as uow:
-                rows = outbox.queue_replies(uow.session, channel=channel, chat_id=user_id, staff_id=None,
-                                            replies=[Outgoing("alert", OutMessage(text), callback_id)],
-                                            instance=self.app.instance_id, now=self.app.now())
-                handed = claimed_in(uow.session, rows)
+                handed = queue_and_hand(uow.session, channel=channel, chat_id=user_id, staff_id=None,
+                                        replies=[Outgoing("alert", OutMessage(text), callback_id)],
+                                        instance=self.app.instance_id, now=self.app.now())
                 uow.commit()
                 return handed
 

@@ -19,7 +19,7 @@ from services import cards
 from services.i18n import translator
 from services.jobs import claim_reminder
 from services.messages import Outgoing, OutMessage
-from services.outbox import NOTICE, enqueue, queue_replies, queued_here
+from services.outbox import NOTICE, REPLY, enqueue, queue_replies, queued_here
 from services.staff import StaffView, chat_of, find_by_account, manager_of
 from storage.claims import insert_ignore, rowcount
 from storage.models import OutboxMessage, ShownCard, Staff
@@ -75,25 +75,25 @@ def notice_channel(staff: Staff) -> str:
 def queue_and_hand(session: Session, *, channel: str, chat_id: str, staff_id: int | None, replies: list[Outgoing],
                    instance: str, now: datetime) -> list[Pending]:
     """End of an update's transaction: its replies written, claimed by `instance`; them and its notices."""
-    rows = queue_replies(session, channel=channel, chat_id=chat_id, staff_id=staff_id, replies=replies,
-                         instance=instance, now=now)
-    return claimed_in(session, rows)
+    queued = queue_replies(session, channel=channel, chat_id=chat_id, staff_id=staff_id, replies=replies,
+                           instance=instance, now=now)
+    return claimed_in(session, [Pending(q.id, staff_id, chat_id, q.message, 0, kind=q.kind, target=q.target,
+                                        priority=REPLY, channel=channel) for q in queued])
 
 
-def claimed_in(session: Session, replies: list[OutboxMessage]) -> list[Pending]:
+def claimed_in(session: Session, replies: list[Pending]) -> list[Pending]:
     """At the end of an update's transaction: its replies and the notices it queued, as the sender needs them.
 
-    A notice whose savepoint was rolled back (its handler failed) no longer exists and is left out.
+    A notice whose savepoint was rolled back (its use case gave up) no longer exists and is left out.
     """
+    if not queued_here(session):
+        return replies
     session.flush()
     notices = [row for row in queued_here(session) if inspect(row).persistent]
-    people: dict[int, Staff] = {}
-    if notices:
-        staff_ids = {row.staff_id for row in notices}
-        people = {s.id: s for s in session.scalars(select(Staff).where(Staff.id.in_(staff_ids)))}
-    handed = [pending_of(row) for row in replies]
-    handed += [pending_of(row, people.get(row.staff_id or 0)) for row in notices]
-    return handed
+    if not notices:
+        return replies
+    people = {s.id: s for s in session.scalars(select(Staff).where(Staff.id.in_({row.staff_id for row in notices})))}
+    return replies + [pending_of(row, people.get(row.staff_id or 0)) for row in notices]
 
 
 def claim_batch(uow: UnitOfWork, *, instance: str, now: datetime, limit: int = 100) -> list[Pending]:

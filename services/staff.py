@@ -7,7 +7,7 @@ from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, bindparam, select
+from sqlalchemy import ColumnElement, bindparam, select
 from sqlalchemy.orm import Session
 
 from domain.attendance import DEFAULT_WORKING_HOURS
@@ -119,7 +119,7 @@ def find_by_account(session: Session, *, channel: str, account: str, default_tim
         reachable=row.reachable, last_channel=row.last_channel)
 
 
-def _by_account(account_column: ColumnElement[Any]) -> Select[Any]:
+def _by_account(account_column: Any) -> Any:
     """The sender's lookup: staff, office and role columns of the active person bound to `:account`."""
     return (select(Staff.id, Staff.name, Staff.office_id, Staff.locale, Staff.manager_id, Staff.telegram_user_id,
                    Staff.reachable, Staff.last_channel, Office.name.label("office_name"),
