@@ -44,7 +44,6 @@ from handlers.router import Router
 from services import approval_changes, approval_queries, approvals, leave_balances
 from services.approval_notices import CATEGORY_LABELS, ROLE_LABELS
 from services.approvals import Outcome, RequestInvalid, Submitted
-from services.config import leave_policy
 from services.i18n import N_
 from services.leave_notice import DAY_PART_LABELS, LEAVE_TYPE_LABELS
 
@@ -145,7 +144,7 @@ def _save_leave(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
     if context.get("resubmit"):
         return _resubmit(ctx, answers, context, LEAVE)
     length = leave_length(answers)
-    policy = leave_policy()
+    policy = ctx.app.leave_policy
     if length is not None and needs_sick_note(answers.get("leave_type"), length[0], policy) \
             and not answers.get("photos"):
         raise FormError("photos", N_("Sick leave over {n} working days needs a photo of the sick note."),
@@ -189,7 +188,7 @@ def _num(value: Decimal) -> str:
 def balance_line(ctx: Ctx) -> str:
     """"Left this year: 年假 3 days, 调休 1 day" for the person asking."""
     year = ctx.app.now().astimezone(ctx.me.tz).year
-    left = leave_balances.balances(ctx.app.uow(), staff_id=ctx.me.id, year=year, policy=leave_policy())
+    left = leave_balances.balances(ctx.app.uow(), staff_id=ctx.me.id, year=year, policy=ctx.app.leave_policy)
     parts = [ctx._("{type} {n} day(s)").format(type=ctx._(TYPE_LABELS[t]), n=_num(b.left)) for t, b in left.items()]
     return ctx._("Left in {year}: {balances}").format(year=year, balances=ctx._(", ").join(parts))
 
@@ -380,7 +379,7 @@ def leave_balance(ctx: Ctx) -> None:
         return
     try:
         done = leave_balances.adjust(ctx.app.uow(), actor_id=ctx.me.id, staff_name=args[0], leave_type=types[args[1]],
-                                     days=days, note=" ".join(args[3:]), policy=leave_policy(), now=ctx.app.now(),
+                                     days=days, note=" ".join(args[3:]), policy=ctx.app.leave_policy, now=ctx.app.now(),
                                      year=ctx.app.now().astimezone(ctx.me.tz).year)
     except leave_balances.AdjustmentRefused as refused:
         ctx.reply(ctx._(ADJUST_REFUSALS[refused.reason]))
