@@ -108,7 +108,8 @@ def form_answers(uow: UnitOfWork, *, request_id: int, requester_id: int, purpose
         else:
             answers = {"kind": req.kind, "first_day": req.first_day.isoformat() if req.first_day else None,
                        "last_day": req.last_day.isoformat() if req.last_day else None,
-                       **{k: payload.get(k) for k in ("reason", "destination", "purpose")}}
+                       **{k: payload.get(k) for k in ("reason", "destination", "purpose", "leave_type", "day_part",
+                                                      "first_part", "last_part", "from_time", "until_time")}}
             labels = {}
         return Changed(Outcome.DONE, req.id, kind=req.kind,
                        answers={k: v for k, v in answers.items() if v not in (None, "")}, labels=labels)
