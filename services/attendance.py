@@ -8,7 +8,7 @@ late / early on the office's wall clock with the grace period. One check-in and 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -58,6 +58,7 @@ class PunchResult:
     place: str | None = None
     distance_m: int | None = None
     refusal: LocationRefusal | None = None
+    expected: WorkingHours | None = None  # the hours judged against: the office's, less a half day or outing
 
     @property
     def local_time(self) -> str:
@@ -142,8 +143,9 @@ def punch(uow: UnitOfWork, *, staff_id: int, kind: PunchKind, location: Mapping[
                               place=field_place, distance_m=where.distance_m, created_at=now)
         hours = hours_of(office)
         excused = away_by_day(session, staff_ids=[staff_id], first=day, last=day, hours=hours).get((staff_id, day), [])
-        _judge(row, kind, tz=tz, hours=expected_hours(hours, excused), grace=timedelta(minutes=grace_minutes))
-        return _store(uow, row, tz)
+        expected = expected_hours(hours, excused)
+        _judge(row, kind, tz=tz, hours=expected, grace=timedelta(minutes=grace_minutes))
+        return replace(_store(uow, row, tz), expected=expected)
 
 
 def _judge(row: AttendancePunch, kind: PunchKind, *, tz: ZoneInfo, hours: WorkingHours | None,
