@@ -168,10 +168,7 @@ def _save_leave(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
             and not answers.get("photos"):
         raise FormError("photos", N_("Sick leave over {n} working days needs a photo of the sick note."),
                         n=f"{policy.sick_note_after_days.normalize():f}")
-    data = {**answers, "last_day": answers.get("last_day") or answers.get("first_day")}
-    data["first_part"], data["last_part"] = (part.value for part in _halves(answers))
-    if length is not None:
-        data[length[1]] = str(length[0])
+    data = _leave_data(answers)
     try:
         result = approvals.submit_leave(ctx.app.uow(), requester_id=ctx.me.id, data=data,
                                         config=ctx.app.approval_config, now=ctx.app.now(),
@@ -179,12 +176,26 @@ def _save_leave(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
     except RequestInvalid as exc:
         raise form_error(exc.errors[0], fields=LEAVE) from exc
     except leave_balances.OverBalanceRefused as over:
-        raise FormError("leave_type", N_("That is {n} working day(s), but only {left} day(s) of {type} are left."),
-                        n=_num(over.days), left=_num(over.balance.left),
-                        type=ctx._(TYPE_LABELS[over.balance.leave_type])) from over
+        raise _over_balance_error(ctx, over) from over
     text = submitted_text(ctx, result)
     return text + "\n" + ctx._("⚠️ This is more than your balance; the approver is told.") if result.over_balance \
         else text
+
+
+def _leave_data(answers: Answers) -> dict[str, Any]:
+    """The form's answers as the approval service takes them: the last day, the parts of both ends, the length."""
+    data = {**answers, "last_day": answers.get("last_day") or answers.get("first_day")}
+    data["first_part"], data["last_part"] = (part.value for part in _halves(answers))
+    length = leave_length(answers)
+    if length is not None:
+        data[length[1]] = str(length[0])
+    return data
+
+
+def _over_balance_error(ctx: Ctx, over: leave_balances.OverBalanceRefused) -> FormError:
+    """A 年假/调休 request over what is left, refused: back to the leave type, saying how much is left."""
+    return FormError("leave_type", N_("That is {n} working day(s), but only {left} day(s) of {type} are left."),
+                     n=_num(over.days), left=_num(over.balance.left), type=ctx._(TYPE_LABELS[over.balance.leave_type]))
 
 
 def _num(value: Decimal) -> str:
@@ -325,9 +336,12 @@ def _resubmit(ctx: Ctx, answers: Answers, context: dict[str, Any], form: Form) -
     """退回修改 → 重新提交: the same request, changed, back into its chain."""
     try:
         result = approval_changes.resubmit(ctx.app.uow(), request_id=int(context["resubmit"]), requester_id=ctx.me.id,
-                                           data=answers, now=ctx.app.now(), default_timezone=ctx.app.default_timezone)
+                                           data=_leave_data(answers) if form is LEAVE else answers, now=ctx.app.now(),
+                                           default_timezone=ctx.app.default_timezone, policy=ctx.app.leave_policy)
     except RequestInvalid as exc:
         raise form_error(exc.errors[0], fields=form) from exc
+    except leave_balances.OverBalanceRefused as over:
+        raise _over_balance_error(ctx, over) from over
     if result.outcome != Outcome.DONE:
         raise FormError(None, N_("This request is no longer waiting for changes."))
     return ctx._("✅ Request #{id} resubmitted. It now waits for {names} ({role}).").format(

@@ -11,11 +11,13 @@ from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from domain import workdays
+from domain.approvals import Decision
 from domain.leave_rules import LeavePolicy, OverBalance
-from services import approvals, leave_balances
+from services import approval_changes, approvals, leave_balances
 from services.approvals import Outcome
 from storage.models import ApprovalRequest
 from tests.services.approval_support import CONFIG, NOW, TZ, UowFactory, office, person
@@ -109,3 +111,26 @@ def test_twenty_simultaneous_requests_flag_all_but_the_balance(uow_factory: UowF
     assert Counter(getattr(r, "over_balance", None) for r in results) == {False: 5, True: THREADS - 5}
     flagged = [r for r in _held(uow_factory, li) if (r.payload or {}).get("over_balance")]
     assert (len(_held(uow_factory, li)), len(flagged)) == (THREADS, THREADS - 5)
+
+
+def test_a_request_sent_back_and_made_longer_is_checked_again(uow_factory: UowFactory) -> None:
+    office(uow_factory)
+    head = person(uow_factory, "张伟", ["office_head"])
+    li = person(uow_factory, "李娜", ["sales"])
+    submitted = _submit(uow_factory, li, date(2026, 12, 1), POLICY)
+    assert isinstance(submitted, approvals.Submitted) and submitted.request_id is not None
+    approvals.decide(uow_factory(), request_id=submitted.request_id, step=0, approver_id=head,
+                     decision=Decision.SEND_BACK, comment="写清楚", now=NOW, default_timezone=TZ)
+    longer = {"kind": "leave", "leave_type": "annual", "first_day": "2026-12-01", "last_day": "2026-12-08",
+              "first_part": "pm", "reason": "休假"}  # 6 working days less the first morning: 5.5
+
+    def resubmit(data: dict[str, str]) -> approval_changes.Changed:
+        return approval_changes.resubmit(uow_factory(), request_id=submitted.request_id or 0, requester_id=li,
+                                         data=data, now=NOW, default_timezone=TZ, policy=POLICY)
+
+    with pytest.raises(leave_balances.OverBalanceRefused) as refused:
+        resubmit(longer)
+    assert (refused.value.days, refused.value.balance.left) == (Decimal("5.5"), Decimal(5))
+    assert resubmit({**longer, "last_day": "2026-12-07"}).outcome == Outcome.DONE  # 4.5 days fit
+    [held] = _held(uow_factory, li)
+    assert (held.payload["days"], held.payload["first_part"], held.payload["last_part"]) == ("4.5", "pm", "full")
