@@ -185,7 +185,8 @@ def _save_leave(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
 def _leave_data(answers: Answers) -> dict[str, Any]:
     """The form's answers as the approval service takes them: the last day, the parts of both ends, the length."""
     data = {**answers, "last_day": answers.get("last_day") or answers.get("first_day")}
-    data["first_part"], data["last_part"] = (part.value for part in _halves(answers))
+    if _is_leave(answers):
+        data["first_part"], data["last_part"] = (part.value for part in _halves(answers))
     length = leave_length(answers)
     if length is not None:
         data[length[1]] = str(length[0])

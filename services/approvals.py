@@ -167,10 +167,11 @@ LEAVE_DETAILS = ("leave_type", "day_part", "first_part", "last_part", "from_time
 
 def _leave_length(data: dict[str, Any], first: date, last: date) -> dict[str, Any]:
     """A leave's or trip's working days (调休 aware) and the half days it starts or ends with, from the one rule."""
+    whole = {"day_part": None, "first_part": None, "last_part": None}  # outings and trips have no half days
     if data.get("kind") == "trip":
-        return {"days": f"{leave_days(first, last).normalize():f}"}
+        return {**whole, "days": f"{leave_days(first, last).normalize():f}"}
     if data.get("kind") != "leave":
-        return {}
+        return whole
     parts = leave_parts(first, last, one_day=data.get("day_part"), starts=data.get("first_part"),
                         ends=data.get("last_part"))
     halves = {"day_part": parts[0].value, "first_part": None, "last_part": None} if first == last else \
