@@ -60,7 +60,7 @@ class WorkingHours:
         return middle, middle
 
 
-DEFAULT_WORKING_HOURS = WorkingHours(time(8, 30), time(17, 30), DEFAULT_LUNCH)
+DEFAULT_WORKING_HOURS = WorkingHours(time(8, 30), time(17, 30))
 """The seeds' office hours, for an office created without its own: the one place they are written."""
 
 
