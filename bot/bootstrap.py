@@ -24,7 +24,13 @@ from bot.settings import Settings
 from domain import workdays
 from handlers.registry import build_router
 from handlers.router import Router
-from services.config import load_approval_config, load_holiday_calendar, load_people_config, load_report_config
+from services.config import (
+    load_approval_config,
+    load_holiday_calendar,
+    load_leave_policy,
+    load_people_config,
+    load_report_config,
+)
 from services.context import AppContext, system_clock
 from services.ports import Channel
 from storage.db import make_engine, make_session_factory
@@ -118,6 +124,7 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = system_cloc
         approval_config=load_approval_config(settings.approvals_file),
         report_config=load_report_config(settings.reports_file),
         people_config=load_people_config(settings.people_file),
+        leave_policy=load_leave_policy(settings.leave_file),
     )
     return Runtime(settings=settings, engine=engine, app=app, router=build_router(),
                    limiter=RateLimiter(per_second=settings.send_rate))

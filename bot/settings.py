@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     reports_file: str | None = Field(default=None, alias="OFFICEBOT_REPORTS_FILE")
     people_file: str | None = Field(default=None, alias="OFFICEBOT_PEOPLE_FILE")
     holidays_file: str | None = Field(default=None, alias="OFFICEBOT_HOLIDAYS_FILE")
+    leave_file: str | None = Field(default=None, alias="OFFICEBOT_LEAVE_FILE")
     products: str = Field(default="枪柜,弹柜,枪弹一体柜", alias="OFFICEBOT_PRODUCTS")
     checkin_grace_minutes: int = Field(default=5, ge=0, le=240, alias="OFFICEBOT_CHECKIN_GRACE_MINUTES")
     location_max_age_minutes: int = Field(default=5, ge=1, le=120, alias="OFFICEBOT_LOCATION_MAX_AGE_MINUTES")

@@ -108,6 +108,34 @@ def parse_leave_policy(data: Mapping[str, Any]) -> LeavePolicy:
     return LeavePolicy(**values, over_balance=OverBalance(str(data.get("over_balance", "refuse"))))
 
 
+def day_part(value: object) -> DayPart:
+    """A stored or answered day part; anything else (missing, unknown) is the whole day."""
+    try:
+        return DayPart(str(value))
+    except ValueError:
+        return DayPart.FULL
+
+
+def leave_parts(first: date, last: date, *, one_day: object = None, starts: object = None,
+                ends: object = None) -> tuple[DayPart, DayPart]:
+    """The parts of its first and last day a leave takes, from the answers (`day_part`, `first_part`,
+    `last_part`): one day is the whole, 上午 or 下午; a longer leave may start 下午 and end 上午, any other
+    part at an end is the whole day."""
+    if first == last:
+        part = day_part(one_day)
+        return part, part
+    start = DayPart.AFTERNOON if day_part(starts) == DayPart.AFTERNOON else DayPart.FULL
+    end = DayPart.MORNING if day_part(ends) == DayPart.MORNING else DayPart.FULL
+    return start, end
+
+
+def part_on(day: date, *, first: date, last: date, parts: tuple[DayPart, DayPart]) -> DayPart:
+    """Which part of `day` (within first..last) a leave taken in `parts` (`leave_parts`) covers."""
+    if day == first:
+        return parts[0]
+    return parts[1] if day == last else DayPart.FULL
+
+
 def leave_days(first: date, last: date, *, first_part: DayPart = DayPart.FULL,
                last_part: DayPart = DayPart.FULL) -> Decimal:
     """Working days a leave takes: whole working days, less a half where it starts at noon or ends at noon.

@@ -85,10 +85,12 @@ def punch_text(ctx: Ctx, kind: PunchKind, result: PunchResult) -> str:
             place=result.place or "—", distance=distance(_, result.distance_m)))
     if result.late_minutes:
         lines.append(_("That is {late} late (work starts at {start}).").format(
-            late=duration(_, result.late_minutes), start=f"{ctx.me.work_start:%H:%M}"))
+            late=duration(_, result.late_minutes),
+            start=f"{result.expected.start if result.expected else ctx.me.work_start:%H:%M}"))
     if result.early_minutes:
         lines.append(_("That is {early} before the end of work ({end}).").format(
-            early=duration(_, result.early_minutes), end=f"{ctx.me.work_end:%H:%M}"))
+            early=duration(_, result.early_minutes),
+            end=f"{result.expected.end if result.expected else ctx.me.work_end:%H:%M}"))
     return "\n".join(lines)
 
 

@@ -21,6 +21,7 @@ STATUS_TEXT = {
     DayStatus.MISSING_PUNCH: N_("missing a punch"),
     DayStatus.FIELD: N_("field (外勤)"),
     DayStatus.LEAVE: N_("on leave"),
+    DayStatus.HALF_LEAVE: N_("half-day leave"),
     DayStatus.OUT_ON_BUSINESS: N_("out (outing / business trip)"),
     DayStatus.ABSENT: N_("absent"),
     DayStatus.HOLIDAY: N_("public holiday"),
@@ -39,7 +40,7 @@ GROUPS = (
 )
 GROUP_OF = {
     DayStatus.PRESENT: "present", DayStatus.LATE: "late", DayStatus.EARLY_LEAVE: "early",
-    DayStatus.FIELD: "out", DayStatus.OUT_ON_BUSINESS: "out", DayStatus.LEAVE: "leave",
+    DayStatus.FIELD: "out", DayStatus.OUT_ON_BUSINESS: "out", DayStatus.LEAVE: "leave", DayStatus.HALF_LEAVE: "leave",
     DayStatus.MISSING_PUNCH: "missing", DayStatus.PENDING: "missing", DayStatus.ABSENT: "missing",
 }
 """The office-view group of each shown status; a person is listed in the group of every status of their day."""
@@ -120,8 +121,8 @@ def _note(ctx: Ctx, status: DayStatus, assessment: DayAssessment, person: Person
     if status == DayStatus.FIELD:
         punch = check_in if check_in and check_in.field else check_out
         return _at(punch) + " " + ctx._("(field: {place})").format(place=punch.place if punch and punch.place else "—")
-    if status == DayStatus.OUT_ON_BUSINESS:
-        return f" ({ctx._(STATUS_TEXT[DayStatus.OUT_ON_BUSINESS])})"
+    if status in (DayStatus.OUT_ON_BUSINESS, DayStatus.HALF_LEAVE):
+        return f" ({ctx._(STATUS_TEXT[status])})"
     if status == DayStatus.PRESENT:
         return _at(check_in)
     return ""

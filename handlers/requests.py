@@ -3,6 +3,7 @@
 ```mermaid
 flowchart LR
   L[/leave/] --> K[type] -->|leave| LT[leave type] --> D[first day → last day] -->|one day| H[whole/上午/下午]
+  D -->|several days| SE[whole days / 下午起 / 上午止 / both] --> R
   D --> R[reason] -->|sick| N[sick note photos] --> S[summary: working days → Submit]
   K -->|outing| O[day → from → until] --> T
   K -->|trip| D2[first day → last day] --> T[destination → purpose] --> S
@@ -24,11 +25,10 @@ from domain.approvals import PROJECT_EXPENSE_CATEGORIES
 from domain.leave_rules import (
     BALANCED_TYPES,
     DayPart,
-    LeavePolicy,
     LeaveType,
-    OverBalance,
-    exceeds_balance,
+    day_part,
     leave_days,
+    leave_parts,
     needs_sick_note,
     outing_hours,
 )
@@ -44,14 +44,18 @@ from handlers.router import Router
 from services import approval_changes, approval_queries, approvals, leave_balances
 from services.approval_notices import CATEGORY_LABELS, ROLE_LABELS
 from services.approvals import Outcome, RequestInvalid, Submitted
-from services.config import leave_policy
 from services.i18n import N_
-from services.leave_notice import DAY_PART_LABELS, LEAVE_TYPE_LABELS
+from services.leave_notice import DAY_PART_LABELS, END_LABELS, LEAVE_TYPE_LABELS, START_LABELS
 
 LEAVE_KINDS = (("leave", N_("Leave (请假)")), ("outing", N_("Outing (外出)")), ("trip", N_("Business trip (出差)")))
 LEAVE_TYPES = tuple((str(value), label) for value, label in LEAVE_TYPE_LABELS.items())
 TYPE_LABELS = {LeaveType(value): label for value, label in LEAVE_TYPES}
 DAY_PARTS = tuple((str(value), label) for value, label in DAY_PART_LABELS.items())
+HALVES = {"full": (DayPart.FULL, DayPart.FULL), "pm": (DayPart.AFTERNOON, DayPart.FULL),
+          "am": (DayPart.FULL, DayPart.MORNING), "pm_am": (DayPart.AFTERNOON, DayPart.MORNING)}
+"""A leave of several days: (first day, last day) parts for each answer of `halves`."""
+HALVES_CHOICES = (("full", DAY_PART_LABELS[DayPart.FULL]), ("pm", START_LABELS[DayPart.AFTERNOON]),
+                  ("am", END_LABELS[DayPart.MORNING]), ("pm_am", N_("From the afternoon (下午), until noon (上午)")))
 CATEGORY_CHOICES = tuple(CATEGORY_LABELS.items())
 FIELD_OF = {"starts_at": "first_day", "ends_at": "last_day"}
 ERRORS = {
@@ -84,6 +88,11 @@ def _is_outing(answers: Answers) -> bool:
 def _one_day_leave(answers: Answers) -> bool:
     """A leave of one day may be a morning or an afternoon."""
     return _is_leave(answers) and answers.get("first_day") == answers.get("last_day")
+
+
+def _long_leave(answers: Answers) -> bool:
+    """A leave of several days may start in the afternoon of its first day and end at noon of its last."""
+    return _is_leave(answers) and bool(answers.get("last_day")) and answers.get("first_day") != answers.get("last_day")
 
 
 def _check_last_day(_ctx: Ctx, value: Any, answers: Answers) -> str | None:
@@ -123,8 +132,17 @@ def leave_length(answers: Answers) -> tuple[Decimal, str] | None:
         last = date.fromisoformat(str(answers.get("last_day") or first))
     except (KeyError, ValueError):
         return None
-    part = DayPart(answers.get("day_part") or DayPart.FULL)
-    return leave_days(first, last, first_part=part, last_part=part), "days"
+    if not _is_leave(answers):
+        return leave_days(first, last), "days"
+    starts, ends = _halves(answers)
+    parts = leave_parts(first, last, one_day=answers.get("day_part"), starts=starts, ends=ends)
+    return leave_days(first, last, first_part=parts[0], last_part=parts[1]), "days"
+
+
+def _halves(answers: Answers) -> tuple[DayPart, DayPart]:
+    """The first and last day's parts a several-day leave was asked with (whole days when not asked)."""
+    return HALVES.get(str(answers.get("halves")), (day_part(answers.get("first_part")),
+                                                   day_part(answers.get("last_part"))))
 
 
 def _length_note(ctx: Ctx, answers: Answers) -> str | None:
@@ -145,40 +163,40 @@ def _save_leave(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
     if context.get("resubmit"):
         return _resubmit(ctx, answers, context, LEAVE)
     length = leave_length(answers)
-    policy = leave_policy()
+    policy = ctx.app.leave_policy
     if length is not None and needs_sick_note(answers.get("leave_type"), length[0], policy) \
             and not answers.get("photos"):
         raise FormError("photos", N_("Sick leave over {n} working days needs a photo of the sick note."),
                         n=f"{policy.sick_note_after_days.normalize():f}")
-    data = {**answers, "last_day": answers.get("last_day") or answers.get("first_day")}
-    if length is not None:
-        data[length[1]] = str(length[0])
-    over = _over_balance(ctx, answers, length, policy)
-    if over:
-        data["over_balance"] = "true"
+    data = _leave_data(answers)
     try:
         result = approvals.submit_leave(ctx.app.uow(), requester_id=ctx.me.id, data=data,
                                         config=ctx.app.approval_config, now=ctx.app.now(),
-                                        default_timezone=ctx.app.default_timezone)
+                                        default_timezone=ctx.app.default_timezone, policy=policy)
     except RequestInvalid as exc:
         raise form_error(exc.errors[0], fields=LEAVE) from exc
+    except leave_balances.OverBalanceRefused as over:
+        raise _over_balance_error(ctx, over) from over
     text = submitted_text(ctx, result)
-    return text + "\n" + ctx._("⚠️ This is more than your balance; the approver is told.") if over else text
+    return text + "\n" + ctx._("⚠️ This is more than your balance; the approver is told.") if result.over_balance \
+        else text
 
 
-def _over_balance(ctx: Ctx, answers: Answers, length: tuple[Decimal, str] | None, policy: LeavePolicy) -> bool:
-    """A 年假/调休 request over what is left: refused (FormError) or flagged, as config/leave.yaml says."""
-    if length is None or length[1] != "days":
-        return False
-    year = date.fromisoformat(str(answers["first_day"])).year
-    left = leave_balances.balances(ctx.app.uow(), staff_id=ctx.me.id, year=year, policy=policy)
-    if not exceeds_balance(answers.get("leave_type"), length[0], left):
-        return False
-    if policy.over_balance == OverBalance.FLAG:
-        return True
-    balance = left[LeaveType(str(answers["leave_type"]))]
-    raise FormError("leave_type", N_("That is {n} working day(s), but only {left} day(s) of {type} are left."),
-                    n=_num(length[0]), left=_num(balance.left), type=ctx._(TYPE_LABELS[balance.leave_type]))
+def _leave_data(answers: Answers) -> dict[str, Any]:
+    """The form's answers as the approval service takes them: the last day, the parts of both ends, the length."""
+    data = {**answers, "last_day": answers.get("last_day") or answers.get("first_day")}
+    if _is_leave(answers):
+        data["first_part"], data["last_part"] = (part.value for part in _halves(answers))
+    length = leave_length(answers)
+    if length is not None:
+        data[length[1]] = str(length[0])
+    return data
+
+
+def _over_balance_error(ctx: Ctx, over: leave_balances.OverBalanceRefused) -> FormError:
+    """A 年假/调休 request over what is left, refused: back to the leave type, saying how much is left."""
+    return FormError("leave_type", N_("That is {n} working day(s), but only {left} day(s) of {type} are left."),
+                     n=_num(over.days), left=_num(over.balance.left), type=ctx._(TYPE_LABELS[over.balance.leave_type]))
 
 
 def _num(value: Decimal) -> str:
@@ -189,7 +207,7 @@ def _num(value: Decimal) -> str:
 def balance_line(ctx: Ctx) -> str:
     """"Left this year: 年假 3 days, 调休 1 day" for the person asking."""
     year = ctx.app.now().astimezone(ctx.me.tz).year
-    left = leave_balances.balances(ctx.app.uow(), staff_id=ctx.me.id, year=year, policy=leave_policy())
+    left = leave_balances.balances(ctx.app.uow(), staff_id=ctx.me.id, year=year, policy=ctx.app.leave_policy)
     parts = [ctx._("{type} {n} day(s)").format(type=ctx._(TYPE_LABELS[t]), n=_num(b.left)) for t, b in left.items()]
     return ctx._("Left in {year}: {balances}").format(year=year, balances=ctx._(", ").join(parts))
 
@@ -205,6 +223,8 @@ LEAVE = register_form(Form("leave", N_("Leave or outing request"), fields=(
           when=lambda a: not _is_outing(a)),
     Field("day_part", N_("Half day"), N_("The whole day, or half of it?"), Kind.choice, choices=DAY_PARTS,
           when=_one_day_leave),
+    Field("halves", N_("Half days at the ends"), N_("Whole days, or does it start or end at noon?"), Kind.choice,
+          choices=HALVES_CHOICES, when=_long_leave),
     Field("from_time", N_("From"), N_("From what time? For example 上午10点 or 14:00."), Kind.clock,
           when=_is_outing),
     Field("until_time", N_("Until"), N_("Until what time? For example 下午3点半 or 17:00."), Kind.clock,
@@ -317,9 +337,12 @@ def _resubmit(ctx: Ctx, answers: Answers, context: dict[str, Any], form: Form) -
     """退回修改 → 重新提交: the same request, changed, back into its chain."""
     try:
         result = approval_changes.resubmit(ctx.app.uow(), request_id=int(context["resubmit"]), requester_id=ctx.me.id,
-                                           data=answers, now=ctx.app.now(), default_timezone=ctx.app.default_timezone)
+                                           data=_leave_data(answers) if form is LEAVE else answers, now=ctx.app.now(),
+                                           default_timezone=ctx.app.default_timezone, policy=ctx.app.leave_policy)
     except RequestInvalid as exc:
         raise form_error(exc.errors[0], fields=form) from exc
+    except leave_balances.OverBalanceRefused as over:
+        raise _over_balance_error(ctx, over) from over
     if result.outcome != Outcome.DONE:
         raise FormError(None, N_("This request is no longer waiting for changes."))
     return ctx._("✅ Request #{id} resubmitted. It now waits for {names} ({role}).").format(
@@ -380,7 +403,7 @@ def leave_balance(ctx: Ctx) -> None:
         return
     try:
         done = leave_balances.adjust(ctx.app.uow(), actor_id=ctx.me.id, staff_name=args[0], leave_type=types[args[1]],
-                                     days=days, note=" ".join(args[3:]), policy=leave_policy(), now=ctx.app.now(),
+                                     days=days, note=" ".join(args[3:]), policy=ctx.app.leave_policy, now=ctx.app.now(),
                                      year=ctx.app.now().astimezone(ctx.me.tz).year)
     except leave_balances.AdjustmentRefused as refused:
         ctx.reply(ctx._(ADJUST_REFUSALS[refused.reason]))

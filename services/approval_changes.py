@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
 from domain.approvals import RequestStatus, can_copy, can_resubmit
-from services import audit
+from domain.leave_rules import LeavePolicy
+from services import audit, leave_balances
 from services.approval_flow import activate
 from services.approval_notices import current_step, names, role_label
 from services.approvals import Outcome, away_on, build_expense, build_leave, requester_of
@@ -108,15 +110,19 @@ def form_answers(uow: UnitOfWork, *, request_id: int, requester_id: int, purpose
         else:
             answers = {"kind": req.kind, "first_day": req.first_day.isoformat() if req.first_day else None,
                        "last_day": req.last_day.isoformat() if req.last_day else None,
-                       **{k: payload.get(k) for k in ("reason", "destination", "purpose")}}
+                       **{k: payload.get(k) for k in ("reason", "destination", "purpose", "leave_type", "day_part",
+                                                      "first_part", "last_part", "from_time", "until_time")}}
             labels = {}
         return Changed(Outcome.DONE, req.id, kind=req.kind,
                        answers={k: v for k, v in answers.items() if v not in (None, "")}, labels=labels)
 
 
 def resubmit(uow: UnitOfWork, *, request_id: int, requester_id: int, data: dict[str, Any], now: datetime,
-             default_timezone: str) -> Changed:
-    """退回修改 → 重新提交: the same request, changed, goes back to the step that sent it back."""
+             default_timezone: str, policy: LeavePolicy | None = None) -> Changed:
+    """退回修改 → 重新提交: the same request, changed, goes back to the step that sent it back.
+
+    With a `policy`, a changed 年假/调休 leave is checked against the balance as at submission (OverBalanceRefused).
+    """
     with uow:
         session = uow.session
         req = session.get(ApprovalRequest, request_id)
@@ -125,6 +131,10 @@ def resubmit(uow: UnitOfWork, *, request_id: int, requester_id: int, data: dict[
         requester, tz = requester_of(session, requester_id, default_timezone)
         fresh = (build_expense(session, data, requester=requester, tz=tz, now=now) if req.kind == "expense"
                  else build_leave({**data, "kind": req.kind}, tz=tz, now=now))
+        if policy is not None and req.kind == "leave" and fresh.first_day is not None and leave_balances.reserve(
+                session, staff_id=requester_id, leave_type=(fresh.payload or {}).get("leave_type"),
+                days=Decimal(str((fresh.payload or {}).get("days") or 0)), year=fresh.first_day.year, policy=policy):
+            fresh.payload = {**(fresh.payload or {}), "over_balance": "true"}
         values = {c: getattr(fresh, c) for c in ("amount", "category", "first_day", "last_day", "starts_at",
                                                   "ends_at", "payload")}
         values["photos"] = fresh.photos if req.kind == "expense" else req.photos

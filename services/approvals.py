@@ -9,7 +9,7 @@ simultaneous taps exactly one changes the row; the others are told who decided a
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
@@ -32,10 +32,11 @@ from domain.approvals import (
     next_state,
 )
 from domain.checkin import day_bounds
+from domain.leave_rules import LeavePolicy, leave_days, leave_parts
 from domain.records import ExpenseIn, LeaveIn
 from domain.roles import HQ_ROLES
 from domain.validation import FieldError, field_errors, parse_record
-from services import audit
+from services import audit, leave_balances
 from services.approval_flow import activate, retire, tell_cc
 from services.approval_notices import (
     card,
@@ -85,6 +86,7 @@ class Submitted:
     role: str = ""
     chain: tuple[str, ...] = ()  # the whole chain up front, in the requester's language
     cc: str = ""
+    over_balance: bool = False  # a 年假/调休 leave over what is left, submitted flagged for the approver
 
 
 @dataclass(frozen=True)
@@ -104,13 +106,23 @@ class Decided:
 
 
 def submit_leave(uow: UnitOfWork, *, requester_id: int, data: dict[str, Any], config: ApprovalConfig,
-                 now: datetime, default_timezone: str) -> Submitted:
-    """Create a leave, outing or trip request over whole office-local days and send it to step 0."""
+                 now: datetime, default_timezone: str, policy: LeavePolicy | None = None) -> Submitted:
+    """Create a leave, outing or trip request over office-local days and send it to step 0.
+
+    With a `policy`, a 年假/调休 leave is checked against the balance atomically (`leave_balances.reserve`):
+    over it, refused (OverBalanceRefused) or stored flagged (`over_balance`), as the policy says.
+    """
     with uow:
         requester, tz = requester_of(uow.session, requester_id, default_timezone)
         req = build_leave(data, tz=tz, now=now)
-        return _create(uow, req, requester, config=config, now=now, default_timezone=default_timezone,
-                       cc=_chosen_cc(data))
+        over = policy is not None and req.kind == "leave" and req.first_day is not None and leave_balances.reserve(
+            uow.session, staff_id=requester.id, leave_type=(req.payload or {}).get("leave_type"),
+            days=Decimal(str((req.payload or {}).get("days") or 0)), year=req.first_day.year, policy=policy)
+        if over:
+            req.payload = {**(req.payload or {}), "over_balance": "true"}
+        result = _create(uow, req, requester, config=config, now=now, default_timezone=default_timezone,
+                         cc=_chosen_cc(data))
+        return replace(result, over_balance=over)
 
 
 def build_leave(data: dict[str, Any], *, tz: ZoneInfo, now: datetime) -> ApprovalRequest:
@@ -120,6 +132,7 @@ def build_leave(data: dict[str, Any], *, tz: ZoneInfo, now: datetime) -> Approva
     fields = {"reason": data.get("reason"), "destination": data.get("destination"),
               "purpose": data.get("purpose")}
     details = {k: data.get(k) for k in LEAVE_DETAILS}  # type, half day, hours: HR's detail, kept as given
+    details.update(_leave_length(data, first, last))
     away_reason = (data.get("purpose") or "—") if data.get("kind") != "leave" else None
     record = _validated(LeaveIn, {**fields, "kind": data.get("kind"), "starts_at": starts, "ends_at": ends,
                                   "reason": data.get("reason") or away_reason},
@@ -148,7 +161,22 @@ def submit_overtime(uow: UnitOfWork, *, requester_id: int, data: dict[str, Any],
 
 
 MAX_OVERTIME_DAYS = Decimal(3)  # one request covers one day's work (a long weekend day counts at most 3)
-LEAVE_DETAILS = ("leave_type", "day_part", "from_time", "until_time", "days", "hours", "over_balance")
+LEAVE_DETAILS = ("leave_type", "day_part", "first_part", "last_part", "from_time", "until_time", "days", "hours",
+                 "over_balance")
+
+
+def _leave_length(data: dict[str, Any], first: date, last: date) -> dict[str, Any]:
+    """A leave's or trip's working days (调休 aware) and the half days it starts or ends with, from the one rule."""
+    whole = {"day_part": None, "first_part": None, "last_part": None}  # outings and trips have no half days
+    if data.get("kind") == "trip":
+        return {**whole, "days": f"{leave_days(first, last).normalize():f}"}
+    if data.get("kind") != "leave":
+        return whole
+    parts = leave_parts(first, last, one_day=data.get("day_part"), starts=data.get("first_part"),
+                        ends=data.get("last_part"))
+    halves = {"day_part": parts[0].value, "first_part": None, "last_part": None} if first == last else \
+        {"day_part": None, "first_part": parts[0].value, "last_part": parts[1].value}
+    return {**halves, "days": f"{leave_days(first, last, first_part=parts[0], last_part=parts[1]).normalize():f}"}
 
 
 def _away_bounds(first: date, last: date, tz: ZoneInfo, data: dict[str, Any]) -> tuple[datetime, datetime]:

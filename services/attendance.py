@@ -8,7 +8,7 @@ late / early on the office's wall clock with the grace period. One check-in and 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -26,9 +26,11 @@ from domain.attendance import (
     WorkingHours,
     classify_check_in,
     classify_check_out,
+    expected_hours,
 )
 from domain.checkin import LocationRefusal, PunchKind, local_day, location_refusal, place_of
 from services import audit
+from services.away import away_by_day
 from storage.models import AttendancePunch, Office, Staff
 from storage.uow import UnitOfWork
 
@@ -56,6 +58,7 @@ class PunchResult:
     place: str | None = None
     distance_m: int | None = None
     refusal: LocationRefusal | None = None
+    expected: WorkingHours | None = None  # the hours judged against: the office's, less a half day or outing
 
     @property
     def local_time(self) -> str:
@@ -138,13 +141,17 @@ def punch(uow: UnitOfWork, *, staff_id: int, kind: PunchKind, location: Mapping[
         row = AttendancePunch(staff_id=staff_id, office_id=staff.office_id, day=day, kind=kind.value, at=now,
                               lat=float(location["lat"]), lon=float(location["lon"]), field=not where.inside,
                               place=field_place, distance_m=where.distance_m, created_at=now)
-        _judge(row, kind, tz=tz, hours=hours_of(office), grace=timedelta(minutes=grace_minutes))
-        return _store(uow, row, tz)
+        hours = hours_of(office)
+        excused = away_by_day(session, staff_ids=[staff_id], first=day, last=day, hours=hours).get((staff_id, day), [])
+        expected = expected_hours(hours, excused)
+        _judge(row, kind, tz=tz, hours=expected, grace=timedelta(minutes=grace_minutes))
+        return replace(_store(uow, row, tz), expected=expected)
 
 
-def _judge(row: AttendancePunch, kind: PunchKind, *, tz: ZoneInfo, hours: WorkingHours, grace: timedelta) -> None:
-    """Late or early on a working day, on the office's wall clock."""
-    if not workdays.is_working_day(row.day):
+def _judge(row: AttendancePunch, kind: PunchKind, *, tz: ZoneInfo, hours: WorkingHours | None,
+           grace: timedelta) -> None:
+    """Late or early on a working day, on the office's wall clock, against the hours not excused (None: all are)."""
+    if hours is None or not workdays.is_working_day(row.day):
         return
     if kind == PunchKind.IN:
         arrival = classify_check_in(at=row.at, tz=tz, hours=hours, grace=grace)

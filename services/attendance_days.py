@@ -13,12 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain import workdays
-from domain.attendance import DayAssessment, LocalPunch, day_status
+from domain.attendance import Away, DayAssessment, LocalPunch, day_status
 from services.attendance import hours_of
-from storage.models import ApprovalRequest, AttendancePunch, Office, Staff
+from services.away import away_by_day
+from storage.models import AttendancePunch, Office, Staff
 from storage.uow import UnitOfWork
-
-AWAY_KINDS = ("leave", "outing", "trip")
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ class Punch:
 
 @dataclass
 class PersonDays:
-    """One person's days in a range: the verdict, the punches and any approved absence.
+    """One person's days in a range: the verdict, the punches and what approved requests excuse (whole or part).
 
     `joined` is the office-local day the staff row was created; earlier days are not theirs to miss.
     """
@@ -42,7 +41,7 @@ class PersonDays:
     joined: date | None = None
     days: dict[date, DayAssessment] = field(default_factory=dict)
     punches: dict[tuple[date, str], Punch] = field(default_factory=dict)
-    away: dict[date, str] = field(default_factory=dict)
+    away: dict[date, list[Away]] = field(default_factory=dict)
 
 
 def assess_office(session: Session, *, office: Office, first: date, last: date, now: datetime,
@@ -53,7 +52,9 @@ def assess_office(session: Session, *, office: Office, first: date, last: date, 
     people = [s for s in session.scalars(query) if staff_ids is None or s.id in staff_ids]
     result = {s.id: PersonDays(s.id, s.name, joined_on(s, tz)) for s in people}
     _load_punches(session, result, first, last, tz)
-    _load_away(session, result, first, last)
+    for (staff_id, day), away in away_by_day(session, staff_ids=list(result), first=first, last=last,
+                                             hours=hours_of(office)).items():
+        result[staff_id].away[day] = away
     today = now.astimezone(tz).date()
     grace = timedelta(minutes=grace_minutes)
     for person in result.values():
@@ -78,25 +79,11 @@ def _load_punches(session: Session, people: dict[int, PersonDays], first: date, 
             row.at.astimezone(tz).time(), row.field, row.place)
 
 
-def _load_away(session: Session, people: dict[int, PersonDays], first: date, last: date) -> None:
-    """Approved leave, outings and trips overlapping the range, per day (leave wins over an outing)."""
-    rows = session.scalars(select(ApprovalRequest).where(
-        ApprovalRequest.requester_id.in_(list(people)), ApprovalRequest.status == "approved",
-        ApprovalRequest.kind.in_(AWAY_KINDS), ApprovalRequest.first_day <= last, ApprovalRequest.last_day >= first))
-    for req in rows:
-        assert req.first_day is not None and req.last_day is not None
-        day = max(req.first_day, first)
-        while day <= min(req.last_day, last):
-            if people[req.requester_id].away.get(day) != "leave":
-                people[req.requester_id].away[day] = req.kind
-            day += timedelta(days=1)
-
-
 def _assess(person: PersonDays, day: date, *, today: date, office: Office, grace: timedelta) -> DayAssessment:
     """One day of one person through the domain rules."""
     return day_status(
         day=day, check_in=_local(person.punches.get((day, "in"))), check_out=_local(person.punches.get((day, "out"))),
-        on_leave=person.away.get(day) == "leave", out_on_business=person.away.get(day) in ("outing", "trip"),
+        away=person.away.get(day, ()),
         is_working_day=workdays.is_working_day(day), today=today, is_public_holiday=workdays.is_holiday(day),
         hours=hours_of(office), grace=grace, employed=person.joined is None or day >= person.joined,
     )

@@ -23,6 +23,7 @@ from domain import workdays
 from domain.attendance import DayAssessment, DayStatus, day_labels, month_summary
 from domain.roles import OFFICE_MANAGER_ROLES, Role
 from services import sheet_print
+from services.attendance import hours_of
 from services.attendance_days import PersonDays, assess_office, month_days, offices
 from services.messages import OutFile
 from storage.models import Office, Staff, StaffRole
@@ -35,6 +36,7 @@ STATUS_ZH = {
     DayStatus.MISSING_PUNCH: "缺卡",
     DayStatus.FIELD: "外勤",
     DayStatus.LEAVE: "请假",
+    DayStatus.HALF_LEAVE: "半天假",
     DayStatus.OUT_ON_BUSINESS: "外出",
     DayStatus.ABSENT: "旷工",
     DayStatus.HOLIDAY: "节假日",
@@ -51,7 +53,8 @@ TOTALS = (
 WEEKDAYS_ZH = "一二三四五六日"
 FILLS = {
     DayStatus.LATE: "FFF2CC", DayStatus.EARLY_LEAVE: "FFF2CC", DayStatus.MISSING_PUNCH: "FFF2CC",
-    DayStatus.ABSENT: "F8CBAD", DayStatus.LEAVE: "DDEBF7", DayStatus.OUT_ON_BUSINESS: "E2EFDA",
+    DayStatus.ABSENT: "F8CBAD", DayStatus.LEAVE: "DDEBF7", DayStatus.HALF_LEAVE: "DDEBF7",
+    DayStatus.OUT_ON_BUSINESS: "E2EFDA",
     DayStatus.FIELD: "E2EFDA", DayStatus.HOLIDAY: "EDEDED", DayStatus.REST: "EDEDED",
 }
 
@@ -154,9 +157,12 @@ def _legend(sheet: Worksheet, office: Office, *, row: int, width: int) -> None:
         cell.border = sheet_print.BORDER
         if status in FILLS:
             cell.fill = PatternFill("solid", fgColor=FILLS[status])
+    noon = hours_of(office).noon
     note = (f"说明：节假日、休息日不计缺勤；“休”为法定节假日，“班”为调休上班日；迟到、早退按办事处作息时间"
-            f" {office.work_start:%H:%M}–{office.work_end:%H:%M}（{zone_name(office.timezone)}）计算；"
-            "入职前、离职后的日期留空。")
+            f" {office.work_start:%H:%M}–{office.work_end:%H:%M}（{zone_name(office.timezone)}）计算，"
+            f"午休 {noon[0]:%H:%M}–{noon[1]:%H:%M}；“半天假”为上午或下午请假，按 0.5 天计入请假和出勤，"
+            "另半天照常考勤（下午假须按时上班、可于午休时下班，上午假自下午上班时间起计）；"
+            "外出按小时免于考勤，其余时间照常；入职前、离职后的日期留空。")
     sheet.cell(row + 1, 1, note).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.merge_cells(start_row=row + 1, start_column=1, end_row=row + 1, end_column=width)
     sheet.row_dimensions[row + 1].height = 32
@@ -192,7 +198,8 @@ def _person_row(sheet: Worksheet, row: int, number: int, person: PersonDays, day
             cell.fill = PatternFill("solid", fgColor=FILLS[assessment.primary])
     counts = month_summary(person.days.values())
     for offset, (_title, status) in enumerate(TOTALS):
-        sheet.cell(row, FIRST_DAY_COLUMN + len(days) + offset, counts[status])
+        count = counts[status]
+        sheet.cell(row, FIRST_DAY_COLUMN + len(days) + offset, int(count) if count == int(count) else float(count))
 
 
 def hr_recipients(uow: UnitOfWork) -> list[tuple[int, int, str]]:

@@ -1,8 +1,8 @@
-"""Reads the YAML configuration files (approval chains, report types, holidays) into domain models.
+"""Reads the YAML configuration files (approval chains, report types, holidays, leave rules) into domain models.
 
 The domain parses plain dicts; this is the I/O edge. No file given → the copy shipped with the bot
-(`config/approvals.yaml`, `config/reports.yaml`, `config/holidays.yaml`: package data of the `config`
-package), which is the one home of the seed defaults.
+(`config/approvals.yaml`, `config/reports.yaml`, `config/holidays.yaml`, `config/leave.yaml`: package data of
+the `config` package), which is the one home of the seed defaults.
 """
 
 from __future__ import annotations
@@ -82,7 +82,21 @@ def load_holiday_calendar(path: str | None) -> HolidayCalendar:
 
 
 @cache
-def leave_policy() -> LeavePolicy:
-    """HR's leave rules from the shipped `config/leave.yaml` (read once)."""
-    text = resources.files("config").joinpath("leave.yaml").read_text(encoding="utf-8")
-    return parse_leave_policy(_parse_yaml(text, "config/leave.yaml"))
+def _shipped_leave_policy() -> LeavePolicy:
+    """HR's leave rules from the shipped `config/leave.yaml`, parsed once (frozen, shared)."""
+    return parse_leave_policy(shipped_data("leave.yaml"))
+
+
+def load_leave_policy(path: str | None = None) -> LeavePolicy:
+    """HR's leave rules from `path` (OFFICEBOT_LEAVE_FILE), or the shipped `config/leave.yaml`.
+
+    Read at start-up: a missing file, a wrong key or value raises ValueError naming the file.
+    """
+    if not path:
+        return _shipped_leave_policy()
+    try:
+        return parse_leave_policy(_read_yaml(path))
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read the leave rules ({exc.strerror or exc})") from exc
+    except (ValueError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: {exc}") from exc

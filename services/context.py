@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from domain.approvals import ApprovalConfig
+from domain.leave_rules import LeavePolicy
 from domain.people import DEFAULT_PEOPLE_CONFIG, PeopleConfig, parse_people_config
 from domain.reports import ReportsConfig
-from services.config import load_approval_config, load_report_config
+from services.config import load_approval_config, load_leave_policy, load_report_config
 from storage.uow import UnitOfWork
 
 
@@ -37,6 +38,7 @@ class AppContext:
     approval_config: ApprovalConfig = field(default_factory=load_approval_config)  # the shipped YAML
     report_config: ReportsConfig = field(default_factory=load_report_config)
     people_config: PeopleConfig = field(default_factory=lambda: parse_people_config(DEFAULT_PEOPLE_CONFIG))
+    leave_policy: LeavePolicy = field(default_factory=load_leave_policy)  # config/leave.yaml or OFFICEBOT_LEAVE_FILE
     kick_sender: Callable[[], None] = field(default=lambda: None)
 
     def now(self) -> datetime:

@@ -6,6 +6,11 @@ days of approved overtime (加班) requests, less the working
 days of that type's leave requests of the year that are pending or approved (`payload.days`, written at
 submission from `domain.leave_rules.leave_days`). A withdrawn or rejected request gives its days back
 by itself, and there is no counter to keep in step.
+
+A pending request holds its days from the moment it is stored, so the check at submission (`reserve`) is
+what must not race: it locks the person's staff row first (PostgreSQL `FOR NO KEY UPDATE`; SQLite's
+`BEGIN IMMEDIATE` already makes writers take turns) and keeps the lock until the request is committed,
+so of two requests submitted at the same moment the second sees the first's days as taken.
 """
 
 from __future__ import annotations
@@ -18,7 +23,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.approvals import RequestStatus
-from domain.leave_rules import BALANCED_TYPES, Balance, LeavePolicy, LeaveType, balance_of
+from domain.leave_rules import (
+    BALANCED_TYPES,
+    Balance,
+    LeavePolicy,
+    LeaveType,
+    OverBalance,
+    balance_of,
+    exceeds_balance,
+)
 from services import audit
 from storage.models import ApprovalRequest, LeaveAdjustment, Staff
 from storage.uow import UnitOfWork
@@ -33,6 +46,15 @@ class AdjustmentRefused(ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class OverBalanceRefused(ValueError):
+    """A 年假/调休 request over what is left, refused as config/leave.yaml says (`over_balance: refuse`)."""
+
+    def __init__(self, balance: Balance, days: Decimal) -> None:
+        super().__init__(f"{balance.leave_type}: {days} asked, {balance.left} left")
+        self.balance = balance
+        self.days = days
 
 
 @dataclass(frozen=True)
@@ -64,6 +86,25 @@ def balances_in(session: Session, *, staff_id: int, year: int, policy: LeavePoli
                                         adjustments=[Decimal(d) for t, d in adjustments if t == leave_type] + earned,
                                         taken=taken)
     return result
+
+
+def reserve(session: Session, *, staff_id: int, leave_type: str | None, days: Decimal, year: int,
+            policy: LeavePolicy) -> bool:
+    """Check a leave request about to be stored against the balance, under the person's lock.
+
+    True when it takes more than is left and the policy flags it; raises OverBalanceRefused when the policy
+    refuses it; False otherwise (also for types without a balance). The caller stores the request in the
+    same transaction: its `payload.days` is then what holds the days, until it is rejected or withdrawn.
+    """
+    if leave_type not in set(BALANCED_TYPES) or days <= 0:
+        return False
+    session.execute(select(Staff.id).where(Staff.id == staff_id).with_for_update(key_share=True))
+    left = balances_in(session, staff_id=staff_id, year=year, policy=policy)
+    if not exceeds_balance(leave_type, days, left):
+        return False
+    if policy.over_balance == OverBalance.FLAG:
+        return True
+    raise OverBalanceRefused(left[LeaveType(leave_type)], days)
 
 
 def balances(uow: UnitOfWork, *, staff_id: int, year: int, policy: LeavePolicy) -> dict[LeaveType, Balance]:

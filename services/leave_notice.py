@@ -20,6 +20,9 @@ DAY_PART_LABELS: dict[str, str] = {
     DayPart.FULL: N_("Whole day"), DayPart.MORNING: N_("Morning (上午)"), DayPart.AFTERNOON: N_("Afternoon (下午)"),
 }
 
+START_LABELS: dict[str, str] = {DayPart.AFTERNOON: N_("From the afternoon (下午) of the first day")}
+END_LABELS: dict[str, str] = {DayPart.MORNING: N_("Until noon (上午) of the last day")}
+
 
 def leave_lines(_: Translate, kind: str, payload: dict[str, Any]) -> list[str]:
     """The leave-specific lines of a card (none for other kinds or for requests stored before they existed)."""
@@ -29,6 +32,9 @@ def leave_lines(_: Translate, kind: str, payload: dict[str, Any]) -> list[str]:
         shown = _(LEAVE_TYPE_LABELS[payload["leave_type"]])
         if part in DAY_PART_LABELS and part != DayPart.FULL:
             shown += " · " + _(DAY_PART_LABELS[part])
+        for value, labels in ((payload.get("first_part"), START_LABELS), (payload.get("last_part"), END_LABELS)):
+            if value in labels:
+                shown += " · " + _(labels[value])
         lines.append(_("Leave type: {type}").format(type=shown))
     if kind in ("leave", "trip") and payload.get("days"):
         lines.append(_("Working days: {n}").format(n=payload["days"]))

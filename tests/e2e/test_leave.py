@@ -35,7 +35,10 @@ async def test_leave_over_national_day_shows_the_working_days_before_submitting(
     types = (await bot.press(li, kinds, "请假"))[-1]
     assert labels(types)[:8] == LEAVE_TYPES
     await bot.press(li, types, "事假")
-    summary = await say(bot, li, "2026-09-28", "2026-10-10", "回老家")
+    halves = await say(bot, li, "2026-09-28", "2026-10-10")
+    assert labels(halves)[:4] == ["全天", "第一天下午开始", "最后一天上午结束", "第一天下午开始，最后一天上午结束"]
+    await bot.press(li, halves, "全天")
+    summary = await say(bot, li, "回老家")
     assert "共 6 个工作日" in summary["text"] and "• 请假类型: 事假" in summary["text"]
     done = (await bot.press(li, summary, "提交"))[-1]
     assert "已提交" in done["text"]
@@ -82,7 +85,8 @@ async def test_a_long_sick_leave_needs_its_sick_note(bot: BotHarness) -> None:
     kinds = (await bot.send(li, "/leave"))[-1]
     types = (await bot.press(li, kinds, "请假"))[-1]
     await bot.press(li, types, "病假")
-    photos = await say(bot, li, "今天", "12月4日", "发烧")
+    await bot.press(li, await say(bot, li, "今天", "12月4日"), "全天")
+    photos = await say(bot, li, "发烧")
     assert "病假条" in photos["text"]
     summary = (await bot.press(li, photos, "跳过"))[-1]
     assert "共 3 个工作日" in summary["text"]
@@ -119,7 +123,8 @@ async def test_balances_are_shown_adjusted_by_hr_with_audit_and_an_overdraw_is_r
     assert "调休 1.5 天" in bot.texts(li)[-2]
     types = (await bot.press(li, kinds, "请假"))[-1]
     await bot.press(li, types, "调休")
-    summary = await say(bot, li, "下周一", "下周二", "休息")
+    await bot.press(li, await say(bot, li, "下周一", "下周二"), "全天")
+    summary = await say(bot, li, "休息")
     refused = (await bot.press(li, summary, "提交"))[-1]
     assert "本次共 2 个工作日，但您的调休只剩 1.5 天" in refused["text"]
     assert requests_of(bot) == []

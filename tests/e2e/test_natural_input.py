@@ -53,7 +53,7 @@ async def test_a_phrase_typed_as_an_answer_stays_an_answer(bot: BotHarness) -> N
     first = (await bot.send(li, "/leave"))[-1]
     ask_type = (await bot.press(li, first, "请假"))[-1]
     ask_first = (await bot.press(li, ask_type, "事假"))[-1]
-    await say(bot, li, "明天", "后天")
+    await bot.press(li, await say(bot, li, "明天", "后天"), "全天")
     summary = (await bot.send(li, "写周报"))[-1]  # the reason question takes it as the reason
     assert "请核对" in summary["text"] and "写周报" in summary["text"]
     assert ask_first["text"]
@@ -71,7 +71,7 @@ async def test_date_questions_offer_the_days_they_look_at_and_read_days_in_words
     refused = (await bot.send(li, "下礼拜"))[-1]
     assert "例如 2026-12-03" in refused["text"]
     assert ask_last["text"]
-    ask_reason = (await bot.send(li, "12月9日"))[-1]
+    ask_reason = (await bot.press(li, (await bot.send(li, "12月9日"))[-1], "全天"))[-1]
     summary = (await bot.send(li, "家里有事"))[-1]
     assert "2026-12-07" in summary["text"] and "2026-12-09" in summary["text"]
     assert ask_reason["text"]

@@ -1,16 +1,21 @@
 """The shipped YAML is the one home of the seed chains and deadlines; a file named in settings wins."""
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from bot.bootstrap import bootstrap
+from bot.settings import Settings
 from domain.approvals import chain_for
+from domain.leave_rules import OverBalance, parse_leave_policy
 from domain.reports import ReportConfigError
 from domain.roles import Role
-from services.config import load_approval_config, load_report_config, shipped_data
+from services.config import load_approval_config, load_leave_policy, load_report_config, shipped_data
 from services.context import AppContext
 from storage.uow import UnitOfWork
+from tests.e2e.harness import TOKEN
 
 
 def no_database() -> UnitOfWork:
@@ -42,3 +47,35 @@ def test_a_broken_reports_file_is_refused(tmp_path: Path) -> None:
     path.write_text("weekly: {}\n", encoding="utf-8")
     with pytest.raises(ReportConfigError):
         load_report_config(str(path))
+
+
+def test_a_leave_file_replaces_the_shipped_rules(tmp_path: Path) -> None:
+    path = tmp_path / "leave.yaml"
+    path.write_text("annual_days: 10\nover_balance: flag\n", encoding="utf-8")
+    policy = load_leave_policy(str(path))
+    assert (policy.annual_days, policy.over_balance, policy.sick_note_after_days) == (
+        Decimal(10), OverBalance.FLAG, load_leave_policy().sick_note_after_days)
+    assert AppContext(uow=no_database).leave_policy == load_leave_policy() == parse_leave_policy(
+        shipped_data("leave.yaml"))
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("annual_days: -1\n", "annual_days must be a number of days"),
+    ("over_balnce: flag\n", "unknown keys ['over_balnce']"),
+    ("- 5\n", "expected a mapping"),
+    ("annual_days: [\n", "while parsing"),
+])
+def test_a_broken_leave_file_stops_the_start_naming_file_and_key(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "leave.yaml"
+    path.write_text(text, encoding="utf-8")
+    settings = Settings(TELEGRAM_BOT_TOKEN=TOKEN, DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite3",
+                        OFFICEBOT_LEAVE_FILE=str(path))
+    with pytest.raises(ValueError, match=re.escape(message)) as refused:
+        bootstrap(settings)
+    assert str(path) in str(refused.value)
+
+
+def test_a_missing_leave_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="cannot read the leave rules") as refused:
+        load_leave_policy(str(tmp_path / "nope.yaml"))
+    assert "nope.yaml" in str(refused.value)
