@@ -317,13 +317,17 @@ def _resubmit(ctx: Ctx, answers: Answers, context: dict[str, Any], form: Form) -
     """退回修改 → 重新提交: the same request, changed, back into its chain."""
     try:
         result = approval_changes.resubmit(ctx.app.uow(), request_id=int(context["resubmit"]), requester_id=ctx.me.id,
-                                           data=answers, now=ctx.app.now(), default_timezone=ctx.app.default_timezone)
+                                           data=answers, config=ctx.app.approval_config, now=ctx.app.now(),
+                                           default_timezone=ctx.app.default_timezone)
     except RequestInvalid as exc:
         raise form_error(exc.errors[0], fields=form) from exc
+    if result.outcome == Outcome.NO_APPROVER:
+        raise FormError(None, N_("Nobody can approve this yet (no {role} is registered). Please ask your "
+                                 "administrator."), role=ctx._(ROLE_LABELS.get(result.role, result.role)))
     if result.outcome != Outcome.DONE:
         raise FormError(None, N_("This request is no longer waiting for changes."))
-    return ctx._("✅ Request #{id} resubmitted. It now waits for {names} ({role}).").format(
-        id=result.request_id, names=result.to, role=result.role)
+    return "\n".join([ctx._("✅ Request #{id} resubmitted. It now waits for {names} ({role}).").format(
+        id=result.request_id, names=result.to, role=result.role), ctx._("Approval chain:"), *result.chain])
 
 
 def on_change(ctx: Ctx) -> None:

@@ -13,11 +13,11 @@ from typing import Any, cast
 from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
-from domain.approvals import RequestStatus, can_copy, can_resubmit
+from domain.approvals import ApprovalConfig, RequestStatus, can_copy, can_resubmit
 from services import audit
 from services.approval_flow import activate
-from services.approval_notices import current_step, names, role_label
-from services.approvals import Outcome, away_on, build_expense, build_leave, requester_of
+from services.approval_notices import chain_lines, current_step, names, office_tz, role_label
+from services.approvals import Outcome, away_on, build_expense, build_leave, chain_of, requester_of
 from services.i18n import N_, translator
 from services.staff import holders_of
 from storage.claims import rowcount
@@ -40,6 +40,7 @@ class Changed:
     next_at: datetime | None = None
     answers: dict[str, Any] | None = None
     labels: dict[str, str] | None = None
+    chain: tuple[str, ...] = ()  # after a resubmission: the new chain, in the requester's language
 
 
 def may_nudge(session: Session, req: ApprovalRequest, actor_id: int) -> bool:
@@ -114,9 +115,15 @@ def form_answers(uow: UnitOfWork, *, request_id: int, requester_id: int, purpose
                        answers={k: v for k, v in answers.items() if v not in (None, "")}, labels=labels)
 
 
-def resubmit(uow: UnitOfWork, *, request_id: int, requester_id: int, data: dict[str, Any], now: datetime,
-             default_timezone: str) -> Changed:
-    """退回修改 → 重新提交: the same request, changed, goes back to the step that sent it back."""
+def resubmit(uow: UnitOfWork, *, request_id: int, requester_id: int, data: dict[str, Any], config: ApprovalConfig,
+             now: datetime, default_timezone: str) -> Changed:
+    """退回修改 → 重新提交: the same request, changed, walks its chain again from the first step.
+
+    The chain is resolved afresh from the configuration for the new amount and category (an expense
+    raised over 5,000 climbs more levels, one lowered under it fewer), and, as in DingTalk, the
+    approvals of the earlier round count no longer: the new round starts at step 1 (they stay in
+    the history).
+    """
     with uow:
         session = uow.session
         req = session.get(ApprovalRequest, request_id)
@@ -125,13 +132,17 @@ def resubmit(uow: UnitOfWork, *, request_id: int, requester_id: int, data: dict[
         requester, tz = requester_of(session, requester_id, default_timezone)
         fresh = (build_expense(session, data, requester=requester, tz=tz, now=now) if req.kind == "expense"
                  else build_leave({**data, "kind": req.kind}, tz=tz, now=now))
+        fresh.kind = req.kind
+        roles, steps = chain_of(session, fresh, requester, config=config)
+        if not steps:
+            return Changed(Outcome.NO_APPROVER, request_id, kind=req.kind, role=roles[0])
         values = {c: getattr(fresh, c) for c in ("amount", "category", "first_day", "last_day", "starts_at",
                                                   "ends_at", "payload")}
         values["photos"] = fresh.photos if req.kind == "expense" else req.photos
         stmt = (update(ApprovalRequest)
                 .where(ApprovalRequest.id == req.id, ApprovalRequest.status == "returned")
                 .values(**values, status="pending", round=ApprovalRequest.round + 1, step_since=now,
-                        nudged_at=None, decided_at=None)
+                        chain=[s.to_json() for s in steps], step_index=0, nudged_at=None, decided_at=None)
                 .execution_options(synchronize_session=False))
         if rowcount(session.execute(stmt)) != 1:
             uow.rollback()
@@ -141,8 +152,9 @@ def resubmit(uow: UnitOfWork, *, request_id: int, requester_id: int, data: dict[
                         now=now, default_timezone=default_timezone,
                         note_id=N_("✏️ Changed and resubmitted by the requester."))
         audit.record(session, actor_id=requester_id, action="approval.resubmit", entity="approval_request",
-                     entity_id=req.id, at=now, detail={"round": req.round})
+                     entity_id=req.id, at=now, detail={"round": req.round, "chain": req.chain})
         _ = translator(requester.locale)
         uow.commit()
         return Changed(Outcome.DONE, req.id, kind=req.kind, to=names(session, step.approvers) if step else "",
-                       role=role_label(_, step))
+                       role=role_label(_, step),
+                       chain=tuple(chain_lines(session, _, req, office_tz(session, req, default_timezone))))

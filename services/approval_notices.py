@@ -138,17 +138,15 @@ def detail_lines(session: Session, _: Translate, req: ApprovalRequest) -> list[s
 
 def history_lines(session: Session, _: Translate, req: ApprovalRequest, tz: ZoneInfo) -> list[str]:
     """Each decision so far: who, when, what, and the comment."""
-    steps = steps_of(req)
     rows = session.scalars(select(ApprovalStep).where(ApprovalStep.request_id == req.id)
                            .order_by(ApprovalStep.round, ApprovalStep.step_index)).all()
     lines = []
-    for row in rows:
+    for row in rows:  # the role stored with the decision: a resubmitted request may walk another chain
         who = session.get(Staff, row.approver_id)
-        step = steps[row.step_index] if row.step_index < len(steps) else None
         verdict = DECISION_LABELS.get(row.decision, row.decision)
         line = _("{icon} {name} ({role}), {when}: {decision}").format(
             icon=DECISION_ICONS.get(row.decision, "•"), name=who.name if who else "?",
-            role=role_label(_, step), when=row.decided_at.astimezone(tz).strftime("%m-%d %H:%M"),
+            role=_(ROLE_LABELS.get(row.role, row.role)), when=row.decided_at.astimezone(tz).strftime("%m-%d %H:%M"),
             decision=_(verdict))
         lines.append(line + (f" — “{row.comment}”" if row.comment else ""))
     return lines

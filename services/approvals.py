@@ -21,7 +21,7 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from domain.approval_routing import resolve_chain
+from domain.approval_routing import ChainStep, resolve_chain
 from domain.approvals import (
     NOT_WITHDRAWABLE,
     PROJECT_EXPENSE_CATEGORIES,
@@ -234,11 +234,9 @@ def _create(uow: UnitOfWork, req: ApprovalRequest, requester: Staff, *, config: 
             now: datetime, default_timezone: str, cc: Collection[int] = ()) -> Submitted:
     """Resolve the chain, store the request, send the card to the first approvers, commit."""
     session = uow.session
-    roles = chain_for(config, kind=req.kind, amount=req.amount, category=req.category)
-    steps = resolve_chain([r.value for r in roles], requester_id=requester.id, manager_id=requester.manager_id,
-                          holders=lambda role: _holders(session, role, requester.office_id))
+    roles, steps = chain_of(session, req, requester, config=config)
     if not steps:
-        return Submitted(Outcome.NO_APPROVER, role=roles[0].value)
+        return Submitted(Outcome.NO_APPROVER, role=roles[0])
     req.requester_id, req.office_id, req.status, req.step_index = requester.id, requester.office_id, "pending", 0
     req.chain, req.created_at, req.step_since = [s.to_json() for s in steps], now, now
     req.cc = _cc_of(session, req, requester, config=config, chosen=cc)
@@ -253,6 +251,15 @@ def _create(uow: UnitOfWork, req: ApprovalRequest, requester: Staff, *, config: 
     return Submitted(Outcome.DONE, req.id, ", ".join(_names(session, first.approvers)), first.role,
                      chain=tuple(chain_lines(session, _, req, office_tz(session, req, default_timezone))),
                      cc=names(session, req.cc) if req.cc else "")
+
+
+def chain_of(session: Session, req: ApprovalRequest, requester: Staff, *,
+             config: ApprovalConfig) -> tuple[list[str], tuple[ChainStep, ...]]:
+    """The configured roles for the request's kind, amount and category, and the people of each step."""
+    roles = [r.value for r in chain_for(config, kind=req.kind, amount=req.amount, category=req.category)]
+    steps = resolve_chain(roles, requester_id=requester.id, manager_id=requester.manager_id,
+                          holders=lambda role: _holders(session, role, requester.office_id))
+    return roles, steps
 
 
 def _cc_of(session: Session, req: ApprovalRequest, requester: Staff, *, config: ApprovalConfig,
