@@ -13,10 +13,19 @@ from typing import Any, cast
 from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
+from domain.approval_callbacks import RequestAction, requester_card_key
 from domain.approvals import ApprovalConfig, RequestStatus, can_copy, can_resubmit
 from services import audit
-from services.approval_flow import activate
-from services.approval_notices import chain_lines, current_step, names, office_tz, role_label
+from services.approval_flow import activate, retire_requester_side
+from services.approval_notices import (
+    actions_for,
+    chain_lines,
+    current_step,
+    names,
+    office_tz,
+    requester_card,
+    role_label,
+)
 from services.approvals import Outcome, away_on, build_expense, build_leave, chain_of, requester_of
 from services.i18n import N_, translator
 from services.staff import holders_of
@@ -41,6 +50,8 @@ class Changed:
     answers: dict[str, Any] | None = None
     labels: dict[str, str] | None = None
     chain: tuple[str, ...] = ()  # after a resubmission: the new chain, in the requester's language
+    actions: tuple[RequestAction, ...] = ()  # the resubmission reply's buttons (撤回, 催办)
+    card: str | None = None  # and its card key
 
 
 def may_nudge(session: Session, req: ApprovalRequest, actor_id: int) -> bool:
@@ -148,6 +159,8 @@ def resubmit(uow: UnitOfWork, *, request_id: int, requester_id: int, data: dict[
             uow.rollback()
             return Changed(Outcome.ALREADY_DECIDED, request_id, kind=req.kind)
         session.refresh(req)
+        retire_requester_side(session, req, keys=[requester_card_key(req.id, None, req.round - 1)], now=now,
+                              default_timezone=default_timezone)  # the 退回修改 notice's 修改 / 撤回
         step = activate(session, req, away=away_on(session, req, now=now, default_timezone=default_timezone),
                         now=now, default_timezone=default_timezone,
                         note_id=N_("✏️ Changed and resubmitted by the requester."))
@@ -157,4 +170,5 @@ def resubmit(uow: UnitOfWork, *, request_id: int, requester_id: int, data: dict[
         uow.commit()
         return Changed(Outcome.DONE, req.id, kind=req.kind, to=names(session, step.approvers) if step else "",
                        role=role_label(_, step),
-                       chain=tuple(chain_lines(session, _, req, office_tz(session, req, default_timezone))))
+                       chain=tuple(chain_lines(session, _, req, office_tz(session, req, default_timezone))),
+                       actions=actions_for(req), card=requester_card(req))
