@@ -8,7 +8,8 @@ flowchart LR
   D -->|lost / stale| X[alert: already decided by X at …]
   R[/requests/] -->|apw| W{withdraw if nobody decided yet}
   R -->|apn| N{nudge: once per step per hour}
-  T[returned notice] -->|apr| F[same form, prefilled] --> S{resubmit: same request, same step}
+  T[returned notice] -->|apr| F[same form, prefilled] --> S{resubmit: same request, chain resolved again, step 1}
+  T -->|apw| W
   J[rejected notice] -->|apx| G[new form, prefilled] --> New[new request]
 ```
 """
