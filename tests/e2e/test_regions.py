@@ -121,3 +121,16 @@ async def test_a_regional_manager_whose_office_is_in_no_region_counts_his_own_re
     assert "拜访次数、新增客户和回款金额已按您的记录统计。" in replies[0]["text"]
     visits = (await answer_all(bot, people["孙北"], ["总结", "计划"]))[-1]
     assert "当前：0" in visits["text"], "a colleague's visit is not his"
+
+
+async def test_the_regional_managers_today_shows_every_office_of_his_region(bot: BotHarness, tmp_path: Path) -> None:
+    bot.clock.set(cst(11, 24, 10))
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    people = await import_org(bot, tmp_path)
+
+    day = (await bot.send(people["周明"], "/today"))[-1]["text"]
+
+    assert "📅 上海办事处 · 2026-11-24" in day and "📅 杭州办事处 · 2026-11-24" in day
+    assert "李娜" in day and "王强" in day and "北京办事处" not in day and "赵北" not in day
+    own = (await bot.send(li, "/today"))[-1]["text"]
+    assert "杭州办事处" not in own and "王强" not in own, "a salesperson still sees only her own day"
