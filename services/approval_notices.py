@@ -282,7 +282,8 @@ def tell_requester(session: Session, req: ApprovalRequest, *, decider: Staff, st
     if comment:
         text += "\n" + _(comment_id).format(comment=comment)
     if req.status == "returned":
-        buttons = ((*buttons[0], *action_buttons(_, req, (RequestAction.WITHDRAW,))),)
+        withdraw = tuple(a for a in actions_for(req) if a == RequestAction.WITHDRAW)  # not a 转正 request
+        buttons = ((*buttons[0], *action_buttons(_, req, withdraw)),)
     elif nxt is not None:
         buttons = (action_buttons(_, req, actions_for(req)),)
     key = requester_card(req) if buttons and req.status != "rejected" else None  # a copy never goes stale
