@@ -237,6 +237,7 @@ NOT_WITHDRAWABLE = frozenset({"confirmation"})
 """Kinds the requester may not take back: a 转正 request is opened for the probationer, not by them."""
 
 
-def can_withdraw(status: RequestStatus, decisions_count: int) -> bool:
-    """A requester may withdraw only a pending request that no approver has acted on yet."""
-    return status == RequestStatus.PENDING and decisions_count == 0
+def can_withdraw(status: RequestStatus, step_index: int) -> bool:
+    """A requester may withdraw a pending request no approver of this round has acted on yet (its first
+    step waits), or one sent back for changes (撤回 instead of 修改)."""
+    return (status == RequestStatus.PENDING and step_index == 0) or status == RequestStatus.RETURNED

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from domain.periods import Period
 from domain.reports import ReportConfig, ReportKind
-from domain.roles import Role
+from domain.roles import REGION_ROLES, Role
 
 T = TypeVar("T")
 MONTHLY_KINDS = (ReportKind.MONTHLY, ReportKind.REGIONAL_MONTHLY)
@@ -27,16 +27,18 @@ class FigureScope(StrEnum):
 
     OWN = "own"
     OFFICE = "office"
+    REGION = "region"
 
 
-def figure_scope(kind: ReportKind | str, *, roles: Iterable[str]) -> FigureScope:
-    """The office head's monthly report counts the whole office; every other report its writer's records.
-
-    Regions are not modelled (a regional manager belongs to one office and no office to a region), so
-    the regional manager's monthly report keeps counting his own records.
-    """
-    if ReportKind(kind) == ReportKind.MONTHLY and str(Role.OFFICE_HEAD) in set(roles):
+def figure_scope(kind: ReportKind | str, *, roles: Iterable[str], in_region: bool = False) -> FigureScope:
+    """The office head's monthly report counts the whole office, the regional manager's the offices of his
+    office's region; every other report (and a regional manager whose office is in no region) its
+    writer's own records."""
+    held = set(roles)
+    if ReportKind(kind) == ReportKind.MONTHLY and str(Role.OFFICE_HEAD) in held:
         return FigureScope.OFFICE
+    if ReportKind(kind) == ReportKind.REGIONAL_MONTHLY and in_region and held & {str(r) for r in REGION_ROLES}:
+        return FigureScope.REGION
     return FigureScope.OWN
 
 

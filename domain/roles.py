@@ -35,6 +35,9 @@ MANAGER_ROLES: frozenset[Role] = frozenset(
 )
 """Roles that manage people: they approve requests and receive escalations and "who is missing" digests."""
 
+REGION_ROLES: frozenset[Role] = frozenset({Role.REGIONAL_MANAGER})
+"""Roles that serve every office of their own office's region (区域): its chain steps, /status, monthly figures."""
+
 OFFICE_STAFF_ROLES: frozenset[Role] = frozenset({Role.SALES, Role.TECHNICIAN, Role.ADMIN, Role.REGIONAL_MANAGER})
 """Roles an office head or admin may grant in chat; heads and headquarters roles come from HQ."""
 

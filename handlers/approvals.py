@@ -8,7 +8,8 @@ flowchart LR
   D -->|lost / stale| X[alert: already decided by X at …]
   R[/requests/] -->|apw| W{withdraw if nobody decided yet}
   R -->|apn| N{nudge: once per step per hour}
-  T[returned notice] -->|apr| F[same form, prefilled] --> S{resubmit: same request, same step}
+  T[returned notice] -->|apr| F[same form, prefilled] --> S{resubmit: same request, chain resolved again, step 1}
+  T -->|apw| W
   J[rejected notice] -->|apx| G[new form, prefilled] --> New[new request]
 ```
 """
@@ -17,14 +18,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.approval_callbacks import DECIDE, RequestAction, StepAction, parse_request, parse_step, request_data
+from domain.approval_callbacks import (
+    DECIDE,
+    RequestAction,
+    StepAction,
+    listing_key,
+    office_list_key,
+    parse_request,
+    parse_step,
+    request_data,
+)
 from domain.approvals import Decision
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, Kind, register_form
 from handlers.router import Router
 from services import approval_changes, approval_queries, approvals
-from services.approval_notices import KIND_LABELS, ROLE_LABELS
+from services.approval_notices import ACTION_LABELS, KIND_LABELS, ROLE_LABELS
 from services.approvals import Decided, Outcome
 from services.i18n import N_
 from services.messages import Button, OutMessage
@@ -131,14 +141,6 @@ def pending(ctx: Ctx) -> None:
         ctx.reply(card)
 
 
-ACTION_LABELS = {
-    RequestAction.WITHDRAW: N_("↩ Withdraw #{id}"),
-    RequestAction.NUDGE: N_("🔔 Nudge #{id}"),
-    RequestAction.RESUBMIT: N_("✏️ Change #{id}"),
-    RequestAction.COPY: N_("📄 Copy #{id}"),
-}
-
-
 def my_requests(ctx: Ctx) -> None:
     """/requests: what I asked for, the whole chain of each, and what I can do with it now."""
     lines = approval_queries.my_requests(ctx.app.uow(), requester_id=ctx.me.id, locale=ctx.locale,
@@ -146,17 +148,18 @@ def my_requests(ctx: Ctx) -> None:
     if not lines:
         ctx.reply(ctx._("You have no requests. Use /leave or /expense."))
         return
-    text = "\n".join([ctx._("Your requests:"), *(f"• {line.text}" for line in lines)])
-    ctx.reply(OutMessage(text, buttons=_action_rows(ctx, lines)))
+    rows = _action_rows(ctx, lines)
+    ctx.reply(OutMessage(approval_queries.listing_text(ctx._, lines), buttons=rows,
+                         card=listing_key(ctx.me.id) if rows else None))
 
 
 def office_waiting(ctx: Ctx) -> None:
     """Under an office head's /status: the office's requests waiting on others, with 催办 buttons."""
     lines = approval_queries.office_waiting(ctx.app.uow(), head_id=ctx.me.id, locale=ctx.locale,
                                             default_timezone=ctx.app.default_timezone)
-    if lines:
-        text = "\n".join([ctx._("Requests of your office waiting for a decision:"), *(f"• {x.text}" for x in lines)])
-        ctx.reply(OutMessage(text, buttons=_action_rows(ctx, lines)))
+    if lines and ctx.me.office_id is not None:
+        ctx.reply(OutMessage(approval_queries.waiting_text(ctx._, lines), buttons=_action_rows(ctx, lines),
+                             card=office_list_key(ctx.me.office_id)))
 
 
 def _action_rows(ctx: Ctx, lines: list[approval_queries.RequestLine]) -> tuple[tuple[Button, ...], ...]:

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from domain.checkin import LocationRefusal, PunchKind, location_refusal, outside_fence
-from domain.roles import ATTENDANCE_SHEET_ROLES
+from domain.roles import ATTENDANCE_SHEET_ROLES, REGION_ROLES
 from handlers.attendance_view import render_day
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
@@ -119,7 +119,14 @@ def _start_punch(ctx: Ctx, kind: PunchKind, form: Form) -> None:
 
 
 def today(ctx: Ctx) -> None:
-    """/today: my day; office heads and admins see their whole office."""
+    """/today: my day; office heads and admins see their whole office, regional managers every office of
+    their region."""
+    if ctx.me.roles & REGION_ROLES and not ctx.me.manages_office:
+        region = attendance_days.region_day_reports(ctx.app.uow(), staff_id=ctx.me.id, now=ctx.app.now(),
+                                                    grace_minutes=ctx.app.checkin_grace_minutes)
+        if region:
+            ctx.reply("\n\n".join(render_day(ctx, report, whole_office=True) for report in region))
+            return
     report = attendance_days.day_report(ctx.app.uow(), staff_id=ctx.me.id, whole_office=ctx.me.manages_office,
                                         now=ctx.app.now(), grace_minutes=ctx.app.checkin_grace_minutes,
                                         default_timezone=ctx.app.default_timezone)

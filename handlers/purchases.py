@@ -17,7 +17,7 @@ from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.ids import parse_id
-from handlers.requests import submitted_text
+from handlers.requests import submitted_reply
 from handlers.router import Router
 from services import approvals, purchases
 from services.approvals import RequestInvalid
@@ -30,7 +30,7 @@ SUPPLIES_USAGE = N_("Usage: /supplies — the stock; /supplies add NAME N [MIN];
                     "/supplies return NAME N")
 
 
-def _save(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
+def _save(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> OutMessage:
     """Submit through the approval service."""
     try:
         result = approvals.submit_purchase(ctx.app.uow(), requester_id=ctx.me.id, data=answers,
@@ -38,7 +38,7 @@ def _save(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
                                            default_timezone=ctx.app.default_timezone)
     except RequestInvalid as exc:
         raise FormError(None, N_("Please check this answer.")) from exc
-    return submitted_text(ctx, result)
+    return submitted_reply(ctx, result)
 
 
 PURCHASE = register_form(Form("purchase", N_("Purchase request"), fields=(

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from domain.payments import MAX_AMOUNT
 from domain.report_rules import FigureScope
 from domain.reports import ReportKind
-from domain.roles import HQ_ROLES, OFFICE_ROLES, Role
+from domain.roles import HQ_ROLES, OFFICE_ROLES, REGION_ROLES, Role
 from handlers import approvals
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
@@ -51,6 +51,16 @@ FIGURE_PROMPTS = {
            "correct it."),
         N_("How much was collected, in yuan? (prefilled from the payments this office logged with /payment)"),
         N_("Visits, new customers and payments collected are counted from this office's records."),
+    ),
+    FigureScope.REGION: (
+        N_("How many customer visits? Counted from the visit logs of your region's offices; type the number to "
+           "confirm or correct it."),
+        N_("How many new customers? Counted from the customer archives of your region's offices; type the number "
+           "to confirm or correct it."),
+        N_("How much was collected, in yuan? (prefilled from the payments your region's offices logged with "
+           "/payment)"),
+        N_("Visits, new customers and payments collected are counted from the records of your region's offices: "
+           "{offices}."),
     ),
 }
 """Per scope: the visits, new customers and payments prompts, and the intro line, saying whose records count."""
@@ -128,7 +138,7 @@ def _intro(ctx: Ctx, opened: Opened) -> str:
     if opened.report_id is not None:
         lines.append(ctx._("You already submitted it; you can revise it until it is reviewed."))
     else:
-        lines.append(ctx._(FIGURE_PROMPTS[opened.scope][3]))
+        lines.append(ctx._(FIGURE_PROMPTS[opened.scope][3]).format(offices="、".join(opened.offices)))
         if opened.late_now:
             lines.append(ctx._("The deadline has passed: it will be marked late."))
     return "\n".join(lines)
@@ -139,7 +149,7 @@ def status(ctx: Ctx) -> None:
     rows = reports.status_overview(ctx.app.uow(), viewer_id=ctx.me.id, now=ctx.app.now(),
                                    configs=ctx.app.report_config, default_timezone=ctx.app.default_timezone)
     ctx.reply(status_message(rows, configs=ctx.app.report_config, locale=ctx.locale, _=ctx._,
-                                   per_office=ctx.me.is_hq))
+                                   per_office=ctx.me.is_hq or bool(ctx.me.roles & REGION_ROLES)))
     if Role.OFFICE_HEAD in ctx.me.roles:
         approvals.office_waiting(ctx)
 
@@ -205,7 +215,7 @@ def _read(ctx: Ctx, report_id: int) -> None:
 
 
 REVIEW_ACTIONS = {"ok": _mark_reviewed, "c": _ask_comment, "r": _read}
-STATUS_ROLES = {str(Role.OFFICE_HEAD), *(str(r) for r in HQ_ROLES)}
+STATUS_ROLES = {str(Role.OFFICE_HEAD), *(str(r) for r in REGION_ROLES), *(str(r) for r in HQ_ROLES)}
 
 
 def register(router: Router) -> None:

@@ -20,7 +20,7 @@ from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
-from domain.approval_callbacks import RequestAction, parse_request
+from domain.approval_callbacks import RequestAction, parse_request, request_data
 from domain.approvals import PROJECT_EXPENSE_CATEGORIES
 from domain.leave_rules import (
     BALANCED_TYPES,
@@ -39,13 +39,15 @@ from domain.validation import FieldError
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, Lookup, register_form
+from handlers.main_menu import with_menu
 from handlers.project_links import CONTRACT_FIELD, TENDER_FIELD
 from handlers.router import Router
 from services import approval_changes, approval_queries, approvals, leave_balances
-from services.approval_notices import CATEGORY_LABELS, ROLE_LABELS
+from services.approval_notices import ACTION_LABELS, CATEGORY_LABELS, ROLE_LABELS
 from services.approvals import Outcome, RequestInvalid, Submitted
 from services.i18n import N_
 from services.leave_notice import DAY_PART_LABELS, END_LABELS, LEAVE_TYPE_LABELS, START_LABELS
+from services.messages import Button, OutMessage
 
 LEAVE_KINDS = (("leave", N_("Leave (请假)")), ("outing", N_("Outing (外出)")), ("trip", N_("Business trip (出差)")))
 LEAVE_TYPES = tuple((str(value), label) for value, label in LEAVE_TYPE_LABELS.items())
@@ -157,7 +159,7 @@ def _length_note(ctx: Ctx, answers: Answers) -> str | None:
     return ctx._("📅 {n} working day(s), public holidays and make-up working days (调休) counted.").format(n=shown)
 
 
-def _save_leave(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
+def _save_leave(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> OutMessage:
     """Submit the leave, outing or trip through the approval service (a long sick leave needs its note),
     or resubmit the one sent back."""
     if context.get("resubmit"):
@@ -177,9 +179,8 @@ def _save_leave(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
         raise form_error(exc.errors[0], fields=LEAVE) from exc
     except leave_balances.OverBalanceRefused as over:
         raise _over_balance_error(ctx, over) from over
-    text = submitted_text(ctx, result)
-    return text + "\n" + ctx._("⚠️ This is more than your balance; the approver is told.") if result.over_balance \
-        else text
+    return submitted_reply(ctx, result, "\n" + ctx._("⚠️ This is more than your balance; the approver is told.")
+                           if result.over_balance else "")
 
 
 def _leave_data(answers: Answers) -> dict[str, Any]:
@@ -256,7 +257,7 @@ def _check_spent_on(ctx: Ctx, value: Any, _answers: Answers) -> str | None:
     return ERRORS["date_in_future"] if str(value) > today else None
 
 
-def _save_expense(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
+def _save_expense(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> OutMessage:
     """Submit the claim through the approval service (or resubmit the one sent back)."""
     if context.get("resubmit"):
         return _resubmit(ctx, answers, context, EXPENSE)
@@ -266,7 +267,7 @@ def _save_expense(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
                                           default_timezone=ctx.app.default_timezone)
     except RequestInvalid as exc:
         raise form_error(exc.errors[0], fields=EXPENSE) from exc
-    return submitted_text(ctx, result)
+    return submitted_reply(ctx, result)
 
 
 EXPENSE = register_form(Form("expense", N_("Expense claim"), fields=(
@@ -287,7 +288,7 @@ EXPENSE = register_form(Form("expense", N_("Expense claim"), fields=(
 ), save=_save_expense, save_label=N_("Submit")))
 
 
-def _save_overtime(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
+def _save_overtime(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> OutMessage:
     """Submit the overtime request; once approved, its days count as 调休 earned."""
     try:
         result = approvals.submit_overtime(ctx.app.uow(), requester_id=ctx.me.id, data=answers,
@@ -295,7 +296,7 @@ def _save_overtime(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
                                            default_timezone=ctx.app.default_timezone)
     except RequestInvalid as exc:
         raise form_error(exc.errors[0], fields=OVERTIME) from exc
-    return submitted_text(ctx, result)
+    return submitted_reply(ctx, result)
 
 
 def _check_halves(_ctx: Ctx, value: Any, _answers: Answers) -> str | None:
@@ -333,20 +334,38 @@ def submitted_text(ctx: Ctx, result: Submitted) -> str:
     return "\n".join(lines)
 
 
-def _resubmit(ctx: Ctx, answers: Answers, context: dict[str, Any], form: Form) -> str:
+def submitted_reply(ctx: Ctx, result: Submitted, extra: str = "") -> OutMessage:
+    """The submission reply as the requester's card of the request: 撤回 / 催办 until the first step is decided."""
+    return request_card(ctx, submitted_text(ctx, result) + extra, result.request_id, result.actions, result.card)
+
+
+def request_card(ctx: Ctx, text: str, request_id: int | None, actions: tuple[RequestAction, ...],
+                 card: str | None) -> OutMessage:
+    """Text with the requester's buttons for one request, remembered under `card` wherever it is shown."""
+    row = tuple(Button(ctx._(ACTION_LABELS[a]).format(id=request_id), request_data(a, request_id))
+                for a in actions) if request_id is not None else ()
+    return OutMessage(text, buttons=(row,), card=card) if row else with_menu(ctx, text)
+
+
+def _resubmit(ctx: Ctx, answers: Answers, context: dict[str, Any], form: Form) -> OutMessage:
     """退回修改 → 重新提交: the same request, changed, back into its chain."""
     try:
         result = approval_changes.resubmit(ctx.app.uow(), request_id=int(context["resubmit"]), requester_id=ctx.me.id,
-                                           data=_leave_data(answers) if form is LEAVE else answers, now=ctx.app.now(),
+                                           data=_leave_data(answers) if form is LEAVE else answers,
+                                           config=ctx.app.approval_config, now=ctx.app.now(),
                                            default_timezone=ctx.app.default_timezone, policy=ctx.app.leave_policy)
     except RequestInvalid as exc:
         raise form_error(exc.errors[0], fields=form) from exc
     except leave_balances.OverBalanceRefused as over:
         raise _over_balance_error(ctx, over) from over
+    if result.outcome == Outcome.NO_APPROVER:
+        raise FormError(None, N_("Nobody can approve this yet (no {role} is registered). Please ask your "
+                                 "administrator."), role=ctx._(ROLE_LABELS.get(result.role, result.role)))
     if result.outcome != Outcome.DONE:
         raise FormError(None, N_("This request is no longer waiting for changes."))
-    return ctx._("✅ Request #{id} resubmitted. It now waits for {names} ({role}).").format(
-        id=result.request_id, names=result.to, role=result.role)
+    text = "\n".join([ctx._("✅ Request #{id} resubmitted. It now waits for {names} ({role}).").format(
+        id=result.request_id, names=result.to, role=result.role), ctx._("Approval chain:"), *result.chain])
+    return request_card(ctx, text, result.request_id, result.actions, result.card)
 
 
 def on_change(ctx: Ctx) -> None:

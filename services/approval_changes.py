@@ -14,12 +14,21 @@ from typing import Any, cast
 from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
-from domain.approvals import RequestStatus, can_copy, can_resubmit
+from domain.approval_callbacks import RequestAction, requester_card_key
+from domain.approvals import ApprovalConfig, RequestStatus, can_copy, can_resubmit
 from domain.leave_rules import LeavePolicy
 from services import audit, leave_balances
-from services.approval_flow import activate
-from services.approval_notices import current_step, names, role_label
-from services.approvals import Outcome, away_on, build_expense, build_leave, requester_of
+from services.approval_flow import activate, retire_requester_side
+from services.approval_notices import (
+    actions_for,
+    chain_lines,
+    current_step,
+    names,
+    office_tz,
+    requester_card,
+    role_label,
+)
+from services.approvals import Outcome, away_on, build_expense, build_leave, chain_of, requester_of
 from services.i18n import N_, translator
 from services.staff import holders_of
 from storage.claims import rowcount
@@ -42,6 +51,9 @@ class Changed:
     next_at: datetime | None = None
     answers: dict[str, Any] | None = None
     labels: dict[str, str] | None = None
+    chain: tuple[str, ...] = ()  # after a resubmission: the new chain, in the requester's language
+    actions: tuple[RequestAction, ...] = ()  # the resubmission reply's buttons (撤回, 催办)
+    card: str | None = None  # and its card key
 
 
 def may_nudge(session: Session, req: ApprovalRequest, actor_id: int) -> bool:
@@ -117,11 +129,15 @@ def form_answers(uow: UnitOfWork, *, request_id: int, requester_id: int, purpose
                        answers={k: v for k, v in answers.items() if v not in (None, "")}, labels=labels)
 
 
-def resubmit(uow: UnitOfWork, *, request_id: int, requester_id: int, data: dict[str, Any], now: datetime,
-             default_timezone: str, policy: LeavePolicy | None = None) -> Changed:
-    """退回修改 → 重新提交: the same request, changed, goes back to the step that sent it back.
+def resubmit(uow: UnitOfWork, *, request_id: int, requester_id: int, data: dict[str, Any], config: ApprovalConfig,
+             now: datetime, default_timezone: str, policy: LeavePolicy | None = None) -> Changed:
+    """退回修改 → 重新提交: the same request, changed, walks its chain again from the first step.
 
-    With a `policy`, a changed 年假/调休 leave is checked against the balance as at submission (OverBalanceRefused).
+    The chain is resolved afresh from the configuration for the new amount and category (an expense
+    raised over 5,000 climbs more levels, one lowered under it fewer), and, as in DingTalk, the
+    approvals of the earlier round count no longer: the new round starts at step 1 (they stay in
+    the history). With a `policy`, a changed 年假/调休 leave is checked against the balance as at
+    submission (OverBalanceRefused).
     """
     with uow:
         session = uow.session
@@ -131,6 +147,10 @@ def resubmit(uow: UnitOfWork, *, request_id: int, requester_id: int, data: dict[
         requester, tz = requester_of(session, requester_id, default_timezone)
         fresh = (build_expense(session, data, requester=requester, tz=tz, now=now) if req.kind == "expense"
                  else build_leave({**data, "kind": req.kind}, tz=tz, now=now))
+        fresh.kind = req.kind
+        roles, steps = chain_of(session, fresh, requester, config=config)
+        if not steps:
+            return Changed(Outcome.NO_APPROVER, request_id, kind=req.kind, role=roles[0])
         if policy is not None and req.kind == "leave" and fresh.first_day is not None and leave_balances.reserve(
                 session, staff_id=requester_id, leave_type=(fresh.payload or {}).get("leave_type"),
                 days=Decimal(str((fresh.payload or {}).get("days") or 0)), year=fresh.first_day.year, policy=policy):
@@ -141,18 +161,22 @@ def resubmit(uow: UnitOfWork, *, request_id: int, requester_id: int, data: dict[
         stmt = (update(ApprovalRequest)
                 .where(ApprovalRequest.id == req.id, ApprovalRequest.status == "returned")
                 .values(**values, status="pending", round=ApprovalRequest.round + 1, step_since=now,
-                        nudged_at=None, decided_at=None)
+                        chain=[s.to_json() for s in steps], step_index=0, nudged_at=None, decided_at=None)
                 .execution_options(synchronize_session=False))
         if rowcount(session.execute(stmt)) != 1:
             uow.rollback()
             return Changed(Outcome.ALREADY_DECIDED, request_id, kind=req.kind)
         session.refresh(req)
+        retire_requester_side(session, req, keys=[requester_card_key(req.id, None, req.round - 1)], now=now,
+                              default_timezone=default_timezone)  # the 退回修改 notice's 修改 / 撤回
         step = activate(session, req, away=away_on(session, req, now=now, default_timezone=default_timezone),
                         now=now, default_timezone=default_timezone,
                         note_id=N_("✏️ Changed and resubmitted by the requester."))
         audit.record(session, actor_id=requester_id, action="approval.resubmit", entity="approval_request",
-                     entity_id=req.id, at=now, detail={"round": req.round})
+                     entity_id=req.id, at=now, detail={"round": req.round, "chain": req.chain})
         _ = translator(requester.locale)
         uow.commit()
         return Changed(Outcome.DONE, req.id, kind=req.kind, to=names(session, step.approvers) if step else "",
-                       role=role_label(_, step))
+                       role=role_label(_, step),
+                       chain=tuple(chain_lines(session, _, req, office_tz(session, req, default_timezone))),
+                       actions=actions_for(req), card=requester_card(req))

@@ -5,17 +5,21 @@
   requester is told who stands in; then the card goes out.
 - `retire`: every copy of the request's card, wherever it was shown (push, /pending, reminder), is
   edited to the decided text without buttons.
+- `retire_requester_side`: the requester's own cards (the submission reply's 撤回 / 催办, a progress notice's
+  催办, the 退回修改 notice's 修改 / 撤回), their /requests listings and the heads' waiting lists under
+  /status are edited the same way when what they offered is over.
 - `tell_cc`: at the end, the people copied (抄送) hear the outcome, with no buttons.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from domain.approval_callbacks import card_key
+from domain.approval_callbacks import card_key, listing_key, office_list_key
 from domain.approval_routing import ChainStep, delegate, next_level
 from services import cards, outbox
 from services.approval_notices import (
@@ -24,10 +28,12 @@ from services.approval_notices import (
     current_step,
     headline,
     names,
+    requester_view,
     role_label,
     send_card,
     steps_of,
 )
+from services.approval_queries import retired_listing, retired_waiting
 from services.i18n import translator
 from services.messages import OutMessage
 from services.staff import HQ_ROLES, holders_of, manager_of
@@ -104,6 +110,23 @@ def retire(session: Session, req: ApprovalRequest, *, step: int, round_: int, no
                     buttons=False)
     return cards.retire(session, card=card_key(req.id, step, round_), render=render, now=now, skip=skip,
                         final=final)
+
+
+def retire_requester_side(session: Session, req: ApprovalRequest, *, keys: Iterable[str], now: datetime,
+                          default_timezone: str) -> None:
+    """The requester's cards under `keys` become where the request stands, without buttons; so do their
+    /requests listings and the office heads' waiting lists (shown again fresh, buttons on a new /requests)."""
+    def render(viewer: Staff | None) -> OutMessage:
+        return requester_view(session, req, locale=viewer.locale if viewer else "zh_CN",
+                              default_timezone=default_timezone)
+    for key in keys:
+        cards.retire(session, card=key, render=render, now=now)
+    cards.retire(session, card=listing_key(req.requester_id), now=now, final=False,
+                 render=lambda viewer: retired_listing(session, viewer=viewer, requester_id=req.requester_id,
+                                                       default_timezone=default_timezone))
+    if req.office_id is not None:
+        cards.retire(session, card=office_list_key(req.office_id), now=now, final=False,
+                     render=lambda viewer: retired_waiting(session, viewer=viewer, default_timezone=default_timezone))
 
 
 def tell_cc(session: Session, req: ApprovalRequest, *, now: datetime, default_timezone: str) -> None:

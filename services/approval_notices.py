@@ -13,8 +13,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain.approval_callbacks import RequestAction, StepAction, card_key, request_data, step_data
+from domain.approval_callbacks import (
+    RequestAction,
+    StepAction,
+    card_key,
+    request_data,
+    requester_card_key,
+    step_data,
+)
 from domain.approval_routing import ChainStep
+from domain.approvals import NOT_WITHDRAWABLE, RequestStatus, can_copy, can_resubmit, can_withdraw
 from services import outbox
 from services.i18n import N_, Translate, translator
 from services.leave_notice import leave_lines
@@ -53,6 +61,12 @@ STATUS_LABELS = {
 }
 DECISION_LABELS = {"approve": N_("approved"), "reject": N_("rejected"), "send_back": N_("sent back for changes")}
 DECISION_ICONS = {"approve": "✅", "reject": "❌", "send_back": "↩"}
+ACTION_LABELS = {
+    RequestAction.WITHDRAW: N_("↩ Withdraw #{id}"),
+    RequestAction.NUDGE: N_("🔔 Nudge #{id}"),
+    RequestAction.RESUBMIT: N_("✏️ Change #{id}"),
+    RequestAction.COPY: N_("📄 Copy #{id}"),
+}
 
 
 def steps_of(req: ApprovalRequest) -> list[ChainStep]:
@@ -138,17 +152,15 @@ def detail_lines(session: Session, _: Translate, req: ApprovalRequest) -> list[s
 
 def history_lines(session: Session, _: Translate, req: ApprovalRequest, tz: ZoneInfo) -> list[str]:
     """Each decision so far: who, when, what, and the comment."""
-    steps = steps_of(req)
     rows = session.scalars(select(ApprovalStep).where(ApprovalStep.request_id == req.id)
                            .order_by(ApprovalStep.round, ApprovalStep.step_index)).all()
     lines = []
-    for row in rows:
+    for row in rows:  # the role stored with the decision: a resubmitted request may walk another chain
         who = session.get(Staff, row.approver_id)
-        step = steps[row.step_index] if row.step_index < len(steps) else None
         verdict = DECISION_LABELS.get(row.decision, row.decision)
         line = _("{icon} {name} ({role}), {when}: {decision}").format(
             icon=DECISION_ICONS.get(row.decision, "•"), name=who.name if who else "?",
-            role=role_label(_, step), when=row.decided_at.astimezone(tz).strftime("%m-%d %H:%M"),
+            role=_(ROLE_LABELS.get(row.role, row.role)), when=row.decided_at.astimezone(tz).strftime("%m-%d %H:%M"),
             decision=_(verdict))
         lines.append(line + (f" — “{row.comment}”" if row.comment else ""))
     return lines
@@ -269,4 +281,49 @@ def tell_requester(session: Session, req: ApprovalRequest, *, decider: Staff, st
         text = _("Your request {title} is fully approved (last approval: {who}).").format(title=title, who=who)
     if comment:
         text += "\n" + _(comment_id).format(comment=comment)
-    outbox.enqueue(session, staff_id=requester.id, message=OutMessage(text, buttons=buttons), now=now)
+    if req.status == "returned":
+        withdraw = tuple(a for a in actions_for(req) if a == RequestAction.WITHDRAW)  # not a 转正 request
+        buttons = ((*buttons[0], *action_buttons(_, req, withdraw)),)
+    elif nxt is not None:
+        buttons = (action_buttons(_, req, actions_for(req)),)
+    key = requester_card(req) if buttons and req.status != "rejected" else None  # a copy never goes stale
+    outbox.enqueue(session, staff_id=requester.id, message=OutMessage(text, buttons=buttons, card=key), now=now)
+
+
+def actions_for(req: ApprovalRequest) -> tuple[RequestAction, ...]:
+    """Withdraw while nobody decided this round (or when sent back); nudge while pending; change when sent
+    back; copy when rejected."""
+    status = RequestStatus(req.status)
+    withdraw = can_withdraw(status, req.step_index) and req.kind not in NOT_WITHDRAWABLE
+    actions = []
+    if status == RequestStatus.PENDING:
+        actions += [RequestAction.WITHDRAW] if withdraw else []
+        actions.append(RequestAction.NUDGE)
+    if can_resubmit(status):
+        actions += [RequestAction.RESUBMIT, RequestAction.WITHDRAW] if withdraw else [RequestAction.RESUBMIT]
+    if can_copy(status):
+        actions.append(RequestAction.COPY)
+    return tuple(actions)
+
+
+def action_buttons(_: Translate, req: ApprovalRequest, actions: tuple[RequestAction, ...]) -> tuple[Button, ...]:
+    """The requester's buttons for a request (撤回 #7, 催办 #7…), in one row."""
+    return tuple(Button(_(ACTION_LABELS[a]).format(id=req.id), request_data(a, req.id)) for a in actions)
+
+
+def requester_card(req: ApprovalRequest) -> str | None:
+    """The key of the requester's card for where the request stands: its waiting step, or its 退回修改."""
+    if req.status == "pending":
+        return requester_card_key(req.id, req.step_index, req.round)
+    if req.status == "returned":
+        return requester_card_key(req.id, None, req.round)
+    return None
+
+
+def requester_view(session: Session, req: ApprovalRequest, *, locale: str, default_timezone: str) -> OutMessage:
+    """What a requester's card becomes once what it offered is over: where the request stands, no buttons."""
+    _ = translator(locale)
+    tz = office_tz(session, req, default_timezone)
+    lines = [f"📝 {headline(_, req)}", standing(session, _, req), _("Approval chain:"),
+             *chain_lines(session, _, req, tz)]
+    return OutMessage("\n".join(lines))

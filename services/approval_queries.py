@@ -5,11 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from domain.approval_callbacks import RequestAction
-from domain.approvals import NOT_WITHDRAWABLE, RequestStatus, can_copy, can_resubmit
-from services.approval_notices import card, chain_lines, current_step, headline, names, office_tz, standing
-from services.i18n import translator
+from services.approval_notices import (
+    actions_for,
+    card,
+    chain_lines,
+    current_step,
+    headline,
+    names,
+    office_tz,
+    standing,
+)
+from services.i18n import Translate, translator
 from services.messages import OutMessage
 from services.staff import holders_of
 from storage.models import ApprovalRequest, Customer, Staff
@@ -39,34 +48,36 @@ class RequestLine:
 
 def my_requests(uow: UnitOfWork, *, requester_id: int, locale: str, default_timezone: str) -> list[RequestLine]:
     """My latest requests, newest first: where each stands, its chain, its CC, and the buttons that fit."""
-    _ = translator(locale)
     with uow:
-        session = uow.session
-        rows = session.scalars(select(ApprovalRequest).where(ApprovalRequest.requester_id == requester_id)
-                               .order_by(ApprovalRequest.id.desc()).limit(LIST_LIMIT)).all()
-        lines = []
-        for req in rows:
-            text = [f"{headline(_, req)} — {standing(session, _, req)}",
-                    *chain_lines(session, _, req, office_tz(session, req, default_timezone))]
-            if req.cc:
-                text.append("  " + _("CC: {names}").format(names=names(session, req.cc)))
-            lines.append(RequestLine(req.id, "\n".join(text), actions_for(req)))
-        return lines
+        return request_lines(uow.session, requester_id=requester_id, locale=locale, default_timezone=default_timezone)
 
 
-def actions_for(req: ApprovalRequest) -> tuple[RequestAction, ...]:
-    """Withdraw while nobody decided; nudge while pending; change when sent back; copy when rejected."""
-    status = RequestStatus(req.status)
-    actions = []
-    if status == RequestStatus.PENDING and req.step_index == 0 and req.round == 0 and req.kind not in NOT_WITHDRAWABLE:
-        actions.append(RequestAction.WITHDRAW)
-    if status == RequestStatus.PENDING:
-        actions.append(RequestAction.NUDGE)
-    if can_resubmit(status):
-        actions.append(RequestAction.RESUBMIT)
-    if can_copy(status):
-        actions.append(RequestAction.COPY)
-    return tuple(actions)
+def request_lines(session: Session, *, requester_id: int, locale: str, default_timezone: str) -> list[RequestLine]:
+    """The lines of a /requests listing, read in the caller's transaction."""
+    _ = translator(locale)
+    rows = session.scalars(select(ApprovalRequest).where(ApprovalRequest.requester_id == requester_id)
+                           .order_by(ApprovalRequest.id.desc()).limit(LIST_LIMIT)).all()
+    lines = []
+    for req in rows:
+        text = [f"{headline(_, req)} — {standing(session, _, req)}",
+                *chain_lines(session, _, req, office_tz(session, req, default_timezone))]
+        if req.cc:
+            text.append("  " + _("CC: {names}").format(names=names(session, req.cc)))
+        lines.append(RequestLine(req.id, "\n".join(text), actions_for(req)))
+    return lines
+
+
+def listing_text(_: Translate, lines: list[RequestLine]) -> str:
+    """The /requests listing's text."""
+    return "\n".join([_("Your requests:"), *(f"• {line.text}" for line in lines)])
+
+
+def retired_listing(session: Session, *, viewer: Staff | None, requester_id: int, default_timezone: str) -> OutMessage:
+    """A /requests listing after one of its requests moved on: as things stand now, without buttons."""
+    locale = viewer.locale if viewer else "zh_CN"
+    _ = translator(locale)
+    lines = request_lines(session, requester_id=requester_id, locale=locale, default_timezone=default_timezone)
+    return OutMessage(listing_text(_, lines) + "\n" + _("(Updated. Send /requests again for buttons.)"))
 
 
 def search_customers(uow: UnitOfWork, *, office_id: int | None, text: str, limit: int = 8) -> list[tuple[int, str]]:
@@ -109,21 +120,40 @@ def colleague_name(uow: UnitOfWork, *, staff_id: int) -> str | None:
 
 def office_waiting(uow: UnitOfWork, *, head_id: int, locale: str, default_timezone: str) -> list[RequestLine]:
     """For an office head's /status: the office's requests waiting on someone else, each one nudgeable."""
-    _ = translator(locale)
     with uow:
-        session = uow.session
-        head = session.get(Staff, head_id)
-        if head is None or head.office_id is None or head_id not in {
-                s.id for s in holders_of(session, role="office_head", office_id=head.office_id)}:
-            return []
-        rows = session.scalars(select(ApprovalRequest).where(ApprovalRequest.status == "pending",
-                                                             ApprovalRequest.office_id == head.office_id)
-                               .order_by(ApprovalRequest.created_at, ApprovalRequest.id)).all()
-        lines = []
-        for req in rows:
-            step = current_step(req)
-            if step is None or head_id in step.approvers:
-                continue  # what waits for the head himself is in /pending
-            lines.append(RequestLine(req.id, f"{headline(_, req)} — {standing(session, _, req)}",
-                                     (RequestAction.NUDGE,)))
-        return lines[:LIST_LIMIT]
+        return waiting_lines(uow.session, head_id=head_id, locale=locale, default_timezone=default_timezone)
+
+
+def waiting_lines(session: Session, *, head_id: int, locale: str, default_timezone: str) -> list[RequestLine]:
+    """The office's requests waiting on someone other than the head, read in the caller's transaction."""
+    _ = translator(locale)
+    head = session.get(Staff, head_id)
+    if head is None or head.office_id is None or head_id not in {
+            s.id for s in holders_of(session, role="office_head", office_id=head.office_id)}:
+        return []
+    rows = session.scalars(select(ApprovalRequest).where(ApprovalRequest.status == "pending",
+                                                         ApprovalRequest.office_id == head.office_id)
+                           .order_by(ApprovalRequest.created_at, ApprovalRequest.id)).all()
+    lines = []
+    for req in rows:
+        step = current_step(req)
+        if step is None or head_id in step.approvers:
+            continue  # what waits for the head himself is in /pending
+        lines.append(RequestLine(req.id, f"{headline(_, req)} — {standing(session, _, req)}",
+                                 (RequestAction.NUDGE,)))
+    return lines[:LIST_LIMIT]
+
+
+def waiting_text(_: Translate, lines: list[RequestLine]) -> str:
+    """The text of the office's waiting list under /status."""
+    return "\n".join([_("Requests of your office waiting for a decision:"), *(f"• {x.text}" for x in lines)])
+
+
+def retired_waiting(session: Session, *, viewer: Staff | None, default_timezone: str) -> OutMessage:
+    """An office's waiting list after one of its requests moved on: as things stand now, without buttons."""
+    _ = translator(viewer.locale if viewer else "zh_CN")
+    lines = waiting_lines(session, head_id=viewer.id, locale=viewer.locale,
+                          default_timezone=default_timezone) if viewer else []
+    text = waiting_text(_, lines) if lines else "\n".join(
+        [_("Requests of your office waiting for a decision:"), _("Nothing waits any more.")])
+    return OutMessage(text + "\n" + _("(Updated. Send /status again for buttons.)"))

@@ -17,11 +17,12 @@ from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from domain.approval_routing import resolve_chain
+from domain.approval_callbacks import RequestAction, requester_card_key
+from domain.approval_routing import ChainStep, resolve_chain
 from domain.approvals import (
     NOT_WITHDRAWABLE,
     PROJECT_EXPENSE_CATEGORIES,
@@ -37,12 +38,14 @@ from domain.records import ExpenseIn, LeaveIn
 from domain.roles import HQ_ROLES
 from domain.validation import FieldError, field_errors, parse_record
 from services import audit, leave_balances
-from services.approval_flow import activate, retire, tell_cc
+from services.approval_flow import activate, retire, retire_requester_side, tell_cc
 from services.approval_notices import (
+    actions_for,
     card,
     chain_lines,
     names,
     office_tz,
+    requester_card,
     steps_of,
     tell_requester,
     tell_withdrawn,
@@ -87,6 +90,8 @@ class Submitted:
     chain: tuple[str, ...] = ()  # the whole chain up front, in the requester's language
     cc: str = ""
     over_balance: bool = False  # a 年假/调休 leave over what is left, submitted flagged for the approver
+    actions: tuple[RequestAction, ...] = ()  # the reply's buttons (撤回, 催办)
+    card: str | None = None  # the reply's card key: its buttons are retired when the first step is decided
 
 
 @dataclass(frozen=True)
@@ -262,11 +267,9 @@ def _create(uow: UnitOfWork, req: ApprovalRequest, requester: Staff, *, config: 
             now: datetime, default_timezone: str, cc: Collection[int] = ()) -> Submitted:
     """Resolve the chain, store the request, send the card to the first approvers, commit."""
     session = uow.session
-    roles = chain_for(config, kind=req.kind, amount=req.amount, category=req.category)
-    steps = resolve_chain([r.value for r in roles], requester_id=requester.id, manager_id=requester.manager_id,
-                          holders=lambda role: _holders(session, role, requester.office_id))
+    roles, steps = chain_of(session, req, requester, config=config)
     if not steps:
-        return Submitted(Outcome.NO_APPROVER, role=roles[0].value)
+        return Submitted(Outcome.NO_APPROVER, role=roles[0])
     req.requester_id, req.office_id, req.status, req.step_index = requester.id, requester.office_id, "pending", 0
     req.chain, req.created_at, req.step_since = [s.to_json() for s in steps], now, now
     req.cc = _cc_of(session, req, requester, config=config, chosen=cc)
@@ -280,7 +283,16 @@ def _create(uow: UnitOfWork, req: ApprovalRequest, requester: Staff, *, config: 
     _ = translator(requester.locale)
     return Submitted(Outcome.DONE, req.id, ", ".join(_names(session, first.approvers)), first.role,
                      chain=tuple(chain_lines(session, _, req, office_tz(session, req, default_timezone))),
-                     cc=names(session, req.cc) if req.cc else "")
+                     cc=names(session, req.cc) if req.cc else "", actions=actions_for(req), card=requester_card(req))
+
+
+def chain_of(session: Session, req: ApprovalRequest, requester: Staff, *,
+             config: ApprovalConfig) -> tuple[list[str], tuple[ChainStep, ...]]:
+    """The configured roles for the request's kind, amount and category, and the people of each step."""
+    roles = [r.value for r in chain_for(config, kind=req.kind, amount=req.amount, category=req.category)]
+    steps = resolve_chain(roles, requester_id=requester.id, manager_id=requester.manager_id,
+                          holders=lambda role: _holders(session, role, requester.office_id))
+    return roles, steps
 
 
 def _cc_of(session: Session, req: ApprovalRequest, requester: Staff, *, config: ApprovalConfig,
@@ -373,6 +385,8 @@ def decide(uow: UnitOfWork, *, request_id: int, step: int, approver_id: int, dec
             return _lost_race(session, request_id, step)
         session.refresh(req)
         retire(session, req, step=step, round_=req.round, now=now, default_timezone=default_timezone, skip=pressed)
+        retire_requester_side(session, req, keys=[requester_card_key(req.id, step, req.round)], now=now,
+                              default_timezone=default_timezone)
         return _after_decision(uow, req, step, approver_id, decision, comment, now, default_timezone)
 
 
@@ -421,15 +435,17 @@ def _after_decision(uow: UnitOfWork, req: ApprovalRequest, step_no: int, approve
 
 def withdraw(uow: UnitOfWork, *, request_id: int, requester_id: int, now: datetime,
              default_timezone: str) -> Decided:
-    """The requester takes back a request no approver has decided yet; approvers are told."""
+    """The requester takes back a request no approver of this round has decided yet, or one sent back for
+    changes; the approvers of the step it waited at are told, and every card of it loses its buttons."""
     with uow:
         session = uow.session
         req = session.get(ApprovalRequest, request_id)
         if req is None or req.requester_id != requester_id or req.kind in NOT_WITHDRAWABLE:
             return Decided(Outcome.NOT_FOUND, request_id)
         stmt = (update(ApprovalRequest)
-                .where(ApprovalRequest.id == request_id, ApprovalRequest.status == "pending",
-                       ApprovalRequest.step_index == 0)
+                .where(ApprovalRequest.id == request_id,
+                       or_(and_(ApprovalRequest.status == "pending", ApprovalRequest.step_index == 0),
+                           ApprovalRequest.status == "returned"))  # domain.approvals.can_withdraw
                 .values(status="withdrawn", decided_at=now).execution_options(synchronize_session=False))
         if cast(CursorResult[Any], session.execute(stmt)).rowcount != 1:
             uow.rollback()
@@ -437,6 +453,9 @@ def withdraw(uow: UnitOfWork, *, request_id: int, requester_id: int, now: dateti
         session.refresh(req)
         tell_withdrawn(session, req, now=now)
         retire(session, req, step=0, round_=req.round, now=now, default_timezone=default_timezone)
+        retire_requester_side(session, req, keys=[requester_card_key(req.id, 0, req.round),
+                                                  requester_card_key(req.id, None, req.round)],
+                              now=now, default_timezone=default_timezone)
         audit.record(session, actor_id=requester_id, action="approval.withdraw", entity="approval_request",
                      entity_id=req.id, at=now)
         uow.commit()

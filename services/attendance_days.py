@@ -16,6 +16,7 @@ from domain import workdays
 from domain.attendance import Away, DayAssessment, LocalPunch, day_status
 from services.attendance import hours_of
 from services.away import away_by_day
+from services.regions import in_region, region_office_ids
 from storage.models import AttendancePunch, Office, Staff
 from storage.uow import UnitOfWork
 
@@ -119,6 +120,23 @@ def day_report(uow: UnitOfWork, *, staff_id: int, whole_office: bool, now: datet
         people = assess_office(session, office=office, first=today, last=today, now=now,
                                grace_minutes=grace_minutes, staff_ids=None if whole_office else {staff_id})
         return DayReport(office.name, today, workdays.is_working_day(today), people)
+
+
+def region_day_reports(uow: UnitOfWork, *, staff_id: int, now: datetime, grace_minutes: int) -> list[DayReport]:
+    """Today for everyone in each office of the person's region (a regional manager's /today), by office
+    name; empty when their office is in no region."""
+    with uow:
+        session = uow.session
+        staff = session.get(Staff, staff_id)
+        if staff is None or not in_region(session, office_id=staff.office_id):
+            return []
+        reports = []
+        for office in offices(session, office_ids=region_office_ids(session, office_id=staff.office_id)):
+            today = now.astimezone(ZoneInfo(office.timezone)).date()
+            people = assess_office(session, office=office, first=today, last=today, now=now,
+                                   grace_minutes=grace_minutes, staff_ids=None)
+            reports.append(DayReport(office.name, today, workdays.is_working_day(today), people))
+        return reports
 
 
 def offices(session: Session, *, office_ids: list[int] | None) -> list[Office]:

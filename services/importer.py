@@ -3,6 +3,9 @@
 A person may carry a ``wecom_userid`` (their WeCom 账号), stored on the staff row so the WeCom channel
 knows them at once; a userid that already belongs to someone is reported and left out, never fatal.
 An optional ``annual_leave_days`` (年假 a year) sets the person's allowance (services/leave_balances.py).
+An optional ``region`` (区域) puts an office into a region, created when new: on an office entry of the
+YAML file, or on a person's row (their office's region, as a CSV of staff carries it); an office already
+in another region is reported and left where it is.
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ from sqlalchemy.orm import Session
 
 from domain.attendance import DEFAULT_WORKING_HOURS
 from services import leave_balances, onboarding
-from storage.models import Invite, Staff
+from services.regions import place_office
+from services.text_limits import max_length
+from storage.models import Invite, Office, Staff
 from storage.uow import UnitOfWork
 
 MAX_WECOM_USERID = 64  # WeCom's limit, and the column's
@@ -84,6 +89,7 @@ def _invite_person(uow_factory: Callable[[], UnitOfWork], person: dict[str, Any]
         )
         problem = _store_wecom_userid(outer.session, code=code, userid=userid, name=str(person["name"]))
         problem = _store_annual_leave(outer.session, code=code, person=person) or problem
+        problem = _store_region(outer.session, code=code, person=person) or problem
         outer.commit()
     return code, problem
 
@@ -126,6 +132,22 @@ def _store_annual_leave(session: Session, *, code: str, person: dict[str, Any]) 
     return None
 
 
+def _store_region(session: Session, *, code: str, person: dict[str, Any]) -> str | None:
+    """The optional `region` column: the person's office joins that region; the reason when it does not."""
+    region = str(person.get("region") or "").strip()
+    if not region:
+        return None
+    if len(region) > max_length("regions.name"):
+        return f"{person['name']}: region longer than {max_length('regions.name')} characters, not stored"
+    invite = session.get(Invite, code)
+    staff = session.get(Staff, invite.staff_id) if invite is not None else None
+    office = session.get(Office, staff.office_id) if staff is not None and staff.office_id else None
+    if office is None:
+        return f"{person['name']}: no office to put into region {region}"
+    problem = place_office(session, office=office, region=region)
+    return f"{person['name']}: {problem}" if problem else None
+
+
 def _create_office(uow: UnitOfWork, office: dict[str, Any], *, now: datetime, default_timezone: str) -> None:
     """One office entry of the YAML file."""
     hours = office.get("hours")
@@ -135,5 +157,5 @@ def _create_office(uow: UnitOfWork, office: dict[str, Any], *, now: datetime, de
     onboarding.create_office(
         uow, name=str(office["name"]), timezone=office.get("timezone") or default_timezone, now=now,
         work_start=start, work_end=end, address=office.get("address"), geofence=geofence,
-        is_hq=bool(office.get("hq", False)),
+        is_hq=bool(office.get("hq", False)), region=str(office.get("region") or "").strip() or None,
     )

@@ -15,6 +15,7 @@ from domain.people import DEFAULT_PEOPLE_CONFIG, PeopleConfig, parse_people_conf
 from domain.roles import parse_roles
 from services import audit, people
 from services.jobs import claim_reminder
+from services.regions import region_named
 from services.staff import StaffView, account_match, bind_account, chat_of, view_of
 from storage.models import Invite, Office, Staff, StaffRole
 from storage.uow import UnitOfWork
@@ -57,8 +58,9 @@ def create_office(
     address: str | None = None,
     geofence: tuple[float, float, int] | None = None,
     is_hq: bool = False,
+    region: str | None = None,
 ) -> int:
-    """Create an office; refuses duplicates and unknown time zones."""
+    """Create an office (in the named region, created when new); refuses duplicates and unknown time zones."""
     try:
         ZoneInfo(timezone)
     except Exception as exc:
@@ -74,6 +76,8 @@ def create_office(
         )
         if geofence:
             office.geo_lat, office.geo_lon, office.geo_radius_m = geofence
+        if region:
+            office.region_id = region_named(uow.session, name=region).id
         uow.session.add(office)
         uow.session.flush()
         audit.record(uow.session, actor_id=None, action="create", entity="office", entity_id=office.id, at=now)

@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 from domain.periods import Period, parse_period_key, recent_periods
 from domain.report_rules import MONTHLY_KINDS, FigureScope, figure_scope, may_write, period_bounds, tally, writes
 from domain.reports import ReportKind, ReportsConfig, deadline, is_late, report_period_to_submit
-from domain.roles import HQ_ROLES
+from domain.roles import HQ_ROLES, REGION_ROLES
 from services import audit
 from services.expense_control import COST_FIGURES, report_figures
 from services.meetings import open_tasks_text
 from services.payments import office_payments_in_period, payments_in_period, plain
+from services.regions import in_region, region_office_ids
 from services.report_reviews import notify_reviewers
 from services.report_roster import away_by_day, load_reports, load_roster
 from services.report_texts import StatusRow, due_label
@@ -53,6 +54,7 @@ class Opened:
     report_id: int | None = None
     late_now: bool = False
     scope: FigureScope = FigureScope.OWN
+    offices: tuple[str, ...] = ()  # the offices whose records count (a regional manager's region)
 
 
 def report_kinds_for(configs: ReportsConfig, *, family: str, roles: frozenset[str]) -> list[ReportKind]:
@@ -79,14 +81,16 @@ def open_report(
             return Problem.BAD_PERIOD
         kind, period, report = next((c for c in found if c[2] is None), found[0])  # an unwritten one first
         due = deadline(configs.get(kind), period, tz)
-        scope = figure_scope(kind, roles=staff.roles)
+        scope = figure_scope(kind, roles=staff.roles, in_region=in_region(session, office_id=staff.office_id))
         if report is None:
-            office_id = staff.office_id if scope == FigureScope.OFFICE else None
-            answers = logged_figures(session, staff_id=staff_id, period=period, tz=tz, office_id=office_id)
+            offices = {FigureScope.OFFICE: [staff.office_id] if staff.office_id else [],
+                       FigureScope.REGION: region_office_ids(session, office_id=staff.office_id)}.get(scope)
+            answers = logged_figures(session, staff_id=staff_id, period=period, tz=tz, office_ids=offices or None)
             tasks = open_tasks_text(session, staff_id=staff_id) if kind == ReportKind.WEEKLY else ""
             if tasks:  # the meeting's tasks (布置任务) are the start of next week's plan
                 answers["plan"] = tasks
-            return Opened(kind, period, due, tz.key, answers, late_now=is_late(now, due), scope=scope)
+            names = tuple(session.scalars(select(Office.name).where(Office.id.in_(offices or [])).order_by(Office.id)))
+            return Opened(kind, period, due, tz.key, answers, late_now=is_late(now, due), scope=scope, offices=names)
         if report.status == "reviewed":
             return Problem.REVIEWED
         return Opened(kind, period, due, tz.key, answers_of(report), report.id, scope=scope)
@@ -105,31 +109,45 @@ def _pick_period(configs: ReportsConfig, kind: ReportKind, local_now: datetime, 
 
 
 def logged_figures(session: Session, *, staff_id: int, period: Period, tz: ZoneInfo,
-                   office_id: int | None = None) -> dict[str, Any]:
+                   office_ids: list[int] | None = None) -> dict[str, Any]:
     """Visits made, customers created and payments logged (投款日期 in the period) by the person, or by
-    everyone in `office_id` when it is given (the office head's monthly report).
+    everyone in `office_ids` when they are given (the office head's monthly report: his office; the
+    regional manager's: the offices of his region).
 
     Every figure stays editable in the form: the person confirms or corrects it.
     """
     start, end = period_bounds(period, tz)
-    visit_of = Visit.staff_id == staff_id if office_id is None else Visit.office_id == office_id
-    customer_of = Customer.created_by == staff_id if office_id is None else Customer.office_id == office_id
+    mine = office_ids is None
+    ids = office_ids or []
+    visit_of = Visit.staff_id == staff_id if mine else Visit.office_id.in_(ids)
+    customer_of = Customer.created_by == staff_id if mine else Customer.office_id.in_(ids)
     visits = session.scalar(select(func.count()).select_from(Visit).where(
         visit_of, Visit.visited_at >= start, Visit.visited_at < end))
     customers = session.scalar(select(func.count()).select_from(Customer).where(
         customer_of, Customer.created_at >= start, Customer.created_at < end))
-    contract_of = Contract.staff_id == staff_id if office_id is None else Contract.office_id == office_id
+    contract_of = Contract.staff_id == staff_id if mine else Contract.office_id.in_(ids)
     contracts = session.scalar(select(func.count()).select_from(Contract).where(
         contract_of, Contract.signed_on >= period.start, Contract.signed_on <= period.end))
     costs: dict[str, str] = {}
-    if office_id is None:
+    if mine:
         collected = payments_in_period(session, staff_ids=[staff_id], start=period.start, end=period.end)
         paid = collected.get(staff_id, Decimal(0))
     else:
-        paid = office_payments_in_period(session, office_id=office_id, start=period.start, end=period.end)
-        costs = report_figures(session, office_id=office_id, start=period.start, end=period.end)  # issue #11
+        paid = sum((office_payments_in_period(session, office_id=i, start=period.start, end=period.end)
+                    for i in ids), Decimal(0))
+        costs = _cost_figures(session, office_ids=ids, period=period)
     return {"visits": int(visits or 0), "new_customers": int(customers or 0), "contracts": int(contracts or 0),
             "payments": plain(paid), **costs}
+
+
+def _cost_figures(session: Session, *, office_ids: list[int], period: Period) -> dict[str, str]:
+    """The seed's cost figures (issue #11) of one office; of several, the amounts added up (the yearly KPI
+    and the share of the cap are an office's own and are left out)."""
+    per_office = [report_figures(session, office_id=i, start=period.start, end=period.end) for i in office_ids]
+    if len(per_office) == 1:
+        return per_office[0]
+    amounts = ("contract_amount", "receivables", "expenses")
+    return {key: plain(sum((Decimal(f[key]) for f in per_office if key in f), Decimal(0))) for key in amounts}
 
 
 def answers_of(report: Report) -> dict[str, Any]:
@@ -235,7 +253,8 @@ def _staff_and_tz(session: Session, staff_id: int, default_timezone: str) -> tup
 def status_overview(
     uow: UnitOfWork, *, viewer_id: int, now: datetime, configs: ReportsConfig, default_timezone: str
 ) -> list[StatusRow]:
-    """Submitted / late / missing per report type: the viewer's office, or every office for HQ."""
+    """Submitted / late / missing per report type: the viewer's office (a regional manager's: each office of
+    his region), or every office for HQ."""
     with uow:
         session = uow.session
         roster = load_roster(session, default_timezone=default_timezone)
@@ -243,7 +262,8 @@ def status_overview(
         if viewer is None:
             return []
         hq = bool(viewer.roles & HQ_ROLES)
-        offices = sorted((o for o in roster.offices.values() if hq or o.id == viewer.office_id),
+        region = set(region_office_ids(session, office_id=viewer.office_id)) if viewer.roles & REGION_ROLES else set()
+        offices = sorted((o for o in roster.offices.values() if hq or o.id == viewer.office_id or o.id in region),
                          key=lambda o: o.name)
         plan = [(kind, office, report_period_to_submit(configs.get(kind), now.astimezone(ZoneInfo(office.timezone))))
                 for kind in ReportKind for office in offices]

@@ -11,7 +11,8 @@ from sqlalchemy import ColumnElement, bindparam, select
 from sqlalchemy.orm import Session
 
 from domain.attendance import DEFAULT_WORKING_HOURS
-from domain.roles import HQ_ROLES, OFFICE_MANAGER_ROLES
+from domain.roles import HQ_ROLES, OFFICE_MANAGER_ROLES, REGION_ROLES
+from services.regions import region_office_ids
 from storage.models import Office, Staff, StaffRole
 
 
@@ -142,9 +143,12 @@ def load_view(session: Session, *, staff_id: int, default_timezone: str) -> Staf
 
 
 def holders_of(session: Session, *, role: str, office_id: int | None) -> list[Staff]:
-    """Active people holding `role`: in `office_id` for office roles, anywhere for HQ roles."""
+    """Active people holding `role`: in `office_id` for office roles (in any office of its region for
+    regional roles), anywhere for HQ roles."""
     query = select(Staff).join(StaffRole).where(StaffRole.role == role, Staff.active.is_(True))
-    if role not in HQ_ROLES and office_id is not None:
+    if role in REGION_ROLES and office_id is not None:
+        query = query.where(Staff.office_id.in_(region_office_ids(session, office_id=office_id)))
+    elif role not in HQ_ROLES and office_id is not None:
         query = query.where(Staff.office_id == office_id)
     return list(session.scalars(query.order_by(Staff.id)))
 

@@ -414,7 +414,7 @@ def _finish(ctx: Ctx, form: Form, state: DraftState, *, pressed: bool = False) -
     drafts.delete(ctx.app.uow(), staff_id=ctx.me.id)
     if pressed:
         _retire_summary(ctx, form, state)
-    ctx.reply(with_menu(ctx, confirmation))
+    ctx.reply(confirmation if isinstance(confirmation, OutMessage) else with_menu(ctx, confirmation))
 
 
 def _btn_new(ctx: Ctx, _form: Form, state: DraftState, _arg: str) -> None:

@@ -13,6 +13,7 @@ from services.i18n import N_
 
 if TYPE_CHECKING:
     from handlers.context import Ctx
+    from services.messages import OutMessage
 
 Answers = dict[str, Any]
 
@@ -127,7 +128,8 @@ class FormError(Exception):
         self.params = params
 
 
-SaveFunc = Callable[["Ctx", Answers, dict[str, Any]], str]
+SaveFunc = Callable[["Ctx", Answers, dict[str, Any]], "str | OutMessage"]
+"""A form's use case: the confirmation text (sent with the main keyboard), or a card with buttons of its own."""
 
 
 @dataclass(frozen=True)

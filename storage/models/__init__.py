@@ -10,7 +10,16 @@ from storage.models.leave import LeaveAdjustment
 from storage.models.logistics import Acceptance, GoodsReceipt
 from storage.models.media import MediaFile
 from storage.models.meetings import Meeting, MeetingAttendance, MeetingTask
-from storage.models.org import AuditEntry, InboxUpdate, Invite, Office, ProcessedUpdate, Staff, StaffRole
+from storage.models.org import (
+    AuditEntry,
+    InboxUpdate,
+    Invite,
+    Office,
+    ProcessedUpdate,
+    Region,
+    Staff,
+    StaffRole,
+)
 from storage.models.payments import Payment
 from storage.models.people import Departure, MonthlyScore, OnboardingItem, Probation, ProbationEvaluation
 from storage.models.records import Customer, RepairRecord, Visit
@@ -52,6 +61,7 @@ __all__ = [
     "ProbationEvaluation",
     "ProcessedUpdate",
     "PurchaseProgress",
+    "Region",
     "ReminderSent",
     "RepairRecord",
     "Report",

@@ -1,4 +1,4 @@
-"""Offices, staff and their roles, invite codes, the audit log and processed update ids."""
+"""Regions and their offices, staff and their roles, invite codes, the audit log and processed update ids."""
 
 from __future__ import annotations
 
@@ -13,12 +13,22 @@ from domain.attendance import DEFAULT_WORKING_HOURS
 from storage.models.base import Base, BigId, utcnow
 
 
+class Region(Base):
+    """A region (区域): branch offices served by the regional managers (区域经理) working in any of them."""
+
+    __tablename__ = "regions"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Office(Base):
-    """A branch office (办事处) with its own clock, hours and optional geofence."""
+    """A branch office (办事处) with its own clock, hours and optional geofence, in at most one region."""
 
     __tablename__ = "offices"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
     work_start: Mapped[time] = mapped_column(Time, default=DEFAULT_WORKING_HOURS.start)
     work_end: Mapped[time] = mapped_column(Time, default=DEFAULT_WORKING_HOURS.end)

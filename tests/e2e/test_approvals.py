@@ -83,10 +83,12 @@ async def test_expense_of_6000_walks_four_steps_and_the_requester_hears_each(bot
         assert f"第 {step}/4 步" in card["text"]
         await bot.press(approver, card, "同意")
 
-    told = [t for t in bot.texts(li) if t.startswith("您的申请")]
-    assert len(told) == 4
-    assert "现等待 王芳（财务总监）审批" in told[0] and "现等待 钱总（总裁）审批" in told[2]
-    assert "已全部审批通过（最后审批：钱总（总裁））" in told[3]
+    told = [m for m in bot.standin.messages(li.id) if m["text"].startswith(("📝 费用报销 #1", "您的申请"))]
+    assert len(told) == 5, "the submission reply, three notices with 催办, the last word"
+    assert "已全部审批通过（最后审批：钱总（总裁））" in told[4]["text"]
+    for step, earlier in enumerate(told[:4], start=1):  # each one's 催办 retired when its step was decided
+        assert buttons(earlier) == [] and f"{step}. " in earlier["text"] and "✅ 同意" in earlier["text"]
+    assert "当前：等待 钱总（总裁）审批" in told[2]["text"] and "状态：已通过" in told[3]["text"]
 
 
 async def test_rejection_asks_for_a_reason_and_stops_the_chain(bot: BotHarness) -> None:

@@ -130,7 +130,7 @@ def test_simultaneous_resubmissions_resubmit_once(uow_factory: UowFactory) -> No
     assert sent_back.status == "returned"
     data = {"amount": "320", "category": "office", "spent_on": "2026-11-20", "reason": "打印纸，用于合同"}
     results = _race([lambda: approval_changes.resubmit(uow_factory(), request_id=request_id, requester_id=requester,
-                                                       data=data, now=NOW, default_timezone=TZ)
+                                                       data=data, config=CONFIG, now=NOW, default_timezone=TZ)
                      for _ in range(THREADS // 2)])
     assert Counter(r.outcome for r in results) == {Outcome.DONE: 1, Outcome.ALREADY_DECIDED: THREADS // 2 - 1}
     assert _audits(uow_factory, request_id, "approval.resubmit") == 1

@@ -140,14 +140,16 @@ def test_step_outside_the_chain_is_refused() -> None:
         next_state(chain_len=2, step_index=2, status=RequestStatus.PENDING, decision=Decision.APPROVE)
 
 
-def test_can_withdraw_only_before_anyone_decided() -> None:
+def test_can_withdraw_only_before_anyone_decided_or_when_sent_back() -> None:
     actual = [
         can_withdraw(RequestStatus.PENDING, 0),
         can_withdraw(RequestStatus.PENDING, 1),
         can_withdraw(RequestStatus.APPROVED, 0),
         can_withdraw(RequestStatus.WITHDRAWN, 0),
+        can_withdraw(RequestStatus.RETURNED, 1),
+        can_withdraw(RequestStatus.REJECTED, 0),
     ]
-    assert actual == [True, False, False, False]
+    assert actual == [True, False, False, False, True, False]
 
 
 @pytest.mark.parametrize(("decision", "expected"), [

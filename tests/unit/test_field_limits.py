@@ -72,7 +72,7 @@ SAVED_TO: dict[tuple[str, str], Any] = {
     ("checkin", "place"): AttendancePunch.place,
     ("checkout", "place"): AttendancePunch.place,
     **{(f"report_{kind}{suffix}", name): getattr(Report, name) for kind in ReportKind
-       for suffix in ("", "_office") for name in ("summary", "plan")},
+       for suffix in ("", "_office", "_region") for name in ("summary", "plan")},
 }
 
 

@@ -78,11 +78,15 @@ def test_capped_and_clip() -> None:
     assert clip("abc", 4) == ("abc", False)
 
 
-def test_only_the_office_heads_monthly_report_counts_the_whole_office() -> None:
+def test_the_heads_monthly_report_counts_the_office_and_the_regional_managers_the_region() -> None:
     actual = [
         figure_scope("monthly", roles={"office_head"}),
         figure_scope("weekly", roles={"office_head"}),
         figure_scope("weekly", roles={"sales"}),
-        figure_scope("regional_monthly", roles={"regional_manager", "office_head"}),  # no regions modelled
+        figure_scope("regional_monthly", roles={"regional_manager", "office_head"}),  # his office in no region
+        figure_scope("regional_monthly", roles={"regional_manager"}, in_region=True),
+        figure_scope("monthly", roles={"office_head", "regional_manager"}, in_region=True),
+        figure_scope("weekly", roles={"regional_manager"}, in_region=True),
     ]
-    assert actual == [FigureScope.OFFICE, FigureScope.OWN, FigureScope.OWN, FigureScope.OWN]
+    assert actual == [FigureScope.OFFICE, FigureScope.OWN, FigureScope.OWN, FigureScope.OWN, FigureScope.REGION,
+                      FigureScope.OFFICE, FigureScope.OWN]

@@ -300,8 +300,32 @@ async def test_an_expense_of_6000_walks_the_chain_on_cards(wecom: WeCom) -> None
         card = next(m for m in reversed(wecom.standin.messages(approver)) if m.card and "费用报销" in shown(m))
         assert f"第 {step}/4 步" in shown(card)
         await press(wecom, approver, "同意")
-    told = [t for t in wecom.standin.texts("lina") if t.startswith("您的申请")]
-    assert len(told) == 4 and "已全部审批通过（最后审批：钱总（总裁））" in told[3]
+    told = [shown(m) for m in wecom.standin.messages("lina") if "您的申请" in shown(m) or "📝 费用报销" in shown(m)]
+    assert len(told) == 5 and "已全部审批通过（最后审批：钱总（总裁））" in told[4]
+    assert all(t.startswith("[card] 📝 费用报销 #1") for t in told[:4]), "each 催办 card retired at its step"
+
+
+async def test_the_requesters_cards_are_updated_on_wecom_when_their_step_is_decided(wecom: WeCom) -> None:
+    await wecom.say("zhangwei", f"绑定 {wecom.invite('张伟', ['office_head'])}")
+    await wecom.say("lina", f"绑定 {wecom.invite('李娜', ['sales'])}")
+    await claim(wecom, "lina", "300")
+    reply = wecom.standin.messages("lina")[-1]
+    assert reply.card is not None and reply.card["card_type"] == "button_interaction"
+    assert [b["text"] for b in reply.card["button_list"]] == ["↩ 撤回 #1", "🔔 催办 #1"]
+
+    await press(wecom, "zhangwei", "退回修改")
+    await wecom.say("zhangwei", "请附上行程单")
+    assert reply.card["card_type"] == "text_notice", "the submission card lost 撤回 / 催办"
+    notice = wecom.standin.messages("lina")[-1]
+    assert notice.card is not None and "修改并重新提交" in str(notice.card["button_list"])
+
+    await press(wecom, "lina", "修改并重新提交")
+    await press(wecom, "lina", "提交")
+    assert notice.card["card_type"] == "text_notice", "the 退回修改 card lost 修改 / 撤回 once resubmitted"
+    again = wecom.standin.messages("lina")[-1]
+    assert again.card is not None and "已重新提交" in shown(again)
+    await press(wecom, "zhangwei", "同意")
+    assert again.card["card_type"] == "text_notice" and "已通过" in shown(again)
 
 
 async def test_a_check_in_with_a_location_says_how_to_send_one_on_wecom(wecom: WeCom) -> None:

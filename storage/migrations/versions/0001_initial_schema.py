@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 19:28:21.670830
+Create Date: 2026-12-03 14:31:57.962334
 """
 
 from __future__ import annotations
@@ -54,22 +54,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("channel", "source_id", name="uq_media_source"),
     )
     op.create_table(
-        "offices",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("name", sa.String(length=120), nullable=False),
-        sa.Column("timezone", sa.String(length=64), nullable=False),
-        sa.Column("work_start", sa.Time(), nullable=False),
-        sa.Column("work_end", sa.Time(), nullable=False),
-        sa.Column("address", sa.Text(), nullable=True),
-        sa.Column("geo_lat", sa.Numeric(precision=9, scale=6, asdecimal=False), nullable=True),
-        sa.Column("geo_lon", sa.Numeric(precision=9, scale=6, asdecimal=False), nullable=True),
-        sa.Column("geo_radius_m", sa.Integer(), nullable=True),
-        sa.Column("is_hq", sa.Boolean(), nullable=False),
-        sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_offices")),
-        sa.UniqueConstraint("name", name=op.f("uq_offices_name")),
-    )
-    op.create_table(
         "processed_updates",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("channel", sa.String(length=16), nullable=False),
@@ -81,6 +65,14 @@ def upgrade() -> None:
     with op.batch_alter_table("processed_updates", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_processed_updates_processed_at"), ["processed_at"], unique=False)
 
+    op.create_table(
+        "regions",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_regions")),
+        sa.UniqueConstraint("name", name=op.f("uq_regions_name")),
+    )
     op.create_table(
         "retired_cards",
         sa.Column("card", sa.String(length=48), nullable=False),
@@ -100,6 +92,27 @@ def upgrade() -> None:
         sa.Column("updated_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_wecom_access_tokens")),
     )
+    op.create_table(
+        "offices",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("region_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("timezone", sa.String(length=64), nullable=False),
+        sa.Column("work_start", sa.Time(), nullable=False),
+        sa.Column("work_end", sa.Time(), nullable=False),
+        sa.Column("address", sa.Text(), nullable=True),
+        sa.Column("geo_lat", sa.Numeric(precision=9, scale=6, asdecimal=False), nullable=True),
+        sa.Column("geo_lon", sa.Numeric(precision=9, scale=6, asdecimal=False), nullable=True),
+        sa.Column("geo_radius_m", sa.Integer(), nullable=True),
+        sa.Column("is_hq", sa.Boolean(), nullable=False),
+        sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["region_id"], ["regions.id"], name=op.f("fk_offices_region_id_regions")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_offices")),
+        sa.UniqueConstraint("name", name=op.f("uq_offices_name")),
+    )
+    with op.batch_alter_table("offices", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_offices_region_id"), ["region_id"], unique=False)
+
     op.create_table(
         "staff",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -1063,13 +1076,17 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_staff_office_id"))
 
     op.drop_table("staff")
+    with op.batch_alter_table("offices", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_offices_region_id"))
+
+    op.drop_table("offices")
     op.drop_table("wecom_access_tokens")
     op.drop_table("retired_cards")
+    op.drop_table("regions")
     with op.batch_alter_table("processed_updates", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_processed_updates_processed_at"))
 
     op.drop_table("processed_updates")
-    op.drop_table("offices")
     op.drop_table("media_files")
     op.drop_table("job_runs")
     with op.batch_alter_table("inbox_updates", schema=None) as batch_op:
