@@ -234,7 +234,8 @@ def _create(uow: UnitOfWork, req: ApprovalRequest, requester: Staff, *, config: 
             now: datetime, default_timezone: str, cc: Collection[int] = ()) -> Submitted:
     """Resolve the chain, store the request, send the card to the first approvers, commit."""
     session = uow.session
-    roles = chain_for(config, kind=req.kind, amount=req.amount, category=req.category)
+    purpose = (req.payload or {}).get("purpose") if req.kind == "purchase" else None
+    roles = chain_for(config, kind=req.kind, amount=req.amount, category=req.category, purpose=purpose)
     steps = resolve_chain([r.value for r in roles], requester_id=requester.id, manager_id=requester.manager_id,
                           holders=lambda role: _holders(session, role, requester.office_id))
     if not steps:
