@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 19:28:21.670830
+Create Date: 2026-12-03 14:16:33.563493
 """
 
 from __future__ import annotations
@@ -531,22 +531,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_supply_moves_supply_id"), ["supply_id"], unique=False)
 
     op.create_table(
-        "acceptances",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("customer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("signatory", sa.String(length=120), nullable=False),
-        sa.Column("accepted_on", sa.Date(), nullable=False),
-        sa.Column("photos", sa.JSON(), nullable=False),
-        sa.Column("recorded_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("recorded_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], name=op.f("fk_acceptances_customer_id_customers")),
-        sa.ForeignKeyConstraint(["recorded_by"], ["staff.id"], name=op.f("fk_acceptances_recorded_by_staff")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_acceptances")),
-    )
-    with op.batch_alter_table("acceptances", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_acceptances_customer_id"), ["customer_id"], unique=False)
-
-    op.create_table(
         "approval_steps",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("request_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -622,32 +606,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_contracts_signed_on"), ["signed_on"], unique=False)
         batch_op.create_index(batch_op.f("ix_contracts_staff_id"), ["staff_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_contracts_tender_id"), ["tender_id"], unique=False)
-
-    op.create_table(
-        "goods_receipts",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("customer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
-        sa.Column("goods", sa.String(length=200), nullable=False),
-        sa.Column("shipped_qty", sa.Integer(), nullable=False),
-        sa.Column("received_qty", sa.Integer(), nullable=False),
-        sa.Column("packaging_ok", sa.Boolean(), nullable=False),
-        sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("photos", sa.JSON(), nullable=False),
-        sa.Column("return_status", sa.String(length=16), nullable=True),
-        sa.Column("received_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("received_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["customer_id"], ["customers.id"], name=op.f("fk_goods_receipts_customer_id_customers")
-        ),
-        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_goods_receipts_office_id_offices")),
-        sa.ForeignKeyConstraint(["received_by"], ["staff.id"], name=op.f("fk_goods_receipts_received_by_staff")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_goods_receipts")),
-    )
-    with op.batch_alter_table("goods_receipts", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_goods_receipts_customer_id"), ["customer_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_goods_receipts_office_id"), ["office_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_goods_receipts_return_status"), ["return_status"], unique=False)
 
     op.create_table(
         "meeting_attendance",
@@ -818,6 +776,25 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_visits_staff_id"), ["staff_id"], unique=False)
 
     op.create_table(
+        "acceptances",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("customer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("contract_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("signatory", sa.String(length=120), nullable=False),
+        sa.Column("accepted_on", sa.Date(), nullable=False),
+        sa.Column("photos", sa.JSON(), nullable=False),
+        sa.Column("recorded_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("recorded_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["contract_id"], ["contracts.id"], name=op.f("fk_acceptances_contract_id_contracts")),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], name=op.f("fk_acceptances_customer_id_customers")),
+        sa.ForeignKeyConstraint(["recorded_by"], ["staff.id"], name=op.f("fk_acceptances_recorded_by_staff")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_acceptances")),
+    )
+    with op.batch_alter_table("acceptances", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_acceptances_contract_id"), ["contract_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_acceptances_customer_id"), ["customer_id"], unique=False)
+
+    op.create_table(
         "contract_instalments",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("contract_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -842,6 +819,37 @@ def upgrade() -> None:
     with op.batch_alter_table("contract_instalments", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_contract_instalments_contract_id"), ["contract_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_contract_instalments_due_date"), ["due_date"], unique=False)
+
+    op.create_table(
+        "goods_receipts",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("customer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("contract_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("goods", sa.String(length=200), nullable=False),
+        sa.Column("shipped_qty", sa.Integer(), nullable=False),
+        sa.Column("received_qty", sa.Integer(), nullable=False),
+        sa.Column("packaging_ok", sa.Boolean(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("photos", sa.JSON(), nullable=False),
+        sa.Column("return_status", sa.String(length=16), nullable=True),
+        sa.Column("received_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("received_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["contract_id"], ["contracts.id"], name=op.f("fk_goods_receipts_contract_id_contracts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["customer_id"], ["customers.id"], name=op.f("fk_goods_receipts_customer_id_customers")
+        ),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_goods_receipts_office_id_offices")),
+        sa.ForeignKeyConstraint(["received_by"], ["staff.id"], name=op.f("fk_goods_receipts_received_by_staff")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_goods_receipts")),
+    )
+    with op.batch_alter_table("goods_receipts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_goods_receipts_contract_id"), ["contract_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_goods_receipts_customer_id"), ["customer_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_goods_receipts_office_id"), ["office_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_goods_receipts_return_status"), ["return_status"], unique=False)
 
     op.create_table(
         "tenders",
@@ -907,11 +915,23 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_tenders_customer_id"))
 
     op.drop_table("tenders")
+    with op.batch_alter_table("goods_receipts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_goods_receipts_return_status"))
+        batch_op.drop_index(batch_op.f("ix_goods_receipts_office_id"))
+        batch_op.drop_index(batch_op.f("ix_goods_receipts_customer_id"))
+        batch_op.drop_index(batch_op.f("ix_goods_receipts_contract_id"))
+
+    op.drop_table("goods_receipts")
     with op.batch_alter_table("contract_instalments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contract_instalments_due_date"))
         batch_op.drop_index(batch_op.f("ix_contract_instalments_contract_id"))
 
     op.drop_table("contract_instalments")
+    with op.batch_alter_table("acceptances", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_acceptances_customer_id"))
+        batch_op.drop_index(batch_op.f("ix_acceptances_contract_id"))
+
+    op.drop_table("acceptances")
     with op.batch_alter_table("visits", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_visits_staff_id"))
         batch_op.drop_index(batch_op.f("ix_visits_office_id"))
@@ -948,12 +968,6 @@ def downgrade() -> None:
 
     op.drop_table("meeting_tasks")
     op.drop_table("meeting_attendance")
-    with op.batch_alter_table("goods_receipts", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_goods_receipts_return_status"))
-        batch_op.drop_index(batch_op.f("ix_goods_receipts_office_id"))
-        batch_op.drop_index(batch_op.f("ix_goods_receipts_customer_id"))
-
-    op.drop_table("goods_receipts")
     with op.batch_alter_table("contracts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contracts_tender_id"))
         batch_op.drop_index(batch_op.f("ix_contracts_staff_id"))
@@ -967,10 +981,6 @@ def downgrade() -> None:
 
     op.drop_table("asset_moves")
     op.drop_table("approval_steps")
-    with op.batch_alter_table("acceptances", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_acceptances_customer_id"))
-
-    op.drop_table("acceptances")
     with op.batch_alter_table("supply_moves", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_supply_moves_supply_id"))
 
