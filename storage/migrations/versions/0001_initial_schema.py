@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 14:16:33.563493
+Create Date: 2026-12-03 14:25:45.080247
 """
 
 from __future__ import annotations
@@ -318,23 +318,21 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_leave_adjustments_staff_id"), ["staff_id"], unique=False)
 
     op.create_table(
-        "meetings",
+        "meeting_series",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("starts_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("topic", sa.String(length=200), nullable=True),
+        sa.Column("repeat", sa.String(length=16), nullable=False),
+        sa.Column("until", sa.Date(), nullable=True),
+        sa.Column("count", sa.Integer(), nullable=True),
         sa.Column("created_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("minutes", sa.Text(), nullable=True),
-        sa.Column("minutes_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["created_by"], ["staff.id"], name=op.f("fk_meetings_created_by_staff")),
-        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_meetings_office_id_offices")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_meetings")),
+        sa.Column("cancelled_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["created_by"], ["staff.id"], name=op.f("fk_meeting_series_created_by_staff")),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_meeting_series_office_id_offices")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_meeting_series")),
     )
-    with op.batch_alter_table("meetings", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_meetings_office_id"), ["office_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_meetings_starts_at"), ["starts_at"], unique=False)
+    with op.batch_alter_table("meeting_series", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_meeting_series_office_id"), ["office_id"], unique=False)
 
     op.create_table(
         "monthly_scores",
@@ -608,39 +606,29 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_contracts_tender_id"), ["tender_id"], unique=False)
 
     op.create_table(
-        "meeting_attendance",
-        sa.Column("meeting_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("present", sa.Boolean(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["meeting_id"], ["meetings.id"], name=op.f("fk_meeting_attendance_meeting_id_meetings"), ondelete="CASCADE"
-        ),
-        sa.ForeignKeyConstraint(
-            ["staff_id"], ["staff.id"], name=op.f("fk_meeting_attendance_staff_id_staff"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("meeting_id", "staff_id", name=op.f("pk_meeting_attendance")),
-    )
-    op.create_table(
-        "meeting_tasks",
+        "meetings",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("meeting_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("owner_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("due_on", sa.Date(), nullable=False),
-        sa.Column("done_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("starts_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("topic", sa.String(length=200), nullable=True),
+        sa.Column("created_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("series_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("cancelled_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("minutes", sa.Text(), nullable=True),
+        sa.Column("minutes_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["created_by"], ["staff.id"], name=op.f("fk_meetings_created_by_staff")),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_meetings_office_id_offices")),
         sa.ForeignKeyConstraint(
-            ["meeting_id"], ["meetings.id"], name=op.f("fk_meeting_tasks_meeting_id_meetings"), ondelete="CASCADE"
+            ["series_id"], ["meeting_series.id"], name=op.f("fk_meetings_series_id_meeting_series")
         ),
-        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_meeting_tasks_office_id_offices")),
-        sa.ForeignKeyConstraint(["owner_id"], ["staff.id"], name=op.f("fk_meeting_tasks_owner_id_staff")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_meeting_tasks")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_meetings")),
     )
-    with op.batch_alter_table("meeting_tasks", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_meeting_tasks_due_on"), ["due_on"], unique=False)
-        batch_op.create_index(batch_op.f("ix_meeting_tasks_meeting_id"), ["meeting_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_meeting_tasks_office_id"), ["office_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_meeting_tasks_owner_id"), ["owner_id"], unique=False)
+    with op.batch_alter_table("meetings", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_meetings_office_id"), ["office_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meetings_series_id"), ["series_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meetings_starts_at"), ["starts_at"], unique=False)
 
     op.create_table(
         "payments",
@@ -852,6 +840,41 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_goods_receipts_return_status"), ["return_status"], unique=False)
 
     op.create_table(
+        "meeting_attendance",
+        sa.Column("meeting_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("present", sa.Boolean(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"], ["meetings.id"], name=op.f("fk_meeting_attendance_meeting_id_meetings"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_meeting_attendance_staff_id_staff"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("meeting_id", "staff_id", name=op.f("pk_meeting_attendance")),
+    )
+    op.create_table(
+        "meeting_tasks",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("meeting_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("owner_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("done_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"], ["meetings.id"], name=op.f("fk_meeting_tasks_meeting_id_meetings"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_meeting_tasks_office_id_offices")),
+        sa.ForeignKeyConstraint(["owner_id"], ["staff.id"], name=op.f("fk_meeting_tasks_owner_id_staff")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_meeting_tasks")),
+    )
+    with op.batch_alter_table("meeting_tasks", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_meeting_tasks_due_on"), ["due_on"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meeting_tasks_meeting_id"), ["meeting_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meeting_tasks_office_id"), ["office_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meeting_tasks_owner_id"), ["owner_id"], unique=False)
+
+    op.create_table(
         "tenders",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -915,6 +938,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_tenders_customer_id"))
 
     op.drop_table("tenders")
+    with op.batch_alter_table("meeting_tasks", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meeting_tasks_owner_id"))
+        batch_op.drop_index(batch_op.f("ix_meeting_tasks_office_id"))
+        batch_op.drop_index(batch_op.f("ix_meeting_tasks_meeting_id"))
+        batch_op.drop_index(batch_op.f("ix_meeting_tasks_due_on"))
+
+    op.drop_table("meeting_tasks")
+    op.drop_table("meeting_attendance")
     with op.batch_alter_table("goods_receipts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_goods_receipts_return_status"))
         batch_op.drop_index(batch_op.f("ix_goods_receipts_office_id"))
@@ -960,14 +991,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_payments_customer_id"))
 
     op.drop_table("payments")
-    with op.batch_alter_table("meeting_tasks", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_meeting_tasks_owner_id"))
-        batch_op.drop_index(batch_op.f("ix_meeting_tasks_office_id"))
-        batch_op.drop_index(batch_op.f("ix_meeting_tasks_meeting_id"))
-        batch_op.drop_index(batch_op.f("ix_meeting_tasks_due_on"))
+    with op.batch_alter_table("meetings", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meetings_starts_at"))
+        batch_op.drop_index(batch_op.f("ix_meetings_series_id"))
+        batch_op.drop_index(batch_op.f("ix_meetings_office_id"))
 
-    op.drop_table("meeting_tasks")
-    op.drop_table("meeting_attendance")
+    op.drop_table("meetings")
     with op.batch_alter_table("contracts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contracts_tender_id"))
         batch_op.drop_index(batch_op.f("ix_contracts_staff_id"))
@@ -1027,11 +1056,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_monthly_scores_month"))
 
     op.drop_table("monthly_scores")
-    with op.batch_alter_table("meetings", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_meetings_starts_at"))
-        batch_op.drop_index(batch_op.f("ix_meetings_office_id"))
+    with op.batch_alter_table("meeting_series", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meeting_series_office_id"))
 
-    op.drop_table("meetings")
+    op.drop_table("meeting_series")
     with op.batch_alter_table("leave_adjustments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_leave_adjustments_staff_id"))
 
