@@ -53,6 +53,13 @@ PROJECT_EXPENSE_CATEGORIES: frozenset[ExpenseCategory] = frozenset(
 DAILY_EXPENSE_CATEGORIES: frozenset[ExpenseCategory] = frozenset(ExpenseCategory) - PROJECT_EXPENSE_CATEGORIES
 """Daily running costs of an office (日常费用); `other` here means a miscellaneous daily cost."""
 
+class PurchasePurpose(StrEnum):
+    """What a purchase (办公资源申请) is for: consumable office supplies or equipment (硬件配置)."""
+
+    SUPPLIES = "supplies"
+    EQUIPMENT = "equipment"
+
+
 AMOUNT_KINDS = frozenset({RequestKind.EXPENSE, RequestKind.PURCHASE})
 """Request kinds whose rules may test the amount."""
 
@@ -71,15 +78,19 @@ class RuleCondition(BaseModel):
     amount_lt: Decimal | None = None
     amount_lte: Decimal | None = None
     category_in: frozenset[ExpenseCategory] | None = None
+    purpose_in: frozenset[PurchasePurpose] | None = None
 
     @property
     def is_empty(self) -> bool:
         """True when the rule applies to every request of its kind."""
         return all(value is None for _, value in self)
 
-    def matches(self, *, amount: Decimal | None, category: ExpenseCategory | None) -> bool:
-        """Whether a request with this amount and category satisfies every condition."""
+    def matches(self, *, amount: Decimal | None, category: ExpenseCategory | None,
+                purpose: PurchasePurpose | None = None) -> bool:
+        """Whether a request with this amount, category and purpose satisfies every condition."""
         if self.category_in is not None and category not in self.category_in:
+            return False
+        if self.purpose_in is not None and purpose not in self.purpose_in:
             return False
         bounds = (
             (self.amount_gt, operator.gt),
@@ -130,6 +141,8 @@ class ApprovalConfig(BaseModel):
         """The roles copied on the outcome of a request of `kind` (none when not configured)."""
         return self.cc.get(RequestKind(kind), ())
     purchase: tuple[ApprovalRule, ...] = (
+        ApprovalRule(when=RuleCondition(purpose_in=frozenset({PurchasePurpose.EQUIPMENT})),
+                     chain=(Role.OFFICE_HEAD, Role.GM)),
         ApprovalRule(when=RuleCondition(amount_gt=Decimal(2000)), chain=(Role.OFFICE_HEAD, Role.GM)),
         ApprovalRule(chain=(Role.OFFICE_HEAD,)),
     )
@@ -144,9 +157,11 @@ class ApprovalConfig(BaseModel):
                 raise ValueError(f"{kind}: at least one rule is needed")
             if kind not in AMOUNT_KINDS and any(not r.when.is_empty for r in rules):
                 raise ValueError(f"{kind}: only expense rules may have conditions (amount/category), "
-                                 "purchase rules an amount")
+                                 "purchase rules an amount or a purpose")
             if kind == RequestKind.PURCHASE and any(r.when.category_in is not None for r in rules):
-                raise ValueError(f"{kind}: purchase rules test the amount only")
+                raise ValueError(f"{kind}: purchase rules test the amount and the purpose only")
+            if kind != RequestKind.PURCHASE and any(r.when.purpose_in is not None for r in rules):
+                raise ValueError(f"{kind}: only purchase rules may test the purpose")
         return self
 
     def rules_for(self, kind: RequestKind) -> tuple[ApprovalRule, ...]:
@@ -171,12 +186,14 @@ def chain_for(
     kind: RequestKind | str,
     amount: Decimal | None,
     category: ExpenseCategory | str | None,
+    purpose: PurchasePurpose | str | None = None,
 ) -> tuple[Role, ...]:
     """The roles that must approve a request, in order, from the first matching rule."""
     request_kind = RequestKind(kind)
     expense_category = ExpenseCategory(category) if category is not None else None
+    purchase_purpose = PurchasePurpose(purpose) if purpose is not None else None
     for rule in config.rules_for(request_kind):
-        if rule.when.matches(amount=amount, category=expense_category):
+        if rule.when.matches(amount=amount, category=expense_category, purpose=purchase_purpose):
             return rule.chain
     raise LookupError(f"no approval rule matches {request_kind} amount={amount} category={category}")
 

@@ -3,16 +3,23 @@
 counted, and the tasks given (owner, due date) are chased like reports.
 
 Task lines in the minutes read "OWNER YYYY-MM-DD what to do", one per line.
+
+A meeting may repeat (每周 / 每两周 / 每月) until a day or for a number of meetings; every occurrence is
+its own meeting (its reminder, attendance, minutes), at the same local time. A monthly series keeps the
+day of the month, on the month's last day when it is shorter (01-31 → 02-28). At most
+`MAX_OCCURRENCES` are planned at once.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 REMIND_BEFORE = timedelta(hours=2)
+MAX_OCCURRENCES = 52  # a year of weekly meetings
 MONTHLY_CHECK_DAY = 20  # 每月必须召开例会: from this day a month without a monthly meeting is pointed out
 TASK_LINE = re.compile(r"^\s*(\S+)\s+(\d{4}-\d{2}-\d{2})\s+(.+?)\s*$")
 
@@ -22,6 +29,40 @@ class MeetingKind(StrEnum):
 
     WEEKLY = "weekly"
     MONTHLY = "monthly"
+
+
+class Repeat(StrEnum):
+    """How a meeting repeats: not at all, every week, every two weeks, every month."""
+
+    NONE = "none"
+    WEEKLY = "weekly"
+    BIWEEKLY = "biweekly"
+    MONTHLY = "monthly"
+
+
+def occurrences(first: datetime, repeat: Repeat, *, until: date | None = None, count: int | None = None,
+                limit: int = MAX_OCCURRENCES) -> list[datetime]:
+    """The start of every meeting of a series (local, aware `first`): up to and including `until`'s day, or
+    `count` meetings, never more than `limit`; a meeting that does not repeat is just `first`."""
+    if repeat == Repeat.NONE:
+        return [first]
+    wanted = min(count, limit) if count is not None else limit
+    starts: list[datetime] = []
+    while len(starts) < wanted:
+        start = _nth(first, repeat, len(starts))
+        if until is not None and start.date() > until:
+            break
+        starts.append(start)
+    return starts
+
+
+def _nth(first: datetime, repeat: Repeat, n: int) -> datetime:
+    """The n-th (0-based) start of a series, at the first one's local time."""
+    if repeat == Repeat.MONTHLY:
+        index = first.month - 1 + n
+        year, month = first.year + index // 12, index % 12 + 1
+        return first.replace(year=year, month=month, day=min(first.day, calendar.monthrange(year, month)[1]))
+    return first + timedelta(weeks=n * (2 if repeat == Repeat.BIWEEKLY else 1))
 
 
 @dataclass(frozen=True)

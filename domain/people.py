@@ -7,7 +7,9 @@ here an approval chain (manager → office head → HR). Items and months are pe
 several roles gets every item of each (once, in order) and the longest probation.
 
 Evaluation points fall every `evaluate_every_months` after the start, before the end; each must be
-written within `evaluation_days` of its point and is reminded `remind_days_before` its deadline. The
+written within `evaluation_days` of its point and is reminded `remind_days_before` its deadline; one
+not written by then is chased (the manager, from the day after the deadline) and escalated
+`escalate_days_after` the deadline to the level above (the manager's own manager or office head). The
 转正 request opens `confirm_days_before` the end, and HR is reminded `remind_days_before` the end.
 """
 
@@ -17,6 +19,7 @@ import calendar
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -34,6 +37,7 @@ DEFAULT_PEOPLE_CONFIG: dict[str, Any] = {
     "evaluate_every_months": 1,
     "evaluation_days": 7,
     "remind_days_before": 2,
+    "escalate_days_after": 3,
     "confirm_days_before": 14,
     "confirmation_chain": ["manager", "office_head", "hr"],
     "scoring": {
@@ -100,6 +104,7 @@ class PeopleConfig(BaseModel):
     evaluate_every_months: int = Field(default=1, ge=1, le=12)
     evaluation_days: int = Field(default=7, ge=1, le=60)
     remind_days_before: int = Field(default=2, ge=0, le=30)
+    escalate_days_after: int = Field(default=3, ge=1, le=60)
     confirm_days_before: int = Field(default=14, ge=1, le=90)
     confirmation_chain: tuple[str, ...] = ("manager", "office_head", "hr")
     scoring: ScoringConfig = ScoringConfig()
@@ -183,6 +188,24 @@ def evaluation_reminder_due(config: PeopleConfig, *, point: date, today: date) -
     """True from `remind_days_before` the deadline on, until the deadline has passed."""
     deadline = evaluation_deadline(config, point)
     return deadline - timedelta(days=config.remind_days_before) <= today <= deadline
+
+
+class OverdueStep(StrEnum):
+    """What an evaluation not written by its deadline brings: the manager chased, then the level above told."""
+
+    CHASE = "chase"
+    ESCALATE = "escalate"
+
+
+def overdue_steps(config: PeopleConfig, *, point: date, today: date) -> list[OverdueStep]:
+    """The steps due on `today` for the unwritten evaluation asked on `point` (each is sent once)."""
+    deadline = evaluation_deadline(config, point)
+    steps = []
+    if today > deadline:
+        steps.append(OverdueStep.CHASE)
+    if today >= deadline + timedelta(days=config.escalate_days_after):
+        steps.append(OverdueStep.ESCALATE)
+    return steps
 
 
 def confirmation_opens(config: PeopleConfig, end: date) -> date:

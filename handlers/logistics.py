@@ -2,10 +2,11 @@
 
 ```mermaid
 flowchart LR
-  R[/receipt: customer?, goods, shipped, received, packaging ok?, photos, note?/] --> C{damage or shortage?}
+  R[/receipt: customer?, contract?, goods, shipped, received, packaging ok?, photos, note?/] --> C{damage or shortage?}
   C -- no --> OK[signed for]
   C -- yes --> X[return 退换 opened: HQ and head told with photos] -->|grc:id:s| S[shipped back, HQ told]
-  A[/acceptance: customer, signatory, date, photos of the signed form/] --> D[archive 验收日期 + warranty end set]
+  A[/acceptance: customer, contract?, signatory, date, photos of the form/] --> D[archive 验收日期 + warranty end]
+  D -->|a contract named| E[its 验收后N天 stages due: receivable, 催款 follows]
 ```
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 from domain.roles import OFFICE_ROLES
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
-from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
+from handlers.forms.spec import Answers, Field, Form, FormError, Kind, Lookup, register_form
 from handlers.ids import parse_id
 from handlers.records.common import CUSTOMER_LOOKUP, NOT_FOUND, not_future
 from handlers.router import Router
@@ -28,9 +29,33 @@ from services.text_limits import max_length
 FIELD_STAFF = OFFICE_ROLES
 
 
+def _customer_contracts(ctx: Ctx, answers: Answers) -> list[tuple[int, str]]:
+    """The picked customer's contracts (none when no customer was given)."""
+    customer_id = answers.get("customer_id")
+    if not isinstance(customer_id, int):
+        return []
+    return logistics.customer_contracts(ctx.app.uow(), viewer=ctx.me, customer_id=customer_id)
+
+
+def _resolve_contract(ctx: Ctx, contract_id: int) -> str | None:
+    """A tapped contract, re-checked with the presser's rights."""
+    return logistics.contract_label(ctx.app.uow(), viewer=ctx.me, contract_id=contract_id)
+
+
+CONTRACT_LOOKUP = Lookup(search=lambda _ctx, _text: [], resolve=_resolve_contract, options=_customer_contracts)
+
+
+def _contract_field(prompt: str) -> Field:
+    """Which of the customer's contracts: one is taken without asking, none skips the question."""
+    return Field("contract_id", N_("Contract of the customer"), prompt, Kind.lookup, lookup=CONTRACT_LOOKUP,
+                 required=False, when=lambda answers: bool(answers.get("customer_id")))
+
+
 def _save_receipt(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
     """Store the receipt; a return is opened and told by the service (its button comes with it)."""
     result = logistics.record_receipt(ctx.app.uow(), viewer=ctx.me, data=answers, now=ctx.app.now())
+    if result.outcome == "bad_contract":
+        raise FormError("contract_id", NOT_FOUND)
     if result.outcome != "done" or result.check is None:
         raise FormError("customer_id", NOT_FOUND)
     if not result.check.needs_return:
@@ -44,6 +69,7 @@ def _save_receipt(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
 RECEIPT = register_form(Form("goods_receipt", N_("Goods receipt"), fields=(
     Field("customer_id", N_("Customer"), N_("For which customer? Type part of the name, or Skip."), Kind.lookup,
           lookup=CUSTOMER_LOOKUP, required=False),
+    _contract_field(N_("For which of the customer's contracts? Tap one, or Skip.")),
     Field("goods", N_("Goods"), N_("Which goods arrived? For example: gun cabinets."),
           max_length=max_length("goods_receipts.goods")),
     Field("shipped_qty", N_("Shipped"), N_("How many pieces were shipped (per the waybill)?"), Kind.integer,
@@ -60,16 +86,23 @@ RECEIPT = register_form(Form("goods_receipt", N_("Goods receipt"), fields=(
 def _save_acceptance(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
     """Store the acceptance; the archive's date follows."""
     result = logistics.record_acceptance(ctx.app.uow(), viewer=ctx.me, data=answers, now=ctx.app.now())
+    if result.outcome == "bad_contract":
+        raise FormError("contract_id", NOT_FOUND)
     if result.outcome != "done" or result.accepted_on is None:
         raise FormError("customer_id", NOT_FOUND)
-    return ctx._("✅ Acceptance of {customer} recorded: accepted on {day}, warranty until {end}.").format(
+    text = ctx._("✅ Acceptance of {customer} recorded: accepted on {day}, warranty until {end}.").format(
         customer=result.customer, day=result.accepted_on.isoformat(),
         end=result.warranty_end.isoformat() if result.warranty_end else "—")
+    if result.receivable:
+        text += "\n" + ctx._("Contract #{id}, now receivable (see /receivables):").format(id=result.contract_id)
+        text += "".join("\n" + logistics.due_line(stage, ctx._) for stage in result.receivable)
+    return text
 
 
 ACCEPTANCE = register_form(Form("acceptance", N_("Customer acceptance"), fields=(
     Field("customer_id", N_("Customer"), N_("Which customer accepted? Type part of the name."), Kind.lookup,
           lookup=CUSTOMER_LOOKUP),
+    _contract_field(N_("Which of the customer's contracts was accepted? Tap one, or Skip.")),
     Field("signatory", N_("Signed by"), N_("Who signed for the customer?"),
           max_length=max_length("acceptances.signatory")),
     Field("accepted_on", N_("Acceptance date"), N_("On which day was it accepted?"), Kind.date, check=not_future),

@@ -2,7 +2,8 @@
 
 ```mermaid
 flowchart LR
-  M[/meeting: kind, time, topic/] --> T[attendees told] --> R[sweep: reminder 2 h before, once]
+  M[/meeting: kind, time, repeat?, until or how many, topic/] --> T[attendees told once] --> R[sweep: each 2 h before]
+  L -->|mtc:id| X{cancel: mtc:id:o this one / mtc:id:s it and the later ones} --> Y[attendees told]
   L[/meetings/] -->|mtg:id| A[attendance: mtg:id:p/x:staff, set not toggled]
   L -->|mtm:id| N[minutes form: text + task lines OWNER DATE WHAT] --> K[tasks: owners told]
   K --> C[sweep: due tomorrow → owner; overdue → owner + head, once each]
@@ -12,9 +13,11 @@ flowchart LR
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from domain.meetings import MAX_OCCURRENCES, Repeat
+from domain.natural_dates import Lean
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
@@ -33,19 +36,47 @@ def _future(ctx: Ctx, value: Any, _answers: Answers) -> str | None:
 
 
 def _save_meeting(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
-    """Schedule through the service."""
-    meeting_id = meetings.schedule(ctx.app.uow(), viewer=ctx.me, kind=answers["kind"],
-                                   starts_at=datetime.fromisoformat(answers["starts_at"]),
-                                   topic=answers.get("topic") or None, now=ctx.app.now())
-    if meeting_id is None:
+    """Schedule through the service: one meeting, or every meeting of a series."""
+    until = date.fromisoformat(answers["until"]) if answers.get("until") else None
+    count = int(answers["count"]) if answers.get("count") else None
+    planned = meetings.schedule(ctx.app.uow(), viewer=ctx.me, kind=answers["kind"],
+                                starts_at=datetime.fromisoformat(answers["starts_at"]),
+                                topic=answers.get("topic") or None, now=ctx.app.now(),
+                                repeat=answers.get("repeat") or Repeat.NONE.value, until=until, count=count)
+    if planned is None:
         raise FormError("starts_at", N_("The meeting must be in the future."))
-    return ctx._("📅 Meeting no. {id} scheduled; everyone in the office has been told.").format(id=meeting_id)
+    if len(planned.ids) == 1:
+        return ctx._("📅 Meeting no. {id} scheduled; everyone in the office has been told.").format(id=planned.ids[0])
+    return ctx._("📅 {n} meetings scheduled (no. {first}–{last}, {every}, up to {day}); everyone in the office has "
+                 "been told.").format(n=len(planned.ids), first=planned.ids[0], last=planned.ids[-1],
+                                      every=ctx._(meetings.REPEAT_LABELS[Repeat(answers["repeat"])]),
+                                      day=f"{planned.starts[-1].astimezone(ctx.me.tz):%Y-%m-%d}")
 
+
+def _repeats(answers: Answers) -> bool:
+    """The until/how-many questions only for a repeating meeting."""
+    return answers.get("repeat") not in (None, Repeat.NONE.value)
+
+
+def _after_start(_ctx: Ctx, value: Any, answers: Answers) -> str | None:
+    """A series ends on or after its first meeting's day."""
+    first = datetime.fromisoformat(answers["starts_at"]).date() if answers.get("starts_at") else None
+    return None if first is None or date.fromisoformat(value) >= first else N_(
+        "The last day must not be before the first meeting.")
+
+
+REPEATS = (("none", N_("Does not repeat")), (Repeat.WEEKLY.value, N_("Every week")),
+           (Repeat.BIWEEKLY.value, N_("Every two weeks")), (Repeat.MONTHLY.value, N_("Every month")))
 
 MEETING = register_form(Form("meeting", N_("Meeting"), fields=(
     Field("kind", N_("Kind"), N_("Which meeting?"), Kind.choice,
           choices=tuple((k.value, label) for k, label in meetings.KIND_LABELS.items())),
     Field("starts_at", N_("Time"), N_("When? For example 2026-11-30 09:00."), Kind.datetime, check=_future),
+    Field("repeat", N_("Repeat"), N_("Does it repeat?"), Kind.choice, choices=REPEATS),
+    Field("until", N_("Repeat until"), N_("Until which day does it repeat? Or Skip to give the number of meetings."),
+          Kind.date, required=False, when=_repeats, check=_after_start, lean=Lean.future),
+    Field("count", N_("Number of meetings"), N_("How many meetings in all?"), Kind.integer, min_value=2,
+          max_value=MAX_OCCURRENCES, when=lambda a: _repeats(a) and not a.get("until")),
     Field("topic", N_("Topic"), N_("Topic (optional)?"), required=False, max_length=200),
 ), save=_save_meeting))
 
@@ -89,18 +120,49 @@ def schedule(ctx: Ctx) -> None:
 
 def list_meetings(ctx: Ctx) -> None:
     """/meetings: the office's recent meetings with their attendance and minutes buttons."""
-    rows = meetings.recent(ctx.app.uow(), viewer=ctx.me)
+    rows = meetings.recent(ctx.app.uow(), viewer=ctx.me, now=ctx.app.now())
     if rows is None:
         ctx.reply(ctx._("Sorry, your role does not allow this command."))
         return
     if not rows:
         ctx.reply(ctx._("No meetings yet. Send /meeting to schedule one."))
         return
-    for meeting_id, title, written in rows:
-        buttons = [Button(ctx._("Attendance"), f"mtg:{meeting_id}")]
-        if not written:
-            buttons.append(Button(ctx._("Minutes"), f"mtm:{meeting_id}"))
-        ctx.reply(OutMessage(f"#{meeting_id} {title}", buttons=(tuple(buttons),)))
+    for row in rows:
+        buttons = [Button(ctx._("Attendance"), f"mtg:{row.id}")]
+        if not row.written:
+            buttons.append(Button(ctx._("Minutes"), f"mtm:{row.id}"))
+        if row.upcoming and "office_head" in ctx.me.roles:
+            buttons.append(Button(ctx._("Cancel…"), f"mtc:{row.id}:{'qs' if row.in_series else 'q'}"))
+        ctx.reply(OutMessage(f"#{row.id} {row.title}", buttons=(tuple(buttons),)))
+
+
+def on_cancel(ctx: Ctx) -> None:
+    """`mtc:id:q|qs` asks which (qs: in a series); `mtc:id:o` cancels this one, `mtc:id:s` it and the later ones."""
+    parts = (ctx.inbound.callback_data or "").split(":")
+    meeting_id = parse_id(parts[1]) if len(parts) == 3 else None
+    if meeting_id is None or parts[2] not in ("q", "qs", "o", "s"):
+        ctx.answer(ctx._(NOT_FOUND), alert=True)
+        return
+    if parts[2].startswith("q"):
+        choices = [Button(ctx._("Only this meeting"), f"mtc:{meeting_id}:o")]
+        if parts[2] == "qs":
+            choices.append(Button(ctx._("This and all later ones"), f"mtc:{meeting_id}:s"))
+        ctx.reply(OutMessage(ctx._("Cancel meeting no. {id}: which?").format(id=meeting_id),
+                             buttons=tuple((b,) for b in choices)))
+        return
+    result = meetings.cancel(ctx.app.uow(), viewer=ctx.me, meeting_id=meeting_id, whole_series=parts[2] == "s",
+                             now=ctx.app.now())
+    if result.outcome != "done":
+        ctx.answer(ctx._("Already cancelled or already held.") if result.outcome == "already"
+                   else ctx._(NOT_FOUND), alert=True)
+        return
+    ctx.answer(ctx._("Done."))
+    text = ctx._("❌ Cancelled: {title}; {n} meeting(s) called off, everyone has been told.").format(
+        title=result.first, n=result.count)
+    if ctx.inbound.message_id:
+        ctx.edit(ctx.inbound.message_id, text)
+    else:
+        ctx.reply(text)
 
 
 def on_attendance(ctx: Ctx) -> None:
@@ -172,4 +234,5 @@ def register(router: Router) -> None:
     router.command("tasks", tasks, N_("your open meeting tasks"), order=802)
     router.callback("mtg", on_attendance)
     router.callback("mtm", on_minutes)
+    router.callback("mtc", on_cancel)
     router.callback("mtk", on_task)

@@ -1,4 +1,4 @@
-"""People sweeps: probation (evaluations, the 转正 request, HR told) and the monthly score sheet."""
+"""People sweeps: probation (evaluations, the 转正 request, HR told), overdue evaluations chased, the score sheet."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 
 from schedules.runner import job
 from services.context import AppContext
-from services.probation import sweep_probation
+from services.probation import sweep_overdue_evaluations, sweep_probation
 from services.scoring import sweep_scores
 
 
@@ -17,6 +17,15 @@ async def probation_sweep(app: AppContext) -> str:
                                    default_timezone=app.default_timezone)
     app.kick_sender()
     return f"{sent} probation message(s) queued"
+
+
+@job("evaluation-chasing", every_minutes=60)
+async def evaluation_chasing(app: AppContext) -> str:
+    """Probation evaluations past their deadline: the manager chased, then the level above told, each once."""
+    sent = await asyncio.to_thread(sweep_overdue_evaluations, app.uow(), now=app.now(), config=app.people_config,
+                                   default_timezone=app.default_timezone)
+    app.kick_sender()
+    return f"{sent} overdue evaluation message(s) queued"
 
 
 @job("monthly-scores", every_minutes=60)

@@ -288,8 +288,10 @@ def _create(uow: UnitOfWork, req: ApprovalRequest, requester: Staff, *, config: 
 
 def chain_of(session: Session, req: ApprovalRequest, requester: Staff, *,
              config: ApprovalConfig) -> tuple[list[str], tuple[ChainStep, ...]]:
-    """The configured roles for the request's kind, amount and category, and the people of each step."""
-    roles = [r.value for r in chain_for(config, kind=req.kind, amount=req.amount, category=req.category)]
+    """The configured roles for the request (a purchase's purpose included), and the people of each step."""
+    purpose = (req.payload or {}).get("purpose") if req.kind == "purchase" else None
+    roles = [r.value for r in chain_for(config, kind=req.kind, amount=req.amount, category=req.category,
+                                        purpose=purpose)]
     steps = resolve_chain(roles, requester_id=requester.id, manager_id=requester.manager_id,
                           holders=lambda role: _holders(session, role, requester.office_id))
     return roles, steps

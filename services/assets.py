@@ -70,6 +70,26 @@ def register(uow: UnitOfWork, *, viewer: StaffView, data: dict[str, Any], now: d
         return "done", asset.id
 
 
+def register_purchased(session: Session, *, office_id: int, item: str, value: Decimal, quantity: int,
+                       purchased_on: date, holder_id: int | None, request_id: int, by: int, now: datetime
+                       ) -> list[str]:
+    """A purchase of equipment issued: one asset per piece (number PUR<request>-<n>), registered into the
+    office's store and assigned to `holder_id` when given, each step on the asset's trail; their numbers."""
+    numbers = []
+    for n in range(1, quantity + 1):
+        asset = FixedAsset(asset_no=f"PUR{request_id}-{n}", name=item[:120], category=AssetCategory.OFFICE_EQUIPMENT,
+                           value=value, purchased_on=purchased_on, office_id=office_id, created_by=by, created_at=now)
+        session.add(asset)
+        session.flush()
+        _log(session, asset, MoveAction.REGISTER, by=by, now=now, to_holder=None, to_office=office_id)
+        if holder_id is not None:
+            asset.holder_id = holder_id
+            _log(session, asset, MoveAction.ASSIGN, by=by, now=now, to_holder=holder_id, to_office=office_id,
+                 from_office=office_id)
+        numbers.append(asset.asset_no)
+    return numbers
+
+
 def _log(session: Session, asset: FixedAsset, action: MoveAction, *, by: int, now: datetime,
          to_holder: int | None, to_office: int, from_holder: int | None = None, from_office: int | None = None) -> None:
     """One trail entry and one audit entry."""

@@ -225,6 +225,22 @@ def _apply(session: Session, contract: Contract, data: ContractIn) -> None:
     session.flush()
 
 
+def accept(session: Session, contract: Contract, accepted_on: date) -> list[InstalmentCard]:
+    """The contract accepted (验收) on `accepted_on`: every stage due "验收后N天" gets its due date and so
+    becomes receivable (/receivables, 催款); those stages, as shown. The caller audits and commits."""
+    contract.accepted_on = accepted_on
+    stages = []
+    for row in _instalments(session, contract.id):
+        if row.days_after_acceptance is None:
+            continue
+        row.due_date = _term_of(row).due_date(accepted_on)
+        stages.append(InstalmentCard(id=row.id, kind=InstalmentKind(row.kind), term=_term_of(row),
+                                     amount=Decimal(row.amount), due_date=row.due_date, invoiced=row.invoiced,
+                                     received=Decimal(row.received or 0)))
+    session.flush()
+    return stages
+
+
 def snapshot(session: Session, contract: Contract) -> dict[str, Any]:
     """The editable fields and stages as JSON-safe values, for the audit log."""
     def text(value: object) -> str | None:

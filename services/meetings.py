@@ -4,11 +4,17 @@ The sweep reminds every attendee once in the two hours before a meeting starts, 
 task once the day before it is due and once after (the head is told then); keys in `reminders_sent`
 make every message go once, across restarts and instances. Attendance is set per person (present /
 absent, idempotent); absences are counted per month, as the seed's 扣罚 needs.
+
+A repeating meeting (每周 / 每两周 / 每月) is planned as a series: every occurrence is its own meeting
+(reminded, attended, minuted on its own), and the attendees are told once, with the plan. The head
+cancels one occurrence, or the series from an occurrence on (the ones already held stay); a cancelled
+meeting is not reminded, listed or counted, and its attendees are told at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -17,7 +23,16 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from domain import workdays
-from domain.meetings import MeetingKind, TaskStep, monthly_meeting_missing, parse_tasks, reminder_due, task_steps
+from domain.meetings import (
+    MeetingKind,
+    Repeat,
+    TaskStep,
+    monthly_meeting_missing,
+    occurrences,
+    parse_tasks,
+    reminder_due,
+    task_steps,
+)
 from domain.report_rules import in_working_hours
 from domain.roles import OFFICE_MANAGER_ROLES
 from services import audit, outbox
@@ -25,11 +40,14 @@ from services.i18n import N_, Translate, translator
 from services.jobs import claim_reminder
 from services.messages import Button, OutMessage
 from services.staff import StaffView, holders_of
-from storage.models import Meeting, MeetingAttendance, MeetingTask, Office, Staff
+from storage.models import Meeting, MeetingAttendance, MeetingSeries, MeetingTask, Office, Staff
 from storage.uow import UnitOfWork
 
 KIND_LABELS = {MeetingKind.WEEKLY: N_("weekly work meeting"), MeetingKind.MONTHLY: N_("monthly meeting")}
+REPEAT_LABELS = {Repeat.WEEKLY: N_("every week"), Repeat.BIWEEKLY: N_("every two weeks"),
+                 Repeat.MONTHLY: N_("every month")}
 HOSTS = OFFICE_MANAGER_ROLES
+LISTED_SINCE = timedelta(days=31)  # /meetings: the past month's meetings (their minutes) and the upcoming ones
 
 
 def _office_people(session: Session, office_id: int) -> list[Staff]:
@@ -44,47 +62,152 @@ def title(_: Translate, meeting: Meeting, tz: ZoneInfo) -> str:
     return text + (f"（{meeting.topic}）" if meeting.topic else "")
 
 
+@dataclass(frozen=True)
+class Scheduled:
+    """The meetings planned: their ids and starts, soonest first (one unless it repeats)."""
+
+    ids: tuple[int, ...]
+    starts: tuple[datetime, ...]
+
+
 def schedule(uow: UnitOfWork, *, viewer: StaffView, kind: str, starts_at: datetime, topic: str | None,
-             now: datetime) -> int | None:
-    """The head schedules a meeting of their office; every attendee is told at once. None: not allowed."""
+             now: datetime, repeat: str = Repeat.NONE.value, until: date | None = None, count: int | None = None
+             ) -> Scheduled | None:
+    """The head schedules a meeting of their office, repeating or not; every attendee is told once. None: not
+    allowed (or nothing to plan: the time has passed, or the series would end before it starts)."""
     if "office_head" not in viewer.roles or viewer.office_id is None or starts_at <= now:
+        return None
+    rule = Repeat(repeat)
+    starts = occurrences(starts_at.astimezone(viewer.tz), rule, until=until, count=count)
+    if not starts:
         return None
     with uow:
         session = uow.session
-        meeting = Meeting(office_id=viewer.office_id, kind=MeetingKind(kind).value, starts_at=starts_at, topic=topic,
-                          created_by=viewer.id, created_at=now)
-        session.add(meeting)
-        session.flush()
-        for person in _office_people(session, viewer.office_id):
-            session.add(MeetingAttendance(meeting_id=meeting.id, staff_id=person.id))
+        series = None
+        if rule != Repeat.NONE:
+            series = MeetingSeries(office_id=viewer.office_id, repeat=rule.value, until=until, count=count,
+                                   created_by=viewer.id, created_at=now)
+            session.add(series)
+            session.flush()
+        people = _office_people(session, viewer.office_id)
+        planned = [_plan(session, viewer, kind=kind, starts_at=start, topic=topic, series=series, people=people,
+                         now=now) for start in starts]
+        for person in people:
             if person.id != viewer.id:
                 _ = translator(person.locale)
-                outbox.enqueue(session, staff_id=person.id, now=now, message=OutMessage(
-                    _("📅 {title} scheduled by {who}. Please attend.").format(
-                        title=title(_, meeting, viewer.tz), who=viewer.name)))
-        audit.record(session, actor_id=viewer.id, action="meeting.schedule", entity="meeting", entity_id=meeting.id,
-                     at=now, detail={"kind": kind})
+                text = _("📅 {title} scheduled by {who}. Please attend.").format(
+                    title=title(_, planned[0], viewer.tz), who=viewer.name)
+                if series is not None:
+                    text += "\n" + plan_line(_, rule, planned[-1].starts_at, len(planned), viewer.tz)
+                outbox.enqueue(session, staff_id=person.id, now=now, message=OutMessage(text))
+        audit.record(session, actor_id=viewer.id, action="meeting.schedule", entity="meeting",
+                     entity_id=planned[0].id, at=now, detail={"kind": kind, "repeat": rule.value,
+                                                              "meetings": [m.id for m in planned]})
         uow.commit()
-        return meeting.id
+        return Scheduled(tuple(m.id for m in planned), tuple(m.starts_at for m in planned))
+
+
+def _plan(session: Session, viewer: StaffView, *, kind: str, starts_at: datetime, topic: str | None,
+          series: MeetingSeries | None, people: list[Staff], now: datetime) -> Meeting:
+    """One occurrence with everyone of the office expected."""
+    meeting = Meeting(office_id=viewer.office_id, kind=MeetingKind(kind).value, starts_at=starts_at, topic=topic,
+                      created_by=viewer.id, created_at=now, series_id=series.id if series else None)
+    session.add(meeting)
+    session.flush()
+    for person in people:
+        session.add(MeetingAttendance(meeting_id=meeting.id, staff_id=person.id))
+    return meeting
+
+
+def plan_line(_: Translate, rule: Repeat, last: datetime, count: int, tz: ZoneInfo) -> str:
+    """'Repeats every week: 4 meetings, the last on 12-21 09:00.'"""
+    return _("Repeats {every}: {n} meetings, the last on {last}.").format(
+        every=_(REPEAT_LABELS[rule]), n=count, last=f"{last.astimezone(tz):%Y-%m-%d %H:%M}")
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    """What a cancellation did: 'done' (with the meetings called off), 'already' or 'not_found'."""
+
+    outcome: str
+    count: int = 0
+    first: str = ""
+
+
+def cancel(uow: UnitOfWork, *, viewer: StaffView, meeting_id: int, whole_series: bool, now: datetime) -> Cancelled:
+    """Call off one upcoming meeting, or it and every later one of its series; attendees told once."""
+    if "office_head" not in viewer.roles:
+        return Cancelled("not_found")
+    with uow:
+        session = uow.session
+        meeting = session.get(Meeting, meeting_id)
+        if meeting is None or meeting.office_id != viewer.office_id or (whole_series and meeting.series_id is None):
+            return Cancelled("not_found")
+        if meeting.cancelled_at is not None or meeting.starts_at <= now:
+            return Cancelled("already")
+        scope = (Meeting.series_id == meeting.series_id, Meeting.starts_at >= meeting.starts_at) if whole_series \
+            else (Meeting.id == meeting.id,)
+        stmt = (update(Meeting).where(*scope, Meeting.starts_at > now, Meeting.cancelled_at.is_(None))
+                .values(cancelled_at=now).returning(Meeting.id).execution_options(synchronize_session=False))
+        ids = sorted(session.scalars(stmt))
+        if not ids:
+            return Cancelled("already")
+        if whole_series:
+            session.execute(update(MeetingSeries).where(MeetingSeries.id == meeting.series_id)
+                            .values(cancelled_at=now).execution_options(synchronize_session=False))
+        _tell_cancelled(session, viewer, meeting, count=len(ids), now=now)
+        audit.record(session, actor_id=viewer.id, action="meeting.cancel", entity="meeting", entity_id=meeting.id,
+                     at=now, detail={"series": meeting.series_id if whole_series else None, "meetings": ids})
+        uow.commit()
+        _ = translator(viewer.locale)
+        return Cancelled("done", len(ids), title(_, meeting, viewer.tz))
+
+
+def _tell_cancelled(session: Session, viewer: StaffView, meeting: Meeting, *, count: int, now: datetime) -> None:
+    """Everyone expected hears that the meeting (and how many after it) will not take place."""
+    for person in _office_people(session, meeting.office_id):
+        if person.id == viewer.id:
+            continue
+        _ = translator(person.locale)
+        text = (_("❌ {title} has been cancelled by {who}.") if count == 1 else
+                _("❌ {title} and the following meetings of the series ({n} in all) have been cancelled by {who}."))
+        outbox.enqueue(session, staff_id=person.id, now=now, message=OutMessage(
+            text.format(title=title(_, meeting, viewer.tz), who=viewer.name, n=count)))
 
 
 def _meeting_for(session: Session, viewer: StaffView, meeting_id: int) -> Meeting | None:
     """A meeting of the viewer's office, for its head or admin."""
     meeting = session.get(Meeting, meeting_id)
-    if meeting is None or meeting.office_id != viewer.office_id or not viewer.has_any(HOSTS):
+    if (meeting is None or meeting.office_id != viewer.office_id or not viewer.has_any(HOSTS)
+            or meeting.cancelled_at is not None):
         return None
     return meeting
 
 
-def recent(uow: UnitOfWork, *, viewer: StaffView) -> list[tuple[int, str, bool]] | None:
-    """The office's last ten meetings: (id, title, minutes written). None: not a head or admin."""
+@dataclass(frozen=True)
+class Listed:
+    """One meeting as /meetings shows it."""
+
+    id: int
+    title: str
+    written: bool
+    upcoming: bool
+    in_series: bool
+
+
+def recent(uow: UnitOfWork, *, viewer: StaffView, now: datetime) -> list[Listed] | None:
+    """The office's meetings of the past month and the next ones (ten at most, soonest first), cancelled ones
+    left out. None: not a head or admin."""
     if not viewer.has_any(HOSTS) or viewer.office_id is None:
         return None
     with uow:
         _ = translator(viewer.locale)
-        rows = uow.session.scalars(select(Meeting).where(Meeting.office_id == viewer.office_id)
-                                   .order_by(Meeting.starts_at.desc()).limit(10)).all()
-        return [(m.id, title(_, m, viewer.tz), m.minutes_at is not None) for m in rows]
+        rows = uow.session.scalars(select(Meeting).where(Meeting.office_id == viewer.office_id,
+                                                         Meeting.cancelled_at.is_(None),
+                                                         Meeting.starts_at >= now - LISTED_SINCE)
+                                   .order_by(Meeting.starts_at, Meeting.id).limit(10)).all()
+        return [Listed(m.id, title(_, m, viewer.tz), m.minutes_at is not None, m.starts_at > now,
+                       m.series_id is not None) for m in rows]
 
 
 def attendance_card(uow: UnitOfWork, *, viewer: StaffView, meeting_id: int) -> OutMessage | None:
@@ -220,7 +343,7 @@ def sweep_meetings(uow: UnitOfWork, *, now: datetime, default_timezone: str,
         session = uow.session
         sent = 0
         offices = {o.id: o for o in session.scalars(select(Office))}
-        upcoming = session.scalars(select(Meeting).where(Meeting.starts_at > now)).all()
+        upcoming = session.scalars(select(Meeting).where(Meeting.starts_at > now, Meeting.cancelled_at.is_(None))).all()
         for meeting in upcoming:
             if reminder_due(meeting.starts_at, now) and claim_reminder(
                     session, key=f"mtg-remind:{meeting.id}", staff_id=None, now=now):
@@ -258,6 +381,7 @@ def _monthly_check(session: Session, offices: dict[int, Office], *, now: datetim
         after = (first + timedelta(days=32)).replace(day=1)
         held = session.scalars(select(Meeting.id).where(Meeting.office_id == office.id,
                                                         Meeting.kind == MeetingKind.MONTHLY.value,
+                                                        Meeting.cancelled_at.is_(None),
                                                         Meeting.starts_at >= first,
                                                         Meeting.starts_at < after)).first() is not None
         heads = holders_of(session, role="office_head", office_id=office.id)

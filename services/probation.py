@@ -5,12 +5,14 @@ direct manager for an evaluation at every point (`domain.people.evaluation_point
 before the deadline, opens the 转正 request `confirm_days_before` the end — an ordinary approval
 request (kind `confirmation`, the probationer as requester, chain manager → office head → HR) that
 the approval cards, chasing and escalation handle like any other — and tells HR in the last days if
-it is still undecided. Every message is claimed in `reminders_sent` first, so nothing goes twice.
+it is still undecided. A second sweep (`sweep_overdue_evaluations`, job `evaluation-chasing`) chases
+the manager for an evaluation not written by its deadline and then tells the level above them, as
+reports are chased. Every message is claimed in `reminders_sent` first, so nothing goes twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -22,12 +24,14 @@ from sqlalchemy.orm import Session
 from domain import workdays
 from domain.approval_routing import resolve_chain
 from domain.people import (
+    OverdueStep,
     PeopleConfig,
     confirmation_opens,
     end_reminder_due,
     evaluation_deadline,
     evaluation_points,
     evaluation_reminder_due,
+    overdue_steps,
 )
 from domain.report_rules import in_working_hours
 from domain.roles import PEOPLE_CARE_ROLES
@@ -67,20 +71,73 @@ def sweep_probation(uow: UnitOfWork, *, now: datetime, config: PeopleConfig, def
     """Send what is due today for every open probation, each message once; returns how many were sent."""
     with uow:
         session = uow.session
-        offices = {o.id: o for o in session.scalars(select(Office))}
-        rows = session.execute(select(Probation, Staff).join(Staff, Staff.id == Probation.staff_id)
-                               .where(Probation.closed.is_(False), Staff.active.is_(True))).all()
         sent = 0
-        for probation, person in rows:
-            office = offices.get(person.office_id) if person.office_id else None
-            local = now.astimezone(ZoneInfo(office.timezone if office else default_timezone))
-            if office is None or not in_working_hours(local, start=office.work_start, end=office.work_end,
-                                                      is_working_day=is_working_day):
-                continue
-            sent += _due_for(session, probation, person, today=local.date(), config=config, now=now,
+        for probation, person, today in _open_in_working_hours(session, now=now, default_timezone=default_timezone,
+                                                               is_working_day=is_working_day):
+            sent += _due_for(session, probation, person, today=today, config=config, now=now,
                              default_timezone=default_timezone)
         uow.commit()
         return sent
+
+
+def _open_in_working_hours(session: Session, *, now: datetime, default_timezone: str,
+                           is_working_day: Callable[[date], bool]) -> Iterator[tuple[Probation, Staff, date]]:
+    """Open probations of active people whose office is at work now, with the office-local day."""
+    offices = {o.id: o for o in session.scalars(select(Office))}
+    rows = session.execute(select(Probation, Staff).join(Staff, Staff.id == Probation.staff_id)
+                           .where(Probation.closed.is_(False), Staff.active.is_(True))).all()
+    for probation, person in rows:
+        office = offices.get(person.office_id) if person.office_id else None
+        local = now.astimezone(ZoneInfo(office.timezone if office else default_timezone))
+        if office is not None and in_working_hours(local, start=office.work_start, end=office.work_end,
+                                                   is_working_day=is_working_day):
+            yield probation, person, local.date()
+
+
+def sweep_overdue_evaluations(uow: UnitOfWork, *, now: datetime, config: PeopleConfig, default_timezone: str,
+                              is_working_day: Callable[[date], bool] = workdays.is_working_day) -> int:
+    """Chase each evaluation not written by its deadline, then tell the level above, each once; how many."""
+    with uow:
+        session = uow.session
+        sent = 0
+        for probation, person, today in _open_in_working_hours(session, now=now, default_timezone=default_timezone,
+                                                               is_working_day=is_working_day):
+            _close_if_decided(session, probation)
+            manager = manager_of(session, staff=person)
+            if probation.closed or manager is None:
+                continue
+            written = set(session.scalars(select(ProbationEvaluation.point)
+                                          .where(ProbationEvaluation.staff_id == person.id)))
+            for point in evaluation_points(probation.starts_on, probation.ends_on, config.evaluate_every_months):
+                for step in [] if point in written else overdue_steps(config, point=point, today=today):
+                    if claim_reminder(session, key=f"prob-eval-{step.value}:{person.id}:{point}",
+                                      staff_id=manager.id, now=now):
+                        sent += _send_overdue(session, step, manager, person, point, config, now)
+        uow.commit()
+        return sent
+
+
+def _send_overdue(session: Session, step: OverdueStep, manager: Staff, person: Staff, point: date,
+                  config: PeopleConfig, now: datetime) -> int:
+    """The manager chased with the form's button, or the level above them told (else HR)."""
+    deadline = evaluation_deadline(config, point).isoformat()
+    if step == OverdueStep.CHASE:
+        _ = translator(manager.locale)
+        text = _("⚠️ The probation evaluation of {name} (as of {point}) was due by {deadline} and is not written "
+                 "yet. Please write it now.").format(name=person.name, point=point.isoformat(), deadline=deadline)
+        button = Button(_("Write the evaluation"), f"pev:{person.id}:{point_code(point)}")
+        outbox.enqueue(session, staff_id=manager.id, message=OutMessage(text, buttons=((button,),)), now=now)
+        return 1
+    above = manager_of(session, staff=manager)
+    told = [above] if above is not None and above.id not in (manager.id, person.id) else [
+        hr for hr in holders_of(session, role="hr", office_id=None) if hr.id not in (manager.id, person.id)]
+    for boss in told:
+        _ = translator(boss.locale)
+        outbox.enqueue(session, staff_id=boss.id, now=now, message=OutMessage(_(
+            "🚨 Escalation: {manager} has not written the probation evaluation of {name} (as of {point}, due "
+            "{deadline}).").format(manager=manager.name, name=person.name, point=point.isoformat(),
+                                   deadline=deadline)))
+    return 1 if told else 0
 
 
 def _due_for(session: Session, probation: Probation, person: Staff, *, today: date, config: PeopleConfig,

@@ -1,6 +1,9 @@
 """After the approval: the admin marks a purchase bought, then issued; and the office supplies stock.
 
 Both marks are conditional updates (a double tap marks once) and the requester is told of each.
+Marking a purchase issued feeds the books in the same transaction, once: office supplies are added
+to the office's stock (a supply move by the admin), equipment becomes fixed assets (one per piece,
+numbered PUR<request>-<n>) assigned to the requester — the seed's 领用: the person who asked uses it.
 Supplies: added, issued to a person, returned; when an issue takes the stock below its minimum the
 office admins are told once per dip (the key carries the number of refills: the next dip after a
 refill is told again).
@@ -10,19 +13,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from domain.approvals import PurchasePurpose
 from domain.roles import OFFICE_MANAGER_ROLES
-from services import audit, outbox
+from services import assets, audit, outbox
 from services.i18n import N_, translator
 from services.jobs import claim_reminder
 from services.messages import OutMessage
 from services.staff import StaffView, holders_of
-from storage.models import ApprovalRequest, PurchaseProgress, Staff, Supply, SupplyMove
+from storage.models import ApprovalRequest, Office, PurchaseProgress, Staff, Supply, SupplyMove
 from storage.uow import UnitOfWork
 
 KEEPERS = OFFICE_MANAGER_ROLES
@@ -80,6 +86,8 @@ def mark(uow: UnitOfWork, *, viewer: StaffView, request_id: int, step: str, now:
             return "already"
         audit.record(session, actor_id=viewer.id, action=f"purchase.{at.removesuffix('_at')}",
                      entity="approval_request", entity_id=req.id, at=now)
+        if step == "i":
+            _feed_books(session, req, viewer=viewer, now=now)
         requester = session.get(Staff, req.requester_id)
         if requester is not None and requester.active:
             _ = translator(requester.locale)
@@ -87,6 +95,39 @@ def mark(uow: UnitOfWork, *, viewer: StaffView, request_id: int, step: str, now:
                 _(msgid).format(id=req.id, item=req.payload.get("item", ""))))
         uow.commit()
         return "done"
+
+
+def _feed_books(session: Session, req: ApprovalRequest, *, viewer: StaffView, now: datetime) -> None:
+    """An issued purchase: supplies into the office stock, equipment into the asset register (audited)."""
+    quantity, item = int(req.payload.get("quantity", 0)), str(req.payload.get("item", ""))
+    if quantity <= 0 or req.office_id is None:
+        return
+    if req.payload.get("purpose") == PurchasePurpose.EQUIPMENT.value:
+        office = session.get(Office, req.office_id)
+        day = now.astimezone(ZoneInfo(office.timezone)).date() if office else now.date()
+        numbers = assets.register_purchased(
+            session, office_id=req.office_id, item=item, value=Decimal(str(req.payload.get("unit_price", "0"))),
+            quantity=quantity, purchased_on=day, holder_id=req.requester_id, request_id=req.id, by=viewer.id, now=now)
+        audit.record(session, actor_id=viewer.id, action="purchase.to_assets", entity="approval_request",
+                     entity_id=req.id, at=now, detail={"assets": numbers})
+        return
+    supply = _supply(session, office_id=req.office_id, name=item[:60])
+    session.execute(update(Supply).where(Supply.id == supply.id)
+                    .values(quantity=Supply.quantity + quantity, restocks=Supply.restocks + 1)
+                    .execution_options(synchronize_session=False))
+    session.add(SupplyMove(supply_id=supply.id, delta=quantity, staff_id=None, by_id=viewer.id, at=now))
+    audit.record(session, actor_id=viewer.id, action="purchase.to_stock", entity="approval_request",
+                 entity_id=req.id, at=now, detail={"supply": supply.id, "quantity": quantity})
+
+
+def _supply(session: Session, *, office_id: int, name: str) -> Supply:
+    """The office's supply of that name, made (empty) when it is new."""
+    supply = session.scalars(select(Supply).where(Supply.office_id == office_id, Supply.name == name)).first()
+    if supply is None:
+        supply = Supply(office_id=office_id, name=name, quantity=0, min_quantity=0)
+        session.add(supply)
+        session.flush()
+    return supply
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,23 @@ def _advance(ctx: Ctx, form: Form, state: DraftState, *, after: str | None) -> N
         _show_summary(ctx, form, state)
     else:
         state.step = nxt.name
-        _ask(ctx, form, state, nxt)
+        if not _settled_by_options(ctx, form, state, nxt):
+            _ask(ctx, form, state, nxt)
+
+
+def _settled_by_options(ctx: Ctx, form: Form, state: DraftState, field: Field) -> bool:
+    """A lookup whose options leave no choice: none skips it (when optional), exactly one is taken."""
+    if field.kind != Kind.lookup or field.lookup is None or field.lookup.options is None:
+        return False
+    options = field.lookup.options(ctx, state.answers)
+    if not options and not field.required:  # nothing to choose: not asked, and Back passes over it
+        state.answers.pop(field.name, None)
+        _advance(ctx, form, state, after=field.name)
+        return True
+    if len(options) == 1:
+        _picked(ctx, form, state, field, *options[0])
+        return True
+    return False
 
 
 def _ask(ctx: Ctx, form: Form, state: DraftState, field: Field, error: str | None = None) -> None:
@@ -169,7 +185,11 @@ def _answer(ctx: Ctx, form: Form, state: DraftState, field: Field) -> None:
 def _lookup(ctx: Ctx, form: Form, state: DraftState, field: Field, query: str) -> None:
     """Search what was typed: one match is taken, several are offered, a new item may be made from the text."""
     assert field.lookup is not None
-    results = field.lookup.search(ctx, query[:MAX_QUERY]) if query else []
+    if field.lookup.options is not None:
+        needle = query[:MAX_QUERY].casefold()
+        results = [item for item in field.lookup.options(ctx, state.answers) if needle in item[1].casefold()]
+    else:
+        results = field.lookup.search(ctx, query[:MAX_QUERY]) if query else []
     creatable = field.lookup.create is not None and bool(query) and all(label != query for _id, label in results)
     auto = state.context.pop("auto_pick", True)
     if not query:

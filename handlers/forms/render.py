@@ -76,6 +76,9 @@ def _kind_buttons(ctx: Ctx, state: DraftState, field: Field) -> list[Button]:
         return [Button(_("Now"), cb(state, "q", "now"))]
     if field.kind == Kind.photos:
         return [Button(_("Done"), cb(state, "done"))]
+    if field.kind == Kind.lookup and field.lookup and field.lookup.options:
+        return [Button(label[:40], cb(state, "pick", item_id))
+                for item_id, label in field.lookup.options(ctx, state.answers)[:8]]
     if field.kind == Kind.lookup and field.lookup and field.lookup.browse:
         return [Button(label[:40], cb(state, "pick", item_id)) for item_id, label in field.lookup.browse(ctx)[:8]]
     return [Button(_(q), cb(state, "t", i)) for i, q in enumerate(field.quick)]

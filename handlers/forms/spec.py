@@ -49,6 +49,9 @@ class Lookup:
     create: Callable[[Ctx, str], tuple[int, str] | None] | None = None
     """Make a new item from the typed name when nothing matches (a short customer record, completed later)."""
     create_label: str = N_("➕ New: {name}")
+    options: Callable[[Ctx, Answers], list[tuple[int, str]]] | None = None
+    """The items to choose from given the earlier answers (a customer's contracts): they are the buttons and
+    what typing searches; none skips an optional question and exactly one is taken without asking (Back shows it)."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from storage.models.conversation import Draft, OutboxMessage, RetiredCard, Shown
 from storage.models.leave import LeaveAdjustment
 from storage.models.logistics import Acceptance, GoodsReceipt
 from storage.models.media import MediaFile
-from storage.models.meetings import Meeting, MeetingAttendance, MeetingTask
+from storage.models.meetings import Meeting, MeetingAttendance, MeetingSeries, MeetingTask
 from storage.models.org import (
     AuditEntry,
     InboxUpdate,
@@ -49,6 +49,7 @@ __all__ = [
     "MediaFile",
     "Meeting",
     "MeetingAttendance",
+    "MeetingSeries",
     "MeetingTask",
     "MonthlyScore",
     "Office",

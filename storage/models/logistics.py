@@ -18,6 +18,7 @@ class GoodsReceipt(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"), index=True)  # the delivery's contract
     goods: Mapped[str] = mapped_column(String(200))
     shipped_qty: Mapped[int]
     received_qty: Mapped[int]
@@ -35,6 +36,7 @@ class Acceptance(Base):
     __tablename__ = "acceptances"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"), index=True)  # makes its 验收款 due
     signatory: Mapped[str] = mapped_column(String(120))
     accepted_on: Mapped[date] = mapped_column(Date)
     photos: Mapped[list[Any]] = mapped_column(JSON, default=list)

@@ -10,8 +10,22 @@ from sqlalchemy.orm import Mapped, mapped_column
 from storage.models.base import Base, BigId, utcnow
 
 
+class MeetingSeries(Base):
+    """A repeating meeting (每周 / 每两周 / 每月): its rule; each occurrence is a `Meeting` of the series."""
+
+    __tablename__ = "meeting_series"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
+    repeat: Mapped[str] = mapped_column(String(16))  # weekly / biweekly / monthly
+    until: Mapped[date | None] = mapped_column(Date)  # … up to this day, or
+    count: Mapped[int | None]  # … this many meetings
+    created_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[datetime | None]  # the rest of the series called off
+
+
 class Meeting(Base):
-    """A scheduled meeting of one office, its minutes once written."""
+    """A scheduled meeting of one office (one occurrence of a series, or on its own), its minutes once written."""
 
     __tablename__ = "meetings"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -20,6 +34,8 @@ class Meeting(Base):
     starts_at: Mapped[datetime] = mapped_column(index=True)
     topic: Mapped[str | None] = mapped_column(String(200))
     created_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_series.id"), index=True)
+    cancelled_at: Mapped[datetime | None]  # called off: no reminder, not listed, not counted
     minutes: Mapped[str | None] = mapped_column(Text)
     minutes_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
+
 from bot.standin.keyboards import buttons
+from storage.models import AssetMove, AuditEntry, FixedAsset, SupplyMove
 from tests.e2e.harness import BotHarness
 
 
@@ -76,3 +80,73 @@ async def test_supplies_stock_warns_the_admin_once_per_dip(bot: BotHarness) -> N
     replies = await bot.send(admin, "/supplies issue 打印纸 9")
     assert [m["text"] for m in replies][1].startswith("⚠️ 库存不足：打印纸仅剩 4")
     assert (await bot.send(admin, "/supplies"))[-1]["text"] == "办公用品库存：\n⚠️ 打印纸: 4 (≥ 5)"
+
+
+async def approve_all(bot: BotHarness, *approvers: Any) -> None:
+    """Each approver in turn taps 同意 on the card they just got."""
+    for who in approvers:
+        await bot.press(who, bot.last(who), "同意")
+
+
+async def test_equipment_always_climbs_to_headquarters_and_when_issued_is_registered_to_the_requester(
+        bot: BotHarness) -> None:
+    bot.add_office("总部", is_hq=True)
+    head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
+    admin = await bot.register("王芳", office="上海办事处", roles=["admin"])
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    gm = await bot.register("周总", office="总部", roles=["gm"])
+
+    await ask(bot, li, "办公设备", "无线鼠标", "2", "150")  # ¥300: far below 2,000, yet equipment
+    card = bot.last(head)
+    assert "¥300.00" in card["text"] and "第 1/2 步" in card["text"]
+    await approve_all(bot, head)
+    assert "第 2/2 步" in bot.last(gm)["text"] and "无线鼠标" in bot.last(gm)["text"]
+    await approve_all(bot, gm)
+    assert "已全部审批通过" in bot.last(li)["text"]
+
+    order = (await bot.send(admin, "/purchases"))[-1]
+    await bot.press(admin, order, "标记已采购")
+    await bot.press(admin, current_of(bot, admin, order), "标记已发放")
+    await bot.press_data(admin, order, buttons(order)[0][1].replace(":b", ":i"))  # a second tap adds nothing
+    request_no = order["text"].split("#")[1].split("：")[0]
+    listing = (await bot.send(admin, "/assets"))[-1]["text"]
+    assert listing.splitlines() == ["固定资产（2）：", f"• PUR{request_no}-1 无线鼠标 — 李娜",
+                                    f"• PUR{request_no}-2 无线鼠标 — 李娜"]
+    with bot.app.uow() as uow:
+        moves = uow.session.scalars(select(AssetMove.action).order_by(AssetMove.id)).all()
+        audited = uow.session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("purchase.%"))
+                                      .order_by(AuditEntry.id)).all()
+        value = uow.session.scalars(select(FixedAsset.value)).first()
+    assert list(moves) == ["register", "assign", "register", "assign"]
+    assert list(audited) == ["purchase.bought", "purchase.issued", "purchase.to_assets"]
+    assert value == Decimal("150.00")
+
+
+async def test_supplies_under_the_threshold_stay_with_the_head_and_when_issued_fill_the_stock(
+        bot: BotHarness) -> None:
+    head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
+    admin = await bot.register("王芳", office="上海办事处", roles=["admin"])
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    await bot.send(admin, "/supplies add 打印纸 3 5")
+
+    await ask(bot, li, "办公用品", "打印纸", "10", "25")
+    assert "第 1/1 步" in bot.last(head)["text"]
+    await approve_all(bot, head)
+    order = (await bot.send(admin, "/purchases"))[-1]
+    await bot.press(admin, order, "标记已采购")
+    assert (await bot.send(admin, "/supplies"))[-1]["text"] == "办公用品库存：\n⚠️ 打印纸: 3 (≥ 5)"  # bought, not yet in
+    issued = current_of(bot, admin, order)
+    await bot.press(admin, issued, "标记已发放")
+    await bot.press_data(admin, issued, buttons(issued)[0][1])  # a double tap adds nothing
+    assert bot.standin.callback_answers[-1]["text"] == "已经标记过了。"
+    assert (await bot.send(admin, "/supplies"))[-1]["text"] == "办公用品库存：\n• 打印纸: 13 (≥ 5)"
+    assert "尚未登记固定资产" in (await bot.send(admin, "/assets"))[-1]["text"]
+    with bot.app.uow() as uow:
+        deltas = uow.session.scalars(select(SupplyMove.delta).order_by(SupplyMove.id)).all()
+        audited = uow.session.scalars(select(AuditEntry.action).where(AuditEntry.action == "purchase.to_stock")).all()
+    assert (list(deltas), len(audited)) == ([3, 10], 1)
+
+
+def current_of(bot: BotHarness, user: Any, message: dict[str, Any]) -> dict[str, Any]:
+    """The message as it stands now (edits applied)."""
+    return next(m for m in bot.standin.messages(user.id) if m["message_id"] == message["message_id"])

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.standin.keyboards import buttons
-from schedules.people import probation_sweep
+from schedules.people import evaluation_chasing, probation_sweep
 from storage.models import ApprovalRequest, OnboardingItem, Probation, Staff
 from tests.e2e.harness import BotHarness
 
@@ -151,3 +151,45 @@ async def test_probation_evaluations_reminded_once_across_a_restart_and_confirme
         req = uow.session.get(ApprovalRequest, probation.request_id)
         assert req is not None and (req.kind, req.status) == ("confirmation", "approved")
     assert "李娜" not in (await bot.send(hr, "/probation"))[-1]["text"]
+
+
+async def chase(bot: BotHarness) -> None:
+    await evaluation_chasing(bot.app)
+    await bot.flush()
+
+
+async def test_an_unwritten_evaluation_is_chased_then_escalated_once_across_a_restart(bot: BotHarness) -> None:
+    bot.clock.set(cst(2026, 11, 2))  # probation 2026-11-02 – 2027-02-01, first point 12-02, due by 12-09
+    head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
+    boss = await bot.register("刘洋", office="上海办事处", roles=["regional_manager"], manager="张伟")
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"], manager="刘洋")
+    bot.clock.set(cst(2026, 12, 2))
+    await sweep(bot)
+
+    bot.clock.set(cst(2026, 12, 9))  # the deadline itself: not yet overdue
+    await chase(bot)
+    assert not [t for t in bot.texts(boss) if t.startswith("⚠️")]
+    bot.clock.set(cst(2026, 12, 10))
+    await chase(bot)
+    await bot.restart()
+    await chase(bot)
+    chased = [m for m in bot.standin.messages(boss.id) if str(m.get("text", "")).startswith("⚠️")]
+    assert [m["text"] for m in chased] == [
+        "⚠️ 李娜的试用期评价（截至 2026-12-02）应在 2026-12-09 前填写，目前仍未填写，请尽快填写。"]
+    assert not [t for t in bot.texts(head) if t.startswith("🚨")]
+
+    bot.clock.set(cst(2026, 12, 14))  # 3 days and more after the deadline (a Monday): 刘洋's manager is told
+    await chase(bot)
+    await chase(bot)
+    assert [t for t in bot.texts(head) if t.startswith("🚨")] == [
+        "🚨 升级提醒：刘洋尚未填写李娜的试用期评价（截至 2026-12-02，应于 2026-12-09 前填写）。"]
+    assert not [t for t in bot.texts(li) if t.startswith(("⚠️", "🚨"))]
+
+    ask = (await bot.press(boss, chased[0], "填写评价"))[-1]  # the chase's button opens the form
+    await bot.press(boss, ask, "良好")
+    summary = (await bot.send(boss, "进步明显"))[-1]
+    assert "已保存李娜的试用期评价" in (await bot.press(boss, summary, "保存"))[-1]["text"]
+    bot.clock.set(cst(2027, 1, 11))  # the next point (01-02, due 01-09) is chased; the written one never again
+    await chase(bot)
+    points = [t.split("（")[1][:13] for t in bot.texts(boss) if t.startswith("⚠️")]
+    assert points == ["截至 2026-12-02", "截至 2027-01-02"]

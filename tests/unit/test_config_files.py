@@ -8,7 +8,7 @@ import pytest
 
 from bot.bootstrap import bootstrap
 from bot.settings import Settings
-from domain.approvals import chain_for
+from domain.approvals import ApprovalConfigError, chain_for
 from domain.leave_rules import OverBalance, parse_leave_policy
 from domain.reports import ReportConfigError
 from domain.roles import Role
@@ -79,3 +79,21 @@ def test_a_missing_leave_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="cannot read the leave rules") as refused:
         load_leave_policy(str(tmp_path / "nope.yaml"))
     assert "nope.yaml" in str(refused.value)
+
+def test_the_shipped_purchase_rules_send_equipment_to_headquarters_whatever_it_costs() -> None:
+    config = load_approval_config()
+    equipment = {a: chain_for(config, kind="purchase", amount=Decimal(a), category=None, purpose="equipment")
+                 for a in ("1", "2000", "2000.01")}
+    supplies = {a: chain_for(config, kind="purchase", amount=Decimal(a), category=None, purpose="supplies")
+                for a in ("1", "2000", "2000.01")}
+    head_and_gm = (Role.OFFICE_HEAD, Role.GM)
+    assert equipment == {"1": head_and_gm, "2000": head_and_gm, "2000.01": head_and_gm}
+    assert supplies == {"1": (Role.OFFICE_HEAD,), "2000": (Role.OFFICE_HEAD,), "2000.01": head_and_gm}
+
+
+def test_only_purchase_rules_may_test_the_purpose(tmp_path: Path) -> None:
+    path = tmp_path / "approvals.yaml"
+    path.write_text("leave: [{chain: [hr]}]\nouting: [{chain: [hr]}]\ntrip: [{chain: [hr]}]\n"
+                    "expense: [{when: {purpose_in: [equipment]}, chain: [gm]}, {chain: [finance]}]\n", encoding="utf-8")
+    with pytest.raises(ApprovalConfigError, match="only purchase rules may test the purpose"):
+        load_approval_config(str(path))

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.meetings import TaskLine, TaskStep, monthly_meeting_missing, parse_tasks, reminder_due, task_steps
+from domain.meetings import (
+    MAX_OCCURRENCES,
+    Repeat,
+    TaskLine,
+    TaskStep,
+    monthly_meeting_missing,
+    occurrences,
+    parse_tasks,
+    reminder_due,
+    task_steps,
+)
 
 
 def test_parse_tasks_reads_owner_date_and_text_and_names_bad_lines() -> None:
@@ -38,3 +49,24 @@ def test_task_steps(today: date, steps: list[TaskStep]) -> None:
 @pytest.mark.parametrize(("day", "held", "missing"), [(19, False, False), (20, False, True), (28, True, False)])
 def test_a_month_without_its_monthly_meeting(day: int, held: bool, missing: bool) -> None:
     assert monthly_meeting_missing(date(2026, 12, day), held) is missing
+
+
+def test_a_series_repeats_at_the_same_local_time_until_a_day_or_a_count() -> None:
+    first = datetime(2026, 11, 30, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+    weekly = occurrences(first, Repeat.WEEKLY, count=3)
+    assert [d.isoformat() for d in weekly] == ["2026-11-30T09:00:00+08:00", "2026-12-07T09:00:00+08:00",
+                                               "2026-12-14T09:00:00+08:00"]
+    biweekly = occurrences(first, Repeat.BIWEEKLY, until=date(2026, 12, 28))
+    assert [d.date() for d in biweekly] == [date(2026, 11, 30), date(2026, 12, 14), date(2026, 12, 28)]
+    assert occurrences(first, Repeat.NONE, count=5) == [first]
+    assert len(occurrences(first, Repeat.WEEKLY)) == MAX_OCCURRENCES
+    assert occurrences(first, Repeat.WEEKLY, until=date(2026, 11, 29)) == []
+
+
+def test_a_monthly_series_keeps_its_day_or_the_months_last() -> None:
+    first = datetime(2027, 1, 31, 16, tzinfo=ZoneInfo("Asia/Shanghai"))
+    days = [d.date() for d in occurrences(first, Repeat.MONTHLY, count=4)]
+    assert days == [date(2027, 1, 31), date(2027, 2, 28), date(2027, 3, 31), date(2027, 4, 30)]
+    crossing = occurrences(datetime(2026, 11, 15, 9, tzinfo=UTC), Repeat.MONTHLY, until=date(2027, 2, 15))
+    assert [d.date() for d in crossing] == [date(2026, 11, 15), date(2026, 12, 15), date(2027, 1, 15),
+                                            date(2027, 2, 15)]

@@ -10,6 +10,7 @@ import yaml
 
 from domain.people import (
     DEFAULT_PEOPLE_CONFIG,
+    OverdueStep,
     PeopleConfigError,
     add_months,
     checklist_for,
@@ -17,6 +18,7 @@ from domain.people import (
     end_reminder_due,
     evaluation_points,
     evaluation_reminder_due,
+    overdue_steps,
     parse_people_config,
     probation_end,
     probation_months,
@@ -102,3 +104,14 @@ def test_confirmation_opens_two_weeks_before_the_end() -> None:
 def test_bad_configuration_is_refused(bad: dict[str, object]) -> None:
     with pytest.raises(PeopleConfigError):
         parse_people_config({**DEFAULT_PEOPLE_CONFIG, **bad})
+
+
+@pytest.mark.parametrize(("today", "expected"), [
+    (date(2026, 12, 31), []),  # the deadline (point 12-24 + 7 days)
+    (date(2027, 1, 1), [OverdueStep.CHASE]),
+    (date(2027, 1, 2), [OverdueStep.CHASE]),
+    (date(2027, 1, 3), [OverdueStep.CHASE, OverdueStep.ESCALATE]),
+])
+def test_an_unwritten_evaluation_is_chased_after_its_deadline_then_escalated(today: date,
+                                                                             expected: list[OverdueStep]) -> None:
+    assert overdue_steps(CONFIG, point=date(2026, 12, 24), today=today) == expected

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 14:31:57.962334
+Create Date: 2026-12-03 15:24:49.281926
 """
 
 from __future__ import annotations
@@ -331,23 +331,21 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_leave_adjustments_staff_id"), ["staff_id"], unique=False)
 
     op.create_table(
-        "meetings",
+        "meeting_series",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("starts_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("topic", sa.String(length=200), nullable=True),
+        sa.Column("repeat", sa.String(length=16), nullable=False),
+        sa.Column("until", sa.Date(), nullable=True),
+        sa.Column("count", sa.Integer(), nullable=True),
         sa.Column("created_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("minutes", sa.Text(), nullable=True),
-        sa.Column("minutes_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["created_by"], ["staff.id"], name=op.f("fk_meetings_created_by_staff")),
-        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_meetings_office_id_offices")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_meetings")),
+        sa.Column("cancelled_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["created_by"], ["staff.id"], name=op.f("fk_meeting_series_created_by_staff")),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_meeting_series_office_id_offices")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_meeting_series")),
     )
-    with op.batch_alter_table("meetings", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_meetings_office_id"), ["office_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_meetings_starts_at"), ["starts_at"], unique=False)
+    with op.batch_alter_table("meeting_series", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_meeting_series_office_id"), ["office_id"], unique=False)
 
     op.create_table(
         "monthly_scores",
@@ -544,22 +542,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_supply_moves_supply_id"), ["supply_id"], unique=False)
 
     op.create_table(
-        "acceptances",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("customer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("signatory", sa.String(length=120), nullable=False),
-        sa.Column("accepted_on", sa.Date(), nullable=False),
-        sa.Column("photos", sa.JSON(), nullable=False),
-        sa.Column("recorded_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("recorded_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], name=op.f("fk_acceptances_customer_id_customers")),
-        sa.ForeignKeyConstraint(["recorded_by"], ["staff.id"], name=op.f("fk_acceptances_recorded_by_staff")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_acceptances")),
-    )
-    with op.batch_alter_table("acceptances", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_acceptances_customer_id"), ["customer_id"], unique=False)
-
-    op.create_table(
         "approval_steps",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("request_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -637,65 +619,29 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_contracts_tender_id"), ["tender_id"], unique=False)
 
     op.create_table(
-        "goods_receipts",
+        "meetings",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("customer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
-        sa.Column("goods", sa.String(length=200), nullable=False),
-        sa.Column("shipped_qty", sa.Integer(), nullable=False),
-        sa.Column("received_qty", sa.Integer(), nullable=False),
-        sa.Column("packaging_ok", sa.Boolean(), nullable=False),
-        sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("photos", sa.JSON(), nullable=False),
-        sa.Column("return_status", sa.String(length=16), nullable=True),
-        sa.Column("received_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("received_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("starts_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("topic", sa.String(length=200), nullable=True),
+        sa.Column("created_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("series_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("cancelled_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("minutes", sa.Text(), nullable=True),
+        sa.Column("minutes_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["created_by"], ["staff.id"], name=op.f("fk_meetings_created_by_staff")),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_meetings_office_id_offices")),
         sa.ForeignKeyConstraint(
-            ["customer_id"], ["customers.id"], name=op.f("fk_goods_receipts_customer_id_customers")
+            ["series_id"], ["meeting_series.id"], name=op.f("fk_meetings_series_id_meeting_series")
         ),
-        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_goods_receipts_office_id_offices")),
-        sa.ForeignKeyConstraint(["received_by"], ["staff.id"], name=op.f("fk_goods_receipts_received_by_staff")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_goods_receipts")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_meetings")),
     )
-    with op.batch_alter_table("goods_receipts", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_goods_receipts_customer_id"), ["customer_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_goods_receipts_office_id"), ["office_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_goods_receipts_return_status"), ["return_status"], unique=False)
-
-    op.create_table(
-        "meeting_attendance",
-        sa.Column("meeting_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("present", sa.Boolean(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["meeting_id"], ["meetings.id"], name=op.f("fk_meeting_attendance_meeting_id_meetings"), ondelete="CASCADE"
-        ),
-        sa.ForeignKeyConstraint(
-            ["staff_id"], ["staff.id"], name=op.f("fk_meeting_attendance_staff_id_staff"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("meeting_id", "staff_id", name=op.f("pk_meeting_attendance")),
-    )
-    op.create_table(
-        "meeting_tasks",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("meeting_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("owner_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("due_on", sa.Date(), nullable=False),
-        sa.Column("done_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["meeting_id"], ["meetings.id"], name=op.f("fk_meeting_tasks_meeting_id_meetings"), ondelete="CASCADE"
-        ),
-        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_meeting_tasks_office_id_offices")),
-        sa.ForeignKeyConstraint(["owner_id"], ["staff.id"], name=op.f("fk_meeting_tasks_owner_id_staff")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_meeting_tasks")),
-    )
-    with op.batch_alter_table("meeting_tasks", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_meeting_tasks_due_on"), ["due_on"], unique=False)
-        batch_op.create_index(batch_op.f("ix_meeting_tasks_meeting_id"), ["meeting_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_meeting_tasks_office_id"), ["office_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_meeting_tasks_owner_id"), ["owner_id"], unique=False)
+    with op.batch_alter_table("meetings", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_meetings_office_id"), ["office_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meetings_series_id"), ["series_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meetings_starts_at"), ["starts_at"], unique=False)
 
     op.create_table(
         "payments",
@@ -831,6 +777,25 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_visits_staff_id"), ["staff_id"], unique=False)
 
     op.create_table(
+        "acceptances",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("customer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("contract_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("signatory", sa.String(length=120), nullable=False),
+        sa.Column("accepted_on", sa.Date(), nullable=False),
+        sa.Column("photos", sa.JSON(), nullable=False),
+        sa.Column("recorded_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("recorded_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["contract_id"], ["contracts.id"], name=op.f("fk_acceptances_contract_id_contracts")),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], name=op.f("fk_acceptances_customer_id_customers")),
+        sa.ForeignKeyConstraint(["recorded_by"], ["staff.id"], name=op.f("fk_acceptances_recorded_by_staff")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_acceptances")),
+    )
+    with op.batch_alter_table("acceptances", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_acceptances_contract_id"), ["contract_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_acceptances_customer_id"), ["customer_id"], unique=False)
+
+    op.create_table(
         "contract_instalments",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("contract_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -855,6 +820,72 @@ def upgrade() -> None:
     with op.batch_alter_table("contract_instalments", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_contract_instalments_contract_id"), ["contract_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_contract_instalments_due_date"), ["due_date"], unique=False)
+
+    op.create_table(
+        "goods_receipts",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("customer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("contract_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("goods", sa.String(length=200), nullable=False),
+        sa.Column("shipped_qty", sa.Integer(), nullable=False),
+        sa.Column("received_qty", sa.Integer(), nullable=False),
+        sa.Column("packaging_ok", sa.Boolean(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("photos", sa.JSON(), nullable=False),
+        sa.Column("return_status", sa.String(length=16), nullable=True),
+        sa.Column("received_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("received_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["contract_id"], ["contracts.id"], name=op.f("fk_goods_receipts_contract_id_contracts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["customer_id"], ["customers.id"], name=op.f("fk_goods_receipts_customer_id_customers")
+        ),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_goods_receipts_office_id_offices")),
+        sa.ForeignKeyConstraint(["received_by"], ["staff.id"], name=op.f("fk_goods_receipts_received_by_staff")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_goods_receipts")),
+    )
+    with op.batch_alter_table("goods_receipts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_goods_receipts_contract_id"), ["contract_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_goods_receipts_customer_id"), ["customer_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_goods_receipts_office_id"), ["office_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_goods_receipts_return_status"), ["return_status"], unique=False)
+
+    op.create_table(
+        "meeting_attendance",
+        sa.Column("meeting_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("present", sa.Boolean(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"], ["meetings.id"], name=op.f("fk_meeting_attendance_meeting_id_meetings"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_meeting_attendance_staff_id_staff"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("meeting_id", "staff_id", name=op.f("pk_meeting_attendance")),
+    )
+    op.create_table(
+        "meeting_tasks",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("meeting_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("office_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("owner_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("done_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"], ["meetings.id"], name=op.f("fk_meeting_tasks_meeting_id_meetings"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_meeting_tasks_office_id_offices")),
+        sa.ForeignKeyConstraint(["owner_id"], ["staff.id"], name=op.f("fk_meeting_tasks_owner_id_staff")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_meeting_tasks")),
+    )
+    with op.batch_alter_table("meeting_tasks", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_meeting_tasks_due_on"), ["due_on"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meeting_tasks_meeting_id"), ["meeting_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meeting_tasks_office_id"), ["office_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meeting_tasks_owner_id"), ["owner_id"], unique=False)
 
     op.create_table(
         "tenders",
@@ -920,11 +951,31 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_tenders_customer_id"))
 
     op.drop_table("tenders")
+    with op.batch_alter_table("meeting_tasks", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meeting_tasks_owner_id"))
+        batch_op.drop_index(batch_op.f("ix_meeting_tasks_office_id"))
+        batch_op.drop_index(batch_op.f("ix_meeting_tasks_meeting_id"))
+        batch_op.drop_index(batch_op.f("ix_meeting_tasks_due_on"))
+
+    op.drop_table("meeting_tasks")
+    op.drop_table("meeting_attendance")
+    with op.batch_alter_table("goods_receipts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_goods_receipts_return_status"))
+        batch_op.drop_index(batch_op.f("ix_goods_receipts_office_id"))
+        batch_op.drop_index(batch_op.f("ix_goods_receipts_customer_id"))
+        batch_op.drop_index(batch_op.f("ix_goods_receipts_contract_id"))
+
+    op.drop_table("goods_receipts")
     with op.batch_alter_table("contract_instalments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contract_instalments_due_date"))
         batch_op.drop_index(batch_op.f("ix_contract_instalments_contract_id"))
 
     op.drop_table("contract_instalments")
+    with op.batch_alter_table("acceptances", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_acceptances_customer_id"))
+        batch_op.drop_index(batch_op.f("ix_acceptances_contract_id"))
+
+    op.drop_table("acceptances")
     with op.batch_alter_table("visits", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_visits_staff_id"))
         batch_op.drop_index(batch_op.f("ix_visits_office_id"))
@@ -953,20 +1004,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_payments_customer_id"))
 
     op.drop_table("payments")
-    with op.batch_alter_table("meeting_tasks", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_meeting_tasks_owner_id"))
-        batch_op.drop_index(batch_op.f("ix_meeting_tasks_office_id"))
-        batch_op.drop_index(batch_op.f("ix_meeting_tasks_meeting_id"))
-        batch_op.drop_index(batch_op.f("ix_meeting_tasks_due_on"))
+    with op.batch_alter_table("meetings", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meetings_starts_at"))
+        batch_op.drop_index(batch_op.f("ix_meetings_series_id"))
+        batch_op.drop_index(batch_op.f("ix_meetings_office_id"))
 
-    op.drop_table("meeting_tasks")
-    op.drop_table("meeting_attendance")
-    with op.batch_alter_table("goods_receipts", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_goods_receipts_return_status"))
-        batch_op.drop_index(batch_op.f("ix_goods_receipts_office_id"))
-        batch_op.drop_index(batch_op.f("ix_goods_receipts_customer_id"))
-
-    op.drop_table("goods_receipts")
+    op.drop_table("meetings")
     with op.batch_alter_table("contracts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contracts_tender_id"))
         batch_op.drop_index(batch_op.f("ix_contracts_staff_id"))
@@ -980,10 +1023,6 @@ def downgrade() -> None:
 
     op.drop_table("asset_moves")
     op.drop_table("approval_steps")
-    with op.batch_alter_table("acceptances", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_acceptances_customer_id"))
-
-    op.drop_table("acceptances")
     with op.batch_alter_table("supply_moves", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_supply_moves_supply_id"))
 
@@ -1030,11 +1069,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_monthly_scores_month"))
 
     op.drop_table("monthly_scores")
-    with op.batch_alter_table("meetings", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_meetings_starts_at"))
-        batch_op.drop_index(batch_op.f("ix_meetings_office_id"))
+    with op.batch_alter_table("meeting_series", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meeting_series_office_id"))
 
-    op.drop_table("meetings")
+    op.drop_table("meeting_series")
     with op.batch_alter_table("leave_adjustments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_leave_adjustments_staff_id"))
 
