@@ -24,6 +24,7 @@ from bot.settings import Settings
 from domain import workdays
 from handlers.registry import build_router
 from handlers.router import Router
+from services import zones
 from services.config import load_approval_config, load_holiday_calendar, load_people_config, load_report_config
 from services.context import AppContext, system_clock
 from services.ports import Channel
@@ -103,6 +104,7 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = system_cloc
     configure_logging(settings.log_level, secrets=(settings.telegram_bot_token, settings.webhook_secret,
                                                    settings.wecom_secret, settings.wecom_encoding_aes_key))
     workdays.use_calendar(load_holiday_calendar(settings.holidays_file))  # the one working-day rule, merged
+    zones.configure(default_timezone=settings.timezone)  # the one time-zone rule: office's, else this
     engine = make_engine(settings.database_url, pool_size=settings.workers + 4)
     factory = make_session_factory(engine)
     app = AppContext(

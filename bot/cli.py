@@ -135,8 +135,7 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     from services.importer import import_file
 
     runtime = _runtime(settings)
-    result = import_file(runtime.app.uow, path=args.file, now=runtime.app.now(),
-                         default_timezone=settings.timezone)
+    result = import_file(runtime.app.uow, path=args.file, now=runtime.app.now())
     for name, code in result.codes:
         print(f"{name}\t{code}")
     for problem in result.problems:

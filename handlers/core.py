@@ -38,7 +38,7 @@ def start(ctx: Ctx) -> None:
         return
     result = onboarding.redeem(
         ctx.app.uow(), code=ctx.inbound.args[0], channel=ctx.inbound.channel, account=ctx.inbound.user_id,
-        now=ctx.app.now(), default_timezone=ctx.app.default_timezone, people_config=ctx.app.people_config,
+        now=ctx.app.now(), people_config=ctx.app.people_config,
     )
     if result.staff is None:
         ctx.reply(ctx._(REDEEM_REPLIES[result.outcome]))

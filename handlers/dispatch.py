@@ -36,8 +36,7 @@ def handle_inbound(inbound: Inbound, *, app: AppContext, router: Router) -> list
         ctx = Ctx(inbound=inbound, app=app, router=router, locale=normalize_locale(inbound.user_language))
         try:
             with app.uow() as work:  # a savepoint: a failing handler leaves no half-done writes
-                ctx.staff = delivery.identify_sender(work.session, channel=inbound.channel, account=inbound.user_id,
-                                                     default_timezone=app.default_timezone)
+                ctx.staff = delivery.identify_sender(work.session, channel=inbound.channel, account=inbound.user_id)
                 ctx.locale = ctx.staff.locale if ctx.staff is not None else ctx.locale
                 router.dispatch(ctx)
                 work.commit()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from domain.attendance import DEFAULT_WORKING_HOURS
 from domain.roles import HQ_ROLES, OFFICE_MANAGER_ROLES
+from services import zones
 from storage.models import Office, Staff, StaffRole
 
 
@@ -52,8 +53,7 @@ class StaffView:
         return bool(self.roles & roles)
 
 
-def view_of(staff: Staff, office: Office | None, *, default_timezone: str,
-            roles: frozenset[str] | None = None) -> StaffView:
+def view_of(staff: Staff, office: Office | None, *, roles: frozenset[str] | None = None) -> StaffView:
     """Snapshot a staff row with its office (and its roles, when the caller loaded them already)."""
     return StaffView(
         id=staff.id,
@@ -61,7 +61,7 @@ def view_of(staff: Staff, office: Office | None, *, default_timezone: str,
         roles=staff.roles if roles is None else roles,
         office_id=staff.office_id,
         office_name=office.name if office else None,
-        timezone=office.timezone if office else default_timezone,
+        timezone=zones.zone_name(office),
         locale=staff.locale,
         manager_id=staff.manager_id,
         telegram_user_id=staff.telegram_user_id,
@@ -96,7 +96,7 @@ def bind_account(staff: Staff, channel: str, account: str) -> None:
     staff.last_channel = channel
 
 
-def find_by_account(session: Session, *, channel: str, account: str, default_timezone: str) -> StaffView | None:
+def find_by_account(session: Session, *, channel: str, account: str) -> StaffView | None:
     """The active staff member bound to this chat account, if any: one indexed query on every update."""
     rows = session.execute(
         select(Staff, Office, StaffRole.role).outerjoin(Office, Office.id == Staff.office_id)
@@ -108,16 +108,16 @@ def find_by_account(session: Session, *, channel: str, account: str, default_tim
         return None
     staff, office, _role = rows[0]
     roles = frozenset(role for _s, _o, role in rows if role is not None)
-    return view_of(staff, office, default_timezone=default_timezone, roles=roles)
+    return view_of(staff, office, roles=roles)
 
 
-def load_view(session: Session, *, staff_id: int, default_timezone: str) -> StaffView | None:
+def load_view(session: Session, *, staff_id: int) -> StaffView | None:
     """A staff member by id, as a view."""
     staff = session.get(Staff, staff_id)
     if staff is None:
         return None
     office = session.get(Office, staff.office_id) if staff.office_id else None
-    return view_of(staff, office, default_timezone=default_timezone)
+    return view_of(staff, office)
 
 
 def holders_of(session: Session, *, role: str, office_id: int | None) -> list[Staff]:

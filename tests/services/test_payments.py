@@ -52,7 +52,7 @@ def people(uow_factory: UowFactory) -> dict[str, int]:
 
 def view(uow_factory: UowFactory, staff_id: int) -> StaffView:
     with uow_factory() as uow:
-        found = load_view(uow.session, staff_id=staff_id, default_timezone="Asia/Shanghai")
+        found = load_view(uow.session, staff_id=staff_id)
         assert found is not None
         return found
 
