@@ -125,8 +125,7 @@ def entered(ctx: Ctx) -> None:
     today = ctx.inbound.at.astimezone(ZoneInfo(ctx.me.timezone)).date()
     if not onboarding.first_visit_today(ctx.app.uow(), staff_id=ctx.me.id, day=today, now=ctx.app.now()):
         return
-    waiting = len(approval_queries.pending_cards(ctx.app.uow(), approver_id=ctx.me.id, locale=ctx.locale,
-                                                 default_timezone=ctx.app.default_timezone))
+    waiting = len(approval_queries.pending_cards(ctx.app.uow(), approver_id=ctx.me.id, locale=ctx.locale))
     if waiting:
         ctx.reply(ctx._("Hello, {name}. {n} request(s) wait for your decision: /pending").format(
             name=ctx.me.name, n=waiting))

@@ -158,8 +158,7 @@ def _save_leave(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
         data["over_balance"] = "true"
     try:
         result = approvals.submit_leave(ctx.app.uow(), requester_id=ctx.me.id, data=data,
-                                        config=ctx.app.approval_config, now=ctx.app.now(),
-                                        default_timezone=ctx.app.default_timezone)
+                                        config=ctx.app.approval_config, now=ctx.app.now())
     except RequestInvalid as exc:
         raise form_error(exc.errors[0], fields=LEAVE) from exc
     text = submitted_text(ctx, result)
@@ -242,8 +241,7 @@ def _save_expense(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
         return _resubmit(ctx, answers, context, EXPENSE)
     try:
         result = approvals.submit_expense(ctx.app.uow(), requester_id=ctx.me.id, data=answers,
-                                          config=ctx.app.approval_config, now=ctx.app.now(),
-                                          default_timezone=ctx.app.default_timezone)
+                                          config=ctx.app.approval_config, now=ctx.app.now())
     except RequestInvalid as exc:
         raise form_error(exc.errors[0], fields=EXPENSE) from exc
     return submitted_text(ctx, result)
@@ -271,8 +269,7 @@ def _save_overtime(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
     """Submit the overtime request; once approved, its days count as 调休 earned."""
     try:
         result = approvals.submit_overtime(ctx.app.uow(), requester_id=ctx.me.id, data=answers,
-                                           config=ctx.app.approval_config, now=ctx.app.now(),
-                                           default_timezone=ctx.app.default_timezone)
+                                           config=ctx.app.approval_config, now=ctx.app.now())
     except RequestInvalid as exc:
         raise form_error(exc.errors[0], fields=OVERTIME) from exc
     return submitted_text(ctx, result)
@@ -317,7 +314,7 @@ def _resubmit(ctx: Ctx, answers: Answers, context: dict[str, Any], form: Form) -
     """退回修改 → 重新提交: the same request, changed, back into its chain."""
     try:
         result = approval_changes.resubmit(ctx.app.uow(), request_id=int(context["resubmit"]), requester_id=ctx.me.id,
-                                           data=answers, now=ctx.app.now(), default_timezone=ctx.app.default_timezone)
+                                           data=answers, now=ctx.app.now())
     except RequestInvalid as exc:
         raise form_error(exc.errors[0], fields=form) from exc
     if result.outcome != Outcome.DONE:

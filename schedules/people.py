@@ -13,8 +13,7 @@ from services.scoring import sweep_scores
 @job("probation", every_minutes=60)
 async def probation_sweep(app: AppContext) -> str:
     """Send what is due for every open probation during its office's working hours, each once."""
-    sent = await asyncio.to_thread(sweep_probation, app.uow(), now=app.now(), config=app.people_config,
-                                   default_timezone=app.default_timezone)
+    sent = await asyncio.to_thread(sweep_probation, app.uow(), now=app.now(), config=app.people_config)
     app.kick_sender()
     return f"{sent} probation message(s) queued"
 

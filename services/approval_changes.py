@@ -50,7 +50,7 @@ def may_nudge(session: Session, req: ApprovalRequest, actor_id: int) -> bool:
         h.id == actor_id for h in holders_of(session, role="office_head", office_id=req.office_id))
 
 
-def nudge(uow: UnitOfWork, *, request_id: int, actor_id: int, now: datetime, default_timezone: str) -> Changed:
+def nudge(uow: UnitOfWork, *, request_id: int, actor_id: int, now: datetime) -> Changed:
     """催办: remind the current step's approvers now — once per step per hour."""
     with uow:
         session = uow.session
@@ -73,8 +73,8 @@ def nudge(uow: UnitOfWork, *, request_id: int, actor_id: int, now: datetime, def
             last = fresh.nudged_at or now
             return Changed(Outcome.NOT_ALLOWED, request_id, kind=fresh.kind, next_at=_aware(last) + NUDGE_EVERY)
         actor = cast(Staff, session.get(Staff, actor_id))
-        activate(session, req, away=away_on(session, req, now=now, default_timezone=default_timezone), now=now,
-                 default_timezone=default_timezone, note_id=N_("🔔 {who} asks you to decide this request (催办)."),
+        activate(session, req, away=away_on(session, req, now=now), now=now,
+                 note_id=N_("🔔 {who} asks you to decide this request (催办)."),
                  note_params={"who": actor.name})
         audit.record(session, actor_id=actor_id, action="approval.nudge", entity="approval_request", entity_id=req.id,
                      at=now, detail={"step": req.step_index})
@@ -114,15 +114,14 @@ def form_answers(uow: UnitOfWork, *, request_id: int, requester_id: int, purpose
                        answers={k: v for k, v in answers.items() if v not in (None, "")}, labels=labels)
 
 
-def resubmit(uow: UnitOfWork, *, request_id: int, requester_id: int, data: dict[str, Any], now: datetime,
-             default_timezone: str) -> Changed:
+def resubmit(uow: UnitOfWork, *, request_id: int, requester_id: int, data: dict[str, Any], now: datetime) -> Changed:
     """退回修改 → 重新提交: the same request, changed, goes back to the step that sent it back."""
     with uow:
         session = uow.session
         req = session.get(ApprovalRequest, request_id)
         if req is None or req.requester_id != requester_id:
             return Changed(Outcome.NOT_FOUND, request_id)
-        requester, tz = requester_of(session, requester_id, default_timezone)
+        requester, tz = requester_of(session, requester_id)
         fresh = (build_expense(session, data, requester=requester, tz=tz, now=now) if req.kind == "expense"
                  else build_leave({**data, "kind": req.kind}, tz=tz, now=now))
         values = {c: getattr(fresh, c) for c in ("amount", "category", "first_day", "last_day", "starts_at",
@@ -137,8 +136,7 @@ def resubmit(uow: UnitOfWork, *, request_id: int, requester_id: int, data: dict[
             uow.rollback()
             return Changed(Outcome.ALREADY_DECIDED, request_id, kind=req.kind)
         session.refresh(req)
-        step = activate(session, req, away=away_on(session, req, now=now, default_timezone=default_timezone),
-                        now=now, default_timezone=default_timezone,
+        step = activate(session, req, away=away_on(session, req, now=now), now=now,
                         note_id=N_("✏️ Changed and resubmitted by the requester."))
         audit.record(session, actor_id=requester_id, action="approval.resubmit", entity="approval_request",
                      entity_id=req.id, at=now, detail={"round": req.round})

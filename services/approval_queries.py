@@ -18,14 +18,14 @@ from storage.uow import UnitOfWork
 LIST_LIMIT = 10
 
 
-def pending_cards(uow: UnitOfWork, *, approver_id: int, locale: str, default_timezone: str) -> list[OutMessage]:
+def pending_cards(uow: UnitOfWork, *, approver_id: int, locale: str) -> list[OutMessage]:
     """Cards (with buttons) of the requests whose current step this person may decide, oldest first."""
     with uow:
         session = uow.session
         rows = session.scalars(select(ApprovalRequest).where(ApprovalRequest.status == "pending")
                                .order_by(ApprovalRequest.created_at, ApprovalRequest.id)).all()
         mine = [r for r in rows if (step := current_step(r)) is not None and approver_id in step.approvers]
-        return [card(session, r, locale=locale, default_timezone=default_timezone) for r in mine[:LIST_LIMIT]]
+        return [card(session, r, locale=locale) for r in mine[:LIST_LIMIT]]
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class RequestLine:
     actions: tuple[RequestAction, ...]
 
 
-def my_requests(uow: UnitOfWork, *, requester_id: int, locale: str, default_timezone: str) -> list[RequestLine]:
+def my_requests(uow: UnitOfWork, *, requester_id: int, locale: str) -> list[RequestLine]:
     """My latest requests, newest first: where each stands, its chain, its CC, and the buttons that fit."""
     _ = translator(locale)
     with uow:
@@ -47,7 +47,7 @@ def my_requests(uow: UnitOfWork, *, requester_id: int, locale: str, default_time
         lines = []
         for req in rows:
             text = [f"{headline(_, req)} — {standing(session, _, req)}",
-                    *chain_lines(session, _, req, office_tz(session, req, default_timezone))]
+                    *chain_lines(session, _, req, office_tz(session, req))]
             if req.cc:
                 text.append("  " + _("CC: {names}").format(names=names(session, req.cc)))
             lines.append(RequestLine(req.id, "\n".join(text), actions_for(req)))
@@ -107,7 +107,7 @@ def colleague_name(uow: UnitOfWork, *, staff_id: int) -> str | None:
         return person.name if person is not None and person.active else None
 
 
-def office_waiting(uow: UnitOfWork, *, head_id: int, locale: str, default_timezone: str) -> list[RequestLine]:
+def office_waiting(uow: UnitOfWork, *, head_id: int, locale: str) -> list[RequestLine]:
     """For an office head's /status: the office's requests waiting on someone else, each one nudgeable."""
     _ = translator(locale)
     with uow:

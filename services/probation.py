@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -31,7 +30,7 @@ from domain.people import (
 )
 from domain.report_rules import in_working_hours
 from domain.roles import PEOPLE_CARE_ROLES
-from services import audit, outbox
+from services import audit, outbox, zones
 from services.approval_notices import current_step, names, send_card
 from services.i18n import N_, translator
 from services.jobs import claim_reminder
@@ -62,7 +61,7 @@ def parse_point(text: str) -> date | None:
         return None
 
 
-def sweep_probation(uow: UnitOfWork, *, now: datetime, config: PeopleConfig, default_timezone: str,
+def sweep_probation(uow: UnitOfWork, *, now: datetime, config: PeopleConfig,
                     is_working_day: Callable[[date], bool] = workdays.is_working_day) -> int:
     """Send what is due today for every open probation, each message once; returns how many were sent."""
     with uow:
@@ -73,18 +72,17 @@ def sweep_probation(uow: UnitOfWork, *, now: datetime, config: PeopleConfig, def
         sent = 0
         for probation, person in rows:
             office = offices.get(person.office_id) if person.office_id else None
-            local = now.astimezone(ZoneInfo(office.timezone if office else default_timezone))
+            local = now.astimezone(zones.zone_of(office))
             if office is None or not in_working_hours(local, start=office.work_start, end=office.work_end,
                                                       is_working_day=is_working_day):
                 continue
-            sent += _due_for(session, probation, person, today=local.date(), config=config, now=now,
-                             default_timezone=default_timezone)
+            sent += _due_for(session, probation, person, today=local.date(), config=config, now=now)
         uow.commit()
         return sent
 
 
 def _due_for(session: Session, probation: Probation, person: Staff, *, today: date, config: PeopleConfig,
-             now: datetime, default_timezone: str) -> int:
+             now: datetime) -> int:
     """One person's evaluations, 转正 request and end reminder."""
     _close_if_decided(session, probation)
     if probation.closed:
@@ -105,8 +103,7 @@ def _due_for(session: Session, probation: Probation, person: Staff, *, today: da
             sent += 1
     if (probation.request_id is None and today >= confirmation_opens(config, probation.ends_on)
             and claim_reminder(session, key=f"prob-confirm:{person.id}", staff_id=person.id, now=now)):
-        sent += _open_confirmation(session, probation, person, config=config, now=now,
-                                       default_timezone=default_timezone)
+        sent += _open_confirmation(session, probation, person, config=config, now=now)
     if (probation.request_id is not None and end_reminder_due(config, end=probation.ends_on, today=today)
             and claim_reminder(session, key=f"prob-end:{person.id}", staff_id=person.id, now=now)):
         sent += _remind_hr(session, probation, person, now=now)
@@ -134,7 +131,7 @@ def _ask_evaluation(session: Session, manager: Staff, person: Staff, point: date
 
 
 def _open_confirmation(session: Session, probation: Probation, person: Staff, *, config: PeopleConfig,
-                       now: datetime, default_timezone: str) -> int:
+                       now: datetime) -> int:
     """Create the 转正 request and send its card to the first step; 0 when nobody can decide it."""
     manager = manager_of(session, staff=person)
 
@@ -154,7 +151,7 @@ def _open_confirmation(session: Session, probation: Probation, person: Staff, *,
     session.add(req)
     session.flush()
     probation.request_id = req.id
-    send_card(session, req, to=steps[0].approvers, now=now, default_timezone=default_timezone)
+    send_card(session, req, to=steps[0].approvers, now=now)
     audit.record(session, actor_id=None, action="approval.submit", entity="approval_request", entity_id=req.id,
                  at=now, detail={"kind": "confirmation", "chain": req.chain, "staff": person.id})
     return 1

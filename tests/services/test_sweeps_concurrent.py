@@ -25,11 +25,11 @@ def test_approval_chasing_on_two_instances_sends_each_reminder_once(
     sales = person(uow_factory, "李娜", ["sales"])
     person(uow_factory, "孙经理", ["gm"], office_name="总部")
     for amount in ("300", "450"):
-        approvals.submit_expense(uow_factory(), requester_id=sales, config=CONFIG, now=NOW, default_timezone=TZ,
+        approvals.submit_expense(uow_factory(), requester_id=sales, config=CONFIG, now=NOW,
                                  data={"amount": amount, "category": "office", "spent_on": "2026-11-20",
                                        "reason": "打印纸"})
     before, _ = counts(uow_factory)
-    run_twice_at_once(engines, lambda f: approval_reminders.chase_pending(f, now=at(25, 10, 30), default_timezone=TZ))
+    run_twice_at_once(engines, lambda f: approval_reminders.chase_pending(f, now=at(25, 10, 30)))
     outbox, keys = counts(uow_factory)
     assert keys == 4  # per request: one reminder and one escalation
     assert outbox - before == 4
