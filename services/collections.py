@@ -59,7 +59,7 @@ def sweep_chasing(uow: UnitOfWork, *, now: datetime, default_timezone: str,
     """
     with uow:
         session = uow.session
-        roster = load_roster(session, default_timezone=default_timezone)
+        roster = load_roster(session)
         today = offices_at_work(roster, now=now, is_working_day=is_working_day)
         if not today:
             return 0
@@ -131,7 +131,7 @@ def sweep_digest(uow: UnitOfWork, *, now: datetime, default_timezone: str) -> in
         return 0
     with uow:
         session = uow.session
-        roster = load_roster(session, default_timezone=default_timezone)
+        roster = load_roster(session)
         finance = {p.id: p for role in DIGEST_ROLES for p in roster.holders(role, office_id=None)}
         if not finance:
             return 0

@@ -44,7 +44,7 @@ def sweep_ceiling_warnings(uow: UnitOfWork, *, now: datetime, default_timezone: 
     """Warn office heads once per month and level; how many warnings were claimed (one query per office)."""
     with uow:
         session = uow.session
-        roster = load_roster(session, default_timezone=default_timezone)
+        roster = load_roster(session)
         today = offices_at_work(roster, now=now, is_working_day=is_working_day)
         budgets = session.scalars(select(OfficeBudget).where(OfficeBudget.office_id.in_(sorted(today)))).all()
         warnings: dict[str, CeilingWarning] = {}
@@ -93,7 +93,7 @@ def sweep_receipts_reminders(uow: UnitOfWork, *, now: datetime, default_timezone
     """Remind people with an unfinished expense claim in the days before the 25th, once a month."""
     with uow:
         session = uow.session
-        roster = load_roster(session, default_timezone=default_timezone)
+        roster = load_roster(session)
         today = {o: d for o, d in offices_at_work(roster, now=now, is_working_day=is_working_day).items()
                  if receipts_reminder_due(d)}
         if not today:

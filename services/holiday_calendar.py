@@ -52,7 +52,7 @@ def warn_calendar_ending(uow: UnitOfWork, *, now: datetime, default_timezone: st
         return 0
     with uow:
         session = uow.session
-        roster = load_roster(session, default_timezone=default_timezone)
+        roster = load_roster(session)
         people = {p.id: p for role in RECIPIENT_ROLES for p in roster.holders(role, office_id=None)}
         won = claim_reminders(session, keys={calendar_key(end, pid): pid for pid in sorted(people)}, now=now)
         told = [people[pid] for pid in sorted(people) if calendar_key(end, pid) in won]

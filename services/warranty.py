@@ -50,7 +50,7 @@ def sweep_warranty(
     """Remind of warranties ending within `days_before` days, each once; returns how many were sent."""
     with uow:
         session = uow.session
-        roster = load_roster(session, default_timezone=default_timezone)
+        roster = load_roster(session)
         today = offices_at_work(roster, now=now, is_working_day=is_working_day)
         if not today:
             return 0

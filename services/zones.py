@@ -9,6 +9,7 @@ sender's resolved zone and local day from their context (`ctx.tz`, `ctx.today`).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -18,6 +19,15 @@ from storage.models import Office, Staff
 COMPANY_DEFAULT = "Asia/Shanghai"  # until the composition root says otherwise (tests, scripts)
 
 _company = COMPANY_DEFAULT
+
+
+class Zoned(Protocol):
+    """An office row or a snapshot of one: anything that names its zone."""
+
+    @property
+    def timezone(self) -> str:
+        """An IANA zone name, or empty for none."""
+        ...
 
 
 def configure(*, default_timezone: str) -> None:
@@ -37,12 +47,12 @@ def company_zone() -> ZoneInfo:
     return ZoneInfo(_company)
 
 
-def zone_name(office: Office | None) -> str:
+def zone_name(office: Zoned | None) -> str:
     """The office's zone name, or the company's default when there is no office or it has none."""
     return office.timezone if office is not None and office.timezone else _company
 
 
-def zone_of(office: Office | None) -> ZoneInfo:
+def zone_of(office: Zoned | None) -> ZoneInfo:
     """The office's zone, or the company's default."""
     return ZoneInfo(zone_name(office))
 
