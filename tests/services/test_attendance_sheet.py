@@ -29,7 +29,7 @@ def punch(uow_factory: UowFactory, staff_id: int, when: datetime, kind: PunchKin
     """An office punch at `when`."""
     location = {"lat": 31.230416, "lon": 121.473701, "at": when.isoformat(), "forwarded": False, "venue": False}
     result = attendance.punch(uow_factory(), staff_id=staff_id, kind=kind, location=location, place=None, now=when,
-                              grace_minutes=5, max_age_minutes=5, default_timezone=TZ)
+                              grace_minutes=5, max_age_minutes=5)
     assert result.outcome == "done"
 
 
