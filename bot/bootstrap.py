@@ -111,7 +111,6 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = system_cloc
         uow=lambda: UnitOfWork(factory),
         clock=clock,
         company_name=settings.company_name,
-        default_timezone=settings.timezone,
         default_locale=settings.locale,
         product_catalog=settings.product_catalog,
         checkin_grace_minutes=settings.checkin_grace_minutes,

@@ -21,7 +21,6 @@ async def probation_sweep(app: AppContext) -> str:
 @job("monthly-scores", every_minutes=60)
 async def monthly_scores(app: AppContext) -> str:
     """The past month's 月度评分表: heads asked on the 1st, chased, GM told, HR/GM get the sheet, each once."""
-    sent = await asyncio.to_thread(sweep_scores, app.uow(), now=app.now(), config=app.people_config,
-                                   default_timezone=app.default_timezone)
+    sent = await asyncio.to_thread(sweep_scores, app.uow(), now=app.now(), config=app.people_config)
     app.kick_sender()
     return f"{sent} score-sheet step(s) queued"

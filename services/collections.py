@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from domain import workdays
 from domain.receivables import (
@@ -27,6 +26,7 @@ from domain.receivables import (
     chase_stage,
     digest_key,
 )
+from services import zones
 from services.contracts import KIND_LABELS
 from services.i18n import translator
 from services.messages import OutMessage
@@ -51,7 +51,7 @@ class Chase:
     today: date
 
 
-def sweep_chasing(uow: UnitOfWork, *, now: datetime, default_timezone: str,
+def sweep_chasing(uow: UnitOfWork, *, now: datetime,
                   is_working_day: Callable[[date], bool] = workdays.is_working_day) -> int:
     """Queue the chasing reminders due now, each stage of each instalment once; how many were claimed.
 
@@ -123,9 +123,9 @@ class Digest:
     by_office: dict[str, Decimal]
 
 
-def sweep_digest(uow: UnitOfWork, *, now: datetime, default_timezone: str) -> int:
+def sweep_digest(uow: UnitOfWork, *, now: datetime) -> int:
     """Send finance this week's receivables digest once, from Monday 09:00 on; 1 when it was sent now."""
-    local = now.astimezone(ZoneInfo(default_timezone))
+    local = now.astimezone(zones.company_zone())
     monday = local.date() - timedelta(days=local.weekday())
     if local < datetime.combine(monday, DIGEST_FROM, tzinfo=local.tzinfo):
         return 0

@@ -39,7 +39,7 @@ class CeilingWarning:
     level: CapLevel
 
 
-def sweep_ceiling_warnings(uow: UnitOfWork, *, now: datetime, default_timezone: str,
+def sweep_ceiling_warnings(uow: UnitOfWork, *, now: datetime,
                            is_working_day: Callable[[date], bool] = workdays.is_working_day) -> int:
     """Warn office heads once per month and level; how many warnings were claimed (one query per office)."""
     with uow:
@@ -88,7 +88,7 @@ class ReceiptsDue:
     due: date
 
 
-def sweep_receipts_reminders(uow: UnitOfWork, *, now: datetime, default_timezone: str,
+def sweep_receipts_reminders(uow: UnitOfWork, *, now: datetime,
                              is_working_day: Callable[[date], bool] = workdays.is_working_day) -> int:
     """Remind people with an unfinished expense claim in the days before the 25th, once a month."""
     with uow:

@@ -24,7 +24,7 @@ from storage.models import RepairRecord
 from storage.uow import UnitOfWork
 
 
-def sweep_overdue_repairs(uow: UnitOfWork, *, now: datetime, default_timezone: str,
+def sweep_overdue_repairs(uow: UnitOfWork, *, now: datetime,
                           is_working_day: Callable[[date], bool] = workdays.is_working_day) -> int:
     """Chase every overdue job once per due time; returns how many jobs were chased."""
     with uow:

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from services import approval_reminders, approvals
 from services.warranty import sweep_warranty
 from storage.uow import UnitOfWork
-from tests.services.approval_support import CONFIG, NOW, TZ, office, person
+from tests.services.approval_support import CONFIG, NOW, office, person
 from tests.services.sweep_support import counts, run_twice_at_once
 from tests.services.test_approvals_reminders import at
 from tests.services.test_reminders_warranty import add_customer, cst
@@ -43,5 +43,5 @@ def test_warranty_reminders_on_two_instances_send_once(
     sales = person(uow_factory, "李娜", ["sales"])
     add_customer(uow_factory, office_id, "某市公安局", date(2026, 12, 20), sales)
     add_customer(uow_factory, office_id, "看守所", date(2026, 12, 1), head)
-    run_twice_at_once(engines, lambda f: sweep_warranty(f(), now=cst(11, 24, 10), default_timezone=TZ))
+    run_twice_at_once(engines, lambda f: sweep_warranty(f(), now=cst(11, 24, 10)))
     assert counts(uow_factory) == (3, 2)  # 某市公安局 → head and creator; 看守所 → head (its creator)
