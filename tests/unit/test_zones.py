@@ -52,10 +52,30 @@ def test_the_local_day_is_the_zones() -> None:
     assert zones.local_today(late, ZoneInfo("Asia/Urumqi")) == date(2026, 11, 24)
 
 
+DEFAULT_PASSED = r"\bdefault_timezone\b"
+FALLBACK_WRITTEN = r"timezone (if|or) (?!zones\.)"
+
+
+def lines_matching(pattern: str, *, homes: set[str]) -> list[str]:
+    """Where `pattern` occurs in the product's code outside `homes`, as path:line."""
+    return [f"{path.relative_to(ROOT)}:{number}"
+            for place in PLACES for path in sorted((ROOT / place).rglob("*.py"))
+            if str(path.relative_to(ROOT)) not in homes
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+            if re.search(pattern, line)]
+
+
 def test_the_default_is_not_threaded_through_the_code() -> None:
-    found = [f"{path.relative_to(ROOT)}:{number}"
-             for place in PLACES for path in sorted((ROOT / place).rglob("*.py"))
-             if str(path.relative_to(ROOT)) not in HOMES
-             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
-             if re.search(r"\bdefault_timezone\b", line)]
-    assert found == []
+    assert lines_matching(DEFAULT_PASSED, homes=HOMES) == []
+
+
+def test_nobody_else_writes_the_fallback() -> None:
+    # `office.timezone if office else ...` / `... or "Asia/Shanghai"`: the rule again, outside its home
+    assert lines_matching(FALLBACK_WRITTEN, homes={"services/zones.py"}) == []
+
+
+def test_the_guards_see_the_rule_written_again() -> None:
+    assert re.search(DEFAULT_PASSED, "sweep(uow, now=now, default_timezone=app.default_timezone)")
+    assert re.search(FALLBACK_WRITTEN, 'tz = ZoneInfo(office.timezone if office else "Asia/Shanghai")')
+    assert re.search(FALLBACK_WRITTEN, "tz = ZoneInfo(office.timezone or default)")
+    assert not re.search(FALLBACK_WRITTEN, "name = args.timezone or zones.company_zone_name()")
