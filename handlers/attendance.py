@@ -137,7 +137,7 @@ def parse_month(args: tuple[str, ...], *, today: date) -> date | None:
 
 def sheet(ctx: Ctx) -> None:
     """/attendance_sheet [YYYY-MM]: the month's attendance as an Excel file."""
-    month = parse_month(ctx.inbound.args, today=ctx.app.now().astimezone(ctx.me.tz).date())
+    month = parse_month(ctx.inbound.args, today=ctx.today)
     if month is None:
         ctx.reply(ctx._("Please give the month as YYYY-MM, for example /attendance_sheet 2026-10"))
         return

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from domain.roles import INVITER_ROLES, grantable_roles, parse_roles
 from handlers.context import Ctx
 from handlers.main_menu import with_menu
@@ -122,7 +120,7 @@ def entered(ctx: Ctx) -> None:
     """
     if ctx.staff is None:
         return
-    today = ctx.inbound.at.astimezone(ZoneInfo(ctx.me.timezone)).date()
+    today = ctx.inbound.at.astimezone(ctx.tz).date()
     if not onboarding.first_visit_today(ctx.app.uow(), staff_id=ctx.me.id, day=today, now=ctx.app.now()):
         return
     waiting = len(approval_queries.pending_cards(ctx.app.uow(), approver_id=ctx.me.id, locale=ctx.locale))

@@ -187,7 +187,7 @@ def _num(value: Decimal) -> str:
 
 def balance_line(ctx: Ctx) -> str:
     """"Left this year: 年假 3 days, 调休 1 day" for the person asking."""
-    year = ctx.app.now().astimezone(ctx.me.tz).year
+    year = ctx.today.year
     left = leave_balances.balances(ctx.app.uow(), staff_id=ctx.me.id, year=year, policy=leave_policy())
     parts = [ctx._("{type} {n} day(s)").format(type=ctx._(TYPE_LABELS[t]), n=_num(b.left)) for t, b in left.items()]
     return ctx._("Left in {year}: {balances}").format(year=year, balances=ctx._(", ").join(parts))
@@ -231,7 +231,7 @@ def _resolve_customer(ctx: Ctx, customer_id: int) -> str | None:
 
 def _check_spent_on(ctx: Ctx, value: Any, _answers: Answers) -> str | None:
     """Money already spent: not in the future."""
-    today = ctx.app.now().astimezone(ctx.me.tz).date().isoformat()
+    today = ctx.today.isoformat()
     return ERRORS["date_in_future"] if str(value) > today else None
 
 
@@ -378,7 +378,7 @@ def leave_balance(ctx: Ctx) -> None:
     try:
         done = leave_balances.adjust(ctx.app.uow(), actor_id=ctx.me.id, staff_name=args[0], leave_type=types[args[1]],
                                      days=days, note=" ".join(args[3:]), policy=leave_policy(), now=ctx.app.now(),
-                                     year=ctx.app.now().astimezone(ctx.me.tz).year)
+                                     year=ctx.today.year)
     except leave_balances.AdjustmentRefused as refused:
         ctx.reply(ctx._(ADJUST_REFUSALS[refused.reason]))
         return
