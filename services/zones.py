@@ -8,7 +8,6 @@ sender's resolved zone and local day from their context (`ctx.tz`, `ctx.today`).
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -65,8 +64,3 @@ def office_zone(session: Session, office_id: int | None) -> ZoneInfo:
 def staff_zone(session: Session, staff: Staff) -> ZoneInfo:
     """The zone a person lives in: their office's, else the company's default."""
     return office_zone(session, staff.office_id)
-
-
-def local_today(now: datetime, tz: ZoneInfo) -> date:
-    """The calendar day `now` falls on in `tz`."""
-    return now.astimezone(tz).date()
