@@ -114,8 +114,7 @@ def run(url: str, label: str, *, staff: int, offices: int) -> None:
         before = len(planning)
         with counting(engine) as seen:
             start = time.perf_counter()
-            result = reminders.sweep(UnitOfWork(factory), configs=CONFIGS, now=at.astimezone(UTC),
-                                     default_timezone="Asia/Shanghai")
+            result = reminders.sweep(UnitOfWork(factory), configs=CONFIGS, now=at.astimezone(UTC))
             total = time.perf_counter() - start
         decide = sum(planning[before:])
         statements = ", ".join(f"{kind} {n}" for kind, n in sorted(seen.items()))

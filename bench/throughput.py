@@ -180,8 +180,7 @@ def register_people(url: str, count: int) -> list[FakeUser]:
         user = FakeUser(id=FIRST_USER + i, first_name=f"员工{i}")
         code = onboarding.invite(UnitOfWork(factory), office_name="基准办事处", roles="sales", name=user.first_name,
                                  now=now)
-        result = onboarding.redeem(UnitOfWork(factory), code=code, channel="telegram", account=str(user.id), now=now,
-                                   default_timezone="Asia/Shanghai")
+        result = onboarding.redeem(UnitOfWork(factory), code=code, channel="telegram", account=str(user.id), now=now)
         assert result.outcome == onboarding.RedeemOutcome.registered, result
         people.append(user)
     engine.dispose()

@@ -24,6 +24,7 @@ from bot.settings import Settings
 from domain import workdays
 from handlers.registry import build_router
 from handlers.router import Router
+from services import zones
 from services.config import (
     load_approval_config,
     load_holiday_calendar,
@@ -109,13 +110,13 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = system_cloc
     configure_logging(settings.log_level, secrets=(settings.telegram_bot_token, settings.webhook_secret,
                                                    settings.wecom_secret, settings.wecom_encoding_aes_key))
     workdays.use_calendar(load_holiday_calendar(settings.holidays_file))  # the one working-day rule, merged
+    zones.configure(default_timezone=settings.timezone)  # the one time-zone rule: office's, else this
     engine = make_engine(settings.database_url, pool_size=settings.workers + 4)
     factory = make_session_factory(engine)
     app = AppContext(
         uow=lambda: UnitOfWork(factory),
         clock=clock,
         company_name=settings.company_name,
-        default_timezone=settings.timezone,
         default_locale=settings.locale,
         product_catalog=settings.product_catalog,
         checkin_grace_minutes=settings.checkin_grace_minutes,

@@ -98,7 +98,7 @@ def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
 
 def _create_office(settings: Settings, args: argparse.Namespace) -> int:
     """officebot admin create-office."""
-    from services import onboarding
+    from services import onboarding, zones
     from services.importer import parse_hours
 
     runtime = _runtime(settings)
@@ -108,7 +108,7 @@ def _create_office(settings: Settings, args: argparse.Namespace) -> int:
         lat, lon, radius = (part.strip() for part in args.geofence.split(","))
         fence = (float(lat), float(lon), int(radius))
     office_id = onboarding.create_office(
-        runtime.app.uow(), name=args.name, timezone=args.timezone or settings.timezone, now=runtime.app.now(),
+        runtime.app.uow(), name=args.name, timezone=args.timezone or zones.company_zone_name(), now=runtime.app.now(),
         work_start=start, work_end=end, address=args.address, geofence=fence, is_hq=args.hq,
     )
     print(f"office created: {args.name} (id {office_id})")
@@ -135,8 +135,7 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     from services.importer import import_file
 
     runtime = _runtime(settings)
-    result = import_file(runtime.app.uow, path=args.file, now=runtime.app.now(),
-                         default_timezone=settings.timezone)
+    result = import_file(runtime.app.uow, path=args.file, now=runtime.app.now())
     for name, code in result.codes:
         print(f"{name}\t{code}")
     for problem in result.problems:

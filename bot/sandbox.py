@@ -85,7 +85,7 @@ class Sandbox:
         upgrade(settings.database_url)
         self.runtime = bootstrap(settings)
         self.standin.feed.continue_after(last_update_id(self.runtime.app.uow(), channel=CHANNEL))
-        people = seed_demo(self.runtime.app.uow, now=self.runtime.app.now(), default_timezone=settings.timezone)
+        people = seed_demo(self.runtime.app.uow, now=self.runtime.app.now())
         for person in people:
             user = FakeUser(id=person.telegram_id, first_name=person.name, language_code="zh-hans")
             self.standin.add_sandbox_user(user, person.label, phone=f"1380000{person.telegram_id:04d}",

@@ -80,7 +80,7 @@ def on_button(ctx: Ctx) -> None:
     pressed = (ctx.inbound.chat_id, ctx.inbound.message_id) if ctx.inbound.message_id else None
     result = approvals.decide(ctx.app.uow(), request_id=request_id, step=step, approver_id=ctx.me.id,
                               decision=Decision.APPROVE, comment=None, now=ctx.app.now(),
-                              default_timezone=ctx.app.default_timezone, pressed=pressed)
+                              pressed=pressed)
     if result.outcome != Outcome.DONE:
         ctx.answer(outcome_text(ctx, result), alert=True)
         return
@@ -107,7 +107,7 @@ def _decide_with(decision: Decision) -> Any:
             return ctx._("This button is out of date.")
         result = approvals.decide(ctx.app.uow(), request_id=int(context["request_id"]), step=int(context["step"]),
                                   approver_id=ctx.me.id, decision=decision, comment=text,
-                                  now=ctx.app.now(), default_timezone=ctx.app.default_timezone)
+                                  now=ctx.app.now())
         return outcome_text(ctx, result)
     return save
 
@@ -131,8 +131,7 @@ QUESTIONS = {
 
 def pending(ctx: Ctx) -> None:
     """/pending: every request waiting for my decision, each with its buttons."""
-    cards = approval_queries.pending_cards(ctx.app.uow(), approver_id=ctx.me.id, locale=ctx.locale,
-                                           default_timezone=ctx.app.default_timezone)
+    cards = approval_queries.pending_cards(ctx.app.uow(), approver_id=ctx.me.id, locale=ctx.locale)
     if not cards:
         ctx.reply(ctx._("Nothing waits for your approval."))
         return
@@ -143,8 +142,7 @@ def pending(ctx: Ctx) -> None:
 
 def my_requests(ctx: Ctx) -> None:
     """/requests: what I asked for, the whole chain of each, and what I can do with it now."""
-    lines = approval_queries.my_requests(ctx.app.uow(), requester_id=ctx.me.id, locale=ctx.locale,
-                                         default_timezone=ctx.app.default_timezone)
+    lines = approval_queries.my_requests(ctx.app.uow(), requester_id=ctx.me.id, locale=ctx.locale)
     if not lines:
         ctx.reply(ctx._("You have no requests. Use /leave or /expense."))
         return
@@ -155,8 +153,7 @@ def my_requests(ctx: Ctx) -> None:
 
 def office_waiting(ctx: Ctx) -> None:
     """Under an office head's /status: the office's requests waiting on others, with 催办 buttons."""
-    lines = approval_queries.office_waiting(ctx.app.uow(), head_id=ctx.me.id, locale=ctx.locale,
-                                            default_timezone=ctx.app.default_timezone)
+    lines = approval_queries.office_waiting(ctx.app.uow(), head_id=ctx.me.id, locale=ctx.locale)
     if lines and ctx.me.office_id is not None:
         ctx.reply(OutMessage(approval_queries.waiting_text(ctx._, lines), buttons=_action_rows(ctx, lines),
                              card=office_list_key(ctx.me.office_id)))
@@ -174,8 +171,7 @@ def on_withdraw(ctx: Ctx) -> None:
     if request_id is None:
         ctx.answer(ctx._("Not found."), alert=True)
         return
-    result = approvals.withdraw(ctx.app.uow(), request_id=request_id, requester_id=ctx.me.id, now=ctx.app.now(),
-                                default_timezone=ctx.app.default_timezone)
+    result = approvals.withdraw(ctx.app.uow(), request_id=request_id, requester_id=ctx.me.id, now=ctx.app.now())
     if result.outcome != Outcome.DONE:
         ctx.answer(outcome_text(ctx, result), alert=True)
         return
@@ -190,8 +186,7 @@ def on_nudge(ctx: Ctx) -> None:
     if request_id is None:
         ctx.answer(ctx._("Not found."), alert=True)
         return
-    result = approval_changes.nudge(ctx.app.uow(), request_id=request_id, actor_id=ctx.me.id, now=ctx.app.now(),
-                                    default_timezone=ctx.app.default_timezone)
+    result = approval_changes.nudge(ctx.app.uow(), request_id=request_id, actor_id=ctx.me.id, now=ctx.app.now())
     if result.outcome == Outcome.DONE:
         ctx.answer(ctx._("🔔 Reminded {who} ({role}).").format(who=result.to, role=result.role))
     elif result.outcome == Outcome.NOT_ALLOWED and result.next_at is not None:

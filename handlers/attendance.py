@@ -63,7 +63,7 @@ def _save_punch(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
     app = ctx.app
     result = attendance.punch(app.uow(), staff_id=ctx.me.id, kind=kind, location=answers["location"],
                               place=answers.get("place"), now=app.now(), grace_minutes=app.checkin_grace_minutes,
-                              max_age_minutes=app.location_max_age_minutes, default_timezone=app.default_timezone)
+                              max_age_minutes=app.location_max_age_minutes)
     if result.outcome == PunchOutcome.REFUSED and result.refusal is not None:
         raise FormError("location", REFUSALS[result.refusal])
     if result.outcome == PunchOutcome.NEED_PLACE:
@@ -110,8 +110,7 @@ def checkout(ctx: Ctx) -> None:
 
 def _start_punch(ctx: Ctx, kind: PunchKind, form: Form) -> None:
     """Say when the person punched already, or open the form with the office geofence."""
-    start = attendance.start_punch(ctx.app.uow(), staff_id=ctx.me.id, kind=kind, now=ctx.app.now(),
-                                   default_timezone=ctx.app.default_timezone)
+    start = attendance.start_punch(ctx.app.uow(), staff_id=ctx.me.id, kind=kind, now=ctx.app.now())
     if start.existing is not None:
         ctx.reply(punch_text(ctx, kind, start.existing))
         return
@@ -128,8 +127,7 @@ def today(ctx: Ctx) -> None:
             ctx.reply("\n\n".join(render_day(ctx, report, whole_office=True) for report in region))
             return
     report = attendance_days.day_report(ctx.app.uow(), staff_id=ctx.me.id, whole_office=ctx.me.manages_office,
-                                        now=ctx.app.now(), grace_minutes=ctx.app.checkin_grace_minutes,
-                                        default_timezone=ctx.app.default_timezone)
+                                        now=ctx.app.now(), grace_minutes=ctx.app.checkin_grace_minutes)
     if report is None:
         ctx.reply(ctx._("You are not assigned to an office, so there is no attendance to show."))
         return
@@ -148,7 +146,7 @@ def parse_month(args: tuple[str, ...], *, today: date) -> date | None:
 
 def sheet(ctx: Ctx) -> None:
     """/attendance_sheet [YYYY-MM]: the month's attendance as an Excel file."""
-    month = parse_month(ctx.inbound.args, today=ctx.app.now().astimezone(ctx.me.tz).date())
+    month = parse_month(ctx.inbound.args, today=ctx.today)
     if month is None:
         ctx.reply(ctx._("Please give the month as YYYY-MM, for example /attendance_sheet 2026-10"))
         return

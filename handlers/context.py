@@ -7,7 +7,9 @@ transaction, so a handler never waits on the network and a reply exists exactly 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from handlers.inbound import Inbound
 from services.context import AppContext
@@ -41,6 +43,16 @@ class Ctx:
         """The registered sender (the router guarantees one past the access check)."""
         assert self.staff is not None, "handler reached without a registered sender"
         return self.staff
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The sender's time zone, resolved once when they were loaded (services.zones)."""
+        return self.me.tz
+
+    @property
+    def today(self) -> date:
+        """The sender's local calendar day now."""
+        return self.app.now().astimezone(self.tz).date()
 
     def reply(self, message: OutMessage | str) -> None:
         """Answer in the chat the update came from (sent after the update's transaction commits)."""

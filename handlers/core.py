@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from domain.roles import INVITER_ROLES, grantable_roles, parse_roles
 from handlers.context import Ctx
 from handlers.main_menu import with_menu
@@ -38,7 +36,7 @@ def start(ctx: Ctx) -> None:
         return
     result = onboarding.redeem(
         ctx.app.uow(), code=ctx.inbound.args[0], channel=ctx.inbound.channel, account=ctx.inbound.user_id,
-        now=ctx.app.now(), default_timezone=ctx.app.default_timezone, people_config=ctx.app.people_config,
+        now=ctx.app.now(), people_config=ctx.app.people_config,
     )
     if result.staff is None:
         ctx.reply(ctx._(REDEEM_REPLIES[result.outcome]))
@@ -122,11 +120,10 @@ def entered(ctx: Ctx) -> None:
     """
     if ctx.staff is None:
         return
-    today = ctx.inbound.at.astimezone(ZoneInfo(ctx.me.timezone)).date()
+    today = ctx.inbound.at.astimezone(ctx.tz).date()
     if not onboarding.first_visit_today(ctx.app.uow(), staff_id=ctx.me.id, day=today, now=ctx.app.now()):
         return
-    waiting = len(approval_queries.pending_cards(ctx.app.uow(), approver_id=ctx.me.id, locale=ctx.locale,
-                                                 default_timezone=ctx.app.default_timezone))
+    waiting = len(approval_queries.pending_cards(ctx.app.uow(), approver_id=ctx.me.id, locale=ctx.locale))
     if waiting:
         ctx.reply(ctx._("Hello, {name}. {n} request(s) wait for your decision: /pending").format(
             name=ctx.me.name, n=waiting))

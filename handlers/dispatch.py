@@ -37,8 +37,7 @@ def handle_inbound(inbound: Inbound, *, app: AppContext, router: Router) -> list
             if not _claim(uow, inbound, app=app):
                 log.info("update %s delivered again; ignored", inbound.update_id)
                 return []
-            ctx.staff = delivery.identify_sender(uow.session, channel=inbound.channel, account=inbound.user_id,
-                                                 default_timezone=app.default_timezone)
+            ctx.staff = delivery.identify_sender(uow.session, channel=inbound.channel, account=inbound.user_id)
             ctx.locale = ctx.staff.locale if ctx.staff is not None else ctx.locale
             router.dispatch(ctx)
             handed = _queue(uow, ctx, ctx.outgoing, app=app)

@@ -56,7 +56,7 @@ def on_button(ctx: Ctx) -> None:
                              buttons=((Button(ctx._("Yes, deactivate"), f"off:{staff_id}:{successor_id}:y"),),)))
         return
     result = leaving.deactivate(ctx.app.uow(), viewer=ctx.me, staff_id=staff_id, successor_id=successor_id,
-                                now=ctx.app.now(), default_timezone=ctx.app.default_timezone)
+                                now=ctx.app.now())
     if result.outcome != "done":
         ctx.answer(ctx._("Already left.") if result.outcome == "already" else ctx._(NOT_FOUND), alert=True)
         return

@@ -34,8 +34,7 @@ def _save(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> OutMessage:
     """Submit through the approval service."""
     try:
         result = approvals.submit_purchase(ctx.app.uow(), requester_id=ctx.me.id, data=answers,
-                                           config=ctx.app.approval_config, now=ctx.app.now(),
-                                           default_timezone=ctx.app.default_timezone)
+                                           config=ctx.app.approval_config, now=ctx.app.now())
     except RequestInvalid as exc:
         raise FormError(None, N_("Please check this answer.")) from exc
     return submitted_reply(ctx, result)

@@ -86,7 +86,7 @@ def save_report(ctx: Ctx, answers: dict[str, Any], context: dict[str, Any]) -> s
     """Submit or revise through the service; a reviewed report sends the person away with the reason."""
     saved = reports.submit_report(
         ctx.app.uow(), staff_id=ctx.me.id, kind=context["kind"], period_key=context["period"], answers=answers,
-        now=ctx.app.now(), configs=ctx.app.report_config, default_timezone=ctx.app.default_timezone)
+        now=ctx.app.now(), configs=ctx.app.report_config)
     if saved.problem is not None:
         raise FormError(None, PROBLEMS[saved.problem])
     title = report_title(ctx.app.report_config, saved.kind, locale=ctx.locale, _=ctx._)
@@ -120,7 +120,7 @@ def _open(ctx: Ctx, family: ReportKind) -> None:
     """Open the right period's form; a saved report opens at its summary, ready to revise."""
     opened = reports.open_report(
         ctx.app.uow(), staff_id=ctx.me.id, family=family, period_key=(ctx.inbound.args or (None,))[0],
-        now=ctx.app.now(), configs=ctx.app.report_config, default_timezone=ctx.app.default_timezone)
+        now=ctx.app.now(), configs=ctx.app.report_config)
     if isinstance(opened, Problem):
         ctx.reply(ctx._(PROBLEMS[opened]))
         return
@@ -147,7 +147,7 @@ def _intro(ctx: Ctx, opened: Opened) -> str:
 def status(ctx: Ctx) -> None:
     """/status: the current period's submitted / late / missing, for one's office or every office."""
     rows = reports.status_overview(ctx.app.uow(), viewer_id=ctx.me.id, now=ctx.app.now(),
-                                   configs=ctx.app.report_config, default_timezone=ctx.app.default_timezone)
+                                   configs=ctx.app.report_config)
     ctx.reply(status_message(rows, configs=ctx.app.report_config, locale=ctx.locale, _=ctx._,
                                    per_office=ctx.me.is_hq or bool(ctx.me.roles & REGION_ROLES)))
     if Role.OFFICE_HEAD in ctx.me.roles:
@@ -158,7 +158,7 @@ def _save_comment(ctx: Ctx, answers: dict[str, Any], context: dict[str, Any]) ->
     """Send the reviewer's comment to the author."""
     result = report_reviews.comment_report(
         ctx.app.uow(), report_id=int(context["report_id"]), reviewer_id=ctx.me.id, comment=answers["comment"],
-        now=ctx.app.now(), configs=ctx.app.report_config, default_timezone=ctx.app.default_timezone)
+        now=ctx.app.now(), configs=ctx.app.report_config)
     if result.outcome != ReviewOutcome.DONE:
         raise FormError(None, REVIEW_REPLIES[result.outcome])
     return ctx._("Your comment was sent to {name}.").format(name=result.author)
@@ -183,8 +183,7 @@ def review_button(ctx: Ctx) -> None:
 def _mark_reviewed(ctx: Ctx, report_id: int) -> None:
     """Close the report for revision; the author is told."""
     result = report_reviews.mark_reviewed(ctx.app.uow(), report_id=report_id, reviewer_id=ctx.me.id,
-                                          now=ctx.app.now(), configs=ctx.app.report_config,
-                                          default_timezone=ctx.app.default_timezone)
+                                          now=ctx.app.now(), configs=ctx.app.report_config)
     if result.outcome != ReviewOutcome.DONE:
         ctx.answer(ctx._(REVIEW_REPLIES[result.outcome]), alert=True)
         return
@@ -206,7 +205,7 @@ def _ask_comment(ctx: Ctx, report_id: int) -> None:
 def _read(ctx: Ctx, report_id: int) -> None:
     """Send the whole report (the copy in the notice may be shortened)."""
     message = report_reviews.read_report(ctx.app.uow(), report_id=report_id, reader_id=ctx.me.id,
-                                         configs=ctx.app.report_config, default_timezone=ctx.app.default_timezone)
+                                         configs=ctx.app.report_config)
     if message is None:
         ctx.answer(ctx._(REVIEW_REPLIES[ReviewOutcome.NOT_FOUND]), alert=True)
         return

@@ -174,7 +174,7 @@ def _save_leave(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> OutMessa
     try:
         result = approvals.submit_leave(ctx.app.uow(), requester_id=ctx.me.id, data=data,
                                         config=ctx.app.approval_config, now=ctx.app.now(),
-                                        default_timezone=ctx.app.default_timezone, policy=policy)
+                                        policy=policy)
     except RequestInvalid as exc:
         raise form_error(exc.errors[0], fields=LEAVE) from exc
     except leave_balances.OverBalanceRefused as over:
@@ -253,7 +253,7 @@ def _resolve_customer(ctx: Ctx, customer_id: int) -> str | None:
 
 def _check_spent_on(ctx: Ctx, value: Any, _answers: Answers) -> str | None:
     """Money already spent: not in the future."""
-    today = ctx.app.now().astimezone(ctx.me.tz).date().isoformat()
+    today = ctx.today.isoformat()
     return ERRORS["date_in_future"] if str(value) > today else None
 
 
@@ -263,8 +263,7 @@ def _save_expense(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> OutMes
         return _resubmit(ctx, answers, context, EXPENSE)
     try:
         result = approvals.submit_expense(ctx.app.uow(), requester_id=ctx.me.id, data=answers,
-                                          config=ctx.app.approval_config, now=ctx.app.now(),
-                                          default_timezone=ctx.app.default_timezone)
+                                          config=ctx.app.approval_config, now=ctx.app.now())
     except RequestInvalid as exc:
         raise form_error(exc.errors[0], fields=EXPENSE) from exc
     return submitted_reply(ctx, result)
@@ -292,8 +291,7 @@ def _save_overtime(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> OutM
     """Submit the overtime request; once approved, its days count as 调休 earned."""
     try:
         result = approvals.submit_overtime(ctx.app.uow(), requester_id=ctx.me.id, data=answers,
-                                           config=ctx.app.approval_config, now=ctx.app.now(),
-                                           default_timezone=ctx.app.default_timezone)
+                                           config=ctx.app.approval_config, now=ctx.app.now())
     except RequestInvalid as exc:
         raise form_error(exc.errors[0], fields=OVERTIME) from exc
     return submitted_reply(ctx, result)
@@ -353,7 +351,7 @@ def _resubmit(ctx: Ctx, answers: Answers, context: dict[str, Any], form: Form) -
         result = approval_changes.resubmit(ctx.app.uow(), request_id=int(context["resubmit"]), requester_id=ctx.me.id,
                                            data=_leave_data(answers) if form is LEAVE else answers,
                                            config=ctx.app.approval_config, now=ctx.app.now(),
-                                           default_timezone=ctx.app.default_timezone, policy=ctx.app.leave_policy)
+                                           policy=ctx.app.leave_policy)
     except RequestInvalid as exc:
         raise form_error(exc.errors[0], fields=form) from exc
     except leave_balances.OverBalanceRefused as over:

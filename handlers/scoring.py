@@ -46,7 +46,7 @@ def _parse_month(text: str) -> date | None:
 
 def score(ctx: Ctx) -> None:
     """/score: the past month's people with a button each; ✅ for those already scored."""
-    found = scoring.to_score(ctx.app.uow(), viewer=ctx.me, today=ctx.app.now().astimezone(ctx.me.tz).date())
+    found = scoring.to_score(ctx.app.uow(), viewer=ctx.me, today=ctx.today)
     if found is None:
         ctx.reply(ctx._("Sorry, your role does not allow this command."))
         return
@@ -64,7 +64,7 @@ def on_button(ctx: Ctx) -> None:
     parts = (ctx.inbound.callback_data or "").split(":")
     staff_id = parse_id(parts[1]) if len(parts) == 3 else None
     month = _parse_month(parts[2]) if len(parts) == 3 else None
-    current = scoring.scored_month(ctx.app.now().astimezone(ctx.me.tz).date())
+    current = scoring.scored_month(ctx.today)
     found = scoring.facts_for(ctx.app.uow(), viewer=ctx.me, staff_id=staff_id, month=month) \
         if staff_id is not None and month == current else None
     if found is None or month is None:
@@ -120,7 +120,7 @@ SCORE_FORM = register_form(Form(
 def my_score(ctx: Ctx) -> None:
     """/myscore: one's own score for the past month, when the company allows staff to see it."""
     found = scoring.my_score(ctx.app.uow(), viewer=ctx.me, config=ctx.app.people_config,
-                             today=ctx.app.now().astimezone(ctx.me.tz).date())
+                             today=ctx.today)
     if found is None:
         ctx.reply(ctx._("Scores are not shown to staff in this company."))
         return

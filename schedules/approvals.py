@@ -18,6 +18,6 @@ from services.context import AppContext
 async def chase_approvals(app: AppContext) -> str:
     """Re-send waiting requests to their approvers and escalate the ones waiting a working day."""
     summary = await asyncio.to_thread(
-        approval_reminders.chase_pending, app.uow, now=app.now(), default_timezone=app.default_timezone
+        approval_reminders.chase_pending, app.uow, now=app.now()
     )
     return summary.describe()

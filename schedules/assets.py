@@ -12,6 +12,6 @@ from services.context import AppContext
 @job("stocktake", every_minutes=60)
 async def stocktake(app: AppContext) -> str:
     """Send each office's 盘点 checklist once a year during its working hours."""
-    sent = await asyncio.to_thread(sweep_stocktake, app.uow(), now=app.now(), default_timezone=app.default_timezone)
+    sent = await asyncio.to_thread(sweep_stocktake, app.uow(), now=app.now())
     app.kick_sender()
     return f"{sent} inventory checklist(s) queued"

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from schedules.runner import job
-from services import attendance_sheet, outbox
+from services import attendance_sheet, outbox, zones
 from services.context import AppContext
 from services.i18n import N_, translator
 from services.jobs import claim_slot, claimed_slots
@@ -38,7 +37,7 @@ def previous_month(today: date) -> date:
 async def send_sheet_to_hr(app: AppContext) -> str:
     """Build last month's sheet once and queue it to each HR person not yet sent it."""
     now = app.now()
-    local = now.astimezone(ZoneInfo(app.default_timezone))
+    local = now.astimezone(zones.company_zone())
     if local.day > CATCH_UP_DAYS or (local.day == 1 and local.hour < SEND_FROM_HOUR):
         return "not due"
     month = previous_month(local.date())

@@ -12,8 +12,7 @@ from services.expense_reminders import sweep_ceiling_warnings, sweep_receipts_re
 @job("expense-ceiling", every_minutes=60)
 async def expense_ceiling(app: AppContext) -> str:
     """Warn office heads once a month when daily expenses reach 80 % and 100 % of the ceiling."""
-    sent = await asyncio.to_thread(sweep_ceiling_warnings, app.uow(), now=app.now(),
-                                   default_timezone=app.default_timezone)
+    sent = await asyncio.to_thread(sweep_ceiling_warnings, app.uow(), now=app.now())
     app.kick_sender()
     return f"{sent} ceiling warning(s) queued"
 
@@ -21,7 +20,6 @@ async def expense_ceiling(app: AppContext) -> str:
 @job("receipts-reminders", every_minutes=60)
 async def receipts_reminders(app: AppContext) -> str:
     """Remind people with an unfinished expense claim in the days up to the 25th."""
-    sent = await asyncio.to_thread(sweep_receipts_reminders, app.uow(), now=app.now(),
-                                   default_timezone=app.default_timezone)
+    sent = await asyncio.to_thread(sweep_receipts_reminders, app.uow(), now=app.now())
     app.kick_sender()
     return f"{sent} receipts reminder(s) queued"

@@ -12,6 +12,5 @@ from services.holiday_calendar import warn_calendar_ending
 @job("holiday-calendar", every_minutes=360)
 async def holiday_calendar(app: AppContext) -> str:
     """Log a WARNING and tell each admin and HR person once when the calendar ends within 30 days."""
-    told = await asyncio.to_thread(warn_calendar_ending, app.uow(), now=app.now(),
-                                   default_timezone=app.default_timezone)
+    told = await asyncio.to_thread(warn_calendar_ending, app.uow(), now=app.now())
     return f"{told} holiday-calendar warning(s) queued"

@@ -12,6 +12,6 @@ from services.meetings import sweep_meetings
 @job("meetings", every_minutes=15)
 async def meeting_reminders(app: AppContext) -> str:
     """Remind attendees and chase open tasks, each message once."""
-    sent = await asyncio.to_thread(sweep_meetings, app.uow(), now=app.now(), default_timezone=app.default_timezone)
+    sent = await asyncio.to_thread(sweep_meetings, app.uow(), now=app.now())
     app.kick_sender()
     return f"{sent} meeting reminder(s) queued"

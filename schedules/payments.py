@@ -12,7 +12,6 @@ from services.payments import sweep_draft_reminders
 @job("draft-reminders", every_minutes=60)
 async def draft_reminders(app: AppContext) -> str:
     """Remind the logger, the office head and finance of drafts maturing within 7 days and on the day."""
-    sent = await asyncio.to_thread(sweep_draft_reminders, app.uow(), now=app.now(),
-                                   default_timezone=app.default_timezone)
+    sent = await asyncio.to_thread(sweep_draft_reminders, app.uow(), now=app.now())
     app.kick_sender()
     return f"{sent} draft reminder(s) queued"

@@ -13,8 +13,7 @@ from services.scoring import sweep_scores
 @job("probation", every_minutes=60)
 async def probation_sweep(app: AppContext) -> str:
     """Send what is due for every open probation during its office's working hours, each once."""
-    sent = await asyncio.to_thread(sweep_probation, app.uow(), now=app.now(), config=app.people_config,
-                                   default_timezone=app.default_timezone)
+    sent = await asyncio.to_thread(sweep_probation, app.uow(), now=app.now(), config=app.people_config)
     app.kick_sender()
     return f"{sent} probation message(s) queued"
 
@@ -22,8 +21,7 @@ async def probation_sweep(app: AppContext) -> str:
 @job("evaluation-chasing", every_minutes=60)
 async def evaluation_chasing(app: AppContext) -> str:
     """Probation evaluations past their deadline: the manager chased, then the level above told, each once."""
-    sent = await asyncio.to_thread(sweep_overdue_evaluations, app.uow(), now=app.now(), config=app.people_config,
-                                   default_timezone=app.default_timezone)
+    sent = await asyncio.to_thread(sweep_overdue_evaluations, app.uow(), now=app.now(), config=app.people_config)
     app.kick_sender()
     return f"{sent} overdue evaluation message(s) queued"
 
@@ -31,7 +29,6 @@ async def evaluation_chasing(app: AppContext) -> str:
 @job("monthly-scores", every_minutes=60)
 async def monthly_scores(app: AppContext) -> str:
     """The past month's 月度评分表: heads asked on the 1st, chased, GM told, HR/GM get the sheet, each once."""
-    sent = await asyncio.to_thread(sweep_scores, app.uow(), now=app.now(), config=app.people_config,
-                                   default_timezone=app.default_timezone)
+    sent = await asyncio.to_thread(sweep_scores, app.uow(), now=app.now(), config=app.people_config)
     app.kick_sender()
     return f"{sent} score-sheet step(s) queued"

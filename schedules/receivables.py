@@ -12,7 +12,7 @@ from services.context import AppContext
 @job("collection-chasing", every_minutes=60)
 async def collection_chasing(app: AppContext) -> str:
     """Remind the responsible person before and after an instalment's due date; escalate to the head once."""
-    sent = await asyncio.to_thread(sweep_chasing, app.uow(), now=app.now(), default_timezone=app.default_timezone)
+    sent = await asyncio.to_thread(sweep_chasing, app.uow(), now=app.now())
     app.kick_sender()
     return f"{sent} collection reminder(s) queued"
 
@@ -20,6 +20,6 @@ async def collection_chasing(app: AppContext) -> str:
 @job("receivables-digest", every_minutes=60)
 async def receivables_digest(app: AppContext) -> str:
     """Send finance the week's receivables by age and office, once a week from Monday 09:00."""
-    sent = await asyncio.to_thread(sweep_digest, app.uow(), now=app.now(), default_timezone=app.default_timezone)
+    sent = await asyncio.to_thread(sweep_digest, app.uow(), now=app.now())
     app.kick_sender()
     return "digest sent" if sent else "digest not due or already sent"

@@ -12,7 +12,6 @@ from services.repair_chasing import sweep_overdue_repairs
 @job("overdue-repairs", every_minutes=60)
 async def overdue_repairs(app: AppContext) -> str:
     """Chase technicians and office heads about jobs past their due time, once per due time."""
-    sent = await asyncio.to_thread(sweep_overdue_repairs, app.uow(), now=app.now(),
-                                   default_timezone=app.default_timezone)
+    sent = await asyncio.to_thread(sweep_overdue_repairs, app.uow(), now=app.now())
     app.kick_sender()
     return f"{sent} overdue repair job(s) chased"

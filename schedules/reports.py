@@ -13,7 +13,7 @@ from services.context import AppContext
 async def report_reminders(app: AppContext) -> str:
     """Send the report reminders due now (in each office's time zone) that were not sent yet."""
     result = await asyncio.to_thread(
-        reminders.sweep, app.uow(), configs=app.report_config, now=app.now(), default_timezone=app.default_timezone
+        reminders.sweep, app.uow(), configs=app.report_config, now=app.now()
     )
     app.kick_sender()
     return result.summary()

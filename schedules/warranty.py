@@ -12,6 +12,6 @@ from services.warranty import sweep_warranty
 @job("warranty-reminders", every_minutes=60)
 async def warranty_reminders(app: AppContext) -> str:
     """Remind office heads and creators of warranties ending within 30 days, once each."""
-    sent = await asyncio.to_thread(sweep_warranty, app.uow(), now=app.now(), default_timezone=app.default_timezone)
+    sent = await asyncio.to_thread(sweep_warranty, app.uow(), now=app.now())
     app.kick_sender()
     return f"{sent} warranty reminder(s) queued"

@@ -64,7 +64,7 @@ def may_nudge(session: Session, req: ApprovalRequest, actor_id: int) -> bool:
         h.id == actor_id for h in holders_of(session, role="office_head", office_id=req.office_id))
 
 
-def nudge(uow: UnitOfWork, *, request_id: int, actor_id: int, now: datetime, default_timezone: str) -> Changed:
+def nudge(uow: UnitOfWork, *, request_id: int, actor_id: int, now: datetime) -> Changed:
     """催办: remind the current step's approvers now — once per step per hour."""
     with uow:
         session = uow.session
@@ -87,8 +87,8 @@ def nudge(uow: UnitOfWork, *, request_id: int, actor_id: int, now: datetime, def
             last = fresh.nudged_at or now
             return Changed(Outcome.NOT_ALLOWED, request_id, kind=fresh.kind, next_at=_aware(last) + NUDGE_EVERY)
         actor = cast(Staff, session.get(Staff, actor_id))
-        activate(session, req, away=away_on(session, req, now=now, default_timezone=default_timezone), now=now,
-                 default_timezone=default_timezone, note_id=N_("🔔 {who} asks you to decide this request (催办)."),
+        activate(session, req, away=away_on(session, req, now=now), now=now,
+                 note_id=N_("🔔 {who} asks you to decide this request (催办)."),
                  note_params={"who": actor.name})
         audit.record(session, actor_id=actor_id, action="approval.nudge", entity="approval_request", entity_id=req.id,
                      at=now, detail={"step": req.step_index})
@@ -130,7 +130,7 @@ def form_answers(uow: UnitOfWork, *, request_id: int, requester_id: int, purpose
 
 
 def resubmit(uow: UnitOfWork, *, request_id: int, requester_id: int, data: dict[str, Any], config: ApprovalConfig,
-             now: datetime, default_timezone: str, policy: LeavePolicy | None = None) -> Changed:
+             now: datetime, policy: LeavePolicy | None = None) -> Changed:
     """退回修改 → 重新提交: the same request, changed, walks its chain again from the first step.
 
     The chain is resolved afresh from the configuration for the new amount and category (an expense
@@ -144,7 +144,7 @@ def resubmit(uow: UnitOfWork, *, request_id: int, requester_id: int, data: dict[
         req = session.get(ApprovalRequest, request_id)
         if req is None or req.requester_id != requester_id:
             return Changed(Outcome.NOT_FOUND, request_id)
-        requester, tz = requester_of(session, requester_id, default_timezone)
+        requester, tz = requester_of(session, requester_id)
         fresh = (build_expense(session, data, requester=requester, tz=tz, now=now) if req.kind == "expense"
                  else build_leave({**data, "kind": req.kind}, tz=tz, now=now))
         fresh.kind = req.kind
@@ -167,10 +167,9 @@ def resubmit(uow: UnitOfWork, *, request_id: int, requester_id: int, data: dict[
             uow.rollback()
             return Changed(Outcome.ALREADY_DECIDED, request_id, kind=req.kind)
         session.refresh(req)
-        retire_requester_side(session, req, keys=[requester_card_key(req.id, None, req.round - 1)], now=now,
-                              default_timezone=default_timezone)  # the 退回修改 notice's 修改 / 撤回
-        step = activate(session, req, away=away_on(session, req, now=now, default_timezone=default_timezone),
-                        now=now, default_timezone=default_timezone,
+        # the 退回修改 notice's 修改 / 撤回
+        retire_requester_side(session, req, keys=[requester_card_key(req.id, None, req.round - 1)], now=now)
+        step = activate(session, req, away=away_on(session, req, now=now), now=now,
                         note_id=N_("✏️ Changed and resubmitted by the requester."))
         audit.record(session, actor_id=requester_id, action="approval.resubmit", entity="approval_request",
                      entity_id=req.id, at=now, detail={"round": req.round, "chain": req.chain})
@@ -178,5 +177,5 @@ def resubmit(uow: UnitOfWork, *, request_id: int, requester_id: int, data: dict[
         uow.commit()
         return Changed(Outcome.DONE, req.id, kind=req.kind, to=names(session, step.approvers) if step else "",
                        role=role_label(_, step),
-                       chain=tuple(chain_lines(session, _, req, office_tz(session, req, default_timezone))),
+                       chain=tuple(chain_lines(session, _, req, office_tz(session, req))),
                        actions=actions_for(req), card=requester_card(req))

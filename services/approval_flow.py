@@ -40,20 +40,18 @@ from services.staff import HQ_ROLES, holders_of, manager_of
 from storage.models import ApprovalRequest, Staff
 
 
-def activate(session: Session, req: ApprovalRequest, *, away: set[int], now: datetime, default_timezone: str,
+def activate(session: Session, req: ApprovalRequest, *, away: set[int], now: datetime,
              note_id: str | None = None, note_params: dict[str, str] | None = None) -> ChainStep | None:
     """Send the current step's card, handing the step over first when all its approvers are away."""
     step = current_step(req)
     if step is None:
         return None
-    handed = hand_over(session, req, away=away, now=now, default_timezone=default_timezone) or step
-    send_card(session, req, to=handed.approvers, now=now, default_timezone=default_timezone, note_id=note_id,
-              note_params=note_params)
+    handed = hand_over(session, req, away=away, now=now) or step
+    send_card(session, req, to=handed.approvers, now=now, note_id=note_id, note_params=note_params)
     return handed
 
 
-def hand_over(session: Session, req: ApprovalRequest, *, away: set[int], now: datetime,
-              default_timezone: str) -> ChainStep | None:
+def hand_over(session: Session, req: ApprovalRequest, *, away: set[int], now: datetime) -> ChainStep | None:
     """代理审批: when every approver of the waiting step is away, give the step to stand-ins and tell the
     requester; the new step, or None when nothing changed (someone is at work, or nobody can stand in)."""
     step = current_step(req)
@@ -68,7 +66,7 @@ def hand_over(session: Session, req: ApprovalRequest, *, away: set[int], now: da
     req.chain, req.step_since = chain, now  # the stand-in's wait starts now: reminders count from here
     flag_modified(req, "chain")
     session.flush()
-    retire(session, req, step=req.step_index, round_=req.round, now=now, default_timezone=default_timezone,
+    retire(session, req, step=req.step_index, round_=req.round, now=now,
            final=False)  # the absent approvers' copies, if the step had reached them already
     _tell_delegated(session, req, handed, now=now)
     return handed
@@ -102,34 +100,30 @@ def _tell_delegated(session: Session, req: ApprovalRequest, step: ChainStep, *, 
     outbox.enqueue(session, staff_id=requester.id, message=OutMessage(text), now=now)
 
 
-def retire(session: Session, req: ApprovalRequest, *, step: int, round_: int, now: datetime, default_timezone: str,
+def retire(session: Session, req: ApprovalRequest, *, step: int, round_: int, now: datetime,
            skip: tuple[str, str] | None = None, final: bool = True) -> int:
     """Edit every shown copy of the card of `step` (of `round_`) to where the request stands now, without buttons."""
     def render(viewer: Staff | None) -> OutMessage:
-        return card(session, req, locale=viewer.locale if viewer else "zh_CN", default_timezone=default_timezone,
-                    buttons=False)
+        return card(session, req, locale=viewer.locale if viewer else "zh_CN", buttons=False)
     return cards.retire(session, card=card_key(req.id, step, round_), render=render, now=now, skip=skip,
                         final=final)
 
 
-def retire_requester_side(session: Session, req: ApprovalRequest, *, keys: Iterable[str], now: datetime,
-                          default_timezone: str) -> None:
+def retire_requester_side(session: Session, req: ApprovalRequest, *, keys: Iterable[str], now: datetime) -> None:
     """The requester's cards under `keys` become where the request stands, without buttons; so do their
     /requests listings and the office heads' waiting lists (shown again fresh, buttons on a new /requests)."""
     def render(viewer: Staff | None) -> OutMessage:
-        return requester_view(session, req, locale=viewer.locale if viewer else "zh_CN",
-                              default_timezone=default_timezone)
+        return requester_view(session, req, locale=viewer.locale if viewer else "zh_CN")
     for key in keys:
         cards.retire(session, card=key, render=render, now=now)
     cards.retire(session, card=listing_key(req.requester_id), now=now, final=False,
-                 render=lambda viewer: retired_listing(session, viewer=viewer, requester_id=req.requester_id,
-                                                       default_timezone=default_timezone))
+                 render=lambda viewer: retired_listing(session, viewer=viewer, requester_id=req.requester_id))
     if req.office_id is not None:
         cards.retire(session, card=office_list_key(req.office_id), now=now, final=False,
-                     render=lambda viewer: retired_waiting(session, viewer=viewer, default_timezone=default_timezone))
+                     render=lambda viewer: retired_waiting(session, viewer=viewer))
 
 
-def tell_cc(session: Session, req: ApprovalRequest, *, now: datetime, default_timezone: str) -> None:
+def tell_cc(session: Session, req: ApprovalRequest, *, now: datetime) -> None:
     """抄送: once the request is approved or rejected, each copied person hears it — no buttons."""
     if req.status not in ("approved", "rejected"):
         return
@@ -140,7 +134,7 @@ def tell_cc(session: Session, req: ApprovalRequest, *, now: datetime, default_ti
         _ = translator(person.locale)
         text = _("📋 For your information (CC): {title} {status}.").format(
             title=headline(_, req), status=_(STATUS_LABELS.get(req.status, req.status)))
-        body = card(session, req, locale=person.locale, default_timezone=default_timezone, buttons=False).text
+        body = card(session, req, locale=person.locale, buttons=False).text
         outbox.enqueue(session, staff_id=staff_id, message=OutMessage(f"{text}\n{body}"), now=now)
 
 

@@ -23,7 +23,7 @@ from domain.approval_callbacks import (
 )
 from domain.approval_routing import ChainStep
 from domain.approvals import NOT_WITHDRAWABLE, RequestStatus, can_copy, can_resubmit, can_withdraw
-from services import outbox
+from services import outbox, zones
 from services.i18n import N_, Translate, translator
 from services.leave_notice import leave_lines
 from services.messages import Button, OutMessage
@@ -82,10 +82,9 @@ def current_step(req: ApprovalRequest) -> ChainStep | None:
     return steps[req.step_index]
 
 
-def office_tz(session: Session, req: ApprovalRequest, default_timezone: str) -> ZoneInfo:
+def office_tz(session: Session, req: ApprovalRequest) -> ZoneInfo:
     """The requester's office time zone, for showing dates and times."""
-    office = session.get(Office, req.office_id) if req.office_id else None
-    return ZoneInfo(office.timezone if office else default_timezone)
+    return zones.office_zone(session, req.office_id)
 
 
 def names(session: Session, ids: tuple[int, ...] | list[int]) -> str:
@@ -166,11 +165,11 @@ def history_lines(session: Session, _: Translate, req: ApprovalRequest, tz: Zone
     return lines
 
 
-def card(session: Session, req: ApprovalRequest, *, locale: str, default_timezone: str,
+def card(session: Session, req: ApprovalRequest, *, locale: str,
          note: str | None = None, buttons: bool = True) -> OutMessage:
     """The approver's view of a request, with Approve / Reject / Comment for the current step."""
     _ = translator(locale)
-    tz = office_tz(session, req, default_timezone)
+    tz = office_tz(session, req)
     step = current_step(req)
     lines = [f"📝 {headline(_, req)}"]
     if note:
@@ -225,7 +224,7 @@ def standing(session: Session, _: Translate, req: ApprovalRequest) -> str:
 
 
 def send_card(session: Session, req: ApprovalRequest, *, to: tuple[int, ...], now: datetime,
-              default_timezone: str, note_id: str | None = None, note_params: dict[str, str] | None = None) -> None:
+              note_id: str | None = None, note_params: dict[str, str] | None = None) -> None:
     """Queue the card (and the receipt photos) for each person in `to`, in their language."""
     for staff_id in to:
         person = session.get(Staff, staff_id)
@@ -233,7 +232,7 @@ def send_card(session: Session, req: ApprovalRequest, *, to: tuple[int, ...], no
             continue
         _ = translator(person.locale)
         note = _(note_id).format(**(note_params or {})) if note_id else None
-        message = card(session, req, locale=person.locale, default_timezone=default_timezone, note=note)
+        message = card(session, req, locale=person.locale, note=note)
         outbox.enqueue(session, staff_id=staff_id, message=message, now=now)
         if req.photos:
             text = _("Receipts for {title}").format(title=headline(_, req))
@@ -320,10 +319,10 @@ def requester_card(req: ApprovalRequest) -> str | None:
     return None
 
 
-def requester_view(session: Session, req: ApprovalRequest, *, locale: str, default_timezone: str) -> OutMessage:
+def requester_view(session: Session, req: ApprovalRequest, *, locale: str) -> OutMessage:
     """What a requester's card becomes once what it offered is over: where the request stands, no buttons."""
     _ = translator(locale)
-    tz = office_tz(session, req, default_timezone)
+    tz = office_tz(session, req)
     lines = [f"📝 {headline(_, req)}", standing(session, _, req), _("Approval chain:"),
              *chain_lines(session, _, req, tz)]
     return OutMessage("\n".join(lines))

@@ -27,14 +27,14 @@ from storage.uow import UnitOfWork
 LIST_LIMIT = 10
 
 
-def pending_cards(uow: UnitOfWork, *, approver_id: int, locale: str, default_timezone: str) -> list[OutMessage]:
+def pending_cards(uow: UnitOfWork, *, approver_id: int, locale: str) -> list[OutMessage]:
     """Cards (with buttons) of the requests whose current step this person may decide, oldest first."""
     with uow:
         session = uow.session
         rows = session.scalars(select(ApprovalRequest).where(ApprovalRequest.status == "pending")
                                .order_by(ApprovalRequest.created_at, ApprovalRequest.id)).all()
         mine = [r for r in rows if (step := current_step(r)) is not None and approver_id in step.approvers]
-        return [card(session, r, locale=locale, default_timezone=default_timezone) for r in mine[:LIST_LIMIT]]
+        return [card(session, r, locale=locale) for r in mine[:LIST_LIMIT]]
 
 
 @dataclass(frozen=True)
@@ -46,13 +46,13 @@ class RequestLine:
     actions: tuple[RequestAction, ...]
 
 
-def my_requests(uow: UnitOfWork, *, requester_id: int, locale: str, default_timezone: str) -> list[RequestLine]:
+def my_requests(uow: UnitOfWork, *, requester_id: int, locale: str) -> list[RequestLine]:
     """My latest requests, newest first: where each stands, its chain, its CC, and the buttons that fit."""
     with uow:
-        return request_lines(uow.session, requester_id=requester_id, locale=locale, default_timezone=default_timezone)
+        return request_lines(uow.session, requester_id=requester_id, locale=locale)
 
 
-def request_lines(session: Session, *, requester_id: int, locale: str, default_timezone: str) -> list[RequestLine]:
+def request_lines(session: Session, *, requester_id: int, locale: str) -> list[RequestLine]:
     """The lines of a /requests listing, read in the caller's transaction."""
     _ = translator(locale)
     rows = session.scalars(select(ApprovalRequest).where(ApprovalRequest.requester_id == requester_id)
@@ -60,7 +60,7 @@ def request_lines(session: Session, *, requester_id: int, locale: str, default_t
     lines = []
     for req in rows:
         text = [f"{headline(_, req)} — {standing(session, _, req)}",
-                *chain_lines(session, _, req, office_tz(session, req, default_timezone))]
+                *chain_lines(session, _, req, office_tz(session, req))]
         if req.cc:
             text.append("  " + _("CC: {names}").format(names=names(session, req.cc)))
         lines.append(RequestLine(req.id, "\n".join(text), actions_for(req)))
@@ -72,11 +72,11 @@ def listing_text(_: Translate, lines: list[RequestLine]) -> str:
     return "\n".join([_("Your requests:"), *(f"• {line.text}" for line in lines)])
 
 
-def retired_listing(session: Session, *, viewer: Staff | None, requester_id: int, default_timezone: str) -> OutMessage:
+def retired_listing(session: Session, *, viewer: Staff | None, requester_id: int) -> OutMessage:
     """A /requests listing after one of its requests moved on: as things stand now, without buttons."""
     locale = viewer.locale if viewer else "zh_CN"
     _ = translator(locale)
-    lines = request_lines(session, requester_id=requester_id, locale=locale, default_timezone=default_timezone)
+    lines = request_lines(session, requester_id=requester_id, locale=locale)
     return OutMessage(listing_text(_, lines) + "\n" + _("(Updated. Send /requests again for buttons.)"))
 
 
@@ -118,13 +118,13 @@ def colleague_name(uow: UnitOfWork, *, staff_id: int) -> str | None:
         return person.name if person is not None and person.active else None
 
 
-def office_waiting(uow: UnitOfWork, *, head_id: int, locale: str, default_timezone: str) -> list[RequestLine]:
+def office_waiting(uow: UnitOfWork, *, head_id: int, locale: str) -> list[RequestLine]:
     """For an office head's /status: the office's requests waiting on someone else, each one nudgeable."""
     with uow:
-        return waiting_lines(uow.session, head_id=head_id, locale=locale, default_timezone=default_timezone)
+        return waiting_lines(uow.session, head_id=head_id, locale=locale)
 
 
-def waiting_lines(session: Session, *, head_id: int, locale: str, default_timezone: str) -> list[RequestLine]:
+def waiting_lines(session: Session, *, head_id: int, locale: str) -> list[RequestLine]:
     """The office's requests waiting on someone other than the head, read in the caller's transaction."""
     _ = translator(locale)
     head = session.get(Staff, head_id)
@@ -149,11 +149,10 @@ def waiting_text(_: Translate, lines: list[RequestLine]) -> str:
     return "\n".join([_("Requests of your office waiting for a decision:"), *(f"• {x.text}" for x in lines)])
 
 
-def retired_waiting(session: Session, *, viewer: Staff | None, default_timezone: str) -> OutMessage:
+def retired_waiting(session: Session, *, viewer: Staff | None) -> OutMessage:
     """An office's waiting list after one of its requests moved on: as things stand now, without buttons."""
     _ = translator(viewer.locale if viewer else "zh_CN")
-    lines = waiting_lines(session, head_id=viewer.id, locale=viewer.locale,
-                          default_timezone=default_timezone) if viewer else []
+    lines = waiting_lines(session, head_id=viewer.id, locale=viewer.locale) if viewer else []
     text = waiting_text(_, lines) if lines else "\n".join(
         [_("Requests of your office waiting for a decision:"), _("Nothing waits any more.")])
     return OutMessage(text + "\n" + _("(Updated. Send /status again for buttons.)"))

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
@@ -28,6 +27,7 @@ from domain.approval_routing import (
     working_minutes_between,
 )
 from domain.roles import HQ_ROLES
+from services import zones
 from services.approval_flow import hand_over
 from services.approval_notices import current_step, names, send_card, steps_of
 from services.approvals import away_on
@@ -61,7 +61,7 @@ class ChaseSummary:
         return f"reminded {self.reminded}, escalated {self.escalated}, failed {self.failed}"
 
 
-def chase_pending(uow_factory: Callable[[], UnitOfWork], *, now: datetime, default_timezone: str,
+def chase_pending(uow_factory: Callable[[], UnitOfWork], *, now: datetime,
                   policy: ChasePolicy = DEFAULT_POLICY) -> ChaseSummary:
     """Remind and escalate every pending request that is due; each request in its own transaction."""
     summary = ChaseSummary()
@@ -69,8 +69,7 @@ def chase_pending(uow_factory: Callable[[], UnitOfWork], *, now: datetime, defau
         ids = list(uow.session.scalars(select(ApprovalRequest.id).where(ApprovalRequest.status == "pending")))
     for request_id in ids:
         try:
-            reminded, escalated = _chase_one(uow_factory(), request_id, now=now, default_timezone=default_timezone,
-                                             policy=policy)
+            reminded, escalated = _chase_one(uow_factory(), request_id, now=now, policy=policy)
         except Exception:
             log.exception("chasing approval request %s failed", request_id)
             summary.failed += 1
@@ -80,8 +79,7 @@ def chase_pending(uow_factory: Callable[[], UnitOfWork], *, now: datetime, defau
     return summary
 
 
-def _chase_one(uow: UnitOfWork, request_id: int, *, now: datetime, default_timezone: str,
-               policy: ChasePolicy) -> tuple[int, int]:
+def _chase_one(uow: UnitOfWork, request_id: int, *, now: datetime, policy: ChasePolicy) -> tuple[int, int]:
     """Send what is due for one request; (1 if reminded, 1 if escalated)."""
     with uow:
         session = uow.session
@@ -89,17 +87,17 @@ def _chase_one(uow: UnitOfWork, request_id: int, *, now: datetime, default_timez
         step = current_step(req) if req is not None else None
         if req is None or step is None:
             return 0, 0
-        if _hand_over_if_away(session, req, now=now, default_timezone=default_timezone):
+        if _hand_over_if_away(session, req, now=now):
             uow.commit()
             return 0, 0
         office = session.get(Office, req.office_id) if req.office_id else None
-        tz = ZoneInfo(office.timezone if office else default_timezone)
+        tz = zones.zone_of(office)
         hours = hours_of(office)
         waited = working_minutes_between(req.step_since, now, tz=tz, work_start=hours.start, work_end=hours.end,
                                          is_working_day=workdays.is_working_day)
         since = req.step_since.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        reminded = _remind(session, req, step, reminder_number(waited, policy), since, now, default_timezone)
-        escalated = escalation_due(waited, policy) and _escalate(session, req, step, since, now, default_timezone)
+        reminded = _remind(session, req, step, reminder_number(waited, policy), since, now)
+        escalated = escalation_due(waited, policy) and _escalate(session, req, step, since, now)
         if escalated is None:
             uow.rollback()
             return 0, 0
@@ -107,32 +105,30 @@ def _chase_one(uow: UnitOfWork, request_id: int, *, now: datetime, default_timez
         return int(reminded), int(bool(escalated))
 
 
-def _hand_over_if_away(session: Session, req: ApprovalRequest, *, now: datetime, default_timezone: str) -> bool:
+def _hand_over_if_away(session: Session, req: ApprovalRequest, *, now: datetime) -> bool:
     """An approver whose approved leave began while the step waited: the step goes to a stand-in (once)."""
-    away = away_on(session, req, now=now, default_timezone=default_timezone)
+    away = away_on(session, req, now=now)
     step = current_step(req)
     if step is None or not away.issuperset(step.approvers):
         return False
     if not claim_reminders(session, keys={f"apv:{req.id}:{req.step_index}:delegate{_round(req)}": None}, now=now):
         return False
-    handed = hand_over(session, req, away=away, now=now, default_timezone=default_timezone)
+    handed = hand_over(session, req, away=away, now=now)
     if handed is None:
         return False
-    send_card(session, req, to=handed.approvers, now=now, default_timezone=default_timezone, note_id=DELEGATED_NOTE,
+    send_card(session, req, to=handed.approvers, now=now, note_id=DELEGATED_NOTE,
               note_params={"who": names(session, handed.delegated_from)})
     return True
 
 
-def _remind(session: Session, req: ApprovalRequest, step: ChainStep, number: int, since: str, now: datetime,
-            default_timezone: str) -> bool:
+def _remind(session: Session, req: ApprovalRequest, step: ChainStep, number: int, since: str, now: datetime) -> bool:
     """Reminder `number` (if not sent yet) to the step's approvers."""
     if number < 1:
         return False
     key = f"apv:{req.id}:{req.step_index}:remind:{number}{_round(req)}"
     if not claim_reminders(session, keys={key: step.approvers[0] if step.approvers else None}, now=now):
         return False
-    send_card(session, req, to=step.approvers, now=now, default_timezone=default_timezone,
-              note_id=REMINDER_NOTE, note_params={"since": since})
+    send_card(session, req, to=step.approvers, now=now, note_id=REMINDER_NOTE, note_params={"since": since})
     return True
 
 
@@ -141,8 +137,7 @@ def _round(req: ApprovalRequest) -> str:
     return f":r{req.round}" if req.round else ""
 
 
-def _escalate(session: Session, req: ApprovalRequest, step: ChainStep, since: str, now: datetime,
-              default_timezone: str) -> bool | None:
+def _escalate(session: Session, req: ApprovalRequest, step: ChainStep, since: str, now: datetime) -> bool | None:
     """Add the approvers' managers (or the next level) to the step once; None if the step moved meanwhile."""
     key = f"apv:{req.id}:{req.step_index}:escalate{_round(req)}"
     if not claim_reminders(session, keys={key: None}, now=now):
@@ -159,7 +154,7 @@ def _escalate(session: Session, req: ApprovalRequest, step: ChainStep, since: st
     if cast(CursorResult[Any], session.execute(stmt)).rowcount != 1:
         return None
     session.refresh(req)
-    send_card(session, req, to=added, now=now, default_timezone=default_timezone, note_id=ESCALATION_NOTE,
+    send_card(session, req, to=added, now=now, note_id=ESCALATION_NOTE,
               note_params={"who": names(session, step.approvers), "since": since})
     return True
 

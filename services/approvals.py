@@ -37,7 +37,7 @@ from domain.leave_rules import LeavePolicy, leave_days, leave_parts
 from domain.records import ExpenseIn, LeaveIn
 from domain.roles import HQ_ROLES
 from domain.validation import FieldError, field_errors, parse_record
-from services import audit, leave_balances
+from services import audit, leave_balances, zones
 from services.approval_flow import activate, retire, retire_requester_side, tell_cc
 from services.approval_notices import (
     actions_for,
@@ -53,7 +53,7 @@ from services.approval_notices import (
 from services.i18n import translator
 from services.project_costs import project_links
 from services.staff import holders_of
-from storage.models import ApprovalRequest, ApprovalStep, Customer, Office, Staff
+from storage.models import ApprovalRequest, ApprovalStep, Customer, Staff
 from storage.uow import UnitOfWork
 
 RecordT = TypeVar("RecordT", bound=BaseModel)
@@ -111,21 +111,21 @@ class Decided:
 
 
 def submit_leave(uow: UnitOfWork, *, requester_id: int, data: dict[str, Any], config: ApprovalConfig,
-                 now: datetime, default_timezone: str, policy: LeavePolicy | None = None) -> Submitted:
+                 now: datetime, policy: LeavePolicy | None = None) -> Submitted:
     """Create a leave, outing or trip request over office-local days and send it to step 0.
 
     With a `policy`, a 年假/调休 leave is checked against the balance atomically (`leave_balances.reserve`):
     over it, refused (OverBalanceRefused) or stored flagged (`over_balance`), as the policy says.
     """
     with uow:
-        requester, tz = requester_of(uow.session, requester_id, default_timezone)
+        requester, tz = requester_of(uow.session, requester_id)
         req = build_leave(data, tz=tz, now=now)
         over = policy is not None and req.kind == "leave" and req.first_day is not None and leave_balances.reserve(
             uow.session, staff_id=requester.id, leave_type=(req.payload or {}).get("leave_type"),
             days=Decimal(str((req.payload or {}).get("days") or 0)), year=req.first_day.year, policy=policy)
         if over:
             req.payload = {**(req.payload or {}), "over_balance": "true"}
-        result = _create(uow, req, requester, config=config, now=now, default_timezone=default_timezone,
+        result = _create(uow, req, requester, config=config, now=now,
                          cc=_chosen_cc(data))
         return replace(result, over_balance=over)
 
@@ -148,10 +148,10 @@ def build_leave(data: dict[str, Any], *, tz: ZoneInfo, now: datetime) -> Approva
 
 
 def submit_overtime(uow: UnitOfWork, *, requester_id: int, data: dict[str, Any], config: ApprovalConfig,
-                    now: datetime, default_timezone: str) -> Submitted:
+                    now: datetime) -> Submitted:
     """Create an overtime (加班) request: a day, how many days of 调休 it earns (halves), why; route it."""
     with uow:
-        requester, tz = requester_of(uow.session, requester_id, default_timezone)
+        requester, tz = requester_of(uow.session, requester_id)
         day = date.fromisoformat(data["day"])
         days = Decimal(str(data.get("days") or 0))
         if not days.is_finite() or not 0 < days <= MAX_OVERTIME_DAYS or (days * 2) % 1 != 0:
@@ -162,7 +162,7 @@ def submit_overtime(uow: UnitOfWork, *, requester_id: int, data: dict[str, Any],
         starts, ends = day_bounds(day, day, tz)
         req = ApprovalRequest(kind="overtime", first_day=day, last_day=day, starts_at=starts, ends_at=ends,
                               payload={"days": str(days), "reason": reason[:2000]})
-        return _create(uow, req, requester, config=config, now=now, default_timezone=default_timezone)
+        return _create(uow, req, requester, config=config, now=now)
 
 
 MAX_OVERTIME_DAYS = Decimal(3)  # one request covers one day's work (a long weekend day counts at most 3)
@@ -193,13 +193,12 @@ def _away_bounds(first: date, last: date, tz: ZoneInfo, data: dict[str, Any]) ->
 
 
 def submit_expense(uow: UnitOfWork, *, requester_id: int, data: dict[str, Any], config: ApprovalConfig,
-                   now: datetime, default_timezone: str) -> Submitted:
+                   now: datetime) -> Submitted:
     """Create an expense claim (amount, category, date, reason, receipts, customer/project) and route it."""
     with uow:
-        requester, tz = requester_of(uow.session, requester_id, default_timezone)
+        requester, tz = requester_of(uow.session, requester_id)
         req = build_expense(uow.session, data, requester=requester, tz=tz, now=now)
-        return _create(uow, req, requester, config=config, now=now, default_timezone=default_timezone,
-                       cc=_chosen_cc(data))
+        return _create(uow, req, requester, config=config, now=now, cc=_chosen_cc(data))
 
 
 def build_expense(session: Session, data: dict[str, Any], *, requester: Staff, tz: ZoneInfo,
@@ -227,26 +226,25 @@ def _chosen_cc(data: dict[str, Any]) -> list[int]:
 
 
 def submit_purchase(uow: UnitOfWork, *, requester_id: int, data: dict[str, Any], config: ApprovalConfig,
-                    now: datetime, default_timezone: str) -> Submitted:
+                    now: datetime) -> Submitted:
     """Create an office purchase (办公资源申请: item, quantity, estimated unit price, reason), routed by its total."""
     with uow:
-        requester, _tz = requester_of(uow.session, requester_id, default_timezone)
+        requester, _tz = requester_of(uow.session, requester_id)
         quantity, price = int(data["quantity"]), Decimal(str(data["unit_price"]))
         if not 1 <= quantity <= 9999 or price <= 0 or data.get("purpose") not in ("supplies", "equipment"):
             raise RequestInvalid([FieldError("quantity" if not 1 <= quantity <= 9999 else "unit_price", "invalid")])
         payload = {"item": data["item"], "quantity": quantity, "unit_price": str(price), "reason": data["reason"],
                    "purpose": data["purpose"]}
         req = ApprovalRequest(kind="purchase", amount=(price * quantity).quantize(Decimal("0.01")), payload=payload)
-        return _create(uow, req, requester, config=config, now=now, default_timezone=default_timezone)
+        return _create(uow, req, requester, config=config, now=now)
 
 
-def requester_of(session: Session, requester_id: int, default_timezone: str) -> tuple[Staff, ZoneInfo]:
+def requester_of(session: Session, requester_id: int) -> tuple[Staff, ZoneInfo]:
     """The requester and their office's time zone."""
     requester = session.get(Staff, requester_id)
     if requester is None:
         raise LookupError(f"no staff {requester_id}")
-    office = session.get(Office, requester.office_id) if requester.office_id else None
-    return requester, ZoneInfo(office.timezone if office else default_timezone)
+    return requester, zones.staff_zone(session, requester)
 
 
 def _validated(model: type[RecordT], data: dict[str, Any], *, today: date) -> RecordT:
@@ -264,7 +262,7 @@ def _customer_in_office(session: Session, customer_id: int | None, office_id: in
 
 
 def _create(uow: UnitOfWork, req: ApprovalRequest, requester: Staff, *, config: ApprovalConfig,
-            now: datetime, default_timezone: str, cc: Collection[int] = ()) -> Submitted:
+            now: datetime, cc: Collection[int] = ()) -> Submitted:
     """Resolve the chain, store the request, send the card to the first approvers, commit."""
     session = uow.session
     roles, steps = chain_of(session, req, requester, config=config)
@@ -275,14 +273,13 @@ def _create(uow: UnitOfWork, req: ApprovalRequest, requester: Staff, *, config: 
     req.cc = _cc_of(session, req, requester, config=config, chosen=cc)
     session.add(req)
     session.flush()
-    first = activate(session, req, away=away_on(session, req, now=now, default_timezone=default_timezone),
-                     now=now, default_timezone=default_timezone) or steps[0]
+    first = activate(session, req, away=away_on(session, req, now=now), now=now) or steps[0]
     audit.record(session, actor_id=requester.id, action="approval.submit", entity="approval_request",
                  entity_id=req.id, at=now, detail={"kind": req.kind, "chain": req.chain, "cc": req.cc})
     uow.commit()
     _ = translator(requester.locale)
     return Submitted(Outcome.DONE, req.id, ", ".join(_names(session, first.approvers)), first.role,
-                     chain=tuple(chain_lines(session, _, req, office_tz(session, req, default_timezone))),
+                     chain=tuple(chain_lines(session, _, req, office_tz(session, req))),
                      cc=names(session, req.cc) if req.cc else "", actions=actions_for(req), card=requester_card(req))
 
 
@@ -308,9 +305,9 @@ def _cc_of(session: Session, req: ApprovalRequest, requester: Staff, *, config: 
     return [i for i in dict.fromkeys(ids) if i != requester.id]
 
 
-def away_on(session: Session, req: ApprovalRequest, *, now: datetime, default_timezone: str) -> set[int]:
+def away_on(session: Session, req: ApprovalRequest, *, now: datetime) -> set[int]:
     """Who is on approved leave today (the request's office day): their steps go to a stand-in."""
-    today = now.astimezone(office_tz(session, req, default_timezone)).date()
+    today = now.astimezone(office_tz(session, req)).date()
     return people_on_leave(session, office_ids=None, day=today)
 
 
@@ -362,7 +359,7 @@ def _already(session: Session, req: ApprovalRequest, step: int) -> Decided:
 
 
 def decide(uow: UnitOfWork, *, request_id: int, step: int, approver_id: int, decision: Decision,
-           comment: str | None, now: datetime, default_timezone: str,
+           comment: str | None, now: datetime,
            pressed: tuple[str, str] | None = None) -> Decided:
     """Record one approver's decision on the current step — exactly once, whoever else taps."""
     with uow:
@@ -386,10 +383,9 @@ def decide(uow: UnitOfWork, *, request_id: int, step: int, approver_id: int, dec
             uow.rollback()
             return _lost_race(session, request_id, step)
         session.refresh(req)
-        retire(session, req, step=step, round_=req.round, now=now, default_timezone=default_timezone, skip=pressed)
-        retire_requester_side(session, req, keys=[requester_card_key(req.id, step, req.round)], now=now,
-                              default_timezone=default_timezone)
-        return _after_decision(uow, req, step, approver_id, decision, comment, now, default_timezone)
+        retire(session, req, step=step, round_=req.round, now=now, skip=pressed)
+        retire_requester_side(session, req, keys=[requester_card_key(req.id, step, req.round)], now=now)
+        return _after_decision(uow, req, step, approver_id, decision, comment, now)
 
 
 def _move(session: Session, request_id: int, step: int, *, status: str, index: int, now: datetime) -> bool:
@@ -414,7 +410,7 @@ def _lost_race(session: Session, request_id: int, step: int) -> Decided:
 
 
 def _after_decision(uow: UnitOfWork, req: ApprovalRequest, step_no: int, approver_id: int,
-                    decision: Decision, comment: str | None, now: datetime, default_timezone: str) -> Decided:
+                    decision: Decision, comment: str | None, now: datetime) -> Decided:
     """Audit, tell the requester, send the card to the next approvers, commit."""
     session = uow.session
     decider = cast(Staff, session.get(Staff, approver_id))
@@ -422,21 +418,18 @@ def _after_decision(uow: UnitOfWork, req: ApprovalRequest, step_no: int, approve
     audit.record(session, actor_id=approver_id, action=f"approval.{decision.value}", entity="approval_request",
                  entity_id=req.id, at=now, detail={"step": step_no, "role": step.role, "comment": comment})
     tell_requester(session, req, decider=decider, step=step, comment=comment, now=now)
-    nxt = activate(session, req, away=away_on(session, req, now=now, default_timezone=default_timezone), now=now,
-                   default_timezone=default_timezone)
-    tell_cc(session, req, now=now, default_timezone=default_timezone)
+    nxt = activate(session, req, away=away_on(session, req, now=now), now=now)
+    tell_cc(session, req, now=now)
     result = Decided(Outcome.DONE, req.id, status=req.status, by=decider.name, at=now, decision=decision.value,
                      kind=req.kind,
                      next_names=", ".join(_names(session, nxt.approvers)) if nxt else None,
                      next_role=nxt.role if nxt else None,
-                     card_text=card(session, req, locale=decider.locale, default_timezone=default_timezone,
-                                    buttons=False).text)
+                     card_text=card(session, req, locale=decider.locale, buttons=False).text)
     uow.commit()
     return result
 
 
-def withdraw(uow: UnitOfWork, *, request_id: int, requester_id: int, now: datetime,
-             default_timezone: str) -> Decided:
+def withdraw(uow: UnitOfWork, *, request_id: int, requester_id: int, now: datetime) -> Decided:
     """The requester takes back a request no approver of this round has decided yet, or one sent back for
     changes; the approvers of the step it waited at are told, and every card of it loses its buttons."""
     with uow:
@@ -454,10 +447,10 @@ def withdraw(uow: UnitOfWork, *, request_id: int, requester_id: int, now: dateti
             return _lost_race(session, request_id, 0)
         session.refresh(req)
         tell_withdrawn(session, req, now=now)
-        retire(session, req, step=0, round_=req.round, now=now, default_timezone=default_timezone)
+        retire(session, req, step=0, round_=req.round, now=now)
         retire_requester_side(session, req, keys=[requester_card_key(req.id, 0, req.round),
                                                   requester_card_key(req.id, None, req.round)],
-                              now=now, default_timezone=default_timezone)
+                              now=now)
         audit.record(session, actor_id=requester_id, action="approval.withdraw", entity="approval_request",
                      entity_id=req.id, at=now)
         uow.commit()

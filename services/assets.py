@@ -25,7 +25,7 @@ from domain import workdays
 from domain.assets import STOCKTAKE_DAY, STOCKTAKE_MONTH, AssetCategory, MoveAction, move_for, valid_asset_no
 from domain.report_rules import in_working_hours
 from domain.roles import OFFICE_MANAGER_ROLES
-from services import audit, outbox
+from services import audit, outbox, zones
 from services.i18n import N_, Translate, translator
 from services.jobs import claim_reminder
 from services.messages import Button, OutFile, OutMessage
@@ -256,14 +256,14 @@ def export(uow: UnitOfWork, *, viewer: StaffView) -> OutFile | None:
         return OutFile(f"固定资产登记表-{scope}.xlsx", buffer.getvalue())
 
 
-def sweep_stocktake(uow: UnitOfWork, *, now: datetime, default_timezone: str,
+def sweep_stocktake(uow: UnitOfWork, *, now: datetime,
                     is_working_day: Callable[[date], bool] = workdays.is_working_day) -> int:
     """The yearly 盘点: from 1 December, each office's admins (else heads) get its checklist once a year."""
     with uow:
         session = uow.session
         sent = 0
         for office in session.scalars(select(Office).order_by(Office.id)).all():
-            local = now.astimezone(ZoneInfo(office.timezone or default_timezone))
+            local = now.astimezone(zones.zone_of(office))
             due = (local.month, local.day) >= (STOCKTAKE_MONTH, STOCKTAKE_DAY)
             if not due or not in_working_hours(local, start=office.work_start, end=office.work_end,
                                                is_working_day=is_working_day):

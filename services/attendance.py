@@ -29,7 +29,7 @@ from domain.attendance import (
     expected_hours,
 )
 from domain.checkin import LocationRefusal, PunchKind, local_day, location_refusal, place_of
-from services import audit
+from services import audit, zones
 from services.away import away_by_day
 from storage.models import AttendancePunch, Office, Staff
 from storage.uow import UnitOfWork
@@ -74,10 +74,10 @@ class PunchStart:
     fence: list[float] | None
 
 
-def office_of(session: Session, staff: Staff, default_timezone: str) -> tuple[Office | None, ZoneInfo]:
+def office_of(session: Session, staff: Staff) -> tuple[Office | None, ZoneInfo]:
     """The person's office and its time zone."""
     office = session.get(Office, staff.office_id) if staff.office_id else None
-    return office, ZoneInfo(office.timezone if office else default_timezone)
+    return office, zones.zone_of(office)
 
 
 def fence_of(office: Office | None) -> Geofence | None:
@@ -92,14 +92,13 @@ def hours_of(office: Office | None) -> WorkingHours:
     return WorkingHours(office.work_start, office.work_end) if office else DEFAULT_WORKING_HOURS
 
 
-def start_punch(uow: UnitOfWork, *, staff_id: int, kind: PunchKind, now: datetime,
-                default_timezone: str) -> PunchStart:
+def start_punch(uow: UnitOfWork, *, staff_id: int, kind: PunchKind, now: datetime) -> PunchStart:
     """Before asking for the location: has the person punched already today, and where is the office?"""
     with uow:
         staff = uow.session.get(Staff, staff_id)
         if staff is None:
             return PunchStart(PunchResult(PunchOutcome.NOT_FOUND), None)
-        office, tz = office_of(uow.session, staff, default_timezone)
+        office, tz = office_of(uow.session, staff)
         row = _existing(uow.session, staff_id, local_day(now, tz), kind)
         fence = fence_of(office)
         return PunchStart(_result(row, tz, PunchOutcome.DUPLICATE) if row else None,
@@ -120,7 +119,7 @@ def _result(row: AttendancePunch, tz: ZoneInfo, outcome: PunchOutcome) -> PunchR
 
 
 def punch(uow: UnitOfWork, *, staff_id: int, kind: PunchKind, location: Mapping[str, Any], place: str | None,
-          now: datetime, grace_minutes: int, max_age_minutes: int, default_timezone: str) -> PunchResult:
+          now: datetime, grace_minutes: int, max_age_minutes: int) -> PunchResult:
     """Record a check-in or check-out at `now`; refuses untrustworthy locations and a second punch."""
     refusal = location_refusal(location, now=now, max_age_minutes=max_age_minutes)
     if refusal is not None:
@@ -130,7 +129,7 @@ def punch(uow: UnitOfWork, *, staff_id: int, kind: PunchKind, location: Mapping[
         staff = session.get(Staff, staff_id)
         if staff is None:
             return PunchResult(PunchOutcome.NOT_FOUND)
-        office, tz = office_of(session, staff, default_timezone)
+        office, tz = office_of(session, staff)
         day = local_day(now, tz)
         if (row := _existing(session, staff_id, day, kind)) is not None:
             return _result(row, tz, PunchOutcome.DUPLICATE)

@@ -107,8 +107,8 @@ class DayReport:
     people: list[PersonDays]
 
 
-def day_report(uow: UnitOfWork, *, staff_id: int, whole_office: bool, now: datetime, grace_minutes: int,
-               default_timezone: str) -> DayReport | None:
+def day_report(uow: UnitOfWork, *, staff_id: int, whole_office: bool, now: datetime,
+               grace_minutes: int) -> DayReport | None:
     """Today for one person, or for everyone in their office (office heads and admins)."""
     with uow:
         session = uow.session

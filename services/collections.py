@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from domain import workdays
 from domain.receivables import (
@@ -27,6 +26,7 @@ from domain.receivables import (
     chase_stage,
     digest_key,
 )
+from services import zones
 from services.contracts import KIND_LABELS
 from services.i18n import translator
 from services.messages import OutMessage
@@ -51,7 +51,7 @@ class Chase:
     today: date
 
 
-def sweep_chasing(uow: UnitOfWork, *, now: datetime, default_timezone: str,
+def sweep_chasing(uow: UnitOfWork, *, now: datetime,
                   is_working_day: Callable[[date], bool] = workdays.is_working_day) -> int:
     """Queue the chasing reminders due now, each stage of each instalment once; how many were claimed.
 
@@ -59,7 +59,7 @@ def sweep_chasing(uow: UnitOfWork, *, now: datetime, default_timezone: str,
     """
     with uow:
         session = uow.session
-        roster = load_roster(session, default_timezone=default_timezone)
+        roster = load_roster(session)
         today = offices_at_work(roster, now=now, is_working_day=is_working_day)
         if not today:
             return 0
@@ -123,15 +123,15 @@ class Digest:
     by_office: dict[str, Decimal]
 
 
-def sweep_digest(uow: UnitOfWork, *, now: datetime, default_timezone: str) -> int:
+def sweep_digest(uow: UnitOfWork, *, now: datetime) -> int:
     """Send finance this week's receivables digest once, from Monday 09:00 on; 1 when it was sent now."""
-    local = now.astimezone(ZoneInfo(default_timezone))
+    local = now.astimezone(zones.company_zone())
     monday = local.date() - timedelta(days=local.weekday())
     if local < datetime.combine(monday, DIGEST_FROM, tzinfo=local.tzinfo):
         return 0
     with uow:
         session = uow.session
-        roster = load_roster(session, default_timezone=default_timezone)
+        roster = load_roster(session)
         finance = {p.id: p for role in DIGEST_ROLES for p in roster.holders(role, office_id=None)}
         if not finance:
             return 0

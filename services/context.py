@@ -29,7 +29,6 @@ class AppContext:
     uow: Callable[[], UnitOfWork]
     clock: Callable[[], datetime] = system_clock
     company_name: str = ""
-    default_timezone: str = "Asia/Shanghai"
     default_locale: str = "zh_CN"
     product_catalog: tuple[str, ...] = ("枪柜", "弹柜", "枪弹一体柜")
     checkin_grace_minutes: int = 5

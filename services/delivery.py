@@ -259,10 +259,10 @@ def mark_unreachable(uow: UnitOfWork, *, outbox_id: int, instance: str, staff_id
         return True
 
 
-def identify_sender(session: Session, *, channel: str, account: str, default_timezone: str) -> StaffView | None:
+def identify_sender(session: Session, *, channel: str, account: str) -> StaffView | None:
     """In the caller's transaction: who wrote from `account`; a person who writes has unblocked the bot and is
     here now, so their notices follow them to this channel."""
-    staff = find_by_account(session, channel=channel, account=account, default_timezone=default_timezone)
+    staff = find_by_account(session, channel=channel, account=account)
     if staff is not None and (not staff.reachable or staff.last_channel != channel):
         mark_reachable(session, staff_id=staff.id, channel=channel)
     return staff

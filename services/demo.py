@@ -46,7 +46,7 @@ class DemoPerson:
     office_location: tuple[float, float]
 
 
-def seed_demo(make: Callable[[], UnitOfWork], *, now: datetime, default_timezone: str) -> list[DemoPerson]:
+def seed_demo(make: Callable[[], UnitOfWork], *, now: datetime) -> list[DemoPerson]:
     """Create the demo company once; return the people the sandbox offers."""
     with make() as uow:
         seeded = uow.session.scalars(select(Office).where(Office.name == DEMO_OFFICES[0][0])).first()
@@ -57,7 +57,7 @@ def seed_demo(make: Callable[[], UnitOfWork], *, now: datetime, default_timezone
             code = onboarding.invite(make(), office_name=office, roles=roles, name=person,
                                      manager_name=manager, now=now)
             onboarding.redeem(make(), code=code, channel="telegram", account=str(tg_id), now=now,
-                              default_timezone=default_timezone, new_hire=False)
+                              new_hire=False)
     fences = {name: (fence[0], fence[1]) for name, _tz, fence, _hq in DEMO_OFFICES}
     zh = translator("zh_CN")  # the page is in Chinese: 上海办事处 · 办事处负责人
     return [DemoPerson(tg, person, f"{office} · {'、'.join(zh(ROLE_LABELS.get(r, r)) for r in roles)}", fences[office])

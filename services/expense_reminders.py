@@ -39,12 +39,12 @@ class CeilingWarning:
     level: CapLevel
 
 
-def sweep_ceiling_warnings(uow: UnitOfWork, *, now: datetime, default_timezone: str,
+def sweep_ceiling_warnings(uow: UnitOfWork, *, now: datetime,
                            is_working_day: Callable[[date], bool] = workdays.is_working_day) -> int:
     """Warn office heads once per month and level; how many warnings were claimed (one query per office)."""
     with uow:
         session = uow.session
-        roster = load_roster(session, default_timezone=default_timezone)
+        roster = load_roster(session)
         today = offices_at_work(roster, now=now, is_working_day=is_working_day)
         budgets = session.scalars(select(OfficeBudget).where(OfficeBudget.office_id.in_(sorted(today)))).all()
         warnings: dict[str, CeilingWarning] = {}
@@ -88,12 +88,12 @@ class ReceiptsDue:
     due: date
 
 
-def sweep_receipts_reminders(uow: UnitOfWork, *, now: datetime, default_timezone: str,
+def sweep_receipts_reminders(uow: UnitOfWork, *, now: datetime,
                              is_working_day: Callable[[date], bool] = workdays.is_working_day) -> int:
     """Remind people with an unfinished expense claim in the days before the 25th, once a month."""
     with uow:
         session = uow.session
-        roster = load_roster(session, default_timezone=default_timezone)
+        roster = load_roster(session)
         today = {o: d for o, d in offices_at_work(roster, now=now, is_working_day=is_working_day).items()
                  if receipts_reminder_due(d)}
         if not today:

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from domain import workdays
 from domain.roles import Role
-from services import outbox
+from services import outbox, zones
 from services.i18n import N_, translator
 from services.jobs import claim_reminders
 from services.messages import OutMessage
@@ -40,9 +39,9 @@ def calendar_key(end: date, staff_id: int) -> str:
     return f"holiday-calendar:{end.isoformat()}:{staff_id}"
 
 
-def warn_calendar_ending(uow: UnitOfWork, *, now: datetime, default_timezone: str) -> int:
+def warn_calendar_ending(uow: UnitOfWork, *, now: datetime) -> int:
     """Log and queue the warning to each admin and HR person not yet told; returns how many were queued."""
-    local = now.astimezone(ZoneInfo(default_timezone))
+    local = now.astimezone(zones.company_zone())
     end = workdays.known_until()
     if not workdays.calendar_ends_soon(local.date()):
         return 0
@@ -52,7 +51,7 @@ def warn_calendar_ending(uow: UnitOfWork, *, now: datetime, default_timezone: st
         return 0
     with uow:
         session = uow.session
-        roster = load_roster(session, default_timezone=default_timezone)
+        roster = load_roster(session)
         people = {p.id: p for role in RECIPIENT_ROLES for p in roster.holders(role, office_id=None)}
         won = claim_reminders(session, keys={calendar_key(end, pid): pid for pid in sorted(people)}, now=now)
         told = [people[pid] for pid in sorted(people) if calendar_key(end, pid) in won]

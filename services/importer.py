@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.attendance import DEFAULT_WORKING_HOURS
-from services import leave_balances, onboarding
+from services import leave_balances, onboarding, zones
 from services.regions import place_office
 from services.text_limits import max_length
 from storage.models import Invite, Office, Staff
@@ -53,7 +53,7 @@ def parse_hours(value: str) -> tuple[time, time]:
 
 
 def import_file(
-    uow_factory: Callable[[], UnitOfWork], *, path: str, now: datetime, default_timezone: str) -> ImportResult:
+    uow_factory: Callable[[], UnitOfWork], *, path: str, now: datetime) -> ImportResult:
     """Create the file's offices and staff; return the invite codes and what was left out."""
     text = Path(path).read_text(encoding="utf-8-sig")
     if path.lower().endswith(".csv"):
@@ -64,7 +64,7 @@ def import_file(
             raise onboarding.OnboardingError(f"{path}: expected 'offices' and 'staff' lists")
         data = loaded
     for office in data.get("offices") or []:
-        _create_office(uow_factory(), office, now=now, default_timezone=default_timezone)
+        _create_office(uow_factory(), office, now=now)
     result = ImportResult()
     for person in data.get("staff") or []:
         code, problem = _invite_person(uow_factory, person, now=now)
@@ -148,14 +148,14 @@ def _store_region(session: Session, *, code: str, person: dict[str, Any]) -> str
     return f"{person['name']}: {problem}" if problem else None
 
 
-def _create_office(uow: UnitOfWork, office: dict[str, Any], *, now: datetime, default_timezone: str) -> None:
+def _create_office(uow: UnitOfWork, office: dict[str, Any], *, now: datetime) -> None:
     """One office entry of the YAML file."""
     hours = office.get("hours")
     start, end = parse_hours(hours) if hours else (DEFAULT_WORKING_HOURS.start, DEFAULT_WORKING_HOURS.end)
     fence = office.get("geofence")
     geofence = (float(fence["lat"]), float(fence["lon"]), int(fence.get("radius_m", 300))) if fence else None
     onboarding.create_office(
-        uow, name=str(office["name"]), timezone=office.get("timezone") or default_timezone, now=now,
+        uow, name=str(office["name"]), timezone=office.get("timezone") or zones.company_zone_name(), now=now,
         work_start=start, work_end=end, address=office.get("address"), geofence=geofence,
         is_hq=bool(office.get("hq", False)), region=str(office.get("region") or "").strip() or None,
     )

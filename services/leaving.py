@@ -122,8 +122,7 @@ class Left:
     successor: str = ""
 
 
-def deactivate(uow: UnitOfWork, *, viewer: StaffView, staff_id: int, successor_id: int, now: datetime,
-               default_timezone: str) -> Left:
+def deactivate(uow: UnitOfWork, *, viewer: StaffView, staff_id: int, successor_id: int, now: datetime) -> Left:
     """Deactivate the person now and reassign their open work to the successor, exactly once."""
     with uow:
         session = uow.session
@@ -136,7 +135,7 @@ def deactivate(uow: UnitOfWork, *, viewer: StaffView, staff_id: int, successor_i
         if cast(CursorResult[Any], session.execute(stmt)).rowcount != 1:
             return Left("already", name=person.name)
         session.refresh(person)
-        moved = _reassign(session, person, successor, now=now, default_timezone=default_timezone)
+        moved = _reassign(session, person, successor, now=now)
         session.add(Departure(staff_id=person.id, left_at=now, by_id=viewer.id, successor_id=successor.id,
                               moved=moved))
         for position, item in enumerate(LEAVING_ITEMS):
@@ -149,8 +148,7 @@ def deactivate(uow: UnitOfWork, *, viewer: StaffView, staff_id: int, successor_i
         return Left("done", moved, person.name, successor.name)
 
 
-def _reassign(session: Session, person: Staff, successor: Staff, *, now: datetime,
-              default_timezone: str) -> dict[str, int]:
+def _reassign(session: Session, person: Staff, successor: Staff, *, now: datetime) -> dict[str, int]:
     """Move every open thing from `person` to `successor`; counts per kind."""
     moved = {"to_decide": 0, "requests": 0, "withdrawn": 0, "repairs": 0, "drafts": 0, "customers": 0,
              "reports_to": 0, "tasks": 0}
@@ -158,7 +156,7 @@ def _reassign(session: Session, person: Staff, successor: Staff, *, now: datetim
         if req.requester_id == person.id:
             _move_own_request(session, req, successor, moved, now=now)
         elif _waits_on(req, person.id):
-            _move_steps(session, req, person.id, successor.id, now=now, default_timezone=default_timezone)
+            _move_steps(session, req, person.id, successor.id, now=now)
             moved["to_decide"] += 1
     for repair in _open_repairs(session, person.id):
         if repair.technician_id == person.id:
@@ -202,8 +200,7 @@ def _move_own_request(session: Session, req: ApprovalRequest, successor: Staff, 
     moved["requests"] += 1
 
 
-def _move_steps(session: Session, req: ApprovalRequest, old: int, new: int, *, now: datetime,
-                default_timezone: str) -> None:
+def _move_steps(session: Session, req: ApprovalRequest, old: int, new: int, *, now: datetime) -> None:
     """Put the successor in the leaver's place in every step still to come; send the card if it is theirs now."""
     chain = []
     for index, item in enumerate(req.chain or []):
@@ -215,7 +212,7 @@ def _move_steps(session: Session, req: ApprovalRequest, old: int, new: int, *, n
     session.flush()
     step = current_step(req)
     if step is not None and new in step.approvers:
-        send_card(session, req, to=(new,), now=now, default_timezone=default_timezone)
+        send_card(session, req, to=(new,), now=now)
 
 
 def _tell_successor(session: Session, person: Staff, successor: Staff, moved: dict[str, int], *,

@@ -35,7 +35,7 @@ from domain.meetings import (
 )
 from domain.report_rules import in_working_hours
 from domain.roles import OFFICE_MANAGER_ROLES
-from services import audit, outbox
+from services import audit, outbox, zones
 from services.i18n import N_, Translate, translator
 from services.jobs import claim_reminder
 from services.messages import Button, OutMessage
@@ -336,7 +336,7 @@ def absences(session: Session, *, staff_ids: list[int], first: datetime, last: d
     return {int(staff): int(n) for staff, n in rows}
 
 
-def sweep_meetings(uow: UnitOfWork, *, now: datetime, default_timezone: str,
+def sweep_meetings(uow: UnitOfWork, *, now: datetime,
                    is_working_day: Callable[[date], bool] = workdays.is_working_day) -> int:
     """Remind attendees before each meeting and chase open tasks; each message once. How many were sent."""
     with uow:
@@ -347,17 +347,16 @@ def sweep_meetings(uow: UnitOfWork, *, now: datetime, default_timezone: str,
         for meeting in upcoming:
             if reminder_due(meeting.starts_at, now) and claim_reminder(
                     session, key=f"mtg-remind:{meeting.id}", staff_id=None, now=now):
-                tz = ZoneInfo(offices[meeting.office_id].timezone or default_timezone)
+                tz = zones.zone_of(offices[meeting.office_id])
                 for person in _office_people(session, meeting.office_id):
                     _ = translator(person.locale)
                     outbox.enqueue(session, staff_id=person.id, now=now, message=OutMessage(
                         _("⏰ Reminder: {title} starts soon.").format(title=title(_, meeting, tz))))
                 sent += 1
-        sent += _monthly_check(session, offices, now=now, default_timezone=default_timezone,
-                               is_working_day=is_working_day)
+        sent += _monthly_check(session, offices, now=now, is_working_day=is_working_day)
         for task in session.scalars(select(MeetingTask).where(MeetingTask.done_at.is_(None))).all():
             office = offices[task.office_id]
-            local = now.astimezone(ZoneInfo(office.timezone or default_timezone))
+            local = now.astimezone(zones.zone_of(office))
             if not in_working_hours(local, start=office.work_start, end=office.work_end, is_working_day=is_working_day):
                 continue
             for step in task_steps(task.due_on, local.date()):
@@ -368,12 +367,12 @@ def sweep_meetings(uow: UnitOfWork, *, now: datetime, default_timezone: str,
         return sent
 
 
-def _monthly_check(session: Session, offices: dict[int, Office], *, now: datetime, default_timezone: str,
+def _monthly_check(session: Session, offices: dict[int, Office], *, now: datetime,
                    is_working_day: Callable[[date], bool]) -> int:
     """Heads of offices with no monthly meeting this month are told once (the seed requires one a month)."""
     sent = 0
     for office in offices.values():
-        local = now.astimezone(ZoneInfo(office.timezone or default_timezone))
+        local = now.astimezone(zones.zone_of(office))
         if office.is_hq or not in_working_hours(local, start=office.work_start, end=office.work_end,
                                                 is_working_day=is_working_day):
             continue

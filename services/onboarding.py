@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from domain.attendance import DEFAULT_WORKING_HOURS
 from domain.people import DEFAULT_PEOPLE_CONFIG, PeopleConfig, parse_people_config
 from domain.roles import parse_roles
-from services import audit, people
+from services import audit, people, zones
 from services.jobs import claim_reminder
 from services.regions import region_named
 from services.staff import StaffView, account_match, bind_account, chat_of, view_of
@@ -130,7 +130,7 @@ def invite(
 
 
 def redeem(
-    uow: UnitOfWork, *, code: str, channel: str, account: str, now: datetime, default_timezone: str,
+    uow: UnitOfWork, *, code: str, channel: str, account: str, now: datetime,
     people_config: PeopleConfig | None = None, new_hire: bool = True,
 ) -> RedeemResult:
     """Bind a chat account (Telegram or WeCom) to the invited staff row; each code works once, before it expires.
@@ -164,9 +164,9 @@ def redeem(
         session.flush()
         office = session.get(Office, staff.office_id) if staff.office_id else None
         if new_hire:
-            people.open_for(session, staff=staff, now=now, tz=ZoneInfo(office.timezone if office else default_timezone),
+            people.open_for(session, staff=staff, now=now, tz=zones.zone_of(office),
                             config=people_config or parse_people_config(DEFAULT_PEOPLE_CONFIG))
-        view = view_of(staff, office, default_timezone=default_timezone)
+        view = view_of(staff, office)
         uow.commit()
         return RedeemResult(RedeemOutcome.registered, view)
 

@@ -274,7 +274,7 @@ class Maturing:
 
 
 def sweep_draft_reminders(
-    uow: UnitOfWork, *, now: datetime, default_timezone: str, days_before: int = DRAFT_REMINDER_DAYS,
+    uow: UnitOfWork, *, now: datetime, days_before: int = DRAFT_REMINDER_DAYS,
     is_working_day: Callable[[date], bool] = workdays.is_working_day,
 ) -> int:
     """Remind of drafts maturing within `days_before` days and on the day, each stage once; how many were sent.
@@ -284,7 +284,7 @@ def sweep_draft_reminders(
     """
     with uow:
         session = uow.session
-        roster = load_roster(session, default_timezone=default_timezone)
+        roster = load_roster(session)
         today = offices_at_work(roster, now=now, is_working_day=is_working_day)
         if not today:
             return 0

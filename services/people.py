@@ -21,7 +21,7 @@ from services import audit, outbox
 from services.i18n import N_, translator
 from services.messages import Button, OutMessage
 from services.staff import StaffView, holders_of
-from storage.models import Office, OnboardingItem, Probation, Staff
+from storage.models import OnboardingItem, Probation, Staff
 from storage.uow import UnitOfWork
 
 ITEM_LABELS = {
@@ -202,9 +202,3 @@ def _colleague(session: Session, viewer: StaffView, name: str) -> Staff | None:
         query = query.where(Staff.office_id == viewer.office_id)
     found = session.scalars(query.limit(2)).all()
     return found[0] if len(found) == 1 else None
-
-
-def office_tz(session: Session, office_id: int | None, default_timezone: str) -> ZoneInfo:
-    """An office's time zone (the default without an office)."""
-    office = session.get(Office, office_id) if office_id else None
-    return ZoneInfo(office.timezone if office else default_timezone)

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -35,7 +34,7 @@ from domain.people import (
 )
 from domain.report_rules import in_working_hours
 from domain.roles import PEOPLE_CARE_ROLES
-from services import audit, outbox
+from services import audit, outbox, zones
 from services.approval_notices import current_step, names, send_card
 from services.i18n import N_, translator
 from services.jobs import claim_reminder
@@ -66,21 +65,20 @@ def parse_point(text: str) -> date | None:
         return None
 
 
-def sweep_probation(uow: UnitOfWork, *, now: datetime, config: PeopleConfig, default_timezone: str,
+def sweep_probation(uow: UnitOfWork, *, now: datetime, config: PeopleConfig,
                     is_working_day: Callable[[date], bool] = workdays.is_working_day) -> int:
     """Send what is due today for every open probation, each message once; returns how many were sent."""
     with uow:
         session = uow.session
         sent = 0
-        for probation, person, today in _open_in_working_hours(session, now=now, default_timezone=default_timezone,
+        for probation, person, today in _open_in_working_hours(session, now=now,
                                                                is_working_day=is_working_day):
-            sent += _due_for(session, probation, person, today=today, config=config, now=now,
-                             default_timezone=default_timezone)
+            sent += _due_for(session, probation, person, today=today, config=config, now=now)
         uow.commit()
         return sent
 
 
-def _open_in_working_hours(session: Session, *, now: datetime, default_timezone: str,
+def _open_in_working_hours(session: Session, *, now: datetime,
                            is_working_day: Callable[[date], bool]) -> Iterator[tuple[Probation, Staff, date]]:
     """Open probations of active people whose office is at work now, with the office-local day."""
     offices = {o.id: o for o in session.scalars(select(Office))}
@@ -88,19 +86,19 @@ def _open_in_working_hours(session: Session, *, now: datetime, default_timezone:
                            .where(Probation.closed.is_(False), Staff.active.is_(True))).all()
     for probation, person in rows:
         office = offices.get(person.office_id) if person.office_id else None
-        local = now.astimezone(ZoneInfo(office.timezone if office else default_timezone))
+        local = now.astimezone(zones.zone_of(office))
         if office is not None and in_working_hours(local, start=office.work_start, end=office.work_end,
                                                    is_working_day=is_working_day):
             yield probation, person, local.date()
 
 
-def sweep_overdue_evaluations(uow: UnitOfWork, *, now: datetime, config: PeopleConfig, default_timezone: str,
+def sweep_overdue_evaluations(uow: UnitOfWork, *, now: datetime, config: PeopleConfig,
                               is_working_day: Callable[[date], bool] = workdays.is_working_day) -> int:
     """Chase each evaluation not written by its deadline, then tell the level above, each once; how many."""
     with uow:
         session = uow.session
         sent = 0
-        for probation, person, today in _open_in_working_hours(session, now=now, default_timezone=default_timezone,
+        for probation, person, today in _open_in_working_hours(session, now=now,
                                                                is_working_day=is_working_day):
             _close_if_decided(session, probation)
             manager = manager_of(session, staff=person)
@@ -141,7 +139,7 @@ def _send_overdue(session: Session, step: OverdueStep, manager: Staff, person: S
 
 
 def _due_for(session: Session, probation: Probation, person: Staff, *, today: date, config: PeopleConfig,
-             now: datetime, default_timezone: str) -> int:
+             now: datetime) -> int:
     """One person's evaluations, 转正 request and end reminder."""
     _close_if_decided(session, probation)
     if probation.closed:
@@ -162,8 +160,7 @@ def _due_for(session: Session, probation: Probation, person: Staff, *, today: da
             sent += 1
     if (probation.request_id is None and today >= confirmation_opens(config, probation.ends_on)
             and claim_reminder(session, key=f"prob-confirm:{person.id}", staff_id=person.id, now=now)):
-        sent += _open_confirmation(session, probation, person, config=config, now=now,
-                                       default_timezone=default_timezone)
+        sent += _open_confirmation(session, probation, person, config=config, now=now)
     if (probation.request_id is not None and end_reminder_due(config, end=probation.ends_on, today=today)
             and claim_reminder(session, key=f"prob-end:{person.id}", staff_id=person.id, now=now)):
         sent += _remind_hr(session, probation, person, now=now)
@@ -191,7 +188,7 @@ def _ask_evaluation(session: Session, manager: Staff, person: Staff, point: date
 
 
 def _open_confirmation(session: Session, probation: Probation, person: Staff, *, config: PeopleConfig,
-                       now: datetime, default_timezone: str) -> int:
+                       now: datetime) -> int:
     """Create the 转正 request and send its card to the first step; 0 when nobody can decide it."""
     manager = manager_of(session, staff=person)
 
@@ -211,7 +208,7 @@ def _open_confirmation(session: Session, probation: Probation, person: Staff, *,
     session.add(req)
     session.flush()
     probation.request_id = req.id
-    send_card(session, req, to=steps[0].approvers, now=now, default_timezone=default_timezone)
+    send_card(session, req, to=steps[0].approvers, now=now)
     audit.record(session, actor_id=None, action="approval.submit", entity="approval_request", entity_id=req.id,
                  at=now, detail={"kind": "confirmation", "chain": req.chain, "staff": person.id})
     return 1

@@ -175,14 +175,14 @@ class Facts:
 
 
 def sweep(
-    uow: UnitOfWork, *, configs: ReportsConfig, now: datetime, default_timezone: str,
+    uow: UnitOfWork, *, configs: ReportsConfig, now: datetime,
     is_working_day: WorkingDay = workdays.is_working_day,
 ) -> SweepResult:
     """Send every report reminder due now that was not sent before; safe to run twice or on two hosts."""
     result = SweepResult()
     with uow:
         session = uow.session
-        roster = load_roster(session, default_timezone=default_timezone)
+        roster = load_roster(session)
         book = SlotBook(configs, now=now, is_working_day=cache(is_working_day))
         for kind in ReportKind:
             for timezone in {p.timezone for p in roster.people.values()}:

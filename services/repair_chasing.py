@@ -24,12 +24,12 @@ from storage.models import RepairRecord
 from storage.uow import UnitOfWork
 
 
-def sweep_overdue_repairs(uow: UnitOfWork, *, now: datetime, default_timezone: str,
+def sweep_overdue_repairs(uow: UnitOfWork, *, now: datetime,
                           is_working_day: Callable[[date], bool] = workdays.is_working_day) -> int:
     """Chase every overdue job once per due time; returns how many jobs were chased."""
     with uow:
         session = uow.session
-        roster = load_roster(session, default_timezone=default_timezone)
+        roster = load_roster(session)
         at_work = offices_at_work(roster, now=now, is_working_day=is_working_day)
         if not at_work:
             return 0

@@ -32,7 +32,7 @@ from domain import workdays
 from domain.records import RepairAction, RepairIn, RepairStatus, RepairTransitionError, advance_repair, in_warranty
 from domain.repair_rules import DUE_CHOICES, due_day, due_time, map_link
 from domain.validation import parse_record
-from services import access, audit, outbox
+from services import access, audit, outbox, zones
 from services.i18n import N_, Translate, translator
 from services.messages import Button, OutMessage, button_rows
 from services.staff import StaffView, holders_of
@@ -121,7 +121,7 @@ def card_of(session: Session, repair: RepairRecord) -> RepairCard:
         technician_name=repair.technician_name, repaired_on=repair.repaired_on, labour_hours=repair.labour_hours,
         parts=[(str(n), int(q)) for n, q in (repair.parts or [])], accepted_by=repair.accepted_by,
         photos=list(repair.photos or []), created_by=repair.created_by, cause=repair.cause,
-        resolution=repair.resolution, due_at=repair.due_at, timezone=office.timezone if office else "Asia/Shanghai",
+        resolution=repair.resolution, due_at=repair.due_at, timezone=zones.zone_name(office),
         site=site,
     )
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import CursorResult, case, update
 from sqlalchemy.orm import Session
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session
 from domain.periods import parse_period_key
 from domain.reports import ReportKind, ReportsConfig, deadline
 from domain.roles import HQ_ROLES
-from services import audit, outbox
+from services import audit, outbox, zones
 from services.i18n import translator
 from services.messages import OutMessage
 from services.report_texts import About, ReportCard, due_label, period_label, report_title, review_message
@@ -60,22 +59,19 @@ def reviewers_of(session: Session, *, report: Report, configs: ReportsConfig) ->
     return [s for s in holders_of(session, role=role, office_id=report.office_id) if s.id != report.staff_id]
 
 
-def notify_reviewers(session: Session, *, report: Report, configs: ReportsConfig, now: datetime,
-                     default_timezone: str) -> None:
+def notify_reviewers(session: Session, *, report: Report, configs: ReportsConfig, now: datetime) -> None:
     """Queue the report, with its review buttons, to each reviewer in their language."""
     for reviewer in reviewers_of(session, report=report, configs=configs):
-        card = report_card(session, report=report, configs=configs, locale=reviewer.locale,
-                           default_timezone=default_timezone)
+        card = report_card(session, report=report, configs=configs, locale=reviewer.locale)
         outbox.enqueue(session, staff_id=reviewer.id, message=review_message(card, _=translator(reviewer.locale)),
                        now=now)
 
 
-def report_card(session: Session, *, report: Report, configs: ReportsConfig, locale: str,
-                default_timezone: str) -> ReportCard:
+def report_card(session: Session, *, report: Report, configs: ReportsConfig, locale: str) -> ReportCard:
     """A report with its author, office and deadline, as a reader in `locale` sees it."""
     author = session.get(Staff, report.staff_id)
     office = session.get(Office, report.office_id) if report.office_id else None
-    tz = ZoneInfo(office.timezone if office else default_timezone)
+    tz = zones.zone_of(office)
     period = parse_period_key(report.period_key)
     due = deadline(configs.get(report.kind), period, tz)
     title = report_title(configs, report.kind, locale=locale, _=translator(locale))
@@ -107,7 +103,7 @@ def check_reviewer(uow: UnitOfWork, *, report_id: int, reviewer_id: int, configs
 
 
 def comment_report(uow: UnitOfWork, *, report_id: int, reviewer_id: int, comment: str, now: datetime,
-                   configs: ReportsConfig, default_timezone: str) -> Reviewed:
+                   configs: ReportsConfig) -> Reviewed:
     """Record the reviewer's comment (批示) and send it to the author; audited."""
     with uow:
         session = uow.session
@@ -125,15 +121,14 @@ def comment_report(uow: UnitOfWork, *, report_id: int, reviewer_id: int, comment
         session.expire(report)
         audit.record(session, actor_id=reviewer.id, action="report.comment", entity="report", entity_id=report.id,
                      at=now, detail={"comment": comment})
-        _tell_author(session, report, reviewer, configs=configs, now=now, comment=comment,
-                     default_timezone=default_timezone)
+        _tell_author(session, report, reviewer, configs=configs, now=now, comment=comment)
         uow.commit()
         author = session.get(Staff, report.staff_id)
         return Reviewed(ReviewOutcome.DONE, author.name if author else "?")
 
 
-def mark_reviewed(uow: UnitOfWork, *, report_id: int, reviewer_id: int, now: datetime, configs: ReportsConfig,
-                  default_timezone: str) -> Reviewed:
+def mark_reviewed(uow: UnitOfWork, *, report_id: int, reviewer_id: int, now: datetime,
+                  configs: ReportsConfig) -> Reviewed:
     """Close the report for revision (exactly one press wins) and tell the author; audited."""
     with uow:
         session = uow.session
@@ -149,21 +144,19 @@ def mark_reviewed(uow: UnitOfWork, *, report_id: int, reviewer_id: int, now: dat
             return Reviewed(ReviewOutcome.ALREADY_REVIEWED, author.name if author else "?")
         audit.record(session, actor_id=reviewer.id, action="report.review", entity="report", entity_id=report.id,
                      at=now)
-        _tell_author(session, report, reviewer, configs=configs, now=now, comment=None,
-                     default_timezone=default_timezone)
+        _tell_author(session, report, reviewer, configs=configs, now=now, comment=None)
         uow.commit()
         return Reviewed(ReviewOutcome.DONE, author.name if author else "?")
 
 
 def _tell_author(session: Session, report: Report, reviewer: Staff, *, configs: ReportsConfig, now: datetime,
-                 comment: str | None, default_timezone: str) -> None:
+                 comment: str | None) -> None:
     """Queue the comment, or the 'reviewed' notice, to the report's author in their language."""
     author = session.get(Staff, report.staff_id)
     if author is None:
         return
     _ = translator(author.locale)
-    card = report_card(session, report=report, configs=configs, locale=author.locale,
-                       default_timezone=default_timezone)
+    card = report_card(session, report=report, configs=configs, locale=author.locale)
     what = {"title": card.about.title, "period": period_label(card.about.period), "name": reviewer.name}
     if comment is None:
         text = _("✅ {name} has reviewed your {title} for {period}.").format(**what)
@@ -172,8 +165,7 @@ def _tell_author(session: Session, report: Report, reviewer: Staff, *, configs: 
     outbox.enqueue(session, staff_id=author.id, message=OutMessage(text), now=now)
 
 
-def read_report(uow: UnitOfWork, *, report_id: int, reader_id: int, configs: ReportsConfig,
-                default_timezone: str) -> OutMessage | None:
+def read_report(uow: UnitOfWork, *, report_id: int, reader_id: int, configs: ReportsConfig) -> OutMessage | None:
     """The whole report for its reviewer (or author); None when not found or not theirs to read."""
     with uow:
         session = uow.session
@@ -182,6 +174,5 @@ def read_report(uow: UnitOfWork, *, report_id: int, reader_id: int, configs: Rep
             return None
         if reader.id != report.staff_id and not may_review(configs, report=report, reviewer=reader):
             return None
-        card = report_card(session, report=report, configs=configs, locale=reader.locale,
-                           default_timezone=default_timezone)
+        card = report_card(session, report=report, configs=configs, locale=reader.locale)
         return review_message(card, _=translator(reader.locale), full=True)

@@ -16,6 +16,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from domain.roles import HQ_ROLES
+from services import zones
 from services.approvals import people_on_leave
 from storage.models import Office, ReminderSent, Report, Staff, StaffRole
 
@@ -91,7 +92,7 @@ class Roster:
         return office.name if office else "-"
 
 
-def load_roster(session: Session, *, default_timezone: str) -> Roster:
+def load_roster(session: Session) -> Roster:
     """Offices, active staff and their roles: three queries."""
     offices = {
         row.id: OfficeInfo(row.id, row.name, row.timezone, row.work_start, row.work_end)
@@ -113,7 +114,7 @@ def load_roster(session: Session, *, default_timezone: str) -> Roster:
         office = offices.get(row.office_id) if row.office_id is not None else None
         people[row.id] = Person(
             id=row.id, name=row.name, office_id=row.office_id, manager_id=row.manager_id, locale=row.locale,
-            full_time=row.full_time, timezone=office.timezone if office else default_timezone,
+            full_time=row.full_time, timezone=zones.zone_name(office),
             joined_at=row.created_at, roles=frozenset(roles.get(row.id, ())),
         )
     return Roster(offices=offices, people=people)

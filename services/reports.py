@@ -20,7 +20,7 @@ from domain.periods import Period, parse_period_key, recent_periods
 from domain.report_rules import MONTHLY_KINDS, FigureScope, figure_scope, may_write, period_bounds, tally, writes
 from domain.reports import ReportKind, ReportsConfig, deadline, is_late, report_period_to_submit
 from domain.roles import HQ_ROLES, REGION_ROLES
-from services import audit
+from services import audit, zones
 from services.expense_control import COST_FIGURES, report_figures
 from services.meetings import open_tasks_text
 from services.payments import office_payments_in_period, payments_in_period, plain
@@ -66,12 +66,12 @@ def report_kinds_for(configs: ReportsConfig, *, family: str, roles: frozenset[st
 
 def open_report(
     uow: UnitOfWork, *, staff_id: int, family: str, period_key: str | None, now: datetime,
-    configs: ReportsConfig, default_timezone: str,
+    configs: ReportsConfig,
 ) -> Opened | Problem:
     """The form to open for /weekly or /monthly: the existing report's answers, or figures from records."""
     with uow:
         session = uow.session
-        staff, tz = _staff_and_tz(session, staff_id, default_timezone)
+        staff, tz = _staff_and_tz(session, staff_id)
         choices = [(kind, _pick_period(configs, kind, now.astimezone(tz), period_key))
                    for kind in report_kinds_for(configs, family=family, roles=staff.roles)]
         if not choices:
@@ -169,13 +169,13 @@ class Saved:
 
 def submit_report(
     uow: UnitOfWork, *, staff_id: int, kind: str, period_key: str, answers: dict[str, Any], now: datetime,
-    configs: ReportsConfig, default_timezone: str,
+    configs: ReportsConfig,
 ) -> Saved:
     """Save a new report (late after the deadline) or revise one not yet reviewed; reviewers are told."""
     report_kind, period = ReportKind(kind), parse_period_key(period_key)
     with uow:
         session = uow.session
-        staff, tz = _staff_and_tz(session, staff_id, default_timezone)
+        staff, tz = _staff_and_tz(session, staff_id)
         if not may_write(configs.get(report_kind), roles=staff.roles):
             return Saved(report_kind, period, problem=Problem.NOT_A_WRITER)
         values = _values(answers)
@@ -188,7 +188,7 @@ def submit_report(
                 return Saved(report_kind, period, problem=Problem.REVIEWED)
         audit.record(session, actor_id=staff_id, action="report.submit" if created else "report.revise",
                      entity="report", entity_id=report.id, at=now, detail={"late": report.late})
-        notify_reviewers(session, report=report, configs=configs, now=now, default_timezone=default_timezone)
+        notify_reviewers(session, report=report, configs=configs, now=now)
         uow.commit()
         return Saved(report_kind, period, created=created, late=report.late)
 
@@ -241,23 +241,22 @@ def _existing(session: Session, staff_id: int, kind: str, period_key: str) -> Re
         Report.staff_id == staff_id, Report.kind == kind, Report.period_key == period_key)).first()
 
 
-def _staff_and_tz(session: Session, staff_id: int, default_timezone: str) -> tuple[Staff, ZoneInfo]:
+def _staff_and_tz(session: Session, staff_id: int) -> tuple[Staff, ZoneInfo]:
     """The staff row and their office's time zone."""
     staff = session.get(Staff, staff_id)
     if staff is None:
         raise LookupError(f"no staff {staff_id}")
-    office = session.get(Office, staff.office_id) if staff.office_id else None
-    return staff, ZoneInfo(office.timezone if office else default_timezone)
+    return staff, zones.staff_zone(session, staff)
 
 
 def status_overview(
-    uow: UnitOfWork, *, viewer_id: int, now: datetime, configs: ReportsConfig, default_timezone: str
+    uow: UnitOfWork, *, viewer_id: int, now: datetime, configs: ReportsConfig
 ) -> list[StatusRow]:
     """Submitted / late / missing per report type: the viewer's office (a regional manager's: each office of
     his region), or every office for HQ."""
     with uow:
         session = uow.session
-        roster = load_roster(session, default_timezone=default_timezone)
+        roster = load_roster(session)
         viewer = roster.people.get(viewer_id)
         if viewer is None:
             return []

@@ -28,7 +28,7 @@ from domain.people import PeopleConfig
 from domain.periods import PeriodUnit, period_for
 from domain.report_rules import in_working_hours, period_bounds
 from domain.scoring import ScoreStep, scored_month, steps_due, validate_scores, weighted_total
-from services import audit, outbox
+from services import audit, outbox, zones
 from services.i18n import N_, Translate, translator
 from services.jobs import claim_reminder
 from services.meetings import absences
@@ -96,14 +96,14 @@ def _scored_ids(session: Session, office_id: int, month: date) -> set[int]:
                                                                    MonthlyScore.month == month)))
 
 
-def sweep_scores(uow: UnitOfWork, *, now: datetime, config: PeopleConfig, default_timezone: str,
+def sweep_scores(uow: UnitOfWork, *, now: datetime, config: PeopleConfig,
                  is_working_day: Callable[[date], bool] = workdays.is_working_day) -> int:
     """Open, chase, escalate and send the past month's sheet for every office, each step once; how many sent."""
     with uow:
         session = uow.session
         sent = 0
         for office in session.scalars(select(Office).where(Office.is_hq.is_(False)).order_by(Office.id)).all():
-            local = now.astimezone(ZoneInfo(office.timezone or default_timezone))
+            local = now.astimezone(zones.zone_of(office))
             at_work = in_working_hours(local, start=office.work_start, end=office.work_end,
                                        is_working_day=is_working_day)
             opened = local.time() >= office.work_start

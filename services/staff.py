@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from domain.attendance import DEFAULT_WORKING_HOURS
 from domain.roles import HQ_ROLES, OFFICE_MANAGER_ROLES, REGION_ROLES
+from services import zones
 from services.regions import region_office_ids
 from storage.models import Office, Staff, StaffRole
 
@@ -54,8 +55,7 @@ class StaffView:
         return bool(self.roles & roles)
 
 
-def view_of(staff: Staff, office: Office | None, *, default_timezone: str,
-            roles: frozenset[str] | None = None) -> StaffView:
+def view_of(staff: Staff, office: Office | None, *, roles: frozenset[str] | None = None) -> StaffView:
     """Snapshot a staff row with its office (and its roles, when the caller loaded them already)."""
     return StaffView(
         id=staff.id,
@@ -63,7 +63,7 @@ def view_of(staff: Staff, office: Office | None, *, default_timezone: str,
         roles=staff.roles if roles is None else roles,
         office_id=staff.office_id,
         office_name=office.name if office else None,
-        timezone=office.timezone if office else default_timezone,
+        timezone=zones.zone_name(office),
         locale=staff.locale,
         manager_id=staff.manager_id,
         telegram_user_id=staff.telegram_user_id,
@@ -98,7 +98,7 @@ def bind_account(staff: Staff, channel: str, account: str) -> None:
     staff.last_channel = channel
 
 
-def find_by_account(session: Session, *, channel: str, account: str, default_timezone: str) -> StaffView | None:
+def find_by_account(session: Session, *, channel: str, account: str) -> StaffView | None:
     """The active staff member bound to this chat account, if any: one indexed query on every update.
 
     Plain columns through a statement built once per channel, not ORM objects: this runs for every
@@ -113,7 +113,7 @@ def find_by_account(session: Session, *, channel: str, account: str, default_tim
     return StaffView(
         id=row.id, name=row.name, roles=frozenset(r.role for r in rows if r.role is not None),
         office_id=row.office_id, office_name=row.office_name,
-        timezone=row.office_timezone if has_office else default_timezone, locale=row.locale,
+        timezone=row.office_timezone or zones.company_zone_name(), locale=row.locale,
         manager_id=row.manager_id, telegram_user_id=row.telegram_user_id,
         work_start=row.work_start if has_office else DEFAULT_WORKING_HOURS.start,
         work_end=row.work_end if has_office else DEFAULT_WORKING_HOURS.end,
@@ -133,13 +133,13 @@ def _by_account(account_column: Any) -> Any:
 _BY_ACCOUNT = {"telegram": _by_account(Staff.telegram_user_id), "wecom": _by_account(Staff.wecom_user_id)}
 
 
-def load_view(session: Session, *, staff_id: int, default_timezone: str) -> StaffView | None:
+def load_view(session: Session, *, staff_id: int) -> StaffView | None:
     """A staff member by id, as a view."""
     staff = session.get(Staff, staff_id)
     if staff is None:
         return None
     office = session.get(Office, staff.office_id) if staff.office_id else None
-    return view_of(staff, office, default_timezone=default_timezone)
+    return view_of(staff, office)
 
 
 def holders_of(session: Session, *, role: str, office_id: int | None) -> list[Staff]:

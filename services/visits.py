@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from domain.attendance import distance_m
 from domain.records import VisitIn, VisitPurpose
-from services import access, audit
+from services import access, audit, zones
 from services.customers import set_location_if_unknown
 from services.i18n import N_, Translate
 from services.staff import StaffView
@@ -73,7 +73,7 @@ def card_of(session: Session, visit: Visit) -> VisitCard:
         purpose=VisitPurpose(visit.purpose), people_met=visit.people_met, outcome=visit.outcome,
         satisfaction=visit.satisfaction, next_step=visit.next_step, next_step_on=visit.next_step_on,
         distance_m=visit.distance_m, photos=list(visit.photos or []),
-        timezone=office.timezone if office else "Asia/Shanghai",
+        timezone=zones.zone_name(office),
     )
 
 

@@ -44,13 +44,13 @@ class Expiring:
 
 
 def sweep_warranty(
-    uow: UnitOfWork, *, now: datetime, default_timezone: str, days_before: int = WARRANTY_DAYS_BEFORE,
+    uow: UnitOfWork, *, now: datetime, days_before: int = WARRANTY_DAYS_BEFORE,
     is_working_day: Callable[[date], bool] = workdays.is_working_day,
 ) -> int:
     """Remind of warranties ending within `days_before` days, each once; returns how many were sent."""
     with uow:
         session = uow.session
-        roster = load_roster(session, default_timezone=default_timezone)
+        roster = load_roster(session)
         today = offices_at_work(roster, now=now, is_working_day=is_working_day)
         if not today:
             return 0

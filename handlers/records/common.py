@@ -41,7 +41,7 @@ Model = TypeVar("Model", bound=BaseModel)
 
 def today(ctx: Ctx) -> date:
     """Today on the person's office clock."""
-    return ctx.app.now().astimezone(ctx.me.tz).date()
+    return ctx.today
 
 
 def to_record(ctx: Ctx, form: Form, model: type[Model], data: Mapping[str, Any]) -> Model:

@@ -253,7 +253,7 @@ async def test_a_step_waiting_when_the_approvers_leave_begins_goes_to_the_stand_
     await bot.press(head, await personal_leave(bot, head, "2026-11-25", "2026-11-25", "年假"), "提交")
     await bot.press(gm, card_for(bot, gm), "同意")
 
-    sweep = partial(approval_reminders.chase_pending, bot.app.uow, default_timezone="Asia/Shanghai")
+    sweep = partial(approval_reminders.chase_pending, bot.app.uow)
     sweep(now=bot.clock())
     await bot.flush()
     assert not any("费用报销 #1" in t for t in bot.texts(gm)), "on the day before the leave, nothing moves"

@@ -113,7 +113,7 @@ async def test_the_office_head_sees_present_late_on_leave_and_missing(bot: BotHa
     bot.clock.set(datetime(2026, 11, 23, 16, tzinfo=SHANGHAI))  # the day before: 赵敏 asks for leave
     leave = {"kind": "leave", "first_day": "2026-11-24", "last_day": "2026-11-24", "reason": "事假"}
     approvals.submit_leave(bot.app.uow(), requester_id=zhao_id, config=bot.app.approval_config, now=bot.clock(),
-                           default_timezone="Asia/Shanghai", data=leave)
+                           data=leave)
     await bot.flush()
     card = next(m for m in reversed(bot.standin.messages(head.id)) if "赵敏" in (m.get("text") or ""))
     await bot.press(head, card, "同意")

@@ -65,7 +65,7 @@ async def test_a_leavers_open_work_is_reassigned_and_their_chat_loses_access(bot
     ids = {name: staff_id(bot, name) for name in ("李娜", "王强", "陈静", "周总")}
     work = open_work_of(bot, ids["李娜"])
     leave = {"kind": "leave", "first_day": "2026-11-26", "last_day": "2026-11-27", "reason": "家事"}
-    args = {"config": bot.app.approval_config, "now": bot.clock(), "default_timezone": "Asia/Shanghai"}
+    args = {"config": bot.app.approval_config, "now": bot.clock()}
     to_decide = approvals.submit_leave(bot.app.uow(), requester_id=ids["陈静"], data=leave, **args)
     own_leave = approvals.submit_leave(bot.app.uow(), requester_id=ids["李娜"], data=leave, **args)
     own_claim = approvals.submit_expense(bot.app.uow(), requester_id=ids["李娜"], data={

@@ -35,7 +35,7 @@ async def import_org(bot: BotHarness, tmp_path: Path, text: str = ORG) -> dict[s
     """Import the organisation file and let everyone in it redeem their code in the chat."""
     path = tmp_path / "org.yaml"
     path.write_text(text, encoding="utf-8")
-    result = import_file(bot.app.uow, path=str(path), now=bot.clock(), default_timezone="Asia/Shanghai")
+    result = import_file(bot.app.uow, path=str(path), now=bot.clock())
     assert result.problems == []
     people = {}
     for name, code in result.codes:
@@ -57,7 +57,7 @@ async def test_the_import_puts_offices_into_regions(bot: BotHarness, tmp_path: P
 
     path = tmp_path / "moved.csv"
     path.write_text("name,office,roles,region\n钱多,上海办事处,sales,华北区\n", encoding="utf-8")
-    result = import_file(bot.app.uow, path=str(path), now=bot.clock(), default_timezone="Asia/Shanghai")
+    result = import_file(bot.app.uow, path=str(path), now=bot.clock())
     assert result.problems == ["钱多: 上海办事处 is already in region 华东区, not moved to 华北区"]
     assert [name for name, _code in result.codes] == ["钱多"], "the person is invited all the same"
     assert regions(bot)["上海办事处"] == "华东区"

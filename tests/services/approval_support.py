@@ -34,7 +34,7 @@ def person(uow_factory: UowFactory, name: str, roles: list[str], *, office_name:
     code = onboarding.invite(uow_factory(), office_name=office_name, roles=roles, name=name, now=now,
                              manager_name=manager)
     result = onboarding.redeem(uow_factory(), code=code, channel="telegram", account=str(next(_telegram_ids)), now=now,
-                               default_timezone=TZ, new_hire=False)
+                               new_hire=False)
     assert result.staff is not None
     return result.staff.id
 

@@ -76,4 +76,4 @@ def texts_for(messages: list[tuple[int, int, OutMessage]], staff_id: int) -> lis
 
 def kwargs(**extra: Any) -> dict[str, Any]:
     """The sweep's common keyword arguments."""
-    return {"configs": CONFIGS, "default_timezone": "Asia/Shanghai", **extra}
+    return {"configs": CONFIGS, **extra}

@@ -15,7 +15,6 @@ from storage.models import ApprovalRequest
 from tests.services.approval_support import (
     CONFIG,
     NOW,
-    TZ,
     UowFactory,
     buttons_of,
     count_steps,
@@ -43,8 +42,7 @@ def expense(uow_factory: UowFactory, requester: int, amount: str, **extra: Any) 
     """Submit an expense claim; its id."""
     data = {"amount": amount, "category": "travel", "spent_on": "2026-11-20", "reason": "客户拜访差旅",
             "photos": ["photo-1"], **extra}
-    result = approvals.submit_expense(uow_factory(), requester_id=requester, data=data, config=CONFIG, now=NOW,
-                                      default_timezone=TZ)
+    result = approvals.submit_expense(uow_factory(), requester_id=requester, data=data, config=CONFIG, now=NOW)
     assert result.outcome == Outcome.DONE and result.request_id is not None
     return result.request_id
 
@@ -53,7 +51,7 @@ def decide(uow_factory: UowFactory, request_id: int, step: int, who: int, decisi
            comment: str | None = None, minutes: int = 5) -> approvals.Decided:
     """One approver's decision a few minutes after submission."""
     return approvals.decide(uow_factory(), request_id=request_id, step=step, approver_id=who, decision=decision,
-                            comment=comment, now=NOW + timedelta(minutes=minutes), default_timezone=TZ)
+                            comment=comment, now=NOW + timedelta(minutes=minutes))
 
 
 def status_of(uow_factory: UowFactory, request_id: int) -> tuple[str, int]:
@@ -139,10 +137,10 @@ def test_forged_and_foreign_decisions_change_nothing(uow_factory: UowFactory, or
 
 def test_withdraw_before_anyone_decides(uow_factory: UowFactory, org: dict[str, int]) -> None:
     request_id = expense(uow_factory, org["sales"], "800")
-    assert approvals.withdraw(uow_factory(), request_id=request_id, requester_id=org["head"], default_timezone=TZ,
+    assert approvals.withdraw(uow_factory(), request_id=request_id, requester_id=org["head"],
                               now=NOW).outcome == Outcome.NOT_FOUND
     result = approvals.withdraw(uow_factory(), request_id=request_id, requester_id=org["sales"],
-                                now=NOW, default_timezone=TZ)
+                                now=NOW)
 
     assert (result.outcome, result.status) == (Outcome.DONE, "withdrawn")
     assert "李娜 已撤回" in queued(uow_factory, org["head"])[-1]["text"]
@@ -154,15 +152,14 @@ def test_withdraw_after_a_decision_is_refused(uow_factory: UowFactory, org: dict
     request_id = expense(uow_factory, org["sales"], "6000")
     decide(uow_factory, request_id, 0, org["head"])
     result = approvals.withdraw(uow_factory(), request_id=request_id, requester_id=org["sales"],
-                                now=NOW, default_timezone=TZ)
+                                now=NOW)
     assert (result.outcome, result.by) == (Outcome.ALREADY_DECIDED, "张伟")
     assert status_of(uow_factory, request_id) == ("pending", 1)
 
 
 def test_office_heads_own_leave_goes_to_the_gm(uow_factory: UowFactory, org: dict[str, int]) -> None:
     data = {"kind": "leave", "first_day": "2026-11-26", "last_day": "2026-11-27", "reason": "家中有事"}
-    result = approvals.submit_leave(uow_factory(), requester_id=org["head"], data=data, config=CONFIG, now=NOW,
-                                    default_timezone=TZ)
+    result = approvals.submit_leave(uow_factory(), requester_id=org["head"], data=data, config=CONFIG, now=NOW)
     assert (result.outcome, result.role, result.approvers) == (Outcome.DONE, "gm", "孙经理")
     assert "2026-11-26 – 2026-11-27" in queued(uow_factory, org["gm"])[0]["text"]
 
@@ -171,7 +168,7 @@ def test_explicit_manager_takes_an_office_heads_small_expense(uow_factory: UowFa
     regional = person(uow_factory, "吴区域", ["regional_manager"])
     head2 = person(uow_factory, "郑主任", ["office_head"], office_name="总部", manager="吴区域")
     result = approvals.submit_expense(uow_factory(), requester_id=head2, config=CONFIG, now=NOW,
-                                      default_timezone=TZ, data={"amount": "100", "category": "phone",
+                                      data={"amount": "100", "category": "phone",
                                                                  "spent_on": "2026-11-20", "reason": "话费"})
     assert (result.outcome, result.role) == (Outcome.DONE, "manager")
     assert queued(uow_factory, regional)
@@ -187,13 +184,11 @@ def test_office_head_big_expense_skips_their_own_step(uow_factory: UowFactory, o
 def test_invalid_requests_are_refused_with_coded_errors(uow_factory: UowFactory, org: dict[str, int]) -> None:
     with pytest.raises(approvals.RequestInvalid) as caught:
         approvals.submit_leave(uow_factory(), requester_id=org["sales"], config=CONFIG, now=NOW,
-                               default_timezone=TZ, data={"kind": "trip", "first_day": "2026-11-26",
-                                                          "last_day": "2026-11-27"})
+                               data={"kind": "trip", "first_day": "2026-11-26", "last_day": "2026-11-27"})
     assert {e.code for e in caught.value.errors} == {"destination_required"}
     with pytest.raises(approvals.RequestInvalid) as caught:
         approvals.submit_expense(uow_factory(), requester_id=org["sales"], config=CONFIG, now=NOW,
-                                 default_timezone=TZ, data={"amount": "10", "category": "project",
-                                                            "spent_on": "2026-11-20", "reason": "x"})
+                                 data={"amount": "10", "category": "project", "spent_on": "2026-11-20", "reason": "x"})
     assert caught.value.errors[0].code == "project_required"
 
 
@@ -203,8 +198,7 @@ def test_people_on_leave_counts_approved_leave_only(uow_factory: UowFactory, org
     for who, kind in ((org["sales"], "leave"), (other, "outing")):
         data = {"kind": kind, "first_day": "2026-11-25", "last_day": "2026-11-26", "reason": "事假",
                 "destination": "苏州", "purpose": "客户"}
-        result = approvals.submit_leave(uow_factory(), requester_id=who, data=data, config=CONFIG, now=NOW,
-                                        default_timezone=TZ)
+        result = approvals.submit_leave(uow_factory(), requester_id=who, data=data, config=CONFIG, now=NOW)
         assert result.request_id is not None
         ids.append(result.request_id)
     with uow_factory() as uow:
@@ -225,11 +219,9 @@ def test_pending_and_my_requests_views(uow_factory: UowFactory, org: dict[str, i
     first = expense(uow_factory, org["sales"], "6000")
     second = expense(uow_factory, org["sales"], "200")
     decide(uow_factory, first, 0, org["head"])
-    cards = approval_queries.pending_cards(uow_factory(), approver_id=org["head"], locale="zh_CN",
-                                           default_timezone=TZ)
+    cards = approval_queries.pending_cards(uow_factory(), approver_id=org["head"], locale="zh_CN")
     assert [buttons_of(c.to_dict())[0] for c in cards] == [f"apv:{second}:0:a"]
-    lines = approval_queries.my_requests(uow_factory(), requester_id=org["sales"], locale="zh_CN",
-                                         default_timezone=TZ)
+    lines = approval_queries.my_requests(uow_factory(), requester_id=org["sales"], locale="zh_CN")
     assert [(line.request_id, line.actions) for line in lines] == [
         (second, (RequestAction.WITHDRAW, RequestAction.NUDGE)), (first, (RequestAction.NUDGE,))]
     assert "等待 王芳（财务总监）审批，第 2/4 步" in lines[1].text

@@ -14,7 +14,6 @@ from storage.models import ApprovalRequest, AuditEntry
 from tests.services.approval_support import (
     CONFIG,
     NOW,
-    TZ,
     UowFactory,
     count_steps,
     decision_audits,
@@ -57,7 +56,7 @@ def _setup(uow_factory: UowFactory) -> tuple[int, list[int]]:
     office(uow_factory)
     heads = [person(uow_factory, "张伟", ["office_head"]), person(uow_factory, "周主任", ["office_head"])]
     sales = person(uow_factory, "李娜", ["sales"])
-    result = approvals.submit_expense(uow_factory(), requester_id=sales, config=CONFIG, now=NOW, default_timezone=TZ,
+    result = approvals.submit_expense(uow_factory(), requester_id=sales, config=CONFIG, now=NOW,
                                       data={"amount": "300", "category": "office", "spent_on": "2026-11-20",
                                             "reason": "打印纸"})
     assert result.request_id is not None
@@ -70,7 +69,7 @@ def test_twenty_simultaneous_decisions_leave_exactly_one(uow_factory: UowFactory
     def tap(i: int) -> object:
         decision = Decision.APPROVE if i % 2 == 0 else Decision.REJECT
         return lambda: approvals.decide(uow_factory(), request_id=request_id, step=0, approver_id=heads[i % 4 // 2],
-                                        decision=decision, comment=None, now=NOW, default_timezone=TZ)
+                                        decision=decision, comment=None, now=NOW)
 
     results = _race([tap(i) for i in range(THREADS)])
 
@@ -91,12 +90,12 @@ def test_withdraw_racing_approvals_has_one_winner(uow_factory: UowFactory) -> No
         requester = req.requester_id
     calls: list[object] = [
         lambda: approvals.withdraw(uow_factory(), request_id=request_id, requester_id=requester,
-                                   now=NOW, default_timezone=TZ)
+                                   now=NOW)
         for _ in range(THREADS // 2)
     ]
     calls += [
         lambda: approvals.decide(uow_factory(), request_id=request_id, step=0, approver_id=heads[0],
-                                 decision=Decision.APPROVE, comment=None, now=NOW, default_timezone=TZ)
+                                 decision=Decision.APPROVE, comment=None, now=NOW)
         for _ in range(THREADS // 2)
     ]
 
@@ -117,7 +116,7 @@ def test_simultaneous_nudges_remind_once(uow_factory: UowFactory) -> None:
     request_id, _heads = _setup(uow_factory)
     requester = _requester_of(uow_factory, request_id)
     results = _race([lambda: approval_changes.nudge(uow_factory(), request_id=request_id, actor_id=requester,
-                                                    now=NOW, default_timezone=TZ) for _ in range(THREADS)])
+                                                    now=NOW) for _ in range(THREADS)])
     assert Counter(r.outcome for r in results) == {Outcome.DONE: 1, Outcome.NOT_ALLOWED: THREADS - 1}
     assert _audits(uow_factory, request_id, "approval.nudge") == 1
 
@@ -126,11 +125,11 @@ def test_simultaneous_resubmissions_resubmit_once(uow_factory: UowFactory) -> No
     request_id, heads = _setup(uow_factory)
     requester = _requester_of(uow_factory, request_id)
     sent_back = approvals.decide(uow_factory(), request_id=request_id, step=0, approver_id=heads[0],
-                                 decision=Decision.SEND_BACK, comment="写明用途", now=NOW, default_timezone=TZ)
+                                 decision=Decision.SEND_BACK, comment="写明用途", now=NOW)
     assert sent_back.status == "returned"
     data = {"amount": "320", "category": "office", "spent_on": "2026-11-20", "reason": "打印纸，用于合同"}
     results = _race([lambda: approval_changes.resubmit(uow_factory(), request_id=request_id, requester_id=requester,
-                                                       data=data, config=CONFIG, now=NOW, default_timezone=TZ)
+                                                       data=data, config=CONFIG, now=NOW)
                      for _ in range(THREADS // 2)])
     assert Counter(r.outcome for r in results) == {Outcome.DONE: 1, Outcome.ALREADY_DECIDED: THREADS // 2 - 1}
     assert _audits(uow_factory, request_id, "approval.resubmit") == 1

@@ -25,7 +25,7 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 def chase(uow_factory: UowFactory, when: datetime) -> approval_reminders.ChaseSummary:
     """One sweep at `when`."""
-    return approval_reminders.chase_pending(uow_factory, now=when, default_timezone=TZ)
+    return approval_reminders.chase_pending(uow_factory, now=when)
 
 
 def test_working_minutes_skip_nights_and_weekends() -> None:
@@ -42,7 +42,7 @@ def test_reminder_then_escalation_each_once(uow_factory: UowFactory) -> None:
     sales = person(uow_factory, "李娜", ["sales"])
     gm = person(uow_factory, "孙经理", ["gm"], office_name="总部")
     submitted = approvals.submit_expense(uow_factory(), requester_id=sales, config=CONFIG, now=NOW,
-                                         default_timezone=TZ, data={"amount": "300", "category": "office",
+                                         data={"amount": "300", "category": "office",
                                                                     "spent_on": "2026-11-20", "reason": "打印纸"})
     request_id = submitted.request_id
     assert request_id is not None and len(queued(uow_factory, head)) == 1
@@ -60,7 +60,7 @@ def test_reminder_then_escalation_each_once(uow_factory: UowFactory) -> None:
     assert len(escalated) == 1 and "已上报给您" in escalated[0]["text"]
 
     result = approvals.decide(uow_factory(), request_id=request_id, step=0, approver_id=gm,
-                              decision=Decision.APPROVE, comment=None, now=at(25, 11), default_timezone=TZ)
+                              decision=Decision.APPROVE, comment=None, now=at(25, 11))
     assert result.outcome == Outcome.DONE
     assert chase(uow_factory, at(26, 17)).reminded == 0
 
@@ -71,7 +71,7 @@ async def test_the_job_chases_what_waits_at_the_apps_clock(uow_factory: UowFacto
     head = person(uow_factory, "张伟", ["office_head"])
     sales = person(uow_factory, "李娜", ["sales"])
     gm = person(uow_factory, "孙经理", ["gm"], office_name="总部")
-    approvals.submit_expense(uow_factory(), requester_id=sales, config=CONFIG, now=NOW, default_timezone=TZ,
+    approvals.submit_expense(uow_factory(), requester_id=sales, config=CONFIG, now=NOW,
                              data={"amount": "300", "category": "office", "spent_on": "2026-11-20", "reason": "打印纸"})
     clock = FakeClock(at(24, 14, 30))
     app = AppContext(uow=uow_factory, clock=clock)

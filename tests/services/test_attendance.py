@@ -27,7 +27,7 @@ def punch(uow_factory: UowFactory, staff_id: int, now: datetime, *, kind: PunchK
           point: tuple[float, float] = OFFICE, place: str | None = None, **flags: Any) -> PunchResult:
     """A punch with a fresh location taken at `now`."""
     return attendance.punch(uow_factory(), staff_id=staff_id, kind=kind, location=loc(point, now, **flags),
-                            place=place, now=now, grace_minutes=5, max_age_minutes=5, default_timezone=TZ)
+                            place=place, now=now, grace_minutes=5, max_age_minutes=5)
 
 
 def shanghai(day: int, hour: int, minute: int = 0) -> datetime:
@@ -42,8 +42,7 @@ def test_inside_on_time_then_a_second_check_in_says_when(uow_factory: UowFactory
     assert (first.outcome, first.field, first.late_minutes, first.local_time) == (PunchOutcome.DONE, False, 0, "08:34")
     again = punch(uow_factory, li, shanghai(24, 9, 0))
     assert (again.outcome, again.local_time) == (PunchOutcome.DUPLICATE, "08:34")
-    start = attendance.start_punch(uow_factory(), staff_id=li, kind=PunchKind.IN, now=shanghai(24, 12),
-                                   default_timezone=TZ)
+    start = attendance.start_punch(uow_factory(), staff_id=li, kind=PunchKind.IN, now=shanghai(24, 12))
     assert start.existing is not None and start.existing.local_time == "08:34"
     assert start.fence == [OFFICE[0], OFFICE[1], 300.0]
 
@@ -83,12 +82,11 @@ def test_untrustworthy_locations_are_refused(uow_factory: UowFactory) -> None:
     now = shanghai(24, 9)
     stale = attendance.punch(uow_factory(), staff_id=li, kind=PunchKind.IN,
                              location=loc(OFFICE, now - timedelta(minutes=10)), place=None, now=now,
-                             grace_minutes=5, max_age_minutes=5, default_timezone=TZ)
+                             grace_minutes=5, max_age_minutes=5)
     assert stale.refusal == LocationRefusal.STALE
     assert punch(uow_factory, li, now, forwarded=True).refusal == LocationRefusal.FORWARDED
     assert punch(uow_factory, li, now, venue=True).refusal == LocationRefusal.VENUE
-    assert attendance.start_punch(uow_factory(), staff_id=li, kind=PunchKind.IN, now=now,
-                                  default_timezone=TZ).existing is None
+    assert attendance.start_punch(uow_factory(), staff_id=li, kind=PunchKind.IN, now=now).existing is None
 
 
 def test_office_day_groups_people(uow_factory: UowFactory) -> None:
@@ -99,7 +97,7 @@ def test_office_day_groups_people(uow_factory: UowFactory) -> None:
     punch(uow_factory, head, shanghai(24, 8, 20))
     punch(uow_factory, li, shanghai(24, 9, 10), point=FAR, place="客户甲")
     report = attendance_days.day_report(uow_factory(), staff_id=head, whole_office=True, now=shanghai(24, 10),
-                                        grace_minutes=5, default_timezone=TZ)
+                                        grace_minutes=5)
     assert report is not None and report.working_day
     statuses = {p.name: p.days[report.day] for p in report.people}
     assert statuses["张伟"].primary == DayStatus.PRESENT

@@ -29,7 +29,7 @@ def punch(uow_factory: UowFactory, staff_id: int, when: datetime, kind: PunchKin
     """An office punch at `when`."""
     location = {"lat": 31.230416, "lon": 121.473701, "at": when.isoformat(), "forwarded": False, "venue": False}
     result = attendance.punch(uow_factory(), staff_id=staff_id, kind=kind, location=location, place=None, now=when,
-                              grace_minutes=5, max_age_minutes=5, default_timezone=TZ)
+                              grace_minutes=5, max_age_minutes=5)
     assert result.outcome == "done"
 
 
@@ -52,11 +52,11 @@ def test_october_2025_sheet(uow_factory: UowFactory) -> None:
     punch(uow_factory, li, at(10, 8, 20), PunchKind.IN)
     punch(uow_factory, li, at(10, 17, 10), PunchKind.OUT)
     leave = approvals.submit_leave(uow_factory(), requester_id=wang, config=CONFIG, now=at(15, 9),
-                                   default_timezone=TZ, data={"kind": "leave", "first_day": "2025-10-20",
-                                                              "last_day": "2025-10-21", "reason": "病假"})
+                                   data={"kind": "leave", "first_day": "2025-10-20",
+                                         "last_day": "2025-10-21", "reason": "病假"})
     assert leave.request_id is not None
     approvals.decide(uow_factory(), request_id=leave.request_id, step=0, approver_id=head, decision=Decision.APPROVE,
-                     comment=None, now=at(15, 10), default_timezone=TZ)
+                     comment=None, now=at(15, 10))
 
     file = attendance_sheet.sheet_for(uow_factory(), staff_id=head, month=date(2025, 10, 1),
                                       now=datetime(2025, 11, 5, 10, tzinfo=SHANGHAI), grace_minutes=5)

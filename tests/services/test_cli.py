@@ -26,8 +26,7 @@ def test_create_office_and_invite(database_url: str, capsys: pytest.CaptureFixtu
                  "--role", "sales", "--name", "李娜"]) == 0
     code = capsys.readouterr().out.strip().splitlines()[-1]
     assert len(code) == 8 and code.isalnum()
-    result = onboarding.redeem(_uow(database_url), code=code, channel="telegram", account="77", now=datetime.now(UTC),
-                               default_timezone="Asia/Shanghai")
+    result = onboarding.redeem(_uow(database_url), code=code, channel="telegram", account="77", now=datetime.now(UTC))
     assert result.outcome == RedeemOutcome.registered
     assert result.staff is not None and result.staff.roles == {"sales"}
     hours = (result.staff.work_start, result.staff.work_end)
@@ -61,8 +60,7 @@ def test_import_yaml_then_csv(database_url: str, tmp_path: Path, capsys: pytest.
     lines = capsys.readouterr().out.strip().splitlines()
     assert [line.split("\t")[0] for line in lines] == ["艾力", "古丽", "买买提"]
     code = lines[-1].split("\t")[1]
-    result = onboarding.redeem(_uow(database_url), code=code, channel="telegram", account="78", now=datetime.now(UTC),
-                               default_timezone="Asia/Shanghai")
+    result = onboarding.redeem(_uow(database_url), code=code, channel="telegram", account="78", now=datetime.now(UTC))
     assert result.staff is not None
     assert result.staff.roles == {"technician", "sales"}
     assert result.staff.timezone == "Asia/Urumqi"
@@ -92,7 +90,7 @@ def test_roles_may_be_typed_in_chinese(database_url: str, tmp_path: Path, capsys
                 codes["赵敏"]: {"admin", "sales"}, codes["孙丽"]: {"admin", "sales"}}
     for user_id, (code, roles) in enumerate(expected.items(), start=90):
         result = onboarding.redeem(_uow(database_url), code=code, channel="telegram", account=str(user_id),
-                                   now=datetime.now(UTC), default_timezone="Asia/Shanghai")
+                                   now=datetime.now(UTC))
         assert result.staff is not None and result.staff.roles == roles
     assert main(["--database", database_url, "admin", "invite", "--office", "上海办事处",
                  "--role", "销售,巫师", "--name", "某人"]) == 2
@@ -106,7 +104,6 @@ def test_an_imported_office_without_hours_gets_the_default(database_url: str, tm
                    encoding="utf-8")
     assert main(["--database", database_url, "admin", "import", str(org)]) == 0
     code = capsys.readouterr().out.strip().splitlines()[-1].split("\t")[1]
-    result = onboarding.redeem(_uow(database_url), code=code, channel="telegram", account="79", now=datetime.now(UTC),
-                               default_timezone="Asia/Shanghai")
+    result = onboarding.redeem(_uow(database_url), code=code, channel="telegram", account="79", now=datetime.now(UTC))
     assert result.staff is not None
     assert (result.staff.work_start, result.staff.work_end) == (DEFAULT_WORKING_HOURS.start, DEFAULT_WORKING_HOURS.end)

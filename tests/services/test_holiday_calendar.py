@@ -18,7 +18,7 @@ def cst(month: int, day: int, hour: int) -> datetime:
 
 
 def warn(uow_factory: UowFactory, now: datetime) -> int:
-    return warn_calendar_ending(uow_factory(), now=now, default_timezone="Asia/Shanghai")
+    return warn_calendar_ending(uow_factory(), now=now)
 
 
 def test_admins_and_hr_are_warned_once_per_range_end(uow_factory: UowFactory, caplog: pytest.LogCaptureFixture

@@ -38,18 +38,17 @@ def write(tmp_path: Path, name: str, text: str) -> str:
 
 
 def test_yaml_and_csv_store_the_wecom_userid(uow_factory: UowFactory, tmp_path: Path) -> None:
-    result = import_file(uow_factory, path=write(tmp_path, "org.yaml", ORG), now=NOW, default_timezone="Asia/Shanghai")
+    result = import_file(uow_factory, path=write(tmp_path, "org.yaml", ORG), now=NOW)
     assert [name for name, _ in result.codes] == ["张三", "李四", "王五"]
     assert result.problems == []
     csv_text = "name,office,roles,wecom_userid\n赵六,上海办事处,technician,zhaoliu\n钱七,上海办事处,sales,\n"
-    result = import_file(uow_factory, path=write(tmp_path, "staff.csv", csv_text), now=NOW,
-                         default_timezone="Asia/Shanghai")
+    result = import_file(uow_factory, path=write(tmp_path, "staff.csv", csv_text), now=NOW)
     assert (len(result.codes), result.problems) == (2, [])
     assert userids(uow_factory) == {"张三": "zhangsan", "李四": "10086", "王五": None, "赵六": "zhaoliu", "钱七": None}
 
 
 def test_a_taken_userid_is_reported_and_the_person_still_invited(uow_factory: UowFactory, tmp_path: Path) -> None:
-    import_file(uow_factory, path=write(tmp_path, "org.yaml", ORG), now=NOW, default_timezone="Asia/Shanghai")
+    import_file(uow_factory, path=write(tmp_path, "org.yaml", ORG), now=NOW)
     csv_text = (
         "name,office,roles,wecom_userid\n"
         "张三丰,上海办事处,sales,zhangsan\n"  # taken by an earlier import
@@ -57,8 +56,7 @@ def test_a_taken_userid_is_reported_and_the_person_still_invited(uow_factory: Uo
         "孙莉,上海办事处,sales,sunli\n"  # the same userid twice in one file
         f"周八,上海办事处,sales,{'x' * 65}\n"
     )
-    result = import_file(uow_factory, path=write(tmp_path, "staff.csv", csv_text), now=NOW,
-                         default_timezone="Asia/Shanghai")
+    result = import_file(uow_factory, path=write(tmp_path, "staff.csv", csv_text), now=NOW)
     assert [name for name, _ in result.codes] == ["张三丰", "孙丽", "孙莉", "周八"]
     assert result.problems == [
         "张三丰: wecom_userid zhangsan already belongs to 张三, not stored",
@@ -91,10 +89,9 @@ def test_the_optional_annual_leave_column_sets_the_allowance(uow_factory: UowFac
     from services.leave_balances import balances
 
     yaml_text = ORG.replace("roles: [sales]}", "roles: [sales], annual_leave_days: 10}")
-    import_file(uow_factory, path=write(tmp_path, "org.yaml", yaml_text), now=NOW, default_timezone="Asia/Shanghai")
+    import_file(uow_factory, path=write(tmp_path, "org.yaml", yaml_text), now=NOW)
     csv_text = "name,office,roles,annual_leave_days\n赵六,上海办事处,technician,7.5\n钱七,上海办事处,sales,lots\n"
-    result = import_file(uow_factory, path=write(tmp_path, "staff.csv", csv_text), now=NOW,
-                         default_timezone="Asia/Shanghai")
+    result = import_file(uow_factory, path=write(tmp_path, "staff.csv", csv_text), now=NOW)
     assert len(result.problems) == 1 and "钱七" in result.problems[0] and "annual_leave_days" in result.problems[0]
     with uow_factory() as uow:
         ids = {s.name: s.id for s in uow.session.scalars(select(Staff))}

@@ -20,7 +20,7 @@ from domain.leave_rules import LeavePolicy, OverBalance
 from services import approval_changes, approvals, leave_balances
 from services.approvals import Outcome
 from storage.models import ApprovalRequest
-from tests.services.approval_support import CONFIG, NOW, TZ, UowFactory, office, person
+from tests.services.approval_support import CONFIG, NOW, UowFactory, office, person
 
 THREADS = 20
 POLICY = LeavePolicy(annual_days=Decimal(5))
@@ -42,7 +42,7 @@ def _submit(uow_factory: UowFactory, staff_id: int, day: date, policy: LeavePoli
             "reason": "休假"}
     try:
         return approvals.submit_leave(uow_factory(), requester_id=staff_id, data=data, config=CONFIG, now=NOW,
-                                      default_timezone=TZ, policy=policy)
+                                      policy=policy)
     except leave_balances.OverBalanceRefused as refused:
         return refused
 
@@ -96,8 +96,8 @@ def test_twenty_simultaneous_requests_take_exactly_the_balance(uow_factory: UowF
     assert [b.left for b in left.values()] == [Decimal(0), Decimal(0)]
 
     first = _held(uow_factory, li)[0]
-    assert approvals.withdraw(uow_factory(), request_id=first.id, requester_id=li, now=NOW,
-                              default_timezone=TZ).outcome == Outcome.DONE  # gives its day back
+    withdrawn = approvals.withdraw(uow_factory(), request_id=first.id, requester_id=li, now=NOW)
+    assert withdrawn.outcome == Outcome.DONE  # gives its day back
     again = _submit(uow_factory, li, date(2026, 12, 31), POLICY)
     assert isinstance(again, approvals.Submitted) and again.outcome == Outcome.DONE
     assert isinstance(_submit(uow_factory, li, date(2026, 12, 30), POLICY), leave_balances.OverBalanceRefused)
@@ -120,13 +120,13 @@ def test_a_request_sent_back_and_made_longer_is_checked_again(uow_factory: UowFa
     submitted = _submit(uow_factory, li, date(2026, 12, 1), POLICY)
     assert isinstance(submitted, approvals.Submitted) and submitted.request_id is not None
     approvals.decide(uow_factory(), request_id=submitted.request_id, step=0, approver_id=head,
-                     decision=Decision.SEND_BACK, comment="写清楚", now=NOW, default_timezone=TZ)
+                     decision=Decision.SEND_BACK, comment="写清楚", now=NOW)
     longer = {"kind": "leave", "leave_type": "annual", "first_day": "2026-12-01", "last_day": "2026-12-08",
               "first_part": "pm", "reason": "休假"}  # 6 working days less the first morning: 5.5
 
     def resubmit(data: dict[str, str]) -> approval_changes.Changed:
         return approval_changes.resubmit(uow_factory(), request_id=submitted.request_id or 0, requester_id=li,
-                                         data=data, now=NOW, default_timezone=TZ, policy=POLICY)
+                                         data=data, now=NOW, policy=POLICY)
 
     with pytest.raises(leave_balances.OverBalanceRefused) as refused:
         resubmit(longer)

@@ -17,8 +17,7 @@ def test_one_code_registers_one_account_under_concurrency(uow_factory: Callable[
     code = onboarding.invite(uow_factory(), office_name="上海办事处", roles=["sales"], name="李娜", now=now)
 
     def attempt(user_id: int) -> RedeemOutcome:
-        return onboarding.redeem(uow_factory(), code=code, channel="telegram", account=str(user_id), now=now,
-                                 default_timezone="Asia/Shanghai").outcome
+        return onboarding.redeem(uow_factory(), code=code, channel="telegram", account=str(user_id), now=now).outcome
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         outcomes = list(pool.map(attempt, range(100, 116)))

@@ -52,7 +52,7 @@ def people(uow_factory: UowFactory) -> dict[str, int]:
 
 def view(uow_factory: UowFactory, staff_id: int) -> StaffView:
     with uow_factory() as uow:
-        found = load_view(uow.session, staff_id=staff_id, default_timezone="Asia/Shanghai")
+        found = load_view(uow.session, staff_id=staff_id)
         assert found is not None
         return found
 
@@ -156,7 +156,7 @@ def test_draft_reminders_once_per_stage_in_office_hours_on_working_days(
                 kind="transfer")
 
     def sweep(now: datetime) -> int:
-        return sweep_draft_reminders(uow_factory(), now=now, default_timezone="Asia/Shanghai")
+        return sweep_draft_reminders(uow_factory(), now=now)
 
     assert sweep(cst(11, 24, 20)) == 0  # evening
     assert sweep(cst(11, 22, 10)) == 0  # Sunday
@@ -190,7 +190,7 @@ def test_no_draft_reminder_on_a_public_holiday(uow_factory: UowFactory, people: 
                        received=date(2026, 9, 1), matures=date(2026, 10, 5))
 
     def sweep(now: datetime) -> int:
-        return sweep_draft_reminders(uow_factory(), now=now, default_timezone="Asia/Shanghai")
+        return sweep_draft_reminders(uow_factory(), now=now)
 
     assert sweep(cst(10, 1, 10)) == 0  # National Day, a Thursday
     assert sweep(cst(10, 5, 10)) == 0  # its maturity falls inside the holiday
@@ -228,6 +228,5 @@ def test_draft_reminders_on_two_instances_send_once(uow_factory: UowFactory, peo
     for matures in (date(2026, 11, 24), date(2026, 11, 27)):
         add_payment(uow_factory, office_id=people["office"], staff_id=people["li"], amount="1000",
                     received=date(2026, 11, 2), matures=matures)
-    run_twice_at_once(engines, lambda f: sweep_draft_reminders(f(), now=cst(11, 24, 10),
-                                                               default_timezone="Asia/Shanghai"))
+    run_twice_at_once(engines, lambda f: sweep_draft_reminders(f(), now=cst(11, 24, 10)))
     assert counts(uow_factory) == (6, 2)  # two drafts (one due today, one within the week) → logger, head, finance

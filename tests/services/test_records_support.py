@@ -47,7 +47,7 @@ def person(uow: UowFactory, clock: FakeClock, name: str, office: str, roles: lis
     """Invite and register someone already at work (not a new hire: no onboarding notices), as /start CODE would."""
     code = onboarding.invite(uow(), office_name=office, roles=roles, name=name, now=clock())
     result = onboarding.redeem(uow(), code=code, channel="telegram", account=str(next(_telegram_ids)), now=clock(),
-                               default_timezone="Asia/Shanghai", new_hire=False)
+                               new_hire=False)
     assert result.staff is not None
     return result.staff
 

@@ -36,10 +36,10 @@ def test_warranty_reminders(uow_factory: UowFactory) -> None:
     add_customer(uow_factory, office, "已过保", date(2026, 11, 1), sales)
     by_head = add_customer(uow_factory, office, "看守所", date(2026, 12, 1), head)
 
-    assert sweep_warranty(uow_factory(), now=cst(11, 24, 20), default_timezone="Asia/Shanghai") == 0  # evening
-    assert sweep_warranty(uow_factory(), now=cst(11, 28, 10), default_timezone="Asia/Shanghai") == 0  # Saturday
-    assert sweep_warranty(uow_factory(), now=cst(11, 24, 10), default_timezone="Asia/Shanghai") == 2
-    assert sweep_warranty(uow_factory(), now=cst(11, 24, 11), default_timezone="Asia/Shanghai") == 0
+    assert sweep_warranty(uow_factory(), now=cst(11, 24, 20)) == 0  # evening
+    assert sweep_warranty(uow_factory(), now=cst(11, 28, 10)) == 0  # Saturday
+    assert sweep_warranty(uow_factory(), now=cst(11, 24, 10)) == 2
+    assert sweep_warranty(uow_factory(), now=cst(11, 24, 11)) == 0
     messages = queued(uow_factory())
     assert sorted(to for _id, to, _m in messages) == sorted([head, sales, head])
     text = next(m.text for _id, to, m in messages if to == sales)
@@ -49,5 +49,5 @@ def test_warranty_reminders(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:  # the end date was corrected: a new reminder for the new date
         uow.session.execute(update(Customer).where(Customer.id == soon).values(warranty_end=date(2026, 12, 21)))
         uow.commit()
-    assert sweep_warranty(uow_factory(), now=cst(11, 25, 10), default_timezone="Asia/Shanghai") == 1
+    assert sweep_warranty(uow_factory(), now=cst(11, 25, 10)) == 1
     assert by_head != soon

@@ -255,15 +255,15 @@ def test_remind_one_failing_office_does_not_block_the_others(monkeypatch: pytest
 async def test_approval_chase_job_runs_off_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[Any, ...]] = []
 
-    def chase_pending(uow_factory: Any, *, now: datetime, default_timezone: str) -> ChaseSummary:
-        calls.append((threading.get_ident(), uow_factory, now, default_timezone))
+    def chase_pending(uow_factory: Any, *, now: datetime) -> ChaseSummary:
+        calls.append((threading.get_ident(), uow_factory, now))
         return ChaseSummary(reminded=2, escalated=1)
 
     monkeypatch.setattr(approval_reminders, "chase_pending", chase_pending)
     factory, now = object(), datetime(2026, 11, 24, 2, tzinfo=UTC)
-    app: Any = SimpleNamespace(uow=factory, now=lambda: now, default_timezone="Asia/Shanghai")
+    app: Any = SimpleNamespace(uow=factory, now=lambda: now)
     assert await chase_approvals(app) == "reminded 2, escalated 1, failed 0"
     [(thread, *passed)] = calls
     assert thread != threading.get_ident()
-    assert passed == [factory, now, "Asia/Shanghai"]
+    assert passed == [factory, now]
 

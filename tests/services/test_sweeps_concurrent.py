@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from services import approval_reminders, approvals
 from services.warranty import sweep_warranty
 from storage.uow import UnitOfWork
-from tests.services.approval_support import CONFIG, NOW, TZ, office, person
+from tests.services.approval_support import CONFIG, NOW, office, person
 from tests.services.sweep_support import counts, run_twice_at_once
 from tests.services.test_approvals_reminders import at
 from tests.services.test_reminders_warranty import add_customer, cst
@@ -25,11 +25,11 @@ def test_approval_chasing_on_two_instances_sends_each_reminder_once(
     sales = person(uow_factory, "李娜", ["sales"])
     person(uow_factory, "孙经理", ["gm"], office_name="总部")
     for amount in ("300", "450"):
-        approvals.submit_expense(uow_factory(), requester_id=sales, config=CONFIG, now=NOW, default_timezone=TZ,
+        approvals.submit_expense(uow_factory(), requester_id=sales, config=CONFIG, now=NOW,
                                  data={"amount": amount, "category": "office", "spent_on": "2026-11-20",
                                        "reason": "打印纸"})
     before, _ = counts(uow_factory)
-    run_twice_at_once(engines, lambda f: approval_reminders.chase_pending(f, now=at(25, 10, 30), default_timezone=TZ))
+    run_twice_at_once(engines, lambda f: approval_reminders.chase_pending(f, now=at(25, 10, 30)))
     outbox, keys = counts(uow_factory)
     assert keys == 4  # per request: one reminder and one escalation
     assert outbox - before == 4
@@ -43,5 +43,5 @@ def test_warranty_reminders_on_two_instances_send_once(
     sales = person(uow_factory, "李娜", ["sales"])
     add_customer(uow_factory, office_id, "某市公安局", date(2026, 12, 20), sales)
     add_customer(uow_factory, office_id, "看守所", date(2026, 12, 1), head)
-    run_twice_at_once(engines, lambda f: sweep_warranty(f(), now=cst(11, 24, 10), default_timezone=TZ))
+    run_twice_at_once(engines, lambda f: sweep_warranty(f(), now=cst(11, 24, 10)))
     assert counts(uow_factory) == (3, 2)  # 某市公安局 → head and creator; 看守所 → head (its creator)
