@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from domain.callbacks import Press
 from handlers.inbound import Inbound
 from services.context import AppContext
 from services.i18n import Translate, translator
@@ -29,6 +30,7 @@ class Ctx:
     locale: str = "zh_CN"
     answered: bool = field(default=False)
     router: Router | None = None
+    press: Press | None = None  # the unpacked button, set by the router before a button's handler runs
     outgoing: list[Outgoing] = field(default_factory=list)
 
     @property
@@ -41,6 +43,12 @@ class Ctx:
         """The registered sender (the router guarantees one past the access check)."""
         assert self.staff is not None, "handler reached without a registered sender"
         return self.staff
+
+    @property
+    def pressed(self) -> Press:
+        """The button pressed (the router guarantees one, of the handler's kind, to a button's handler)."""
+        assert self.press is not None, "button handler reached without an unpacked press"
+        return self.press
 
     def reply(self, message: OutMessage | str) -> None:
         """Answer in the chat the update came from (sent after the update's transaction commits)."""

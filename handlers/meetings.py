@@ -15,10 +15,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from domain import callbacks as cb
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
-from handlers.ids import parse_id
 from handlers.router import Router
 from services import meetings
 from services.i18n import N_
@@ -97,29 +97,26 @@ def list_meetings(ctx: Ctx) -> None:
         ctx.reply(ctx._("No meetings yet. Send /meeting to schedule one."))
         return
     for meeting_id, title, written in rows:
-        buttons = [Button(ctx._("Attendance"), f"mtg:{meeting_id}")]
+        buttons = [Button(ctx._("Attendance"), cb.pack(cb.MEETING, meeting=meeting_id))]
         if not written:
-            buttons.append(Button(ctx._("Minutes"), f"mtm:{meeting_id}"))
+            buttons.append(Button(ctx._("Minutes"), cb.pack(cb.MEETING_MINUTES, meeting=meeting_id)))
         ctx.reply(OutMessage(f"#{meeting_id} {title}", buttons=(tuple(buttons),)))
 
 
 def on_attendance(ctx: Ctx) -> None:
-    """`mtg:id` shows the attendance card; `mtg:id:p|x:staff` marks one person present or absent."""
-    parts = (ctx.inbound.callback_data or "").split(":")
-    meeting_id = parse_id(parts[1]) if len(parts) in (2, 4) else None
-    staff_id = parse_id(parts[3]) if len(parts) == 4 and parts[2] in ("p", "x") else None
-    if meeting_id is None or (len(parts) == 4 and staff_id is None):
+    """`MEETING` shows the attendance card."""
+    card = meetings.attendance_card(ctx.app.uow(), viewer=ctx.me, meeting_id=ctx.pressed.id("meeting"))
+    if card is None:
         ctx.answer(ctx._(NOT_FOUND), alert=True)
-        return
-    if staff_id is None:
-        card = meetings.attendance_card(ctx.app.uow(), viewer=ctx.me, meeting_id=meeting_id)
-        if card is None:
-            ctx.answer(ctx._(NOT_FOUND), alert=True)
-        else:
-            ctx.reply(card)
-        return
-    card = meetings.set_attendance(ctx.app.uow(), viewer=ctx.me, meeting_id=meeting_id, staff_id=staff_id,
-                                   present=parts[2] == "p", now=ctx.app.now())
+    else:
+        ctx.reply(card)
+
+
+def on_mark(ctx: Ctx) -> None:
+    """`MEETING_MARK` marks one person present (p) or absent (x)."""
+    press = ctx.pressed
+    card = meetings.set_attendance(ctx.app.uow(), viewer=ctx.me, meeting_id=press.id("meeting"),
+                                   staff_id=press.id("staff"), present=press.word("mark") == "p", now=ctx.app.now())
     if card is None:
         ctx.answer(ctx._("Attendance is recorded once the meeting has started."), alert=True)
         return
@@ -128,10 +125,9 @@ def on_attendance(ctx: Ctx) -> None:
 
 
 def on_minutes(ctx: Ctx) -> None:
-    """`mtm:id`: open the minutes form for a meeting of one's office."""
-    parts = (ctx.inbound.callback_data or "").split(":")
-    meeting_id = parse_id(parts[1]) if len(parts) == 2 else None
-    if meeting_id is None or meetings.attendance_card(ctx.app.uow(), viewer=ctx.me, meeting_id=meeting_id) is None:
+    """`MEETING_MINUTES`: open the minutes form for a meeting of one's office."""
+    meeting_id = ctx.pressed.id("meeting")
+    if meetings.attendance_card(ctx.app.uow(), viewer=ctx.me, meeting_id=meeting_id) is None:
         ctx.answer(ctx._(NOT_FOUND), alert=True)
         return
     ctx.answer()
@@ -146,15 +142,12 @@ def tasks(ctx: Ctx) -> None:
         return
     for task_id, text, due in rows:
         ctx.reply(OutMessage(ctx._("📌 {text} (due {due})").format(text=text, due=due.isoformat()),
-                             buttons=((Button(ctx._("✅ Mark done"), f"mtk:{task_id}"),),)))
+                             buttons=((Button(ctx._("✅ Mark done"), cb.pack(cb.MEETING_TASK, task=task_id)),),)))
 
 
 def on_task(ctx: Ctx) -> None:
-    """`mtk:id`: the owner marks the task done once."""
-    parts = (ctx.inbound.callback_data or "").split(":")
-    task_id = parse_id(parts[1]) if len(parts) == 2 else None
-    outcome = meetings.finish_task(ctx.app.uow(), viewer=ctx.me, task_id=task_id, now=ctx.app.now()) \
-        if task_id is not None else "not_found"
+    """`MEETING_TASK`: the owner marks the task done once."""
+    outcome = meetings.finish_task(ctx.app.uow(), viewer=ctx.me, task_id=ctx.pressed.id("task"), now=ctx.app.now())
     if outcome != "done":
         ctx.answer(ctx._("Already marked.") if outcome == "already" else ctx._(NOT_FOUND), alert=True)
         return
@@ -170,6 +163,7 @@ def register(router: Router) -> None:
     router.command("meetings", list_meetings, N_("meetings: attendance and minutes"), roles=set(meetings.HOSTS),
                    order=801)
     router.command("tasks", tasks, N_("your open meeting tasks"), order=802)
-    router.callback("mtg", on_attendance)
-    router.callback("mtm", on_minutes)
-    router.callback("mtk", on_task)
+    router.callback(cb.MEETING, on_attendance)
+    router.callback(cb.MEETING_MARK, on_mark)
+    router.callback(cb.MEETING_MINUTES, on_minutes)
+    router.callback(cb.MEETING_TASK, on_task)

@@ -19,8 +19,9 @@ from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
-from domain.approval_callbacks import RequestAction, parse_request
+from domain.approval_callbacks import RequestAction
 from domain.approvals import PROJECT_EXPENSE_CATEGORIES
+from domain.callbacks import COPY, RESUBMIT
 from domain.leave_rules import (
     BALANCED_TYPES,
     DayPart,
@@ -328,12 +329,10 @@ def _resubmit(ctx: Ctx, answers: Answers, context: dict[str, Any], form: Form) -
 
 def on_change(ctx: Ctx) -> None:
     """`apr:<id>` changes the request sent back (same request); `apx:<id>` copies a rejected one into a new one."""
-    data = ctx.inbound.callback_data or ""
-    action = RequestAction.RESUBMIT if data.startswith(RequestAction.RESUBMIT.value + ":") else RequestAction.COPY
-    request_id = parse_request(data, action)
-    found = (approval_changes.form_answers(ctx.app.uow(), request_id=request_id, requester_id=ctx.me.id,
-                                           purpose="resubmit" if action == RequestAction.RESUBMIT else "copy")
-             if request_id is not None else None)
+    action = RequestAction.RESUBMIT if ctx.pressed.kind is RESUBMIT else RequestAction.COPY
+    request_id = ctx.pressed.id("request")
+    found = approval_changes.form_answers(ctx.app.uow(), request_id=request_id, requester_id=ctx.me.id,
+                                          purpose="resubmit" if action == RequestAction.RESUBMIT else "copy")
     if found is None or found.outcome != Outcome.DONE or found.answers is None:
         ctx.answer(ctx._("This request cannot be changed or copied now.") if found else ctx._("Not found."),
                    alert=True)
@@ -398,8 +397,8 @@ def register(router: Router) -> None:
     """Declare the request commands."""
     router.command("leave", leave, N_("request leave, an outing or a business trip"), order=20)
     router.command("expense", expense, N_("claim an expense"), order=21)
-    router.callback(RequestAction.RESUBMIT.value, on_change)
-    router.callback(RequestAction.COPY.value, on_change)
+    router.callback(RESUBMIT, on_change)
+    router.callback(COPY, on_change)
     router.command("overtime", overtime, N_("report overtime or weekend work (earns time off in lieu)"), order=22)
     router.command("leave_balance", leave_balance, N_("adjust a person's annual leave or time off in lieu"),
                    roles=ADJUSTERS, order=820)

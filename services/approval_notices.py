@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain.approval_callbacks import RequestAction, StepAction, card_key, request_data, step_data
+from domain.approval_callbacks import StepAction, card_key
 from domain.approval_routing import ChainStep
+from domain.callbacks import APPROVAL_STEP, COPY, RESUBMIT, pack
 from services import outbox
 from services.i18n import N_, Translate, translator
 from services.leave_notice import leave_lines
@@ -172,7 +173,7 @@ def card(session: Session, req: ApprovalRequest, *, locale: str, default_timezon
     if step is None or not buttons:
         return OutMessage("\n".join(lines))
     def tap(label: str, action: StepAction) -> Button:
-        return Button(_(label), step_data(req.id, req.step_index, action))
+        return Button(_(label), pack(APPROVAL_STEP, request=req.id, step=req.step_index, action=action.value))
     rows = ((tap(N_("✅ Approve"), StepAction.APPROVE), tap(N_("💬 Approve with comment"), StepAction.COMMENT)),
             (tap(N_("❌ Reject"), StepAction.REJECT), tap(N_("↩ Send back for changes"), StepAction.SEND_BACK)))
     return OutMessage("\n".join(lines), buttons=rows, card=card_key(req.id, req.step_index, req.round))
@@ -257,11 +258,11 @@ def tell_requester(session: Session, req: ApprovalRequest, *, decider: Staff, st
     if req.status == "rejected":
         text = _("Your request {title} was rejected by {who}.").format(title=title, who=who)
         comment_id = N_("Reason: {comment}")
-        buttons = ((Button(_("📄 Copy into a new request"), request_data(RequestAction.COPY, req.id)),),)
+        buttons = ((Button(_("📄 Copy into a new request"), pack(COPY, request=req.id)),),)
     elif req.status == "returned":
         text = _("Your request {title} was sent back for changes by {who}.").format(title=title, who=who)
         comment_id = N_("What to change: {comment}")
-        buttons = ((Button(_("✏️ Change and resubmit"), request_data(RequestAction.RESUBMIT, req.id)),),)
+        buttons = ((Button(_("✏️ Change and resubmit"), pack(RESUBMIT, request=req.id)),),)
     elif nxt is not None:
         text = _("Your request {title} was approved by {who}. Now waiting for {next}.").format(
             title=title, who=who, next=f"{names(session, nxt.approvers)}（{role_label(_, nxt)}）")

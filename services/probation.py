@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from domain import workdays
 from domain.approval_routing import resolve_chain
+from domain.callbacks import EVALUATION, pack
 from domain.people import (
     PeopleConfig,
     confirmation_opens,
@@ -129,7 +130,7 @@ def _ask_evaluation(session: Session, manager: Staff, person: Staff, point: date
              if reminder else
              N_("📝 Please write a short probation evaluation of {name} (as of {point}) by {deadline}."))
     text = _(msgid).format(name=person.name, point=point.isoformat(), deadline=deadline)
-    button = Button(_("Write the evaluation"), f"pev:{person.id}:{point_code(point)}")
+    button = Button(_("Write the evaluation"), pack(EVALUATION, staff=person.id, point=point_code(point)))
     outbox.enqueue(session, staff_id=manager.id, message=OutMessage(text, buttons=((button,),)), now=now)
 
 

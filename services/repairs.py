@@ -29,6 +29,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from domain import workdays
+from domain.callbacks import REPAIR, REPAIR_ASSIGN, pack
 from domain.records import RepairAction, RepairIn, RepairStatus, RepairTransitionError, advance_repair, in_warranty
 from domain.repair_rules import DUE_CHOICES, due_day, due_time, map_link
 from domain.validation import parse_record
@@ -171,7 +172,7 @@ def _ask_heads_to_assign(session: Session, card: RepairCard, *, now: datetime) -
         _ = translator(head.locale)
         text = _("🔧 New repair job") + "\n" + describe(card, _)
         text += "\n" + (_("Assign a technician:") if techs else _("No technician is registered in this office yet."))
-        buttons = [Button("👷 " + t.name, f"rp:{card.id}:as:{t.id}") for t in techs[:12]]
+        buttons = [Button("👷 " + t.name, pack(REPAIR_ASSIGN, repair=card.id, staff=t.id)) for t in techs[:12]]
         message = OutMessage(text, buttons=button_rows(buttons), photos=tuple(card.photos))
         outbox.enqueue(session, staff_id=head.id, message=message, now=now)
 
@@ -235,7 +236,7 @@ def assign(uow: UnitOfWork, *, viewer: StaffView, repair_id: int, technician_id:
 def job_notice(card: RepairCard, _: Translate, headline: str = N_("🔧 You have a repair job")) -> OutMessage:
     """The technician's job card: the fault, the site (address, route, map, contact), the photos, Close."""
     text = _(headline) + "\n" + describe(card, _) + "\n" + site_text(card, _)
-    return OutMessage(text, buttons=((Button(_("✅ Close the job"), f"rp:{card.id}:cl"),),),
+    return OutMessage(text, buttons=((Button(_("✅ Close the job"), pack(REPAIR, repair=card.id, action="cl")),),),
                       photos=tuple(card.photos))
 
 
@@ -270,7 +271,7 @@ def set_due(uow: UnitOfWork, *, viewer: StaffView, repair_id: int, working_days:
             outbox.enqueue(session, staff_id=tech.id, now=now, message=OutMessage(
                 _("⏰ Repair #{id} ({customer}) is due by {due}.").format(
                     id=card.id, customer=card.customer_name, due=due_text(card)),
-                buttons=((Button(_("✅ Close the job"), f"rp:{card.id}:cl"),),)))
+                buttons=((Button(_("✅ Close the job"), pack(REPAIR, repair=card.id, action="cl")),),)))
         uow.commit()
         return RepairResult(Outcome.done, card)
 
