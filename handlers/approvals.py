@@ -2,14 +2,14 @@
 
 ```mermaid
 flowchart LR
-  C[card: apv:id:step:a/c/r/b] -->|a| D{decide: conditional UPDATE}
+  C[card: APPROVAL_STEP a/c/r/b] -->|a| D{decide: conditional UPDATE}
   C -->|c: comment / r: reason / b: what to change| Q[one question] --> D
   D -->|won| E[every shown card edited; requester told; next step (or its stand-in) gets the card; CC at the end]
   D -->|lost / stale| X[alert: already decided by X at …]
-  R[/requests/] -->|apw| W{withdraw if nobody decided yet}
-  R -->|apn| N{nudge: once per step per hour}
-  T[returned notice] -->|apr| F[same form, prefilled] --> S{resubmit: same request, same step}
-  J[rejected notice] -->|apx| G[new form, prefilled] --> New[new request]
+  R[/requests/] -->|WITHDRAW| W{withdraw if nobody decided yet}
+  R -->|NUDGE| N{nudge: once per step per hour}
+  T[returned notice] -->|RESUBMIT| F[same form, prefilled] --> S{resubmit: same request, same step}
+  J[rejected notice] -->|COPY| G[new form, prefilled] --> New[new request]
 ```
 """
 
@@ -165,7 +165,7 @@ def _action_rows(ctx: Ctx, lines: list[approval_queries.RequestLine]) -> tuple[t
 
 
 def on_withdraw(ctx: Ctx) -> None:
-    """`apw:<id>`: withdraw my request if no approver has decided it yet."""
+    """`WITHDRAW`: withdraw my request if no approver has decided it yet."""
     request_id = ctx.pressed.id("request")
     result = approvals.withdraw(ctx.app.uow(), request_id=request_id, requester_id=ctx.me.id, now=ctx.app.now(),
                                 default_timezone=ctx.app.default_timezone)
@@ -178,7 +178,7 @@ def on_withdraw(ctx: Ctx) -> None:
 
 
 def on_nudge(ctx: Ctx) -> None:
-    """`apn:<id>`: 催办 — the waiting approver is reminded now, at most once per step per hour."""
+    """`NUDGE`: 催办 — the waiting approver is reminded now, at most once per step per hour."""
     request_id = ctx.pressed.id("request")
     result = approval_changes.nudge(ctx.app.uow(), request_id=request_id, actor_id=ctx.me.id, now=ctx.app.now(),
                                     default_timezone=ctx.app.default_timezone)

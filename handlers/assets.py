@@ -3,10 +3,10 @@
 ```mermaid
 flowchart LR
   R[/asset form/] --> S[register: office store]
-  L[/assets/] -->|ast:id| C[card: trail + moves]
-  C -->|ast:id:p:staff| M{conditional UPDATE}
-  C -->|ast:id:r| M
-  C -->|ast:id:o:office| M
+  L[/assets/] -->|ASSET| C[card: trail + moves]
+  C -->|ASSET_TO_PERSON| M{conditional UPDATE}
+  C -->|ASSET_TO_STORE| M
+  C -->|ASSET_TO_OFFICE| M
   M -->|moved| T[trail entry + audit, holders told, card redrawn]
   M -->|unchanged| A[alert]
   Y[sweep, 1 December] --> K[admins: 盘点 checklist per office]

@@ -4,7 +4,7 @@
 flowchart LR
   R[/receipt: customer?, goods, shipped, received, packaging ok?, photos, note?/] --> C{damage or shortage?}
   C -- no --> OK[signed for]
-  C -- yes --> X[return 退换 opened: HQ and head told with photos] -->|grc:id:s| S[shipped back, HQ told]
+  C -- yes --> X[return 退换 opened: HQ and head told with photos] -->|RECEIPT_RETURNED| S[shipped back, HQ told]
   A[/acceptance: customer, signatory, date, photos of the signed form/] --> D[archive 验收日期 + warranty end set]
 ```
 """

@@ -3,10 +3,10 @@
 ```mermaid
 flowchart LR
   M[/meeting: kind, time, topic/] --> T[attendees told] --> R[sweep: reminder 2 h before, once]
-  L[/meetings/] -->|mtg:id| A[attendance: mtg:id:p/x:staff, set not toggled]
-  L -->|mtm:id| N[minutes form: text + task lines OWNER DATE WHAT] --> K[tasks: owners told]
+  L[/meetings/] -->|MEETING| A[attendance: MEETING_MARK p/x, set not toggled]
+  L -->|MEETING_MINUTES| N[minutes form: text + task lines OWNER DATE WHAT] --> K[tasks: owners told]
   K --> C[sweep: due tomorrow → owner; overdue → owner + head, once each]
-  O[/tasks/] -->|mtk:id| D[done once]
+  O[/tasks/] -->|MEETING_TASK| D[done once]
 ```
 """
 

@@ -4,7 +4,7 @@ lets the admin mark bought and issued; /supplies keeps the office supplies stock
 ```mermaid
 flowchart LR
   P[/purchase: purpose, item, quantity, unit price, reason/] --> A[approval chain by total: head, over 2,000 + GM]
-  A -->|approved| L[/purchases: pur:id:b bought → pur:id:i issued/] --> R[requester told each time]
+  A -->|approved| L[/purchases: PURCHASE b bought → PURCHASE i issued/] --> R[requester told each time]
   S[/supplies add/issue/return NAME N/] --> K{stock ≥ 0} -->|below minimum| W[admins told once per dip]
 ```
 """

@@ -1,4 +1,4 @@
-"""Weekly and monthly reports: /weekly, /monthly, /status and the reviewer's buttons (rv:<id>:c|ok|r).
+"""Weekly and monthly reports: /weekly, /monthly, /status and the reviewer's buttons (REPORT_REVIEW c|ok|r).
 
 Flow (see reports.mmd): /weekly → the period's form (a saved report opens at its summary, to revise)
 → Submit → reviewers get it with buttons → 批示 asks for the comment → the author gets it.

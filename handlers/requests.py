@@ -328,7 +328,7 @@ def _resubmit(ctx: Ctx, answers: Answers, context: dict[str, Any], form: Form) -
 
 
 def on_change(ctx: Ctx) -> None:
-    """`apr:<id>` changes the request sent back (same request); `apx:<id>` copies a rejected one into a new one."""
+    """`RESUBMIT` changes the request sent back (same request); `COPY` copies a rejected one into a new one."""
     action = RequestAction.RESUBMIT if ctx.pressed.kind is RESUBMIT else RequestAction.COPY
     request_id = ctx.pressed.id("request")
     found = approval_changes.form_answers(ctx.app.uow(), request_id=request_id, requester_id=ctx.me.id,

@@ -125,7 +125,7 @@ def tender_command(ctx: Ctx) -> None:
 
 
 def on_button(ctx: Ctx) -> None:
-    """td:<id>:w / td:<id>:l set the result once; td:<id>:c opens the contract form for a won bid."""
+    """`TENDER` w / l set the result once; c opens the contract form for a won bid."""
     tender_id, action = ctx.pressed.id("tender"), ctx.pressed.word("action")
     if action in ACTIONS:
         show(

@@ -3,12 +3,12 @@
 ```mermaid
 stateDiagram-v2
     [*] --> reported: anyone in the office reports (/repair); heads get technician buttons
-    reported --> assigned: head/admin taps a technician (rp:<id>:as:<staff>); technician gets the job card
-    assigned --> assigned: handed to another technician; or a due time set (rp:<id>:due:<n>)
+    reported --> assigned: head/admin taps a technician (REPAIR_ASSIGN); technician gets the job card
+    assigned --> assigned: handed to another technician; or a due time set (REPAIR_DUE)
     assigned --> assigned: past its due time, chased once (services/repair_chasing.py, hourly)
-    assigned --> repaired: technician closes the job (rp:<id>:cl form: 故障原因, 维修结果, ...) unsigned
+    assigned --> repaired: technician closes the job (REPAIR cl, a form: 故障原因, 维修结果, ...) unsigned
     assigned --> accepted: closed with 客户验收人 given (signed on site; both steps audited)
-    repaired --> accepted: technician or head records the customer's acceptance (rp:<id>:ac form)
+    repaired --> accepted: technician or head records the customer's acceptance (REPAIR ac, a form)
     accepted --> [*]: reporter and office heads told at close and at acceptance
 ```
 Every change is a conditional UPDATE on the status and technician read, so two taps cannot both win.

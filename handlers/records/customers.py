@@ -4,9 +4,9 @@
 flowchart LR
     A["/customer"] --> F[customer form] --> S{summary} -- Save --> C[card]
     B["/customer NAME"] --> M{matches} -- one --> C
-    M -- several --> P[buttons cu:id:v] --> C
-    C -- "✏️ Edit (cu:id:e)" --> S2{prefilled summary} -- Save --> U[update + audit]
-    C -- "📝 cu:id:vi / 🔧 cu:id:rp" --> V[visit / repair form, customer, contact and phone filled in]
+    M -- several --> P[buttons CUSTOMER v] --> C
+    C -- "✏️ Edit (CUSTOMER e)" --> S2{prefilled summary} -- Save --> U[update + audit]
+    C -- "📝 CUSTOMER vi / 🔧 CUSTOMER rp" --> V[visit / repair form, customer, contact and phone filled in]
     L["/visit, /repair: no match"] -- "➕ New customer (f:seq:mk)" --> N[name-only entry, completed later] --> V
 ```
 The card (C) shows the customer's history: last visits, open and closed repair jobs, payments, the

@@ -1,6 +1,6 @@
 """Finding and exporting field records: /my, /records [type] [YYYY-MM] [office], /export [YYYY-MM] [office].
 
-Buttons: `rl:<type>:<YYYY-MM|all>:<office id|0>` lists, `ex:<office id|0>:<YYYY-MM|all>` exports; the
+Buttons: `RECORD_LIST` (type, YYYY-MM|all, office id|0) lists, `EXPORT` (office id|0, YYYY-MM|all) exports; the
 service re-checks the office against the presser's rights, so a forged office id finds nothing.
 """
 

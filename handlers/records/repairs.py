@@ -1,4 +1,4 @@
-"""Repair jobs in chat: report (/repair), assign (rp:<id>:as:<staff>), close and accept (forms).
+"""Repair jobs in chat: report (/repair), assign (REPAIR_ASSIGN), close and accept (forms).
 
 See the lifecycle diagram in services/repairs.py. Closing asks 客户验收人 as an optional last
 question: a technician who has the customer's signature on site finishes the job in one go
