@@ -35,8 +35,7 @@ MAX_BYTES = 64  # Telegram's callback_data limit
 SEP = ":"
 _ID = re.compile(r"[0-9]{1,18}")  # fits PostgreSQL's BIGINT; refuses '²' and '-1', which int() would take
 _TAG = re.compile(r"[a-z]{1,5}")
-_WORD = re.compile(r"[A-Za-z0-9_-]{1,16}")
-_OPTIONAL_WORD = re.compile(r"[A-Za-z0-9_-]{0,16}")
+_WORD = re.compile(r"[A-Za-z0-9_-]*")
 
 
 @dataclass(frozen=True)
@@ -58,11 +57,13 @@ class IdField:
 class WordField:
     """A short ASCII word (letters, digits, `_`, `-`), optionally one of fixed choices."""
 
-    pattern: re.Pattern[str] = _WORD
+    min_length: int = 1
+    max_length: int = 16
     choices: frozenset[str] | None = None
 
     def _ok(self, text: str) -> bool:
-        return bool(self.pattern.fullmatch(text)) and (self.choices is None or text in self.choices)
+        return (self.min_length <= len(text) <= self.max_length and bool(_WORD.fullmatch(text))
+                and (self.choices is None or text in self.choices))
 
     def dump(self, value: object) -> str:
         """The word itself; ValueError when it is not a str this field accepts."""
@@ -78,7 +79,7 @@ class WordField:
 FieldType = IdField | WordField
 ID = IdField()
 WORD = WordField()
-OPTIONAL_WORD = WordField(_OPTIONAL_WORD)  # may be empty: a form button without an argument
+OPTIONAL_WORD = WordField(min_length=0, max_length=18)  # may be empty (a form button without argument), or an id
 
 
 def one_of(*choices: str | type[StrEnum]) -> WordField:
@@ -86,7 +87,7 @@ def one_of(*choices: str | type[StrEnum]) -> WordField:
     words: set[str] = set()
     for choice in choices:
         words.update([choice] if isinstance(choice, str) else [member.value for member in choice])
-    assert all(_WORD.fullmatch(w) for w in words), f"choices must be short words: {sorted(words)}"
+    assert all(WORD.load(w) is not None for w in words), f"choices must be short words: {sorted(words)}"
     return WordField(choices=frozenset(words))
 
 

@@ -29,7 +29,7 @@ def widest(field: IdField | WordField) -> int | str:
         return BIG
     if field.choices:
         return max(field.choices, key=len)
-    return "w" * 16
+    return "w" * field.max_length
 
 
 @pytest.mark.parametrize("tag", sorted(KINDS))
@@ -64,6 +64,7 @@ def test_a_kind_without_fields_and_a_form_button_without_argument() -> None:
     "1:rp:12:zz", "1:apv:1:0:x", "1:rp:12:V",  # a word outside its choices
     "1:lang:", "1:lang:zh CN", "1:lang:" + "x" * 17, "1:lang:中文",  # not a word
     "1:dash:", "1:dash:x",  # a kind without fields takes none
+    "1:f:1:c:" + "9" * 19, "1:f:1:" + "c" * 17 + ":",  # longer than the field takes
     "1:f:1:c:" + "9" * 60,  # over 64 bytes
 ])
 def test_forged_or_garbled_data_unpacks_to_none(data: str) -> None:
