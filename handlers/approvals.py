@@ -2,15 +2,15 @@
 
 ```mermaid
 flowchart LR
-  C[card: apv:id:step:a/c/r/b] -->|a| D{decide: conditional UPDATE}
+  C[card: APPROVAL_STEP a/c/r/b] -->|a| D{decide: conditional UPDATE}
   C -->|c: comment / r: reason / b: what to change| Q[one question] --> D
   D -->|won| E[every shown card edited; requester told; next step (or its stand-in) gets the card; CC at the end]
   D -->|lost / stale| X[alert: already decided by X at …]
-  R[/requests/] -->|apw| W{withdraw if nobody decided yet}
-  R -->|apn| N{nudge: once per step per hour}
-  T[returned notice] -->|apr| F[same form, prefilled] --> S{resubmit: same request, chain resolved again, step 1}
-  T -->|apw| W
-  J[rejected notice] -->|apx| G[new form, prefilled] --> New[new request]
+  R[/requests/] -->|WITHDRAW| W{withdraw if nobody decided yet}
+  R -->|NUDGE| N{nudge: once per step per hour}
+  T[returned notice] -->|RESUBMIT| F[same form, prefilled] --> S{resubmit: same request, chain resolved again, step 1}
+  T -->|WITHDRAW| W
+  J[rejected notice] -->|COPY| G[new form, prefilled] --> New[new request]
 ```
 """
 
@@ -18,17 +18,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.approval_callbacks import (
-    DECIDE,
-    RequestAction,
-    StepAction,
-    listing_key,
-    office_list_key,
-    parse_request,
-    parse_step,
-    request_data,
-)
+from domain.approval_callbacks import StepAction, listing_key, office_list_key
 from domain.approvals import Decision
+from domain.callbacks import APPROVAL_STEP, NUDGE, REQUEST_KINDS, WITHDRAW, pack
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, Kind, register_form
@@ -69,11 +61,8 @@ def outcome_text(ctx: Ctx, result: Decided) -> str:
 
 def on_button(ctx: Ctx) -> None:
     """A tap on a card; forged, foreign or stale data changes nothing."""
-    parsed = parse_step(ctx.inbound.callback_data or "")
-    if parsed is None:
-        ctx.answer(ctx._("Not found."), alert=True)
-        return
-    request_id, step, action = parsed
+    press = ctx.pressed
+    request_id, step, action = press.id("request"), press.id("step"), StepAction(press.word("action"))
     if action != StepAction.APPROVE:
         _ask(ctx, request_id, step, QUESTIONS[action])
         return
@@ -161,16 +150,14 @@ def office_waiting(ctx: Ctx) -> None:
 
 def _action_rows(ctx: Ctx, lines: list[approval_queries.RequestLine]) -> tuple[tuple[Button, ...], ...]:
     """One row of buttons per request that has any."""
-    return tuple(tuple(Button(ctx._(ACTION_LABELS[a]).format(id=line.request_id), request_data(a, line.request_id))
+    return tuple(tuple(Button(ctx._(ACTION_LABELS[a]).format(id=line.request_id),
+                              pack(REQUEST_KINDS[a], request=line.request_id))
                        for a in line.actions) for line in lines if line.actions)
 
 
 def on_withdraw(ctx: Ctx) -> None:
-    """`apw:<id>`: withdraw my request if no approver has decided it yet."""
-    request_id = parse_request(ctx.inbound.callback_data or "", RequestAction.WITHDRAW)
-    if request_id is None:
-        ctx.answer(ctx._("Not found."), alert=True)
-        return
+    """`WITHDRAW`: withdraw my request if no approver has decided it yet."""
+    request_id = ctx.pressed.id("request")
     result = approvals.withdraw(ctx.app.uow(), request_id=request_id, requester_id=ctx.me.id, now=ctx.app.now())
     if result.outcome != Outcome.DONE:
         ctx.answer(outcome_text(ctx, result), alert=True)
@@ -181,11 +168,8 @@ def on_withdraw(ctx: Ctx) -> None:
 
 
 def on_nudge(ctx: Ctx) -> None:
-    """`apn:<id>`: 催办 — the waiting approver is reminded now, at most once per step per hour."""
-    request_id = parse_request(ctx.inbound.callback_data or "", RequestAction.NUDGE)
-    if request_id is None:
-        ctx.answer(ctx._("Not found."), alert=True)
-        return
+    """`NUDGE`: 催办 — the waiting approver is reminded now, at most once per step per hour."""
+    request_id = ctx.pressed.id("request")
     result = approval_changes.nudge(ctx.app.uow(), request_id=request_id, actor_id=ctx.me.id, now=ctx.app.now())
     if result.outcome == Outcome.DONE:
         ctx.answer(ctx._("🔔 Reminded {who} ({role}).").format(who=result.to, role=result.role))
@@ -202,6 +186,6 @@ def register(router: Router) -> None:
     """Declare the approval commands and buttons."""
     router.command("pending", pending, N_("requests waiting for your approval"), order=30)
     router.command("requests", my_requests, N_("your requests and where they stand"), order=31)
-    router.callback(DECIDE, on_button)
-    router.callback(RequestAction.WITHDRAW.value, on_withdraw)
-    router.callback(RequestAction.NUDGE.value, on_nudge)
+    router.callback(APPROVAL_STEP, on_button)
+    router.callback(WITHDRAW, on_withdraw)
+    router.callback(NUDGE, on_nudge)

@@ -3,10 +3,10 @@
 ```mermaid
 flowchart LR
   R[/asset form/] --> S[register: office store]
-  L[/assets/] -->|ast:id| C[card: trail + moves]
-  C -->|ast:id:p:staff| M{conditional UPDATE}
-  C -->|ast:id:r| M
-  C -->|ast:id:o:office| M
+  L[/assets/] -->|ASSET| C[card: trail + moves]
+  C -->|ASSET_TO_PERSON| M{conditional UPDATE}
+  C -->|ASSET_TO_STORE| M
+  C -->|ASSET_TO_OFFICE| M
   M -->|moved| T[trail entry + audit, holders told, card redrawn]
   M -->|unchanged| A[alert]
   Y[sweep, 1 December] --> K[admins: 盘点 checklist per office]
@@ -18,11 +18,11 @@ from __future__ import annotations
 from typing import Any
 
 from domain.assets import valid_asset_no
+from domain.callbacks import ASSET, ASSET_TO_OFFICE, ASSET_TO_PERSON, ASSET_TO_STORE, pack
 from domain.roles import OFFICE_MANAGER_ROLES, OVERSIGHT_ROLES
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
-from handlers.ids import parse_id
 from handlers.records.common import not_future
 from handlers.router import Router
 from services import assets
@@ -99,40 +99,25 @@ def list_assets(ctx: Ctx) -> None:
         return
     lines = [ctx._("Fixed assets ({n}):").format(n=len(rows))]
     lines += [f"• {r.asset_no} {r.name} — {r.holder or ctx._('in store')}" for r in rows]
-    buttons = tuple((Button(f"{r.asset_no} {r.name}"[:40], f"ast:{r.id}"),) for r in rows[:MAX_LISTED])
+    buttons = tuple((Button(f"{r.asset_no} {r.name}"[:40], pack(ASSET, asset=r.id)),) for r in rows[:MAX_LISTED])
     ctx.reply(OutMessage("\n".join(lines), buttons=buttons))
 
 
-def _parse(data: str) -> tuple[int, int | None, int | None, str] | None:
-    """`ast:id`, `ast:id:r`, `ast:id:p:staff`, `ast:id:o:office` → (asset, holder, office, verb)."""
-    parts = data.split(":")
-    asset_id = parse_id(parts[1]) if len(parts) >= 2 else None
-    if asset_id is None:
-        return None
-    if len(parts) == 2:
-        return asset_id, None, None, "show"
-    if len(parts) == 3 and parts[2] == "r":
-        return asset_id, None, None, "return"
-    target = parse_id(parts[3]) if len(parts) == 4 else None
-    if target is None or parts[2] not in ("p", "o"):
-        return None
-    return (asset_id, target, None, "person") if parts[2] == "p" else (asset_id, None, target, "office")
-
-
-def on_button(ctx: Ctx) -> None:
-    """A press on the register or an asset's card; forged data finds nothing, a repeated move changes nothing."""
-    parsed = _parse(ctx.inbound.callback_data or "")
-    if parsed is None:
+def on_show(ctx: Ctx) -> None:
+    """`ASSET`: a press on the register shows the asset's card; a forged id finds nothing."""
+    shown = assets.card(ctx.app.uow(), viewer=ctx.me, asset_id=ctx.pressed.id("asset"))
+    if shown is None:
         ctx.answer(ctx._(NOT_FOUND), alert=True)
-        return
-    asset_id, holder, office, verb = parsed
-    if verb == "show":
-        shown = assets.card(ctx.app.uow(), viewer=ctx.me, asset_id=asset_id)
-        if shown is None:
-            ctx.answer(ctx._(NOT_FOUND), alert=True)
-        else:
-            ctx.reply(shown)
-        return
+    else:
+        ctx.reply(shown)
+
+
+def on_move(ctx: Ctx) -> None:
+    """A move on an asset's card (to a person, the store, another office); a repeated move changes nothing."""
+    press = ctx.pressed
+    asset_id = press.id("asset")
+    holder = press.id("staff") if press.kind is ASSET_TO_PERSON else None
+    office = press.id("office") if press.kind is ASSET_TO_OFFICE else None
     result = assets.move(ctx.app.uow(), viewer=ctx.me, asset_id=asset_id, to_holder=holder, to_office=office,
                          now=ctx.app.now())
     if result.outcome != "done":
@@ -149,4 +134,6 @@ def register(router: Router) -> None:
     router.command("asset", new_asset, N_("register a fixed asset"), roles=OFFICE_MANAGER_ROLES, order=760)
     router.command("assets", list_assets, N_("the fixed asset register (add xlsx for a spreadsheet)"),
                    roles=KEEPERS, order=770)
-    router.callback("ast", on_button)
+    router.callback(ASSET, on_show)
+    for move in (ASSET_TO_PERSON, ASSET_TO_STORE, ASSET_TO_OFFICE):
+        router.callback(move, on_move)

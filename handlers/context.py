@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from domain.callbacks import Press
 from handlers.inbound import Inbound
 from services.context import AppContext
 from services.i18n import Translate, translator
@@ -31,6 +32,7 @@ class Ctx:
     locale: str = "zh_CN"
     answered: bool = field(default=False)
     router: Router | None = None
+    press: Press | None = None  # the unpacked button, set by the router before a button's handler runs
     outgoing: list[Outgoing] = field(default_factory=list)
 
     @property
@@ -53,6 +55,12 @@ class Ctx:
     def today(self) -> date:
         """The sender's local calendar day now."""
         return self.app.now().astimezone(self.tz).date()
+
+    @property
+    def pressed(self) -> Press:
+        """The button pressed (the router guarantees one, of the handler's kind, to a button's handler)."""
+        assert self.press is not None, "button handler reached without an unpacked press"
+        return self.press
 
     def reply(self, message: OutMessage | str) -> None:
         """Answer in the chat the update came from (sent after the update's transaction commits)."""

@@ -18,13 +18,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from domain.callbacks import CONTRACT, pack
 from domain.contracts import MAX_AMOUNT, InstalmentKind, InstalmentTerm, TermError, parse_term, terms_fit
 from domain.roles import CONTRACT_RECORDER_ROLES, CONTRACT_VIEWER_ROLES
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.ids import parse_id
-from handlers.records.common import CUSTOMER_LOOKUP, NOT_FOUND, not_future, parse_ids
+from handlers.records.common import CUSTOMER_LOOKUP, NOT_FOUND, not_future
 from handlers.router import Router
 from services import contracts
 from services.contracts import ContractCard, ContractIn, CustomerNotFound
@@ -268,7 +269,7 @@ def show(ctx: Ctx, contract_id: int) -> None:
     ctx.reply(
         OutMessage(
             contracts.describe(card, ctx._, with_office=ctx.me.is_hq),
-            buttons=((Button(ctx._("✏️ Edit"), f"ct:{card.id}:e"),),),
+            buttons=((Button(ctx._("✏️ Edit"), pack(CONTRACT, contract=card.id, action="e")),),),
         )
     )
 
@@ -280,21 +281,19 @@ def contracts_command(ctx: Ctx) -> None:
         ctx.reply(ctx._("No contracts yet. Send /contract to record one."))
         return
     lines = [ctx._("📄 Contracts (tap one to open it):")]
-    buttons = [Button(f"#{card.id} {card.project}"[:40], f"ct:{card.id}:v") for card in cards]
+    buttons = [Button(f"#{card.id} {card.project}"[:40], pack(CONTRACT, contract=card.id, action="v"))
+               for card in cards]
     lines += [contracts.list_line(card, with_office=ctx.me.is_hq) for card in cards]
     ctx.reply(OutMessage("\n".join(lines), buttons=button_rows(buttons)))
 
 
 def on_button(ctx: Ctx) -> None:
-    """ct:<id>:v opens a contract, ct:<id>:e opens it for editing; ids and rights are re-checked."""
-    ids = parse_ids(ctx.inbound.callback_data, 1)
-    action = (ctx.inbound.callback_data or "").rsplit(":", 1)[-1]
-    if ids is None or action not in ("v", "e"):
-        ctx.reply(ctx._(NOT_FOUND))
-    elif action == "v":
-        show(ctx, ids[0])
+    """`CONTRACT`: v opens a contract, e opens it for editing; ids and rights are re-checked."""
+    contract_id = ctx.pressed.id("contract")
+    if ctx.pressed.word("action") == "v":
+        show(ctx, contract_id)
     else:
-        card = contracts.get(ctx.app.uow(), viewer=ctx.me, contract_id=ids[0])
+        card = contracts.get(ctx.app.uow(), viewer=ctx.me, contract_id=contract_id)
         if card is None:
             ctx.reply(ctx._(NOT_FOUND))
             return
@@ -307,4 +306,4 @@ def register(router: Router) -> None:
         "contract", contract_command, N_("record a contract, or show one: /contract 12"), roles=VIEWERS, order=330
     )
     router.command("contracts", contracts_command, N_("the contracts you may see"), roles=VIEWERS, order=331)
-    router.callback("ct", on_button)
+    router.callback(CONTRACT, on_button)

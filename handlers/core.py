@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.callbacks import LANGUAGE, pack
 from domain.roles import INVITER_ROLES, grantable_roles, parse_roles
 from handlers.context import Ctx
 from handlers.main_menu import with_menu
@@ -61,13 +62,13 @@ def language(ctx: Ctx) -> None:
     if ctx.inbound.args and ctx.inbound.args[0].replace("-", "_") in LOCALES:
         _switch(ctx, ctx.inbound.args[0].replace("-", "_"))
         return
-    buttons = tuple((Button(LOCALE_NAMES[loc], f"lang:{loc}"),) for loc in LOCALES)
+    buttons = tuple((Button(LOCALE_NAMES[loc], pack(LANGUAGE, locale=loc)),) for loc in LOCALES)
     ctx.reply(OutMessage(ctx._("Choose your language:"), buttons=buttons))
 
 
 def language_button(ctx: Ctx) -> None:
     """A press on a language button; anything but a known locale is ignored."""
-    locale = (ctx.inbound.callback_data or "").split(":", 1)[-1]
+    locale = ctx.pressed.word("locale")
     if locale not in LOCALES:
         ctx.answer(ctx._("This button is no longer valid."), alert=True)
         return
@@ -137,6 +138,6 @@ def register(router: Router) -> None:
     router.public_command(ENTERED, entered)
     router.command("help", show_help, N_("list the commands you can use"), order=0)
     router.command("language", language, N_("switch between Chinese and English"), order=900)
-    router.callback("lang", language_button)
+    router.callback(LANGUAGE, language_button)
     router.command("invite", invite, N_("invite a new colleague to your office"), roles=INVITER_ROLES,
                    order=800)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.callbacks import DASHBOARD_XLSX
 from domain.roles import DASHBOARD_ROLES
 from handlers.context import Ctx
 from handlers.records.common import today
@@ -21,8 +22,8 @@ def dashboard_command(ctx: Ctx) -> None:
 
 
 def on_button(ctx: Ctx) -> None:
-    """dash:x sends the figures as .xlsx (rights re-checked: the button may be old or forged)."""
-    if ctx.inbound.callback_data != "dash:x" or not ctx.me.has_any(WATCHERS):
+    """`DASHBOARD_XLSX` sends the figures as .xlsx (rights re-checked: the button may be old or forged)."""
+    if not ctx.me.has_any(WATCHERS):
         ctx.reply(ctx._("Not allowed."))
         return
     file = dashboard.workbook(ctx.app.uow(), viewer=ctx.me, today=today(ctx), _=ctx._)
@@ -33,4 +34,4 @@ def register(router: Router) -> None:
     """Declare /dashboard and its .xlsx button."""
     router.command("dashboard", dashboard_command, N_("charts: contracts, payments, receivables, expenses, KPI"),
                    roles=WATCHERS, order=336)
-    router.callback("dash", on_button)
+    router.callback(DASHBOARD_XLSX, on_button)

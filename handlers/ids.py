@@ -1,4 +1,4 @@
-"""Ids from callback data and command arguments: checked, never trusted.
+"""Ids from command arguments: checked, never trusted (callback data is checked by `domain.callbacks`).
 
 `str.isdigit()` accepts '²' (which `int()` refuses) and unbounded lengths (which PostgreSQL's BIGINT
 refuses); this one rule accepts 1-18 ASCII digits and nothing else.

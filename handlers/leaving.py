@@ -11,8 +11,8 @@ flowchart LR
 
 from __future__ import annotations
 
+from domain.callbacks import OFFBOARD, OFFBOARD_CONFIRM, pack
 from handlers.context import Ctx
-from handlers.ids import parse_id
 from handlers.router import Router
 from services import leaving
 from services.i18n import N_
@@ -38,22 +38,19 @@ def offboard(ctx: Ctx) -> None:
     text = ctx._("{name} leaves. Open work: {to_decide} approval(s) to decide, {requests} request(s), "
                  "{repairs} repair(s), {drafts} bank draft(s). Who takes it over?").format(name=work.name,
                                                                                             **work.counts)
-    rows = tuple((Button(name, f"off:{staff_id}:{cid}"),) for cid, name in work.colleagues[:MAX_COLLEAGUES])
+    rows = tuple((Button(name, pack(OFFBOARD, leaver=staff_id, successor=cid)),)
+                 for cid, name in work.colleagues[:MAX_COLLEAGUES])
     ctx.reply(OutMessage(text, buttons=rows))
 
 
 def on_button(ctx: Ctx) -> None:
-    """`off:<leaver>:<successor>[:y]`: ask to confirm, then deactivate; forged or stale data changes nothing."""
-    parts = (ctx.inbound.callback_data or "").split(":")
-    ids = [parse_id(p) for p in parts[1:3]] if len(parts) in (3, 4) else []
-    if len(ids) != 2 or None in ids or (len(parts) == 4 and parts[3] != "y"):
-        ctx.answer(ctx._(NOT_FOUND), alert=True)
-        return
-    staff_id, successor_id = int(ids[0] or 0), int(ids[1] or 0)
-    if len(parts) == 3:
+    """`OFFBOARD` asks to confirm, `OFFBOARD_CONFIRM` deactivates; forged or stale ids change nothing."""
+    staff_id, successor_id = ctx.pressed.id("leaver"), ctx.pressed.id("successor")
+    if ctx.pressed.kind is OFFBOARD:
         ctx.reply(OutMessage(ctx._("Deactivate now and hand all open work to the chosen colleague? "
                                    "The person loses access to the bot at once."),
-                             buttons=((Button(ctx._("Yes, deactivate"), f"off:{staff_id}:{successor_id}:y"),),)))
+                             buttons=((Button(ctx._("Yes, deactivate"), pack(OFFBOARD_CONFIRM, leaver=staff_id,
+                                                                                   successor=successor_id)),),)))
         return
     result = leaving.deactivate(ctx.app.uow(), viewer=ctx.me, staff_id=staff_id, successor_id=successor_id,
                                 now=ctx.app.now())
@@ -73,4 +70,5 @@ def register(router: Router) -> None:
     """Declare /offboard and its buttons."""
     router.command("offboard", offboard, N_("a colleague leaves: deactivate and hand over their work"),
                    roles=set(leaving.MAY_OFFBOARD), order=730)
-    router.callback("off", on_button)
+    router.callback(OFFBOARD, on_button)
+    router.callback(OFFBOARD_CONFIRM, on_button)

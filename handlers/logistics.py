@@ -4,7 +4,7 @@
 flowchart LR
   R[/receipt: customer?, contract?, goods, shipped, received, packaging ok?, photos, note?/] --> C{damage or shortage?}
   C -- no --> OK[signed for]
-  C -- yes --> X[return 退换 opened: HQ and head told with photos] -->|grc:id:s| S[shipped back, HQ told]
+  C -- yes --> X[return 退换 opened: HQ and head told with photos] -->|RECEIPT_RETURNED| S[shipped back, HQ told]
   A[/acceptance: customer, contract?, signatory, date, photos of the form/] --> D[archive 验收日期 + warranty end]
   D -->|a contract named| E[its 验收后N天 stages due: receivable, 催款 follows]
 ```
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.callbacks import RECEIPT_RETURNED, pack
 from domain.roles import OFFICE_ROLES
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, Lookup, register_form
-from handlers.ids import parse_id
 from handlers.records.common import CUSTOMER_LOOKUP, NOT_FOUND, not_future
 from handlers.router import Router
 from services import logistics
@@ -56,12 +56,13 @@ def _save_receipt(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
     result = logistics.record_receipt(ctx.app.uow(), viewer=ctx.me, data=answers, now=ctx.app.now())
     if result.outcome == "bad_contract":
         raise FormError("contract_id", NOT_FOUND)
-    if result.outcome != "done" or result.check is None:
+    if result.outcome != "done" or result.check is None or result.receipt_id is None:
         raise FormError("customer_id", NOT_FOUND)
     if not result.check.needs_return:
         return ctx._("✅ Delivery no. {id} signed for: quantity and packaging in order.").format(id=result.receipt_id)
     ctx.reply(OutMessage(ctx._("🚚 Return no. {id}: tap once the goods are shipped back.").format(
-        id=result.receipt_id), buttons=((Button(ctx._("🚚 Shipped back"), f"grc:{result.receipt_id}:s"),),)))
+        id=result.receipt_id), buttons=((Button(ctx._("🚚 Shipped back"),
+                                                pack(RECEIPT_RETURNED, receipt=result.receipt_id)),),)))
     return ctx._("⚠️ Delivery no. {id} signed for with a problem; a return is opened and headquarters has been "
                  "told.").format(id=result.receipt_id)
 
@@ -121,11 +122,9 @@ def acceptance(ctx: Ctx) -> None:
 
 
 def on_button(ctx: Ctx) -> None:
-    """`grc:<id>:s`: the return is shipped back (once)."""
-    parts = (ctx.inbound.callback_data or "").split(":")
-    receipt_id = parse_id(parts[1]) if len(parts) == 3 and parts[2] == "s" else None
-    outcome = logistics.mark_returned(ctx.app.uow(), viewer=ctx.me, receipt_id=receipt_id, now=ctx.app.now()) \
-        if receipt_id is not None else "not_found"
+    """`RECEIPT_RETURNED`: the return is shipped back (once)."""
+    receipt_id = ctx.pressed.id("receipt")
+    outcome = logistics.mark_returned(ctx.app.uow(), viewer=ctx.me, receipt_id=receipt_id, now=ctx.app.now())
     if outcome != "done":
         ctx.answer(ctx._("Already marked.") if outcome == "already" else ctx._(NOT_FOUND), alert=True)
         return
@@ -140,4 +139,4 @@ def register(router: Router) -> None:
     router.command("receipt", receipt, N_("sign for a delivery"), roles=FIELD_STAFF, order=60)
     router.command("acceptance", acceptance, N_("record a customer's acceptance"), roles=FIELD_STAFF,
                    order=61)
-    router.callback("grc", on_button)
+    router.callback(RECEIPT_RETURNED, on_button)

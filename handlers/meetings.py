@@ -3,11 +3,11 @@
 ```mermaid
 flowchart LR
   M[/meeting: kind, time, repeat?, until or how many, topic/] --> T[attendees told once] --> R[sweep: each 2 h before]
-  L -->|mtc:id| X{cancel: mtc:id:o this one / mtc:id:s it and the later ones} --> Y[attendees told]
-  L[/meetings/] -->|mtg:id| A[attendance: mtg:id:p/x:staff, set not toggled]
-  L -->|mtm:id| N[minutes form: text + task lines OWNER DATE WHAT] --> K[tasks: owners told]
+  L -->|MEETING_CANCEL q/qs| X{cancel: o this one / s it and the later ones} --> Y[attendees told]
+  L[/meetings/] -->|MEETING| A[attendance: MEETING_MARK p/x, set not toggled]
+  L -->|MEETING_MINUTES| N[minutes form: text + task lines OWNER DATE WHAT] --> K[tasks: owners told]
   K --> C[sweep: due tomorrow → owner; overdue → owner + head, once each]
-  O[/tasks/] -->|mtk:id| D[done once]
+  O[/tasks/] -->|MEETING_TASK| D[done once]
 ```
 """
 
@@ -16,12 +16,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from domain import callbacks as cb
 from domain.meetings import MAX_OCCURRENCES, Repeat
 from domain.natural_dates import Lean
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
-from handlers.ids import parse_id
 from handlers.router import Router
 from services import meetings
 from services.i18n import N_
@@ -128,29 +128,27 @@ def list_meetings(ctx: Ctx) -> None:
         ctx.reply(ctx._("No meetings yet. Send /meeting to schedule one."))
         return
     for row in rows:
-        buttons = [Button(ctx._("Attendance"), f"mtg:{row.id}")]
+        buttons = [Button(ctx._("Attendance"), cb.pack(cb.MEETING, meeting=row.id))]
         if not row.written:
-            buttons.append(Button(ctx._("Minutes"), f"mtm:{row.id}"))
+            buttons.append(Button(ctx._("Minutes"), cb.pack(cb.MEETING_MINUTES, meeting=row.id)))
         if row.upcoming and "office_head" in ctx.me.roles:
-            buttons.append(Button(ctx._("Cancel…"), f"mtc:{row.id}:{'qs' if row.in_series else 'q'}"))
+            buttons.append(Button(ctx._("Cancel…"), cb.pack(cb.MEETING_CANCEL, meeting=row.id,
+                                                             step="qs" if row.in_series else "q")))
         ctx.reply(OutMessage(f"#{row.id} {row.title}", buttons=(tuple(buttons),)))
 
 
 def on_cancel(ctx: Ctx) -> None:
-    """`mtc:id:q|qs` asks which (qs: in a series); `mtc:id:o` cancels this one, `mtc:id:s` it and the later ones."""
-    parts = (ctx.inbound.callback_data or "").split(":")
-    meeting_id = parse_id(parts[1]) if len(parts) == 3 else None
-    if meeting_id is None or parts[2] not in ("q", "qs", "o", "s"):
-        ctx.answer(ctx._(NOT_FOUND), alert=True)
-        return
-    if parts[2].startswith("q"):
-        choices = [Button(ctx._("Only this meeting"), f"mtc:{meeting_id}:o")]
-        if parts[2] == "qs":
-            choices.append(Button(ctx._("This and all later ones"), f"mtc:{meeting_id}:s"))
+    """`MEETING_CANCEL` q|qs asks which (qs: in a series); o cancels this one, s it and the later ones."""
+    meeting_id, step = ctx.pressed.id("meeting"), ctx.pressed.word("step")
+    if step.startswith("q"):
+        choices = [Button(ctx._("Only this meeting"), cb.pack(cb.MEETING_CANCEL, meeting=meeting_id, step="o"))]
+        if step == "qs":
+            choices.append(Button(ctx._("This and all later ones"),
+                                  cb.pack(cb.MEETING_CANCEL, meeting=meeting_id, step="s")))
         ctx.reply(OutMessage(ctx._("Cancel meeting no. {id}: which?").format(id=meeting_id),
                              buttons=tuple((b,) for b in choices)))
         return
-    result = meetings.cancel(ctx.app.uow(), viewer=ctx.me, meeting_id=meeting_id, whole_series=parts[2] == "s",
+    result = meetings.cancel(ctx.app.uow(), viewer=ctx.me, meeting_id=meeting_id, whole_series=step == "s",
                              now=ctx.app.now())
     if result.outcome != "done":
         ctx.answer(ctx._("Already cancelled or already held.") if result.outcome == "already"
@@ -166,22 +164,19 @@ def on_cancel(ctx: Ctx) -> None:
 
 
 def on_attendance(ctx: Ctx) -> None:
-    """`mtg:id` shows the attendance card; `mtg:id:p|x:staff` marks one person present or absent."""
-    parts = (ctx.inbound.callback_data or "").split(":")
-    meeting_id = parse_id(parts[1]) if len(parts) in (2, 4) else None
-    staff_id = parse_id(parts[3]) if len(parts) == 4 and parts[2] in ("p", "x") else None
-    if meeting_id is None or (len(parts) == 4 and staff_id is None):
+    """`MEETING` shows the attendance card."""
+    card = meetings.attendance_card(ctx.app.uow(), viewer=ctx.me, meeting_id=ctx.pressed.id("meeting"))
+    if card is None:
         ctx.answer(ctx._(NOT_FOUND), alert=True)
-        return
-    if staff_id is None:
-        card = meetings.attendance_card(ctx.app.uow(), viewer=ctx.me, meeting_id=meeting_id)
-        if card is None:
-            ctx.answer(ctx._(NOT_FOUND), alert=True)
-        else:
-            ctx.reply(card)
-        return
-    card = meetings.set_attendance(ctx.app.uow(), viewer=ctx.me, meeting_id=meeting_id, staff_id=staff_id,
-                                   present=parts[2] == "p", now=ctx.app.now())
+    else:
+        ctx.reply(card)
+
+
+def on_mark(ctx: Ctx) -> None:
+    """`MEETING_MARK` marks one person present (p) or absent (x)."""
+    press = ctx.pressed
+    card = meetings.set_attendance(ctx.app.uow(), viewer=ctx.me, meeting_id=press.id("meeting"),
+                                   staff_id=press.id("staff"), present=press.word("mark") == "p", now=ctx.app.now())
     if card is None:
         ctx.answer(ctx._("Attendance is recorded once the meeting has started."), alert=True)
         return
@@ -190,10 +185,9 @@ def on_attendance(ctx: Ctx) -> None:
 
 
 def on_minutes(ctx: Ctx) -> None:
-    """`mtm:id`: open the minutes form for a meeting of one's office."""
-    parts = (ctx.inbound.callback_data or "").split(":")
-    meeting_id = parse_id(parts[1]) if len(parts) == 2 else None
-    if meeting_id is None or meetings.attendance_card(ctx.app.uow(), viewer=ctx.me, meeting_id=meeting_id) is None:
+    """`MEETING_MINUTES`: open the minutes form for a meeting of one's office."""
+    meeting_id = ctx.pressed.id("meeting")
+    if meetings.attendance_card(ctx.app.uow(), viewer=ctx.me, meeting_id=meeting_id) is None:
         ctx.answer(ctx._(NOT_FOUND), alert=True)
         return
     ctx.answer()
@@ -208,15 +202,12 @@ def tasks(ctx: Ctx) -> None:
         return
     for task_id, text, due in rows:
         ctx.reply(OutMessage(ctx._("📌 {text} (due {due})").format(text=text, due=due.isoformat()),
-                             buttons=((Button(ctx._("✅ Mark done"), f"mtk:{task_id}"),),)))
+                             buttons=((Button(ctx._("✅ Mark done"), cb.pack(cb.MEETING_TASK, task=task_id)),),)))
 
 
 def on_task(ctx: Ctx) -> None:
-    """`mtk:id`: the owner marks the task done once."""
-    parts = (ctx.inbound.callback_data or "").split(":")
-    task_id = parse_id(parts[1]) if len(parts) == 2 else None
-    outcome = meetings.finish_task(ctx.app.uow(), viewer=ctx.me, task_id=task_id, now=ctx.app.now()) \
-        if task_id is not None else "not_found"
+    """`MEETING_TASK`: the owner marks the task done once."""
+    outcome = meetings.finish_task(ctx.app.uow(), viewer=ctx.me, task_id=ctx.pressed.id("task"), now=ctx.app.now())
     if outcome != "done":
         ctx.answer(ctx._("Already marked.") if outcome == "already" else ctx._(NOT_FOUND), alert=True)
         return
@@ -232,7 +223,8 @@ def register(router: Router) -> None:
     router.command("meetings", list_meetings, N_("meetings: attendance and minutes"), roles=set(meetings.HOSTS),
                    order=801)
     router.command("tasks", tasks, N_("your open meeting tasks"), order=802)
-    router.callback("mtg", on_attendance)
-    router.callback("mtm", on_minutes)
-    router.callback("mtc", on_cancel)
-    router.callback("mtk", on_task)
+    router.callback(cb.MEETING, on_attendance)
+    router.callback(cb.MEETING_MARK, on_mark)
+    router.callback(cb.MEETING_MINUTES, on_minutes)
+    router.callback(cb.MEETING_CANCEL, on_cancel)
+    router.callback(cb.MEETING_TASK, on_task)

@@ -15,11 +15,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from domain.callbacks import EVALUATION, ONBOARDING_ITEM
 from domain.roles import PEOPLE_CARE_ROLES
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
-from handlers.ids import parse_id
 from handlers.router import Router
 from services import people, probation
 from services.i18n import N_
@@ -45,11 +45,8 @@ def onboarding(ctx: Ctx) -> None:
 
 
 def on_tick(ctx: Ctx) -> None:
-    """`onb:<item id>`: tick one item and redraw the card; forged or foreign ids change nothing."""
-    parts = (ctx.inbound.callback_data or "").split(":")
-    item_id = parse_id(parts[1]) if len(parts) == 2 else None
-    result = people.tick(ctx.app.uow(), item_id=item_id, viewer=ctx.me, now=ctx.app.now()) if item_id is not None \
-        else people.Ticked("not_found")
+    """`ONBOARDING_ITEM`: tick one item and redraw the card; forged or foreign ids change nothing."""
+    result = people.tick(ctx.app.uow(), item_id=ctx.pressed.id("item"), viewer=ctx.me, now=ctx.app.now())
     if result.outcome == "not_found" or result.staff_id is None:
         ctx.answer(ctx._(NOT_FOUND), alert=True)
         return
@@ -91,11 +88,9 @@ def probation_list(ctx: Ctx) -> None:
 
 
 def on_evaluate(ctx: Ctx) -> None:
-    """`pev:<staff id>:<yyyymmdd>`: open the evaluation form for the manager whose turn it is."""
-    parts = (ctx.inbound.callback_data or "").split(":")
-    staff_id = parse_id(parts[1]) if len(parts) == 3 else None
-    point = probation.parse_point(parts[2]) if len(parts) == 3 else None
-    if staff_id is None or point is None:
+    """`EVALUATION` (staff id, yyyymmdd): open the evaluation form for the manager whose turn it is."""
+    staff_id, point = ctx.pressed.id("staff"), probation.parse_point(ctx.pressed.word("point"))
+    if point is None:
         ctx.answer(ctx._(NOT_FOUND), alert=True)
         return
     turn = probation.check_evaluation(ctx.app.uow(), viewer=ctx.me, staff_id=staff_id, point=point,
@@ -141,5 +136,5 @@ def register(router: Router) -> None:
                    roles=PEOPLE_CARE_ROLES, order=710)
     router.command("probation", probation_list, N_("everyone in probation and their confirmation"),
                    roles=PEOPLE_CARE_ROLES, order=720)
-    router.callback("onb", on_tick)
-    router.callback("pev", on_evaluate)
+    router.callback(ONBOARDING_ITEM, on_tick)
+    router.callback(EVALUATION, on_evaluate)

@@ -4,7 +4,7 @@ lets the admin mark bought and issued; /supplies keeps the office supplies stock
 ```mermaid
 flowchart LR
   P[/purchase: purpose, item, quantity, unit price, reason/] --> A[chain: head; equipment or > 2,000 + GM]
-  A -->|approved| L[/purchases: pur:id:b bought → pur:id:i issued/] --> R[requester told; issued: stock or assets]
+  A -->|approved| L[/purchases: PURCHASE b bought → PURCHASE i issued/] --> R[requester told; issued: stock or assets]
   S[/supplies add/issue/return NAME N/] --> K{stock ≥ 0} -->|below minimum| W[admins told once per dip]
 ```
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain import callbacks as cb
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
@@ -68,25 +69,21 @@ def open_purchases(ctx: Ctx) -> None:
         step, label = ("i", ctx._("📦 Mark issued")) if row.bought else ("b", ctx._("🛒 Mark bought"))
         text = ctx._("Purchase #{id}: {item} × {n} for {who}").format(id=row.id, item=row.item, n=row.quantity,
                                                                       who=row.requester)
-        ctx.reply(OutMessage(text, buttons=((Button(label, f"pur:{row.id}:{step}"),),)))
+        ctx.reply(OutMessage(text, buttons=((Button(label, cb.pack(cb.PURCHASE, request=row.id, step=step)),),)))
 
 
 def on_mark(ctx: Ctx) -> None:
-    """`pur:<id>:b|i`: mark bought or issued once; forged data changes nothing."""
-    parts = (ctx.inbound.callback_data or "").split(":")
-    request_id = parse_id(parts[1]) if len(parts) == 3 else None
-    if request_id is None or parts[2] not in ("b", "i"):
-        ctx.answer(ctx._(NOT_FOUND), alert=True)
-        return
-    outcome = purchases.mark(ctx.app.uow(), viewer=ctx.me, request_id=request_id, step=parts[2], now=ctx.app.now())
+    """`PURCHASE` b|i: mark bought or issued once; a forged id changes nothing."""
+    request_id, step = ctx.pressed.id("request"), ctx.pressed.word("step")
+    outcome = purchases.mark(ctx.app.uow(), viewer=ctx.me, request_id=request_id, step=step, now=ctx.app.now())
     if outcome != "done":
         ctx.answer(ctx._("Already marked.") if outcome == "already" else ctx._(NOT_FOUND), alert=True)
         return
     ctx.answer(ctx._("Done."))
-    if parts[2] == "b" and ctx.inbound.message_id:
+    if step == "b" and ctx.inbound.message_id:
+        issued = Button(ctx._("📦 Mark issued"), cb.pack(cb.PURCHASE, request=request_id, step="i"))
         ctx.edit(ctx.inbound.message_id, OutMessage(ctx._("Purchase #{id} bought.").format(id=request_id),
-                                                    buttons=((Button(ctx._("📦 Mark issued"),
-                                                                     f"pur:{request_id}:i"),),)))
+                                                    buttons=((issued,),)))
     elif ctx.inbound.message_id:
         ctx.edit(ctx.inbound.message_id, ctx._("Purchase #{id} issued.").format(id=request_id))
 
@@ -130,4 +127,4 @@ def register(router: Router) -> None:
                    roles=set(purchases.KEEPERS), order=780)
     router.command("supplies", supplies, N_("office supplies stock: add, issue, return"),
                    roles=set(purchases.KEEPERS), order=790)
-    router.callback("pur", on_mark)
+    router.callback(cb.PURCHASE, on_mark)

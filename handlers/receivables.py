@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from domain.callbacks import PAYMENT_MATCH
 from domain.receivables import Age
 from domain.roles import OVERSIGHT_ROLES, Role
 from handlers.context import Ctx
-from handlers.records.common import NOT_FOUND, parse_ids, today
+from handlers.records.common import NOT_FOUND, today
 from handlers.router import Router
 from services import receivables
 from services.contracts import KIND_LABELS
@@ -72,12 +73,10 @@ def receivables_command(ctx: Ctx) -> None:
 
 
 def on_match(ctx: Ctx) -> None:
-    """rcv:<payment>:<instalment> counts the payment toward the instalment, once; both ids re-checked."""
-    ids = parse_ids(ctx.inbound.callback_data, 2)
-    if ids is None:
-        ctx.reply(ctx._(NOT_FOUND))
-        return
-    result = receivables.match(ctx.app.uow(), viewer=ctx.me, payment_id=ids[0], instalment_id=ids[1],
+    """`PAYMENT_MATCH` counts the payment toward the instalment, once; both ids re-checked."""
+    payment_id = ctx.pressed.id("payment")
+    result = receivables.match(ctx.app.uow(), viewer=ctx.me, payment_id=payment_id,
+                               instalment_id=ctx.pressed.id("instalment"),
                                now=ctx.app.now())
     if result.outcome == MatchOutcome.NOT_FOUND:
         ctx.reply(ctx._(NOT_FOUND))
@@ -85,11 +84,11 @@ def on_match(ctx: Ctx) -> None:
         ctx.answer(ctx._("This payment is already matched."))
     else:
         ctx.reply(ctx._("✅ Payment #{id} matched: {counted} yuan counted, {owed} yuan still owed.").format(
-            id=ids[0], counted=money(result.counted), owed=money(result.owed)))
+            id=payment_id, counted=money(result.counted), owed=money(result.owed)))
 
 
 def register(router: Router) -> None:
     """Declare /receivables and the match button."""
     router.command("receivables", receivables_command, N_("receivables by age, person and customer (应收账款)"),
                    roles=VIEWERS, order=332)
-    router.callback("rcv", on_match)
+    router.callback(PAYMENT_MATCH, on_match)

@@ -1,4 +1,4 @@
-"""Weekly and monthly reports: /weekly, /monthly, /status and the reviewer's buttons (rv:<id>:c|ok|r).
+"""Weekly and monthly reports: /weekly, /monthly, /status and the reviewer's buttons (REPORT_REVIEW c|ok|r).
 
 Flow (see reports.mmd): /weekly → the period's form (a saved report opens at its summary, to revise)
 → Submit → reviewers get it with buttons → 批示 asks for the comment → the author gets it.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from domain.callbacks import REPORT_REVIEW
 from domain.payments import MAX_AMOUNT
 from domain.report_rules import FigureScope
 from domain.reports import ReportKind
@@ -17,7 +18,6 @@ from handlers import approvals
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Field, Form, FormError, Kind, register_form
-from handlers.ids import parse_id
 from handlers.router import Router
 from services import report_reviews, reports
 from services.i18n import N_
@@ -172,12 +172,8 @@ COMMENT_FORM = register_form(Form("report_comment", N_("Comment on a report (批
 
 
 def review_button(ctx: Ctx) -> None:
-    """rv:<id>:ok marks reviewed, rv:<id>:c asks for a comment, rv:<id>:r shows the whole report."""
-    parts = (ctx.inbound.callback_data or "").split(":")
-    if len(parts) != 3 or parse_id(parts[1]) is None or parts[2] not in REVIEW_ACTIONS:
-        ctx.answer(ctx._("This button is no longer valid."), alert=True)
-        return
-    REVIEW_ACTIONS[parts[2]](ctx, int(parts[1]))
+    """`REPORT_REVIEW`: ok marks reviewed, c asks for a comment, r shows the whole report."""
+    REVIEW_ACTIONS[ctx.pressed.word("action")](ctx, ctx.pressed.id("report"))
 
 
 def _mark_reviewed(ctx: Ctx, report_id: int) -> None:
@@ -224,4 +220,4 @@ def register(router: Router) -> None:
     router.command("monthly", monthly, N_("write or revise your monthly report"),
                    roles={str(Role.OFFICE_HEAD), str(Role.REGIONAL_MANAGER)}, order=41)
     router.command("status", status, N_("who has submitted this period's reports"), roles=STATUS_ROLES, order=42)
-    router.callback("rv", review_button)
+    router.callback(REPORT_REVIEW, review_button)

@@ -20,8 +20,9 @@ from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
-from domain.approval_callbacks import RequestAction, parse_request, request_data
+from domain.approval_callbacks import RequestAction
 from domain.approvals import PROJECT_EXPENSE_CATEGORIES
+from domain.callbacks import COPY, REQUEST_KINDS, RESUBMIT, pack
 from domain.leave_rules import (
     BALANCED_TYPES,
     DayPart,
@@ -340,7 +341,7 @@ def submitted_reply(ctx: Ctx, result: Submitted, extra: str = "") -> OutMessage:
 def request_card(ctx: Ctx, text: str, request_id: int | None, actions: tuple[RequestAction, ...],
                  card: str | None) -> OutMessage:
     """Text with the requester's buttons for one request, remembered under `card` wherever it is shown."""
-    row = tuple(Button(ctx._(ACTION_LABELS[a]).format(id=request_id), request_data(a, request_id))
+    row = tuple(Button(ctx._(ACTION_LABELS[a]).format(id=request_id), pack(REQUEST_KINDS[a], request=request_id))
                 for a in actions) if request_id is not None else ()
     return OutMessage(text, buttons=(row,), card=card) if row else with_menu(ctx, text)
 
@@ -367,13 +368,11 @@ def _resubmit(ctx: Ctx, answers: Answers, context: dict[str, Any], form: Form) -
 
 
 def on_change(ctx: Ctx) -> None:
-    """`apr:<id>` changes the request sent back (same request); `apx:<id>` copies a rejected one into a new one."""
-    data = ctx.inbound.callback_data or ""
-    action = RequestAction.RESUBMIT if data.startswith(RequestAction.RESUBMIT.value + ":") else RequestAction.COPY
-    request_id = parse_request(data, action)
-    found = (approval_changes.form_answers(ctx.app.uow(), request_id=request_id, requester_id=ctx.me.id,
-                                           purpose="resubmit" if action == RequestAction.RESUBMIT else "copy")
-             if request_id is not None else None)
+    """`RESUBMIT` changes the request sent back (same request); `COPY` copies a rejected one into a new one."""
+    action = RequestAction.RESUBMIT if ctx.pressed.kind is RESUBMIT else RequestAction.COPY
+    request_id = ctx.pressed.id("request")
+    found = approval_changes.form_answers(ctx.app.uow(), request_id=request_id, requester_id=ctx.me.id,
+                                          purpose="resubmit" if action == RequestAction.RESUBMIT else "copy")
     if found is None or found.outcome != Outcome.DONE or found.answers is None:
         ctx.answer(ctx._("This request cannot be changed or copied now.") if found else ctx._("Not found."),
                    alert=True)
@@ -438,8 +437,8 @@ def register(router: Router) -> None:
     """Declare the request commands."""
     router.command("leave", leave, N_("request leave, an outing or a business trip"), order=20)
     router.command("expense", expense, N_("claim an expense"), order=21)
-    router.callback(RequestAction.RESUBMIT.value, on_change)
-    router.callback(RequestAction.COPY.value, on_change)
+    router.callback(RESUBMIT, on_change)
+    router.callback(COPY, on_change)
     router.command("overtime", overtime, N_("report overtime or weekend work (earns time off in lieu)"), order=22)
     router.command("leave_balance", leave_balance, N_("adjust a person's annual leave or time off in lieu"),
                    roles=ADJUSTERS, order=820)

@@ -1,7 +1,10 @@
 """Routes a neutral event to its handler, after the access check every update must pass.
 
-Commands and button prefixes are declared in one table per feature module (`register(router)`),
-so `/help` can list exactly the commands a person's roles allow.
+Commands and button kinds are declared in one table per feature module (`register(router)`),
+so `/help` can list exactly the commands a person's roles allow. A press is unpacked once, here, by
+`domain.callbacks.unpack`, and routed by its kind; the handler reads the checked fields from
+`ctx.pressed`. Data the codec refuses (forged, garbled, another version, or a button shown before the
+codec existed) gets the polite stale-button alert and changes nothing.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
+from domain.callbacks import Kind, unpack
 from handlers.context import Ctx
 from services.i18n import N_
 
@@ -35,7 +39,7 @@ class Router:
 
     def __init__(self) -> None:
         self.commands: dict[str, Command] = {}
-        self.callbacks: dict[str, Handler] = {}
+        self.callbacks: dict[Kind, Handler] = {}
         self.public: dict[str, Handler] = {}
         self.input_handlers: list[Callable[[Ctx], bool]] = []
         self.text_commands: list[Callable[[Ctx], str | None]] = []
@@ -50,9 +54,10 @@ class Router:
         """Declare a command unregistered people may send (only /start)."""
         self.public[name] = handler
 
-    def callback(self, prefix: str, handler: Handler) -> None:
-        """Declare the handler of buttons whose data starts with `prefix:`."""
-        self.callbacks[prefix] = handler
+    def callback(self, kind: Kind, handler: Handler) -> None:
+        """Declare the handler of one kind of button (`domain.callbacks`)."""
+        assert kind not in self.callbacks, f"button kind {kind.tag!r} routed twice"
+        self.callbacks[kind] = handler
 
     def on_input(self, handler: Callable[[Ctx], bool]) -> None:
         """Declare a handler of free input (text, location, photo); it returns True when it took it."""
@@ -110,12 +115,13 @@ class Router:
             command.handler(ctx)
 
     def _dispatch_callback(self, ctx: Ctx, data: str) -> None:
-        """Run the button's handler; unknown or malformed data changes nothing."""
-        prefix = data.split(":", 1)[0]
-        handler = self.callbacks.get(prefix)
+        """Run the button's handler; unknown, malformed or old-format data changes nothing."""
+        press = unpack(data)
+        handler = self.callbacks.get(press.kind) if press is not None else None
         if handler is None:
             ctx.answer(ctx._(STALE_BUTTON), alert=True)
             return
+        ctx.press = press
         handler(ctx)
         ctx.answer()
 
@@ -132,5 +138,5 @@ def refuse_unknown(ctx: Ctx) -> None:
         ctx.reply(text)
 
 
-STALE_BUTTON = N_("This button is no longer valid.")
+STALE_BUTTON = N_("This button is no longer valid; please open it again.")
 UNKNOWN_ERROR = N_("Sorry, something went wrong on our side. Please try again in a moment.")

@@ -14,11 +14,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from domain.callbacks import SCORE, pack
 from domain.scoring import CRITERIA
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
-from handlers.ids import parse_id
 from handlers.router import Router
 from services import scoring
 from services.i18n import N_
@@ -53,20 +53,18 @@ def score(ctx: Ctx) -> None:
     month, people = found
     lines = [ctx._("Monthly score sheet for {month}:").format(month=scoring.month_key(month))]
     lines += [f"{'✅' if p.scored else '⬜'} {p.name}" for p in people]
-    rows = tuple((Button(p.name, f"msc:{p.id}:{_month_code(month)}"),) for p in people if not p.scored)
+    rows = tuple((Button(p.name, pack(SCORE, staff=p.id, month=_month_code(month))),) for p in people if not p.scored)
     if not rows:
         lines.append(ctx._("Everyone is scored."))
     ctx.reply(OutMessage("\n".join(lines), buttons=rows))
 
 
 def on_button(ctx: Ctx) -> None:
-    """`msc:<staff id>:<yyyymm>`: show the month's facts and open the scoring form."""
-    parts = (ctx.inbound.callback_data or "").split(":")
-    staff_id = parse_id(parts[1]) if len(parts) == 3 else None
-    month = _parse_month(parts[2]) if len(parts) == 3 else None
+    """`SCORE` (staff id, yyyymm): show the month's facts and open the scoring form."""
+    staff_id, month = ctx.pressed.id("staff"), _parse_month(ctx.pressed.word("month"))
     current = scoring.scored_month(ctx.today)
     found = scoring.facts_for(ctx.app.uow(), viewer=ctx.me, staff_id=staff_id, month=month) \
-        if staff_id is not None and month == current else None
+        if month == current else None
     if found is None or month is None:
         ctx.answer(ctx._(NOT_FOUND), alert=True)
         return
@@ -138,4 +136,4 @@ def register(router: Router) -> None:
     router.command("score", score, N_("monthly score sheet: score your office's people"), roles={"office_head"},
                    order=740)
     router.command("myscore", my_score, N_("your own monthly score"), order=750)
-    router.callback("msc", on_button)
+    router.callback(SCORE, on_button)

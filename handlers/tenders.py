@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from domain.callbacks import TENDER, pack
 from domain.contracts import MAX_AMOUNT
 from domain.tenders import TenderResult
 from handlers.context import Ctx
@@ -21,7 +22,7 @@ from handlers.contracts import CONTRACT_FORM, RECORDERS, VIEWERS
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.ids import parse_id
-from handlers.records.common import CUSTOMER_LOOKUP, NOT_FOUND, action_of, parse_ids, today
+from handlers.records.common import CUSTOMER_LOOKUP, NOT_FOUND, today
 from handlers.router import Router
 from services import tenders
 from services.contracts import CustomerNotFound
@@ -94,9 +95,10 @@ TENDER_FORM = register_form(
 def _buttons(ctx: Ctx, card: TenderCard) -> tuple[tuple[Button, ...], ...]:
     """Result buttons while bidding; the contract button once won and not yet recorded."""
     if card.result == TenderResult.PENDING:
-        return ((Button(ctx._("🏆 Won"), f"td:{card.id}:w"), Button(ctx._("Lost"), f"td:{card.id}:l")),)
+        return ((Button(ctx._("🏆 Won"), pack(TENDER, tender=card.id, action="w")),
+                 Button(ctx._("Lost"), pack(TENDER, tender=card.id, action="l"))),)
     if card.result == TenderResult.WON and card.contract_id is None:
-        return ((Button(ctx._("📄 Record the contract"), f"td:{card.id}:c"),),)
+        return ((Button(ctx._("📄 Record the contract"), pack(TENDER, tender=card.id, action="c")),),)
     return ()
 
 
@@ -123,26 +125,22 @@ def tender_command(ctx: Ctx) -> None:
 
 
 def on_button(ctx: Ctx) -> None:
-    """td:<id>:w / td:<id>:l set the result once; td:<id>:c opens the contract form for a won bid."""
-    ids = parse_ids(ctx.inbound.callback_data, 1)
-    action = action_of(ctx.inbound.callback_data, 2)
-    if ids is None or action not in (*ACTIONS, "c"):
-        ctx.reply(ctx._(NOT_FOUND))
-        return
+    """`TENDER` w / l set the result once; c opens the contract form for a won bid."""
+    tender_id, action = ctx.pressed.id("tender"), ctx.pressed.word("action")
     if action in ACTIONS:
         show(
             ctx,
             tenders.decide(
                 ctx.app.uow(),
                 viewer=ctx.me,
-                tender_id=ids[0],
+                tender_id=tender_id,
                 result=ACTIONS[action],
                 today=today(ctx),
                 now=ctx.app.now(),
             ),
         )
         return
-    card = tenders.get(ctx.app.uow(), viewer=ctx.me, tender_id=ids[0])
+    card = tenders.get(ctx.app.uow(), viewer=ctx.me, tender_id=tender_id)
     if card is None or card.result != TenderResult.WON or card.contract_id is not None:
         show(ctx, card)
         return
@@ -157,4 +155,4 @@ def register(router: Router) -> None:
     router.command(
         "tender", tender_command, N_("record a bid (招投标), or show one: /tender 3"), roles=VIEWERS, order=333
     )
-    router.callback("td", on_button)
+    router.callback(TENDER, on_button)

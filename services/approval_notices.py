@@ -13,16 +13,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain.approval_callbacks import (
-    RequestAction,
-    StepAction,
-    card_key,
-    request_data,
-    requester_card_key,
-    step_data,
-)
+from domain.approval_callbacks import RequestAction, StepAction, card_key, requester_card_key
 from domain.approval_routing import ChainStep
 from domain.approvals import NOT_WITHDRAWABLE, RequestStatus, can_copy, can_resubmit, can_withdraw
+from domain.callbacks import APPROVAL_STEP, COPY, REQUEST_KINDS, RESUBMIT, pack
 from services import outbox, zones
 from services.i18n import N_, Translate, translator
 from services.leave_notice import leave_lines
@@ -183,7 +177,7 @@ def card(session: Session, req: ApprovalRequest, *, locale: str,
     if step is None or not buttons:
         return OutMessage("\n".join(lines))
     def tap(label: str, action: StepAction) -> Button:
-        return Button(_(label), step_data(req.id, req.step_index, action))
+        return Button(_(label), pack(APPROVAL_STEP, request=req.id, step=req.step_index, action=action.value))
     rows = ((tap(N_("✅ Approve"), StepAction.APPROVE), tap(N_("💬 Approve with comment"), StepAction.COMMENT)),
             (tap(N_("❌ Reject"), StepAction.REJECT), tap(N_("↩ Send back for changes"), StepAction.SEND_BACK)))
     return OutMessage("\n".join(lines), buttons=rows, card=card_key(req.id, req.step_index, req.round))
@@ -268,11 +262,11 @@ def tell_requester(session: Session, req: ApprovalRequest, *, decider: Staff, st
     if req.status == "rejected":
         text = _("Your request {title} was rejected by {who}.").format(title=title, who=who)
         comment_id = N_("Reason: {comment}")
-        buttons = ((Button(_("📄 Copy into a new request"), request_data(RequestAction.COPY, req.id)),),)
+        buttons = ((Button(_("📄 Copy into a new request"), pack(COPY, request=req.id)),),)
     elif req.status == "returned":
         text = _("Your request {title} was sent back for changes by {who}.").format(title=title, who=who)
         comment_id = N_("What to change: {comment}")
-        buttons = ((Button(_("✏️ Change and resubmit"), request_data(RequestAction.RESUBMIT, req.id)),),)
+        buttons = ((Button(_("✏️ Change and resubmit"), pack(RESUBMIT, request=req.id)),),)
     elif nxt is not None:
         text = _("Your request {title} was approved by {who}. Now waiting for {next}.").format(
             title=title, who=who, next=f"{names(session, nxt.approvers)}（{role_label(_, nxt)}）")
@@ -307,7 +301,7 @@ def actions_for(req: ApprovalRequest) -> tuple[RequestAction, ...]:
 
 def action_buttons(_: Translate, req: ApprovalRequest, actions: tuple[RequestAction, ...]) -> tuple[Button, ...]:
     """The requester's buttons for a request (撤回 #7, 催办 #7…), in one row."""
-    return tuple(Button(_(ACTION_LABELS[a]).format(id=req.id), request_data(a, req.id)) for a in actions)
+    return tuple(Button(_(ACTION_LABELS[a]).format(id=req.id), pack(REQUEST_KINDS[a], request=req.id)) for a in actions)
 
 
 def requester_card(req: ApprovalRequest) -> str | None:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from domain import workdays
 from domain.assets import STOCKTAKE_DAY, STOCKTAKE_MONTH, AssetCategory, MoveAction, move_for, valid_asset_no
+from domain.callbacks import ASSET_TO_OFFICE, ASSET_TO_PERSON, ASSET_TO_STORE, pack
 from domain.report_rules import in_working_hours
 from domain.roles import OFFICE_MANAGER_ROLES
 from services import audit, outbox, zones
@@ -166,11 +167,13 @@ def _move_buttons(session: Session, asset: FixedAsset, _: Translate) -> tuple[tu
     """Assign/transfer to each colleague, return to store, send to another office."""
     people = session.scalars(select(Staff).where(Staff.office_id == asset.office_id, Staff.active.is_(True))
                              .order_by(Staff.id)).all()
-    rows = [(Button("→ " + p.name, f"ast:{asset.id}:p:{p.id}"),) for p in people if p.id != asset.holder_id][:10]
+    rows = [(Button("→ " + p.name, pack(ASSET_TO_PERSON, asset=asset.id, staff=p.id)),)
+            for p in people if p.id != asset.holder_id][:10]
     if asset.holder_id is not None:
-        rows.append((Button(_("↩ Return to store"), f"ast:{asset.id}:r"),))
+        rows.append((Button(_("↩ Return to store"), pack(ASSET_TO_STORE, asset=asset.id)),))
     others = session.scalars(select(Office).where(Office.id != asset.office_id).order_by(Office.id)).all()
-    rows += [(Button(_("→ {office} (store)").format(office=o.name), f"ast:{asset.id}:o:{o.id}"),) for o in others[:5]]
+    rows += [(Button(_("→ {office} (store)").format(office=o.name),
+                     pack(ASSET_TO_OFFICE, asset=asset.id, office=o.id)),) for o in others[:5]]
     return tuple(rows)
 
 

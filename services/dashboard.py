@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from domain.callbacks import DASHBOARD_XLSX, pack
 from domain.receivables import Age
 from services import charts, media
 from services.expense_control import ceiling_of, year_figures
@@ -133,7 +134,7 @@ def dashboard_messages(uow: UnitOfWork, *, viewer: StaffView, today: date, now: 
                          data=png, now=now)
         messages.append(OutMessage(caption, photos=(ref,)))
     messages.append(OutMessage(_("📊 Dashboard for {day}. The same figures as a spreadsheet:").format(
-        day=today.isoformat()), buttons=((Button(_("📥 .xlsx"), "dash:x"),),)))
+        day=today.isoformat()), buttons=((Button(_("📥 .xlsx"), pack(DASHBOARD_XLSX)),),)))
     return messages
 
 

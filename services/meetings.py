@@ -23,6 +23,7 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from domain import workdays
+from domain.callbacks import MEETING_MARK, pack
 from domain.meetings import (
     MeetingKind,
     Repeat,
@@ -226,8 +227,9 @@ def _attendance_card(session: Session, meeting: Meeting, viewer: StaffView) -> O
     marks = {True: "✅", False: "❌", None: "⬜"}
     lines = [_("Attendance: {title}").format(title=title(_, meeting, viewer.tz))]
     lines += [f"{marks[a.present]} {name}" for a, name in rows]
-    buttons = tuple((Button(f"✅ {name}", f"mtg:{meeting.id}:p:{a.staff_id}"),
-                     Button(f"❌ {name}", f"mtg:{meeting.id}:x:{a.staff_id}")) for a, name in rows)
+    buttons = tuple((Button(f"✅ {name}", pack(MEETING_MARK, meeting=meeting.id, mark="p", staff=a.staff_id)),
+                     Button(f"❌ {name}", pack(MEETING_MARK, meeting=meeting.id, mark="x", staff=a.staff_id)))
+                    for a, name in rows)
     return OutMessage("\n".join(lines), buttons=buttons)
 
 

@@ -15,7 +15,7 @@ KeyRequest = Literal["location", "contact"]
 
 @dataclass(frozen=True)
 class Button:
-    """An inline button: a label and short callback data (`prefix:id:action`, ≤ 64 bytes)."""
+    """An inline button: a label and its callback data, packed by `domain.callbacks.pack` (≤ 64 bytes)."""
 
     label: str
     data: str

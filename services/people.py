@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
+from domain.callbacks import ONBOARDING_ITEM, pack
 from domain.people import PeopleConfig, checklist_for, probation_end, probation_months
 from domain.roles import OFFICE_MANAGER_ROLES
 from services import audit, outbox
@@ -95,7 +96,8 @@ def checklist_card(session: Session, *, staff_id: int, locale: str, buttons: boo
                                                               last=probation.ends_on.isoformat()))
     if items and all(i.done_at for i in items):
         lines.append(_("All onboarding steps are done."))
-    rows = tuple((Button("⬜ " + item_label(_, i.item), f"onb:{i.id}"),) for i in items if not i.done_at)
+    rows = tuple((Button("⬜ " + item_label(_, i.item), pack(ONBOARDING_ITEM, item=i.id)),)
+                 for i in items if not i.done_at)
     return OutMessage("\n".join(lines), buttons=rows if buttons else ())
 
 
@@ -106,7 +108,8 @@ def leaving_card(session: Session, *, person: Staff, items: list[OnboardingItem]
     lines += [f"{'✅' if i.done_at else '⬜'} {item_label(_, i.item)}" for i in items]
     if all(i.done_at for i in items):
         lines.append(_("All leaving steps are done."))
-    rows = tuple((Button("⬜ " + item_label(_, i.item), f"onb:{i.id}"),) for i in items if not i.done_at)
+    rows = tuple((Button("⬜ " + item_label(_, i.item), pack(ONBOARDING_ITEM, item=i.id)),)
+                 for i in items if not i.done_at)
     return OutMessage("\n".join(lines), buttons=rows if buttons else ())
 
 

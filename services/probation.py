@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from domain import workdays
 from domain.approval_routing import resolve_chain
+from domain.callbacks import EVALUATION, pack
 from domain.people import (
     OverdueStep,
     PeopleConfig,
@@ -123,7 +124,7 @@ def _send_overdue(session: Session, step: OverdueStep, manager: Staff, person: S
         _ = translator(manager.locale)
         text = _("⚠️ The probation evaluation of {name} (as of {point}) was due by {deadline} and is not written "
                  "yet. Please write it now.").format(name=person.name, point=point.isoformat(), deadline=deadline)
-        button = Button(_("Write the evaluation"), f"pev:{person.id}:{point_code(point)}")
+        button = Button(_("Write the evaluation"), pack(EVALUATION, staff=person.id, point=point_code(point)))
         outbox.enqueue(session, staff_id=manager.id, message=OutMessage(text, buttons=((button,),)), now=now)
         return 1
     above = manager_of(session, staff=manager)
@@ -183,7 +184,7 @@ def _ask_evaluation(session: Session, manager: Staff, person: Staff, point: date
              if reminder else
              N_("📝 Please write a short probation evaluation of {name} (as of {point}) by {deadline}."))
     text = _(msgid).format(name=person.name, point=point.isoformat(), deadline=deadline)
-    button = Button(_("Write the evaluation"), f"pev:{person.id}:{point_code(point)}")
+    button = Button(_("Write the evaluation"), pack(EVALUATION, staff=person.id, point=point_code(point)))
     outbox.enqueue(session, staff_id=manager.id, message=OutMessage(text, buttons=((button,),)), now=now)
 
 

@@ -16,6 +16,7 @@ from enum import StrEnum
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from domain.callbacks import PAYMENT_MATCH, pack
 from domain.contracts import InstalmentKind
 from domain.receivables import UPCOMING_DAYS, Age, OpenInstalment, age_of, outstanding, rank_for_payment
 from services import audit, outbox
@@ -159,7 +160,7 @@ def offer_matches(uow: UnitOfWork, *, viewer: StaffView, payment_id: int, now: d
             return 0
         _ = translator(viewer.locale)
         buttons = tuple((Button(f"{stage_label(session, row, _)} {money(outstanding(row.amount, row.received))}"[:60],
-                                f"rcv:{payment.id}:{row.id}"),) for row in found)
+                                pack(PAYMENT_MATCH, payment=payment.id, instalment=row.id)),) for row in found)
         text = _("🔗 Payment #{id} ({amount} yuan): which instalment does it pay? Tap to match.").format(
             id=payment.id, amount=money(Decimal(payment.amount)))
         outbox.enqueue(session, staff_id=viewer.id, message=OutMessage(text, buttons=buttons), now=now)

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from domain import workdays
+from domain.callbacks import REPAIR, pack
 from domain.records import RepairStatus
 from domain.repair_rules import is_overdue, overdue_key
 from services.i18n import translator
@@ -63,5 +64,5 @@ def overdue_message(job: RepairCard, person: Person) -> OutMessage:
     text = _("⏰ Repair #{id} ({customer}) was due by {due} and is not closed yet.").format(
         id=job.id, customer=job.customer_name, due=due_text(job)) + "\n" + describe(job, _)
     if person.id == job.technician_id:
-        return OutMessage(text, buttons=((Button(_("✅ Close the job"), f"rp:{job.id}:cl"),),))
-    return OutMessage(text, buttons=((Button(_("Open the job"), f"rp:{job.id}:v"),),))
+        return OutMessage(text, buttons=((Button(_("✅ Close the job"), pack(REPAIR, repair=job.id, action="cl")),),))
+    return OutMessage(text, buttons=((Button(_("Open the job"), pack(REPAIR, repair=job.id, action="v")),),))

@@ -3,12 +3,12 @@
 ```mermaid
 stateDiagram-v2
     [*] --> reported: anyone in the office reports (/repair); heads get technician buttons
-    reported --> assigned: head/admin taps a technician (rp:<id>:as:<staff>); technician gets the job card
-    assigned --> assigned: handed to another technician; or a due time set (rp:<id>:due:<n>)
+    reported --> assigned: head/admin taps a technician (REPAIR_ASSIGN); technician gets the job card
+    assigned --> assigned: handed to another technician; or a due time set (REPAIR_DUE)
     assigned --> assigned: past its due time, chased once (services/repair_chasing.py, hourly)
-    assigned --> repaired: technician closes the job (rp:<id>:cl form: 故障原因, 维修结果, ...) unsigned
+    assigned --> repaired: technician closes the job (REPAIR cl, a form: 故障原因, 维修结果, ...) unsigned
     assigned --> accepted: closed with 客户验收人 given (signed on site; both steps audited)
-    repaired --> accepted: technician or head records the customer's acceptance (rp:<id>:ac form)
+    repaired --> accepted: technician or head records the customer's acceptance (REPAIR ac, a form)
     accepted --> [*]: reporter and office heads told at close and at acceptance
 ```
 Every change is a conditional UPDATE on the status and technician read, so two taps cannot both win.
@@ -29,6 +29,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from domain import workdays
+from domain.callbacks import REPAIR, REPAIR_ASSIGN, pack
 from domain.records import RepairAction, RepairIn, RepairStatus, RepairTransitionError, advance_repair, in_warranty
 from domain.repair_rules import DUE_CHOICES, due_day, due_time, map_link
 from domain.validation import parse_record
@@ -171,7 +172,7 @@ def _ask_heads_to_assign(session: Session, card: RepairCard, *, now: datetime) -
         _ = translator(head.locale)
         text = _("🔧 New repair job") + "\n" + describe(card, _)
         text += "\n" + (_("Assign a technician:") if techs else _("No technician is registered in this office yet."))
-        buttons = [Button("👷 " + t.name, f"rp:{card.id}:as:{t.id}") for t in techs[:12]]
+        buttons = [Button("👷 " + t.name, pack(REPAIR_ASSIGN, repair=card.id, staff=t.id)) for t in techs[:12]]
         message = OutMessage(text, buttons=button_rows(buttons), photos=tuple(card.photos))
         outbox.enqueue(session, staff_id=head.id, message=message, now=now)
 
@@ -235,7 +236,7 @@ def assign(uow: UnitOfWork, *, viewer: StaffView, repair_id: int, technician_id:
 def job_notice(card: RepairCard, _: Translate, headline: str = N_("🔧 You have a repair job")) -> OutMessage:
     """The technician's job card: the fault, the site (address, route, map, contact), the photos, Close."""
     text = _(headline) + "\n" + describe(card, _) + "\n" + site_text(card, _)
-    return OutMessage(text, buttons=((Button(_("✅ Close the job"), f"rp:{card.id}:cl"),),),
+    return OutMessage(text, buttons=((Button(_("✅ Close the job"), pack(REPAIR, repair=card.id, action="cl")),),),
                       photos=tuple(card.photos))
 
 
@@ -270,7 +271,7 @@ def set_due(uow: UnitOfWork, *, viewer: StaffView, repair_id: int, working_days:
             outbox.enqueue(session, staff_id=tech.id, now=now, message=OutMessage(
                 _("⏰ Repair #{id} ({customer}) is due by {due}.").format(
                     id=card.id, customer=card.customer_name, due=due_text(card)),
-                buttons=((Button(_("✅ Close the job"), f"rp:{card.id}:cl"),),)))
+                buttons=((Button(_("✅ Close the job"), pack(REPAIR, repair=card.id, action="cl")),),)))
         uow.commit()
         return RepairResult(Outcome.done, card)
 

@@ -1,6 +1,6 @@
 """Reviewing reports (审核、批示): the reviewer reads, comments and marks reviewed; the author is told.
 
-Buttons on the reviewer's copy carry `rv:<report_id>:c|ok|r`; every press reloads the report and
+Buttons on the reviewer's copy carry `REPORT_REVIEW` (report id, c|ok|r); every press reloads the report and
 re-checks that the presser holds the configured reviewer role for it.
 """
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from domain.callbacks import REPORT_REVIEW, pack
 from domain.periods import Period, PeriodUnit
 from domain.report_rules import capped, clip
 from domain.reports import ReminderKind, ReportKind, ReportsConfig
@@ -137,9 +138,10 @@ def review_message(card: ReportCard, *, _: Translate, full: bool = False) -> Out
     plan, cut_plan = (card.plan, False) if full else clip(card.plan, MAX_PART)
     lines = [head + (f" [{'，'.join(tags)}]" if tags else ""), "", _("Summary:"), summary, "", _("Plan:"), plan, "",
              *figures_lines(card.figures, _=_)]
-    buttons = [Button(_("✍️ Comment (批示)"), f"rv:{card.id}:c"), Button(_("✅ Mark reviewed"), f"rv:{card.id}:ok")]
+    buttons = [Button(_("✍️ Comment (批示)"), pack(REPORT_REVIEW, report=card.id, action="c")),
+               Button(_("✅ Mark reviewed"), pack(REPORT_REVIEW, report=card.id, action="ok"))]
     if cut_summary or cut_plan:
-        buttons.append(Button(_("📖 Read in full"), f"rv:{card.id}:r"))
+        buttons.append(Button(_("📖 Read in full"), pack(REPORT_REVIEW, report=card.id, action="r")))
     rows = (tuple(buttons[:2]), tuple(buttons[2:])) if len(buttons) > 2 else (tuple(buttons),)
     return OutMessage("\n".join(lines), buttons=rows)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
+from domain.callbacks import FORM
 from handlers.context import Ctx
 from handlers.forms.parse import InputError, parse_answer
 from handlers.forms.render import (
@@ -265,14 +266,14 @@ def _cancel(ctx: Ctx, state: DraftState) -> None:
 
 
 def on_button(ctx: Ctx) -> None:
-    """A form button: `f:<seq>:<action>:<arg>`, accepted only for the current prompt."""
-    parts = (ctx.inbound.callback_data or "").split(":")
+    """A form button (`FORM`: seq, action, arg), accepted only for the current prompt."""
+    press = ctx.pressed
     state = _load(ctx)
-    if len(parts) != 4 or state is None or state.form not in FORMS or parts[1] != str(state.context.get("seq")):
+    if state is None or state.form not in FORMS or press.id("seq") != state.context.get("seq"):
         ctx.answer(ctx._("This button is out of date."), alert=False)
         return
     ctx.answer()
-    action, arg = parts[2], parts[3]
+    action, arg = press.word("action"), press.word("arg")
     form = FORMS[state.form]
     handler = BUTTON_ACTIONS.get(action)
     if handler is None or (action in FIELD_ACTIONS and _field_at(form, state.step) is None):
@@ -475,6 +476,6 @@ def cancel_command(ctx: Ctx) -> None:
 
 def register(router: Router) -> None:
     """Form buttons, free input and /cancel."""
-    router.callback("f", on_button)
+    router.callback(FORM, on_button)
     router.on_input(on_input)
     router.command("cancel", cancel_command, N_("cancel the form you are filling in"), order=950)

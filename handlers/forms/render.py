@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from domain.callbacks import FORM, pack
 from domain.natural_dates import Lean
 from handlers.context import Ctx
 from handlers.forms.parse import date_example
@@ -18,8 +19,8 @@ SUMMARY = "__summary__"
 
 
 def cb(state: DraftState, action: str, arg: str | int = "") -> str:
-    """Callback data for a form button, stamped with the prompt's sequence number."""
-    return f"f:{state.context.get('seq', 0)}:{action}:{arg}"
+    """Callback data for a form button (`FORM`), stamped with the prompt's sequence number."""
+    return pack(FORM, seq=int(state.context.get("seq", 0)), action=action, arg=str(arg))
 
 
 def prompt_message(ctx: Ctx, form: Form, state: DraftState, field: Field, error: str | None = None, *,

@@ -12,7 +12,6 @@ from domain.attendance import check_location
 from domain.validation import field_errors, parse_record
 from handlers.context import Ctx
 from handlers.forms.spec import Answers, Form, FormError, Lookup
-from handlers.ids import parse_id
 from services import customers
 from services.i18n import N_
 
@@ -58,19 +57,6 @@ def form_error(form: Form, exc: ValidationError) -> FormError:
     name = FIELD_ALIASES.get(first.field, first.field)
     known = {f.name for f in form.fields}
     return FormError(name if name in known else None, ERROR_TEXTS.get(first.code, N_("Please check this answer.")))
-
-
-def parse_ids(data: str | None, count: int) -> list[int] | None:
-    """The numeric parts after `prefix:`; None when the data is malformed (forged or stale)."""
-    parts = (data or "").split(":")[1:]
-    ids = [p for p in parts if parse_id(p) is not None]
-    return [int(p) for p in ids[:count]] if len(ids) >= count else None
-
-
-def action_of(data: str | None, position: int) -> str:
-    """The word at `position` in `prefix:id:action:…`, or ''."""
-    parts = (data or "").split(":")
-    return parts[position] if len(parts) > position else ""
 
 
 def not_future(_ctx: Ctx, value: Any, _answers: Answers) -> str | None:

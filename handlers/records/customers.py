@@ -4,9 +4,9 @@
 flowchart LR
     A["/customer"] --> F[customer form] --> S{summary} -- Save --> C[card]
     B["/customer NAME"] --> M{matches} -- one --> C
-    M -- several --> P[buttons cu:id:v] --> C
-    C -- "✏️ Edit (cu:id:e)" --> S2{prefilled summary} -- Save --> U[update + audit]
-    C -- "📝 cu:id:vi / 🔧 cu:id:rp" --> V[visit / repair form, customer, contact and phone filled in]
+    M -- several --> P[buttons CUSTOMER v] --> C
+    C -- "✏️ Edit (CUSTOMER e)" --> S2{prefilled summary} -- Save --> U[update + audit]
+    C -- "📝 CUSTOMER vi / 🔧 CUSTOMER rp" --> V[visit / repair form, customer, contact and phone filled in]
     L["/visit, /repair: no match"] -- "➕ New customer (f:seq:mk)" --> N[name-only entry, completed later] --> V
 ```
 The card (C) shows the customer's history: last visits, open and closed repair jobs, payments, the
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.callbacks import CUSTOMER, pack
 from domain.records import CustomerIn
 from domain.roles import OFFICE_ROLES
 from domain.validation import INSTALLED_WINDOW
@@ -24,7 +25,7 @@ from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.records import render
-from handlers.records.common import NOT_FOUND, customer_prefill, parse_ids, to_record
+from handlers.records.common import NOT_FOUND, customer_prefill, to_record
 from handlers.records.repairs import REPAIR_FORM
 from handlers.records.visits import VISIT_FORM
 from handlers.router import Router
@@ -112,7 +113,7 @@ def customer_command(ctx: Ctx) -> None:
     elif len(hits) == 1:
         show(ctx, hits[0][0])
     else:
-        buttons = [Button(label[:40], f"cu:{cid}:v") for cid, label in hits]
+        buttons = [Button(label[:40], pack(CUSTOMER, customer=cid, action="v")) for cid, label in hits]
         ctx.reply(OutMessage(ctx._("Several customers match. Tap the right one:"), buttons=button_rows(buttons)))
 
 
@@ -122,7 +123,7 @@ def customers_command(ctx: Ctx) -> None:
     if not hits:
         ctx.reply(ctx._("The customer archive is empty. Send /customer to add one."))
         return
-    buttons = [Button(label[:40], f"cu:{cid}:v") for cid, label in hits]
+    buttons = [Button(label[:40], pack(CUSTOMER, customer=cid, action="v")) for cid, label in hits]
     ctx.reply(OutMessage(ctx._("Customers (tap one to open it, or send /customer NAME to search):"),
                                buttons=button_rows(buttons)))
 
@@ -134,9 +135,10 @@ def show(ctx: Ctx, customer_id: int) -> None:
         ctx.reply(ctx._(NOT_FOUND))
         return
     cid = found.card.id
-    log = [Button(ctx._("📝 Log a visit"), f"cu:{cid}:vi"), Button(ctx._("🔧 Report a repair"), f"cu:{cid}:rp")]
-    rows = ((*log,), (Button(ctx._("✏️ Edit"), f"cu:{cid}:e"),)) if ctx.me.roles & OFFICE_ROLES else \
-        ((Button(ctx._("✏️ Edit"), f"cu:{cid}:e"),),)
+    log = [Button(ctx._("📝 Log a visit"), pack(CUSTOMER, customer=cid, action="vi")),
+           Button(ctx._("🔧 Report a repair"), pack(CUSTOMER, customer=cid, action="rp"))]
+    edit = Button(ctx._("✏️ Edit"), pack(CUSTOMER, customer=cid, action="e"))
+    rows = ((*log,), (edit,)) if ctx.me.roles & OFFICE_ROLES else ((edit,),)
     ctx.reply(OutMessage(render.customer_history_text(ctx, found), buttons=rows))
 
 
@@ -153,19 +155,16 @@ def _log_for(ctx: Ctx, customer_id: int, form: Form) -> None:
 
 
 def on_button(ctx: Ctx) -> None:
-    """cu:<id>:v opens a card, :e edits it, :vi / :rp log a visit / report a repair for it; ids re-checked."""
-    ids = parse_ids(ctx.inbound.callback_data, 1)
-    action = (ctx.inbound.callback_data or "").rsplit(":", 1)[-1]
-    if ids is None or action not in ("v", "e", "vi", "rp"):
-        ctx.reply(ctx._(NOT_FOUND))
-    elif action == "v":
-        show(ctx, ids[0])
+    """`CUSTOMER`: v opens a card, e edits it, vi / rp log a visit / report a repair for it; ids re-checked."""
+    action, customer_id = ctx.pressed.word("action"), ctx.pressed.id("customer")
+    if action == "v":
+        show(ctx, customer_id)
     elif action == "vi":
-        _log_for(ctx, ids[0], VISIT_FORM)
+        _log_for(ctx, customer_id, VISIT_FORM)
     elif action == "rp":
-        _log_for(ctx, ids[0], REPAIR_FORM)
+        _log_for(ctx, customer_id, REPAIR_FORM)
     else:
-        _edit(ctx, ids[0])
+        _edit(ctx, customer_id)
 
 
 def _edit(ctx: Ctx, customer_id: int) -> None:
@@ -181,4 +180,4 @@ def register(router: Router) -> None:
     """Declare the archive's commands and buttons."""
     router.command("customer", customer_command, N_("add a customer, or look one up: /customer NAME"), order=300)
     router.command("customers", customers_command, N_("list the customer archive"), order=301)
-    router.callback("cu", on_button)
+    router.callback(CUSTOMER, on_button)

@@ -1,6 +1,6 @@
 """Finding and exporting field records: /my, /records [type] [YYYY-MM] [office], /export [YYYY-MM] [office].
 
-Buttons: `rl:<type>:<YYYY-MM|all>:<office id|0>` lists, `ex:<office id|0>:<YYYY-MM|all>` exports; the
+Buttons: `RECORD_LIST` (type, YYYY-MM|all, office id|0) lists, `EXPORT` (office id|0, YYYY-MM|all) exports; the
 service re-checks the office against the presser's rights, so a forged office id finds nothing.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from domain.callbacks import EXPORT, RECORD_LIST, REPAIR, pack
 from domain.periods import Period, PeriodUnit, parse_period_key, period_for
 from domain.roles import OVERSIGHT_ROLES
 from handlers.context import Ctx
-from handlers.ids import parse_id
 from handlers.records import render
 from handlers.records.common import NOT_FOUND, today
 from handlers.router import Router
@@ -71,8 +71,8 @@ def _period_arg(value: str) -> tuple[bool, Period | None]:
 def my_command(ctx: Ctx) -> None:
     """/my lists the person's recent records; open repair jobs get buttons."""
     listing = records_query.my_records(ctx.app.uow(), viewer=ctx.me)
-    buttons = [Button(f"🔧 #{r.id} {r.customer_name}"[:40], f"rp:{r.id}:v") for r in listing.repairs
-               if r.status != "accepted"]
+    buttons = [Button(f"🔧 #{r.id} {r.customer_name}"[:40], pack(REPAIR, repair=r.id, action="v"))
+               for r in listing.repairs if r.status != "accepted"]
     ctx.reply(OutMessage(render.my_records_text(ctx, listing), buttons=button_rows(buttons[:6], per_row=1)))
 
 
@@ -84,7 +84,8 @@ def records_command(ctx: Ctx) -> None:
         return
     period = query.period or period_for(PeriodUnit.MONTH, today(ctx))
     if query.kind is None:
-        buttons = [Button(ctx._(label), f"rl:{kind.value}:{period.key}:{query.office_id or 0}")
+        buttons = [Button(ctx._(label), pack(RECORD_LIST, records=kind.value, period=period.key,
+                                                  office=query.office_id or 0))
                    for kind, label in KIND_LABELS.items()]
         ctx.reply(OutMessage(ctx._("Which records? ({period})").format(period=period.key),
                                    buttons=button_rows(buttons, per_row=3)))
@@ -100,13 +101,13 @@ def _send_listing(ctx: Ctx, kind: RecordKind, period: Period | None, office_id: 
 
 
 def on_list_button(ctx: Ctx) -> None:
-    """rl:<type>:<period>:<office>."""
-    parts = (ctx.inbound.callback_data or "").split(":")
-    valid, period = _period_arg(parts[2]) if len(parts) == 4 else (False, None)
-    if not valid or parts[1] not in RecordKind.__members__ or parse_id(parts[3]) is None:
+    """`RECORD_LIST`: one type of records, a period and an office (0: one's own)."""
+    press = ctx.pressed
+    valid, period = _period_arg(press.word("period"))
+    if not valid or press.word("records") not in RecordKind.__members__:
         ctx.reply(ctx._(NOT_FOUND))
         return
-    _send_listing(ctx, RecordKind(parts[1]), period, int(parts[3]) or None)
+    _send_listing(ctx, RecordKind(press.word("records")), period, press.id("office") or None)
 
 
 def export_command(ctx: Ctx) -> None:
@@ -118,21 +119,20 @@ def export_command(ctx: Ctx) -> None:
     key = query.period.key if query.period else "all"
     if ctx.me.is_hq and query.office_id is None:
         offices = records_query.offices(ctx.app.uow(), viewer=ctx.me)
-        buttons = [Button(ctx._("All offices"), f"ex:0:{key}"),
-                   *(Button(name, f"ex:{oid}:{key}") for oid, name in offices)]
+        buttons = [Button(ctx._("All offices"), pack(EXPORT, office=0, period=key)),
+                   *(Button(name, pack(EXPORT, office=oid, period=key)) for oid, name in offices)]
         ctx.reply(OutMessage(ctx._("Export which office?"), buttons=button_rows(buttons)))
         return
     _send_export(ctx, query.office_id, query.period)
 
 
 def on_export_button(ctx: Ctx) -> None:
-    """ex:<office>:<period>."""
-    parts = (ctx.inbound.callback_data or "").split(":")
-    valid, period = _period_arg(parts[2]) if len(parts) == 3 else (False, None)
-    if not valid or parse_id(parts[1]) is None:
+    """`EXPORT`: an office (0: all, or one's own) and a period."""
+    valid, period = _period_arg(ctx.pressed.word("period"))
+    if not valid:
         ctx.reply(ctx._(NOT_FOUND))
         return
-    _send_export(ctx, int(parts[1]) or None, period)
+    _send_export(ctx, ctx.pressed.id("office") or None, period)
 
 
 def _send_export(ctx: Ctx, office_id: int | None, period: Period | None) -> None:
@@ -154,5 +154,5 @@ def register(router: Router) -> None:
                    roles=OVERSIGHT_ROLES, order=340)
     router.command("export", export_command, N_("export customers, repairs and visits as a spreadsheet"),
                    roles=OVERSIGHT_ROLES, order=341)
-    router.callback("rl", on_list_button)
-    router.callback("ex", on_export_button)
+    router.callback(RECORD_LIST, on_list_button)
+    router.callback(EXPORT, on_export_button)

@@ -1,4 +1,4 @@
-"""Repair jobs in chat: report (/repair), assign (rp:<id>:as:<staff>), close and accept (forms).
+"""Repair jobs in chat: report (/repair), assign (REPAIR_ASSIGN), close and accept (forms).
 
 See the lifecycle diagram in services/repairs.py. Closing asks 客户验收人 as an optional last
 question: a technician who has the customer's signature on site finishes the job in one go
@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from domain.callbacks import REPAIR, REPAIR_ASSIGN, REPAIR_DUE, pack
 from domain.natural_dates import Lean
 from domain.records import RepairAction, RepairIn, RepairStatus
 from domain.repair_rules import DUE_CHOICES
@@ -27,7 +28,6 @@ from handlers.records.common import (
     NOT_FOUND,
     form_error,
     not_future,
-    parse_ids,
     to_record,
 )
 from handlers.router import Router
@@ -142,14 +142,15 @@ def card_message(ctx: Ctx, card: RepairCard, note: str | None = None) -> OutMess
     me, status = ctx.me, card.status
     buttons = []
     if access.may_assign(me, card) and status in (RepairStatus.REPORTED, RepairStatus.ASSIGNED):
-        buttons.append(Button(ctx._("👷 Assign a technician"), f"rp:{card.id}:as"))
+        buttons.append(Button(ctx._("👷 Assign a technician"), pack(REPAIR, repair=card.id, action="as")))
     if access.may_close(me, card) and status == RepairStatus.ASSIGNED:
-        buttons.append(Button(ctx._("✅ Close the job"), f"rp:{card.id}:cl"))
+        buttons.append(Button(ctx._("✅ Close the job"), pack(REPAIR, repair=card.id, action="cl")))
     if access.may_close(me, card) and status == RepairStatus.REPAIRED:
-        buttons.append(Button(ctx._("🤝 Customer accepted"), f"rp:{card.id}:ac"))
+        buttons.append(Button(ctx._("🤝 Customer accepted"), pack(REPAIR, repair=card.id, action="ac")))
     rows = button_rows(buttons, per_row=1)
     if access.may_assign(me, card) and status == RepairStatus.ASSIGNED:
-        rows = (*rows, tuple(Button(ctx._(DUE_LABELS[n]), f"rp:{card.id}:due:{n}") for n in DUE_CHOICES))
+        rows = (*rows, tuple(Button(ctx._(DUE_LABELS[n]), pack(REPAIR_DUE, repair=card.id, days=n))
+                             for n in DUE_CHOICES))
     text = repairs.describe(card, ctx._) + "\n" + repairs.site_text(card, ctx._)
     if card.photos:
         text += "\n" + ctx._("{n} photo(s)").format(n=len(card.photos))
@@ -171,21 +172,18 @@ def _show(ctx: Ctx, repair_id: int) -> None:
 
 
 def on_button(ctx: Ctx) -> None:
-    """rp:<id>:v | as | as:<staff> | cl | ac — every id reloaded and re-checked by the service."""
-    data = ctx.inbound.callback_data or ""
-    parts = data.split(":")
-    ids = parse_ids(data, 1)
-    action = parts[2] if len(parts) > 2 else ""
-    if ids is None or len(parts) > 4:
-        ctx.reply(ctx._(NOT_FOUND))
-    elif action == "as" and len(parts) == 4:
-        _assign(ctx, ids[0], parts[3])
-    elif action == "due" and len(parts) == 4:
-        _set_due(ctx, ids[0], parts[3])
-    elif action in BUTTONS and len(parts) == 3:
-        BUTTONS[action](ctx, ids[0])
-    else:
-        ctx.reply(ctx._(NOT_FOUND))
+    """`REPAIR`: open | offer technicians | close | accepted — every id reloaded and re-checked by the service."""
+    BUTTONS[ctx.pressed.word("action")](ctx, ctx.pressed.id("repair"))
+
+
+def on_assign(ctx: Ctx) -> None:
+    """`REPAIR_ASSIGN`: give the job to the tapped technician."""
+    _assign(ctx, ctx.pressed.id("repair"), ctx.pressed.id("staff"))
+
+
+def on_due(ctx: Ctx) -> None:
+    """`REPAIR_DUE`: give the assigned job a due time."""
+    _set_due(ctx, ctx.pressed.id("repair"), ctx.pressed.id("days"))
 
 
 def _technicians(ctx: Ctx, repair_id: int) -> None:
@@ -196,26 +194,23 @@ def _technicians(ctx: Ctx, repair_id: int) -> None:
     elif not techs:
         ctx.reply(ctx._("No technician is registered in this office yet."))
     else:
-        buttons = [Button("👷 " + name, f"rp:{repair_id}:as:{sid}") for sid, name in techs[:12]]
+        buttons = [Button("👷 " + name, pack(REPAIR_ASSIGN, repair=repair_id, staff=sid)) for sid, name in techs[:12]]
         ctx.reply(OutMessage(ctx._("Assign a technician:"), buttons=button_rows(buttons)))
 
 
-def _assign(ctx: Ctx, repair_id: int, staff: str) -> None:
+def _assign(ctx: Ctx, repair_id: int, staff: int) -> None:
     """Give the job to the tapped technician (re-checked: same office, technician, head's rights)."""
-    if parse_id(staff) is None:
-        ctx.reply(ctx._(NOT_FOUND))
-        return
-    result = repairs.assign(ctx.app.uow(), viewer=ctx.me, repair_id=repair_id, technician_id=int(staff),
+    result = repairs.assign(ctx.app.uow(), viewer=ctx.me, repair_id=repair_id, technician_id=staff,
                             now=ctx.app.now())
     _reply_result(ctx, result, N_("Assigned to {name}; they have been told."))
 
 
-def _set_due(ctx: Ctx, repair_id: int, days: str) -> None:
+def _set_due(ctx: Ctx, repair_id: int, days: int) -> None:
     """Give the assigned job a due time (one of DUE_CHOICES working days; anything else is forged)."""
-    if parse_id(days) is None or int(days) not in DUE_CHOICES:
+    if days not in DUE_CHOICES:
         ctx.reply(ctx._(NOT_FOUND))
         return
-    result = repairs.set_due(ctx.app.uow(), viewer=ctx.me, repair_id=repair_id, working_days=int(days),
+    result = repairs.set_due(ctx.app.uow(), viewer=ctx.me, repair_id=repair_id, working_days=days,
                              now=ctx.app.now())
     if result.outcome == Outcome.unchanged and result.card is not None:
         ctx.reply(card_message(ctx, result.card, ctx._("The job already has that due time.")))
@@ -259,4 +254,6 @@ def register(router: Router) -> None:
     """Declare the repair log's command and buttons."""
     router.command("repair", repair_command, N_("report a fault for repair, or /repair NUMBER to open a job"),
                    roles=OFFICE_ROLES, order=310)
-    router.callback("rp", on_button)
+    router.callback(REPAIR, on_button)
+    router.callback(REPAIR_ASSIGN, on_assign)
+    router.callback(REPAIR_DUE, on_due)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.callbacks import VISIT
 from domain.natural_dates import Lean
 from domain.records import VisitIn, VisitPurpose
 from domain.roles import OFFICE_ROLES
@@ -25,7 +26,6 @@ from handlers.records.common import (
     CUSTOMER_LOOKUP,
     NOT_FOUND,
     not_future_time,
-    parse_ids,
     to_record,
     trusted_location,
 )
@@ -108,16 +108,12 @@ def _show(ctx: Ctx, visit_id: int) -> None:
 
 
 def on_button(ctx: Ctx) -> None:
-    """vi:<id>:v opens a visit (re-checked)."""
-    ids = parse_ids(ctx.inbound.callback_data, 1)
-    if ids is None:
-        ctx.reply(ctx._(NOT_FOUND))
-    else:
-        _show(ctx, ids[0])
+    """`VISIT` opens a visit (re-checked)."""
+    _show(ctx, ctx.pressed.id("visit"))
 
 
 def register(router: Router) -> None:
     """Declare the visit log's command and buttons."""
     router.command("visit", visit_command, N_("log a customer visit or return visit (回访)"),
                    roles=OFFICE_ROLES, order=320)
-    router.callback("vi", on_button)
+    router.callback(VISIT, on_button)

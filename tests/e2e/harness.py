@@ -18,12 +18,22 @@ from bot.settings import Settings
 from bot.standin.keyboards import buttons
 from bot.standin.server import BotApiStandIn, FakeUser
 from bot.telegram.app import build_application, on_started
+from domain.callbacks import pack, unpack
 from services import onboarding
 from tests.conftest import FakeClock
 
 COMPANY = "浙江某科技有限公司"
 """The company the printed sheets are titled with."""
 TOKEN = "123456:TESTTOKEN-abcdef"
+STALE = "此按钮已失效，请重新打开。"  # the alert for a button the callback codec refuses (garbled, forged, old format)
+
+
+def repack(data: str, **changes: int | str) -> str:
+    """A button's callback data with some fields changed: well-formed, so only the handler can refuse it."""
+    pressed = unpack(data)
+    assert pressed is not None, f"not codec data: {data!r}"
+    return pack(pressed.kind, **{**pressed.values, **changes})
+
 
 
 class VirtualPace:

@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from bot.standin.keyboards import buttons
 from bot.standin.users import FakeUser
+from domain.callbacks import APPROVAL_STEP, COPY, WITHDRAW, pack, unpack
 from storage.models import AuditEntry
-from tests.e2e.harness import BotHarness
+from tests.e2e.harness import STALE, BotHarness
 
 
 async def claim(bot: BotHarness, user: FakeUser, amount: str, category: str = "差旅费") -> str:
@@ -28,10 +29,16 @@ async def claim(bot: BotHarness, user: FakeUser, amount: str, category: str = "�
 
 
 def card_for(bot: BotHarness, user: FakeUser) -> dict[str, Any]:
-    """The latest approval card the user received (a message with apv: buttons)."""
-    cards = [m for m in bot.standin.messages(user.id) if any(d.startswith("apv:") for _t, d in buttons(m))]
+    """The latest approval card the user received (a message with approver's step buttons)."""
+    cards = [m for m in bot.standin.messages(user.id) if any(is_step(d) for _t, d in buttons(m))]
     assert cards, f"no card for {user.first_name}: {bot.texts(user)}"
     return cards[-1]
+
+
+def is_step(data: str) -> bool:
+    """Whether callback data is an approver's button on a step."""
+    pressed = unpack(data)
+    return pressed is not None and pressed.kind is APPROVAL_STEP
 
 
 def alert(bot: BotHarness) -> str:
@@ -111,7 +118,7 @@ async def test_rejection_asks_for_a_reason_and_stops_the_chain(bot: BotHarness) 
     assert "费用报销 #1 · ¥6,000.00 — 状态：已驳回" in requests["text"]
     assert "2. 王芳（财务总监） — ❌ 驳回 11-24 10:00" in requests["text"]
     assert "3. 赵强（分管副总裁） — 未到达" in requests["text"]
-    assert buttons(requests) == [("📄 复制 #1", "apx:1")]
+    assert buttons(requests) == [("📄 复制 #1", pack(COPY, request=1))]
     with bot.app.uow() as uow:
         audit = uow.session.scalars(select(AuditEntry).where(AuditEntry.action == "approval.reject")).one()
         assert audit.detail["comment"] == "超出本月预算"
@@ -159,15 +166,18 @@ async def test_double_taps_forged_and_foreign_buttons(bot: BotHarness) -> None:
     card = card_for(bot, head)
     help_message = (await bot.send(wang, "/help"))[-1]
 
-    for data, expected in (("apv:1:0:a", "您无权审批此申请。"), ("apv:99:0:a", "未找到。"),
-                           ("apv:1:7:r", "未找到。"), ("apv:1:0:x", "未找到。"), ("apw:1", "未找到。")):
+    step = APPROVAL_STEP
+    for data, expected in ((pack(step, request=1, step=0, action="a"), "您无权审批此申请。"),
+                           (pack(step, request=99, step=0, action="a"), "未找到。"),
+                           (pack(step, request=1, step=7, action="r"), "未找到。"), ("1:apv:1:0:x", STALE),
+                           ("apv:1:0:a", STALE), (pack(WITHDRAW, request=1), "未找到。")):
         await bot.press_data(wang, help_message, data)
         assert alert(bot) == expected
     pending = await bot.send(head, "/pending")
     assert "有 1 个申请等待您审批" in pending[0]["text"]
 
     await bot.press(head, card, "同意")
-    await bot.press_data(head, card, "apv:1:0:r")
+    await bot.press_data(head, card, pack(APPROVAL_STEP, request=1, step=0, action="r"))
     assert alert(bot).startswith("已被处理：张伟 于 2026-11-24 10:00 同意")
     told = [t for t in bot.texts(li) if t.startswith("您的申请")]
     assert len(told) == 1 and "已全部审批通过" in told[0]

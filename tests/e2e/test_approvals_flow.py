@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.standin.keyboards import buttons
 from bot.standin.users import FakeUser
+from domain.callbacks import APPROVAL_STEP, NUDGE, pack
 from services import approval_reminders
 from storage.models import ApprovalRequest, ShownCard
 from tests.e2e.harness import BotHarness
@@ -100,7 +101,7 @@ async def test_approve_with_a_comment_in_two_taps(bot: BotHarness) -> None:
     told = bot.texts(li)[-1]
     assert "已全部审批通过" in told and "意见：下次请先报预算" in told
     assert buttons(current(bot, head, card)) == [] and "“下次请先报预算”" in current(bot, head, card)["text"]
-    await bot.press_data(head, card, "apv:1:0:c")
+    await bot.press_data(head, card, pack(APPROVAL_STEP, request=1, step=0, action="c"))
     assert alert(bot).startswith("已被处理：张伟")
 
 
@@ -239,7 +240,7 @@ async def test_the_head_nudges_from_status_what_waits_at_headquarters(bot: BotHa
     assert alert(bot).startswith("一小时内已催办过"), "once per step per hour, whoever nudges"
 
     stranger = await bot.register("王五", office="上海办事处", roles=["sales"])
-    await bot.press_data(stranger, (await bot.send(stranger, "/help"))[-1], "apn:1")
+    await bot.press_data(stranger, (await bot.send(stranger, "/help"))[-1], pack(NUDGE, request=1))
     assert alert(bot) == "未找到。"
 
 

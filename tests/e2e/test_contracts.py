@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.standin.users import FakeUser
+from domain.callbacks import CONTRACT, pack
 from storage.models import AuditEntry, Customer, Instalment
-from tests.e2e.harness import BotHarness
+from tests.e2e.harness import STALE, BotHarness
 from tests.e2e.test_records_support import add_customer, data_of, say, text_of
 
 
@@ -107,9 +108,10 @@ async def test_another_office_sees_nothing_and_forged_buttons_change_nothing(bot
     assert "还没有合同" in nothing["text"]
     assert (await bot.send(li, "/contract abc"))[-1]["text"] == "请给出合同编号，如 /contract 12。"
     card = (await bot.send(li, "/contract 1"))[-1]
-    forged = data_of(card, "修改").replace("ct:1:", "ct:1x:")
-    assert text_of((await bot.press_data(zhao, nothing, "ct:1:e"))[-1]) == "未找到该记录。"
-    assert text_of((await bot.press_data(li, card, forged))[-1]) == "未找到该记录。"
+    forged = data_of(card, "修改").replace(":1:", ":1x:")
+    edit = pack(CONTRACT, contract=1, action="e")
+    assert text_of((await bot.press_data(zhao, nothing, edit))[-1]) == "未找到该记录。"
+    assert await bot.press_data(li, card, forged) == [] and bot.standin.callback_answers[-1]["text"] == STALE
 
     with bot.app.uow() as uow:
         theirs = uow.session.scalars(select(Customer.id).where(Customer.name == "某市公安局")).one()

@@ -8,6 +8,7 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
+from domain.callbacks import DASHBOARD_XLSX, pack
 from services.charts import chinese_font
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_contracts import record_contract
@@ -56,5 +57,5 @@ async def test_the_dashboard_sends_charts_as_photos_and_the_figures_as_xlsx(bot:
 
     refused = (await bot.send(li, "/dashboard"))[-1]
     assert refused["text"] == ROLE_REFUSED and not any(m.get("photo") for m in bot.standin.messages(li))
-    forged = await bot.press_data(li, refused, "dash:x")
+    forged = await bot.press_data(li, refused, pack(DASHBOARD_XLSX))
     assert forged[-1]["text"] == "无权操作。" and bot.standin.documents(li) == []

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from schedules.repairs import overdue_repairs
 from storage.models import Customer, RepairRecord
-from tests.e2e.harness import BotHarness
+from tests.e2e.harness import BotHarness, repack
 from tests.e2e.test_records_listing import add_payment
 from tests.e2e.test_records_support import add_customer, data_of, labels, last_card, report_repair, say, text_of
 
@@ -99,8 +99,8 @@ async def test_the_customer_card_shows_its_history_and_logs_for_this_customer(bo
     await bot.send(head, "/cancel")
     visit = (await bot.press(head, office, "记拜访"))[-1]
     assert "拜访时间" in visit["text"] and "1/" not in visit["text"].split("\n")[0]
-    forged = await bot.press_data(head, office, office["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
-                                  .replace(":1:", ":99:"))
+    forged = await bot.press_data(head, office, repack(office["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
+                                                       customer=99))
     assert "未找到" in text_of(forged[-1])
 
 
@@ -123,7 +123,7 @@ async def test_the_job_card_leads_the_technician_there_and_overdue_jobs_are_chas
     assert "联系人：王科长 13812345678" in job
     assert "https://uri.amap.com/marker?position=121.473700,31.230400" in job and "coordinate=wgs84" in job
 
-    forged = await bot.press_data(head, assigned, data_of(assigned, "今天内完成").replace(":due:0", ":due:7"))
+    forged = await bot.press_data(head, assigned, repack(data_of(assigned, "今天内完成"), days=7))
     assert "未找到" in text_of(forged[-1])
     due = (await bot.press(head, assigned, "今天内完成"))[-1]
     assert "已设定期限，已通知王强" in due["text"] and "期限：2026-11-24 17:30" in due["text"]

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.standin.keyboards import buttons
+from domain.callbacks import ASSET_TO_PERSON, pack
 from schedules.assets import stocktake
 from storage.models import AssetMove, AuditEntry, FixedAsset, Staff
 from tests.e2e.harness import BotHarness
@@ -58,7 +59,7 @@ async def test_an_asset_is_assigned_then_transferred_with_its_audit_trail(bot: B
     trail = current(bot, admin, card)["text"]
     assert "2026-11-24 10:00 王芳：领用 上海办事处库存 → 李娜" in trail
     assert "2026-11-24 10:00 王芳：调拨 李娜 → 王强" in trail
-    await bot.press_data(admin, card, "ast:999999:p:1")
+    await bot.press_data(admin, card, pack(ASSET_TO_PERSON, asset=999999, staff=1))
     assert bot.standin.callback_answers[-1]["text"] == "未找到。"
 
     bot.clock.advance(hours=1)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.standin.keyboards import buttons
+from domain.callbacks import PURCHASE, pack
 from storage.models import AssetMove, AuditEntry, FixedAsset, SupplyMove
 from tests.e2e.harness import BotHarness
 
@@ -59,7 +60,7 @@ async def test_equipment_over_2000_needs_the_gm_then_is_bought_and_issued_once(b
     await bot.press(admin, edited, "标记已发放")
     assert bot.last(li)["text"].startswith("📦 您的办公资源申请 #")
     assert (await bot.send(admin, "/purchases"))[-1]["text"] == "没有待采购或待发放的已批准申请。"
-    await bot.press_data(admin, order, "pur:99999:b")
+    await bot.press_data(admin, order, pack(PURCHASE, request=99999, step="b"))
     assert bot.standin.callback_answers[-1]["text"] == "未找到。"
 
 

@@ -6,6 +6,7 @@ import logging
 
 import pytest
 
+from domain.callbacks import LANGUAGE, pack
 from handlers.context import Ctx
 from services import inbox, onboarding
 from tests.e2e.harness import TOKEN, BotHarness
@@ -40,7 +41,7 @@ async def test_unknown_user_pressing_a_forged_button_gets_an_alert_only(bot: Bot
     await bot.send(stranger, "/help")
     refusal = bot.last(stranger)
     before = len(bot.standin.messages(stranger.id))
-    await bot.press_data(stranger, refusal, "lang:en")
+    await bot.press_data(stranger, refusal, pack(LANGUAGE, locale="en"))
     assert len(bot.standin.messages(stranger.id)) == before
     assert "仅供已登记的员工使用" in bot.standin.callback_answers[-1]["text"]
 
@@ -99,7 +100,7 @@ async def test_language_switches_the_reply_language(bot: BotHarness) -> None:
 async def test_forged_language_button_changes_nothing(bot: BotHarness) -> None:
     user = await bot.register("李娜", office="上海办事处", roles=["sales"])
     menu = (await bot.send(user, "/language"))[-1]
-    await bot.press_data(user, menu, "lang:xx_YY")
+    await bot.press_data(user, menu, pack(LANGUAGE, locale="xx_YY"))
     assert (await bot.send(user, "/help"))[-1]["text"].startswith("您可以使用")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from storage.models import Customer, Payment
-from tests.e2e.harness import BotHarness
+from tests.e2e.harness import BotHarness, repack
 from tests.e2e.test_records_support import add_customer, data_of, labels, say, text_of
 
 
@@ -94,7 +94,7 @@ async def test_another_office_sees_nothing_and_a_forged_customer_is_refused(bot:
     with bot.app.uow() as uow:
         theirs = uow.session.scalars(select(Customer.id).where(Customer.name == "某市公安局")).one()
     asked = (await bot.send(zhao, "/payment"))[-1]
-    forged = data_of(asked, "跳过").replace(":skip:", f":pick:{theirs}")
+    forged = repack(data_of(asked, "跳过"), action="pick", arg=str(theirs))
     refused = (await bot.press_data(zhao, asked, forged))[-1]
     assert "未找到" in text_of(refused) and "哪位客户的来款" in text_of(refused)
     with bot.app.uow() as uow:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from bot.standin.keyboards import buttons
+from domain.callbacks import OFFBOARD_CONFIRM, pack
 from services import approvals
 from storage.models import (
     ApprovalRequest,
@@ -80,7 +81,8 @@ async def test_a_leavers_open_work_is_reassigned_and_their_chat_loses_access(bot
     assert ask["text"] == "李娜离职。未完成的工作：待其审批 1 项，本人申请 2 项，维修 1 单，承兑汇票 1 张。由谁接手？"
     assert [label for label, _ in buttons(ask)] == ["王芳", "周总", "王强", "陈静"]
     confirm = (await bot.press(admin, ask, "王强"))[-1]
-    await bot.press_data(admin, confirm, f"off:{ids['李娜']}:{ids['李娜']}:y")  # oneself as successor: forged
+    oneself = pack(OFFBOARD_CONFIRM, leaver=ids["李娜"], successor=ids["李娜"])  # oneself as successor: forged
+    await bot.press_data(admin, confirm, oneself)
     assert bot.standin.callback_answers[-1]["text"] == "未找到。"
     done = await bot.press(admin, confirm, "确认停用")
     assert done[0]["text"] == ("李娜已停用。王强接手：待审批 1 项，申请 1 项，维修 1 单，承兑汇票 1 张，客户 1 个；"

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.standin.keyboards import buttons
+from domain.callbacks import EVALUATION, ONBOARDING_ITEM, WITHDRAW, pack
 from schedules.people import evaluation_chasing, probation_sweep
 from storage.models import ApprovalRequest, OnboardingItem, Probation, Staff
 from tests.e2e.harness import BotHarness
@@ -59,7 +60,7 @@ async def test_admin_ticks_the_checklist_once_and_the_new_person_sees_theirs(bot
     assert "试用期：2026-11-24 – 2027-02-23" in own[0]["text"]
     await bot.press_data(li, own[0], buttons(edited)[0][1])  # the new person cannot tick their own list
     assert bot.standin.callback_answers[-1]["text"] == "未找到。"
-    await bot.press_data(admin, card, "onb:999999")
+    await bot.press_data(admin, card, pack(ONBOARDING_ITEM, item=999999))
     assert bot.standin.callback_answers[-1]["text"] == "未找到。"
 
     assert "用法" in (await bot.send(admin, "/mentor 李娜"))[-1]["text"]
@@ -102,7 +103,7 @@ async def test_probation_evaluations_reminded_once_across_a_restart_and_confirme
     mine = (await bot.send(li, "/onboarding"))[-1]
     await bot.press_data(li, mine, buttons(prompt)[0][1])  # not her manager: refused
     assert bot.standin.callback_answers[-1]["text"] == "未找到。"
-    await bot.press_data(boss, prompt, "pev:1:20261399")  # a forged date
+    await bot.press_data(boss, prompt, pack(EVALUATION, staff=1, point="20261399"))  # a forged date
     assert bot.standin.callback_answers[-1]["text"] == "未找到。"
     ask = (await bot.press(boss, prompt, "填写评价"))[-1]
     ask_text = (await bot.press(boss, ask, "良好"))[-1]
@@ -124,7 +125,7 @@ async def test_probation_evaluations_reminded_once_across_a_restart_and_confirme
     mine = (await bot.send(li, "/requests"))[-1]  # the probationer cannot withdraw her own 转正
     assert "转正 #" in mine["text"] and not any("撤回" in label for label, _data in buttons(mine))
     request_no = card["text"].split("#")[1].split(" ")[0]
-    await bot.press_data(li, mine, f"apw:{request_no}")
+    await bot.press_data(li, mine, pack(WITHDRAW, request=int(request_no)))
     assert bot.standin.callback_answers[-1]["text"] == "未找到。"
     await bot.press(boss, card, "同意")
     head_card = bot.last(head)

@@ -13,7 +13,7 @@ from bot.standin.keyboards import buttons
 from domain.people import DEFAULT_PEOPLE_CONFIG, parse_people_config
 from schedules.people import monthly_scores
 from storage.models import AttendancePunch, Customer, Meeting, MeetingAttendance, Staff, Visit
-from tests.e2e.harness import BotHarness
+from tests.e2e.harness import BotHarness, repack
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -68,7 +68,7 @@ async def test_the_head_scores_with_the_facts_is_chased_once_and_hq_gets_the_she
     assert "角色无权" in (await bot.send(li, "/score"))[-1]["text"]
     listing = (await bot.send(head, "/score"))[-1]
     assert listing["text"] == "2026-11 月度评分表：\n⬜ 李娜\n⬜ 王强"
-    forged = buttons(listing)[1][1].replace("202611", "202610")
+    forged = repack(buttons(listing)[1][1], month="202610")
     await bot.press_data(head, listing, forged)  # last month's sheet is closed
     assert bot.standin.callback_answers[-1]["text"] == "未找到。"
     replies = await bot.press(head, listing, "李娜")

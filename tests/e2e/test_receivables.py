@@ -6,8 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.standin.users import FakeUser
+from domain.callbacks import PAYMENT_MATCH, pack, unpack
 from storage.models import Instalment, PaymentMatch
-from tests.e2e.harness import BotHarness
+from tests.e2e.harness import STALE, BotHarness
 from tests.e2e.test_contracts import record_contract
 from tests.e2e.test_records_support import add_customer, data_of, labels, say
 
@@ -64,11 +65,13 @@ async def test_forged_match_buttons_and_other_offices_change_nothing(bot: BotHar
     await record_contract(bot, li, "某区法院", "100000 2026-08-01", "跳过", "跳过", "跳过")
     offer = (await log_transfer(bot, li, "某市公安局", "150000"))[-1]
     data = data_of(offer, "预付款")
-    other_customer = data.rsplit(":", 1)[0] + ":2"  # 某区法院's instalment: not this payment's customer
+    pressed = unpack(data)
+    assert pressed is not None
+    other_customer = pack(PAYMENT_MATCH, payment=pressed.id("payment"), instalment=2)  # 某区法院's: not this customer's
     nothing = (await bot.send(zhao, "/receivables"))[-1]
     assert nothing["text"].startswith("📒 应收账款（2026-11-24）：应收 0.00 元（0 笔）")
     assert (await bot.press_data(li, offer, other_customer))[-1]["text"] == "未找到该记录。"
-    assert (await bot.press_data(li, offer, "rcv:1:x"))[-1]["text"] == "未找到该记录。"
+    assert await bot.press_data(li, offer, "1:rcv:1:x") == [] and bot.standin.callback_answers[-1]["text"] == STALE
     assert (await bot.press_data(zhao, nothing, data))[-1]["text"] == "未找到该记录。"
     with bot.app.uow() as uow:
         assert uow.session.scalars(select(PaymentMatch)).all() == []

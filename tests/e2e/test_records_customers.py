@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from domain.callbacks import CUSTOMER, pack
 from storage.models import AuditEntry, Customer
-from tests.e2e.harness import BotHarness
+from tests.e2e.harness import STALE, BotHarness
 from tests.e2e.test_records_support import add_customer, data_of, labels, say, text_of
 
 
@@ -113,9 +114,13 @@ async def test_another_office_cannot_read_or_edit_even_with_forged_buttons(bot: 
     assert "没有找到" in (await bot.send(ali, "/customer 某市公安局"))[-1]["text"]
     assert "客户档案为空" in (await bot.send(ali, "/customers"))[-1]["text"]
     anchor = bot.last(ali)
-    for forged in (f"cu:{customer_id}:v", f"cu:{customer_id}:e", "cu:99999:v", "cu:x:e", "cu:"):
+    for forged in (pack(CUSTOMER, customer=customer_id, action="v"), pack(CUSTOMER, customer=customer_id, action="e"),
+                   pack(CUSTOMER, customer=99999, action="v")):
         replies = await bot.press_data(ali, anchor, forged)
         assert [text_of(m) for m in replies] == ["未找到该记录。"], forged
+    for garbled in ("1:cu:x:e", "1:cu:", f"cu:{customer_id}:v"):
+        assert await bot.press_data(ali, anchor, garbled) == [], garbled
+        assert bot.standin.callback_answers[-1]["text"] == STALE, garbled
     mine = (await bot.send(li, "/customer 某市公安局"))[-1]
-    assert data_of(mine, "修改") == f"cu:{customer_id}:e"
+    assert data_of(mine, "修改") == pack(CUSTOMER, customer=customer_id, action="e")
     assert "某市公安局（上海办事处）" in (await bot.send(gm, "/customer 某市公安局"))[-1]["text"]

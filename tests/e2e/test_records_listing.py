@@ -9,8 +9,9 @@ from io import BytesIO
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from domain.callbacks import EXPORT, RECORD_LIST, pack
 from storage.models import Customer, Office, Payment, Staff
-from tests.e2e.harness import BotHarness
+from tests.e2e.harness import STALE, BotHarness
 from tests.e2e.test_records_support import add_customer, labels, report_repair, text_of
 
 
@@ -108,14 +109,20 @@ async def test_headquarters_pick_an_office_and_offices_cannot_export_each_other(
     assert text_of((await bot.send(ali, "/export 上海办事处"))[-1]) == "未找到该记录。"
     assert text_of((await bot.send(ali, "/records repairs 上海办事处"))[-1]) == "未找到该记录。"
     anchor = (await bot.send(ali, "/my"))[-1]
-    for forged in (f"ex:{shanghai}:all", f"ex:{shanghai}:2026-11", f"rl:customers:all:{shanghai}", "ex:x:all",
-                   "ex:0:2026-13", "rl:secrets:all:0", "rl:repairs:all"):
+    for forged in (pack(EXPORT, office=shanghai, period="all"), pack(EXPORT, office=shanghai, period="2026-11"),
+                   pack(RECORD_LIST, records="customers", period="all", office=shanghai),
+                   pack(EXPORT, office=0, period="2026-13"),
+                   pack(RECORD_LIST, records="secrets", period="all", office=0)):
         assert [text_of(m) for m in await bot.press_data(ali, anchor, forged)] == ["未找到该记录。"], forged
-    own = await bot.press_data(ali, anchor, "ex:0:all")
+    for garbled in ("1:ex:x:all", "1:rl:repairs:all", "ex:0:all"):
+        assert await bot.press_data(ali, anchor, garbled) == [], garbled
+        assert bot.standin.callback_answers[-1]["text"] == STALE, garbled
+    own = await bot.press_data(ali, anchor, pack(EXPORT, office=0, period="all"))
     assert text_of(own[-1]) == "客户 0 条，维修 0 条，拜访 0 条"
     theirs = load_workbook(BytesIO(bot.standin.documents(ali)[-1].data))["来款登记表"]
     assert [c.value for c in theirs[4]][:5] == [1, datetime(2026, 11, 1), None, "转账电汇", 200]
     assert theirs.max_row == 7
     anchor = (await bot.send(li, "/my"))[-1]
-    assert [text_of(m) for m in await bot.press_data(li, anchor, "ex:0:all")] == ["未找到该记录。"]
+    assert [text_of(m) for m in await bot.press_data(li, anchor, pack(EXPORT, office=0, period="all"))] == [
+        "未找到该记录。"]
     assert len(bot.standin.documents(li)) == 0

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from domain.callbacks import REPAIR, REPAIR_ASSIGN, pack
 from storage.models import RepairRecord, Staff
-from tests.e2e.harness import BotHarness
+from tests.e2e.harness import STALE, BotHarness
 from tests.e2e.test_records_support import add_customer, labels, last_card, report_repair, say, text_of
 
 
@@ -102,13 +103,18 @@ async def test_forged_repair_buttons_find_nothing(bot: BotHarness) -> None:
     await report_repair(bot, li, "某市公安局")
     wang, ali_id = _staff_id(bot, "王强"), _staff_id(bot, "艾力")
     anchor = (await bot.send(ali, "/my"))[-1]
-    for forged in (f"rp:1:as:{wang}", f"rp:1:as:{ali_id}", "rp:1:as", "rp:1:cl", "rp:1:ac", "rp:1:v", "rp:2:v",
-                   "rp:1:zz", "rp:1:as:x", "rp:-1:v", "rp::"):
+    for forged in (pack(REPAIR_ASSIGN, repair=1, staff=wang), pack(REPAIR_ASSIGN, repair=1, staff=ali_id),
+                   *(pack(REPAIR, repair=1, action=a) for a in ("as", "cl", "ac", "v")),
+                   pack(REPAIR, repair=2, action="v")):
         assert [text_of(m) for m in await bot.press_data(ali, anchor, forged)] == ["未找到该记录。"], forged
+    for garbled in ("1:rp:1:zz", "1:rpa:1:x", "1:rp:-1:v", "1:rp::", "rp:1:v", f"rp:1:as:{ali_id}"):
+        assert await bot.press_data(ali, anchor, garbled) == [], garbled
+        assert bot.standin.callback_answers[-1]["text"] == STALE, garbled
     assert "未找到该记录。" in (await bot.send(ali, "/repair 1"))[-1]["text"]
     anchor = (await bot.send(sun, "/my"))[-1]
-    assert [text_of(m) for m in await bot.press_data(sun, anchor, "rp:1:cl")] == ["未找到该记录。"]
-    refused = await bot.press_data(li, bot.last(li), f"rp:1:as:{wang}")
+    close = pack(REPAIR, repair=1, action="cl")
+    assert [text_of(m) for m in await bot.press_data(sun, anchor, close)] == ["未找到该记录。"]
+    refused = await bot.press_data(li, bot.last(li), pack(REPAIR_ASSIGN, repair=1, staff=wang))
     assert "您无权" in refused[-1]["text"]
     with bot.app.uow() as uow:
         assert uow.session.scalars(select(RepairRecord.status)).one() == "reported"

@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from domain.callbacks import VISIT, pack
 from storage.models import Customer, Visit
-from tests.e2e.harness import BotHarness
+from tests.e2e.harness import STALE, BotHarness
 from tests.e2e.test_records_support import add_customer, labels, say
 
 SITE = (31.2304, 121.4737)
@@ -108,8 +109,11 @@ async def test_a_visit_survives_a_restart_and_a_new_form_asks_before_dropping_it
     ali = await bot.register("艾力", office="乌鲁木齐办事处", roles=["office_head"])
     assert "拜访 #1 — 某市公安局" in (await bot.send(li, "/visit 1"))[-1]["text"]
     assert (await bot.send(ali, "/visit 1"))[-1]["text"] == "未找到该记录。"
-    for forged in ("vi:1:v", "vi:2:v", "vi:x"):
+    for forged in (pack(VISIT, visit=1), pack(VISIT, visit=2)):
         assert [m["text"] for m in await bot.press_data(ali, bot.last(ali), forged)] == ["未找到该记录。"]
+    for garbled in ("1:vi:x", "vi:1:v"):
+        assert await bot.press_data(ali, bot.last(ali), garbled) == [], garbled
+        assert bot.standin.callback_answers[-1]["text"] == STALE, garbled
 
 
 async def test_a_visit_with_back_and_edit_before_save_then_one_cancelled(bot: BotHarness) -> None:

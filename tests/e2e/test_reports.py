@@ -102,7 +102,7 @@ async def test_monthly_report_reviewed_and_commented_by_the_gm(bot: BotHarness) 
     assert notice["text"].startswith("📝 月度工作总结及下月计划 2026-11 — 张伟（上海办事处）")
     assert [label for label, _data in buttons(notice)] == ["✍️ 批示", "✅ 标记已审核"]
 
-    forged = buttons(notice)[1][1]  # rv:<id>:ok, pressed by someone who is not a reviewer
+    forged = buttons(notice)[1][1]  # REPORT_REVIEW ok, pressed by someone who is not a reviewer
     await bot.press_data(sales, bot.last(sales), forged)
     assert bot.standin.callback_answers[-1]["text"] == "抱歉，您无权审核此报告。"
 

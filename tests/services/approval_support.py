@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from domain.callbacks import APPROVAL_STEP, pack
 from services import onboarding
 from services.config import load_approval_config
 from storage.models import ApprovalStep, AuditEntry, OutboxMessage
@@ -45,6 +46,11 @@ def queued(uow_factory: UowFactory, staff_id: int) -> list[dict[str, Any]]:
         rows = uow.session.scalars(select(OutboxMessage).where(OutboxMessage.staff_id == staff_id)
                                    .order_by(OutboxMessage.id))
         return [dict(r.payload) for r in rows]
+
+
+def step_button(request_id: int, step: int, action: str = "a") -> str:
+    """The callback data of an approver's button on one step."""
+    return pack(APPROVAL_STEP, request=request_id, step=step, action=action)
 
 
 def buttons_of(payload: dict[str, Any]) -> list[str]:

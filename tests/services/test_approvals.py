@@ -22,6 +22,7 @@ from tests.services.approval_support import (
     office,
     person,
     queued,
+    step_button,
 )
 
 
@@ -65,7 +66,7 @@ def status_of(uow_factory: UowFactory, request_id: int) -> tuple[str, int]:
 def test_expense_of_4800_needs_only_the_office_head(uow_factory: UowFactory, org: dict[str, int]) -> None:
     request_id = expense(uow_factory, org["sales"], "4800")
     card = queued(uow_factory, org["head"])[0]
-    assert buttons_of(card) == [f"apv:{request_id}:0:{a}" for a in ("a", "c", "r", "b")]
+    assert buttons_of(card) == [step_button(request_id, 0, a) for a in ("a", "c", "r", "b")]
     assert "¥4,800.00" in card["text"] and "李娜" in card["text"]
     assert [p["photos"] for p in queued(uow_factory, org["head"])[1:]] == [[], ["photo-1"]]  # "Receipts for", photo
 
@@ -82,7 +83,7 @@ def test_expense_of_6000_walks_head_finance_vp_president(uow_factory: UowFactory
     chain = ("head", "fd", "vp", "president")
     for step, key in enumerate(chain):
         card = queued(uow_factory, org[key])[0]
-        assert f"apv:{request_id}:{step}:a" in buttons_of(card)
+        assert step_button(request_id, step) in buttons_of(card)
         assert f"第 {step + 1}/4 步" in card["text"]
         assert decide(uow_factory, request_id, step, org[key], minutes=step + 1).outcome == Outcome.DONE
     assert status_of(uow_factory, request_id) == ("approved", 4)
@@ -220,7 +221,7 @@ def test_pending_and_my_requests_views(uow_factory: UowFactory, org: dict[str, i
     second = expense(uow_factory, org["sales"], "200")
     decide(uow_factory, first, 0, org["head"])
     cards = approval_queries.pending_cards(uow_factory(), approver_id=org["head"], locale="zh_CN")
-    assert [buttons_of(c.to_dict())[0] for c in cards] == [f"apv:{second}:0:a"]
+    assert [buttons_of(c.to_dict())[0] for c in cards] == [step_button(second, 0)]
     lines = approval_queries.my_requests(uow_factory(), requester_id=org["sales"], locale="zh_CN")
     assert [(line.request_id, line.actions) for line in lines] == [
         (second, (RequestAction.WITHDRAW, RequestAction.NUDGE)), (first, (RequestAction.NUDGE,))]

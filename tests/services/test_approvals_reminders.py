@@ -13,7 +13,7 @@ from services import approval_reminders, approvals
 from services.approvals import Outcome
 from services.context import AppContext
 from tests.conftest import FakeClock
-from tests.services.approval_support import CONFIG, NOW, TZ, UowFactory, buttons_of, office, person, queued
+from tests.services.approval_support import CONFIG, NOW, TZ, UowFactory, buttons_of, office, person, queued, step_button
 
 SHANGHAI = ZoneInfo(TZ)
 
@@ -51,7 +51,7 @@ def test_reminder_then_escalation_each_once(uow_factory: UowFactory) -> None:
     assert chase(uow_factory, at(24, 14, 30)).reminded == 1
     assert chase(uow_factory, at(24, 14, 45)).reminded == 0
     reminder = queued(uow_factory, head)[-1]
-    assert "催办" in reminder["text"] and buttons_of(reminder)[0] == f"apv:{request_id}:0:a"
+    assert "催办" in reminder["text"] and buttons_of(reminder)[0] == step_button(request_id, 0)
 
     summary = chase(uow_factory, at(25, 10, 30))
     assert (summary.reminded, summary.escalated) == (1, 1)

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
+from domain.callbacks import REPAIR, REPAIR_ASSIGN, pack
 from domain.records import RepairAction, RepairStatus
 from services import repairs
 from services.repairs import Closing, Outcome
@@ -33,7 +34,8 @@ def test_a_report_asks_the_office_head_with_one_button_per_technician(world: Wor
     assert (photo["photos"], photo["text"], message["photos"]) == (["ph1"], "", [])  # the card first, then each photo
     assert "某市公安局" in message["text"] and "柜门锁打不开" in message["text"]
     assert [b for row in message["buttons"] for b in row] == [
-        ["👷 王强", f"rp:{job.id}:as:{world.sh_tech.id}"], ["👷 孙亮", f"rp:{job.id}:as:{world.sh_tech2.id}"]]
+        ["👷 王强", pack(REPAIR_ASSIGN, repair=job.id, staff=world.sh_tech.id)],
+        ["👷 孙亮", pack(REPAIR_ASSIGN, repair=job.id, staff=world.sh_tech2.id)]]
     assert outbox_for(world, world.ur_head) == []
 
 
@@ -51,7 +53,7 @@ def test_the_head_assigns_and_the_technician_is_told(world: World) -> None:
     assert result.outcome == Outcome.done and result.card is not None
     assert (result.card.status, result.card.technician_name) == (RepairStatus.ASSIGNED, "王强")
     [message] = outbox_for(world, world.sh_tech)
-    assert message["buttons"] == [[["✅ 维修完工", f"rp:{job.id}:cl"]]]
+    assert message["buttons"] == [[["✅ 维修完工", pack(REPAIR, repair=job.id, action="cl")]]]
     again = repairs.assign(world.uow(), viewer=world.sh_head, repair_id=job.id, technician_id=world.sh_tech.id,
                            now=world.clock())
     assert again.outcome == Outcome.unchanged and len(outbox_for(world, world.sh_tech)) == 1

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, select
 
+from domain.callbacks import Press, unpack
 from services import report_reviews, reports
 from services.report_reviews import ReviewOutcome
 from services.reports import Opened, Problem
@@ -118,7 +119,7 @@ def test_weekly_report_goes_to_the_office_head_for_review(uow_factory: UowFactor
     assert to == people["head"]
     assert message.text.startswith("📝 周工作总结和计划 2026-W48 (11-23–11-29) — 李娜（上海办事处）")
     assert "• 客户拜访: 2" in message.text
-    assert [b.data.split(":")[2] for row in message.buttons for b in row] == ["c", "ok"]
+    assert [pressed(b.data).word("action") for row in message.buttons for b in row] == ["c", "ok"]
 
 
 def test_monthly_review_comment_and_close(uow_factory: UowFactory, people: dict[str, int]) -> None:
@@ -126,7 +127,7 @@ def test_monthly_review_comment_and_close(uow_factory: UowFactory, people: dict[
     submit(uow_factory, head, "monthly", "2026-11", cst(12, 2), summary="长" * 2000)
     (_id, to, message), = queued(uow_factory())
     assert to == gm and "📖 查看全文" in [b.label for row in message.buttons for b in row]
-    report_id = int(message.buttons[0][0].data.split(":")[1])
+    report_id = pressed(message.buttons[0][0].data).id("report")
     common = {"report_id": report_id, "now": cst(12, 3), **kwargs()}
 
     refused = report_reviews.comment_report(uow_factory(), reviewer_id=li, comment="好", **common)
@@ -195,3 +196,10 @@ def test_a_head_who_is_also_regional_manager_gets_both_monthly_forms(uow_factory
     submit(uow_factory, both, "monthly", "2026-11", cst(12, 2))
     second = open_(uow_factory, both, "monthly", cst(12, 2))
     assert isinstance(second, Opened) and (second.kind, second.report_id) == ("regional_monthly", None)
+
+
+def pressed(data: str) -> Press:
+    """A button's unpacked data (the codec made it)."""
+    press = unpack(data)
+    assert press is not None, data
+    return press

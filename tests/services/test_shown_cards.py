@@ -7,13 +7,15 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from domain.callbacks import APPROVAL_STEP, pack
 from services import cards, delivery, outbox
 from services.messages import Button, OutMessage
 from storage.models import OutboxMessage, ShownCard
 from tests.services.reports_support import UowFactory, add_office, add_person
 
 T0 = datetime(2026, 11, 24, 2, tzinfo=UTC)
-CARD = OutMessage("决定吧", buttons=((Button("✅", "apv:1:0:a"),),), card="apv:1:0")
+APPROVE = Button("✅", pack(APPROVAL_STEP, request=1, step=0, action="a"))
+CARD = OutMessage("决定吧", buttons=((APPROVE,),), card="apv:1:0")
 
 
 def _deliver(uow_factory: UowFactory, who: int, message_id: int) -> None:

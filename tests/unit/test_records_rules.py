@@ -8,7 +8,6 @@ from io import BytesIO
 from openpyxl import load_workbook
 
 from domain.records import RepairStatus
-from handlers.records.common import parse_ids
 from services import access
 from services.customers import CustomerCard
 from services.exports import build_workbook
@@ -39,14 +38,6 @@ def test_assigning_and_closing_rights() -> None:
     assert not access.may_assign(_view({"gm"}), job) and not access.may_assign(_view({"technician"}), job)
     assert access.may_close(_view({"technician"}, staff_id=20), job)
     assert not access.may_close(_view({"technician"}, staff_id=21), job)
-
-
-def test_parse_ids_refuses_malformed_data() -> None:
-    assert parse_ids("rp:12:as:7", 1) == [12]
-    assert parse_ids("rp:12:as:7", 2) == [12, 7]
-    assert parse_ids("rp:-1:v", 1) is None
-    assert parse_ids("rp::", 1) is None
-    assert parse_ids("rp:" + "9" * 30 + ":v", 1) is None
 
 
 def test_workbook_without_records_still_has_titles_headers_and_signature_lines() -> None:
