@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.standin.keyboards import buttons
 from bot.standin.users import FakeUser
+from domain.callbacks import RESUBMIT, WITHDRAW, pack
 from storage.models import ShownCard
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_approvals import alert, card_for, claim, register_hq
@@ -47,7 +48,7 @@ async def test_the_submission_reply_offers_withdraw_and_nudge_until_the_head_dec
         assert buttons(now) == [], f"still live: {now['text']}"
         assert "状态：已通过" in now["text"]
     assert "请重新发送 /requests" in current(bot, li, listing)["text"]
-    await bot.press_data(li, reply, "apw:1")
+    await bot.press_data(li, reply, pack(WITHDRAW, request=1))
     assert alert(bot).startswith("已被处理：张伟"), "an old 撤回 tapped anyway changes nothing"
     with bot.app.uow() as uow:
         assert uow.session.scalars(select(ShownCard)).all() == [], "every retired view is forgotten"
@@ -118,7 +119,7 @@ async def test_a_sent_back_request_can_be_withdrawn_from_its_notice(bot: BotHarn
 
     assert bot.texts(li)[-1] == "费用报销 #1 已撤回。" and "李娜 已撤回" in bot.texts(head)[-1]
     assert buttons(current(bot, li, notice)) == [] and "状态：已撤回" in current(bot, li, notice)["text"]
-    await bot.press_data(li, notice, "apr:1")
+    await bot.press_data(li, notice, pack(RESUBMIT, request=1))
     assert alert(bot) == "此申请现在不能修改或复制。"
 
 
