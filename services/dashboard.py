@@ -131,7 +131,7 @@ def dashboard_messages(uow: UnitOfWork, *, viewer: StaffView, today: date, now: 
     for index, (caption, png) in enumerate(pictures(data, _)):
         ref = media.keep(uow, channel="chart", source_id=f"dashboard:{viewer.id}:{now.isoformat()}:{index}",
                          data=png, now=now)
-        messages.append(OutMessage(caption, photos=(ref,)))
+        messages.append(OutMessage(caption, photos=(ref,), caption=True))
     messages.append(OutMessage(_("📊 Dashboard for {day}. The same figures as a spreadsheet:").format(
         day=today.isoformat()), buttons=((Button(_("📥 .xlsx"), "dash:x"),),)))
     return messages
