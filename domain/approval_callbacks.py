@@ -32,6 +32,7 @@ class RequestAction(StrEnum):
     NUDGE = "apn"
     RESUBMIT = "apr"
     COPY = "apx"
+    INVOICE = "apf"  # 补发票: an approved expense's invoice arrived later (requester or finance)
 
 
 def _id(text: str) -> int | None:

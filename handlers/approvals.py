@@ -136,6 +136,7 @@ ACTION_LABELS = {
     RequestAction.NUDGE: N_("🔔 Nudge #{id}"),
     RequestAction.RESUBMIT: N_("✏️ Change #{id}"),
     RequestAction.COPY: N_("📄 Copy #{id}"),
+    RequestAction.INVOICE: N_("🧾 Invoice received #{id}"),
 }
 
 

@@ -5,7 +5,8 @@
   requester is told who stands in; then the card goes out.
 - `retire`: every copy of the request's card, wherever it was shown (push, /pending, reminder), is
   edited to the decided text without buttons.
-- `tell_cc`: at the end, the people copied (抄送) hear the outcome, with no buttons.
+- `tell_cc`: at the end, the people copied (抄送) hear the outcome, with no buttons to decide (finance
+  gets 补发票 on an approved claim still without its invoice).
 """
 
 from __future__ import annotations
@@ -17,19 +18,22 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from domain.approval_callbacks import card_key
 from domain.approval_routing import ChainStep, delegate, next_level
+from domain.roles import INVOICE_MARKER_ROLES
 from services import cards, outbox
 from services.approval_notices import (
     STATUS_LABELS,
+    awaits_invoice,
     card,
     current_step,
     headline,
+    invoice_button,
     names,
     role_label,
     send_card,
     steps_of,
 )
 from services.i18n import translator
-from services.messages import OutMessage
+from services.messages import Button, OutMessage
 from services.staff import HQ_ROLES, holders_of, manager_of
 from storage.models import ApprovalRequest, Staff
 
@@ -118,7 +122,10 @@ def tell_cc(session: Session, req: ApprovalRequest, *, now: datetime, default_ti
         text = _("📋 For your information (CC): {title} {status}.").format(
             title=headline(_, req), status=_(STATUS_LABELS.get(req.status, req.status)))
         body = card(session, req, locale=person.locale, default_timezone=default_timezone, buttons=False).text
-        outbox.enqueue(session, staff_id=staff_id, message=OutMessage(f"{text}\n{body}"), now=now)
+        buttons: tuple[tuple[Button, ...], ...] = ()
+        if awaits_invoice(req) and person.roles & INVOICE_MARKER_ROLES:
+            buttons = ((invoice_button(_, req),),)
+        outbox.enqueue(session, staff_id=staff_id, message=OutMessage(f"{text}\n{body}", buttons=buttons), now=now)
 
 
 def last_step_of(req: ApprovalRequest) -> ChainStep | None:

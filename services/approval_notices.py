@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -111,6 +112,7 @@ def detail_lines(session: Session, _: Translate, req: ApprovalRequest) -> list[s
         lines.append(_("Amount: {amount}").format(amount=money(req.amount)))
         lines.append(_("Category: {category}").format(category=_(CATEGORY_LABELS.get(req.category or "", "—"))))
         lines.append(_("Date: {date}").format(date=payload.get("spent_on", "—")))
+        lines.extend(invoice_lines(_, payload))
     elif req.kind == "purchase":
         lines.append(_("Item: {item} × {quantity} at ¥{price} each").format(
             item=payload.get("item", "—"), quantity=payload.get("quantity", "—"), price=payload.get("unit_price", "—")))
@@ -134,6 +136,26 @@ def detail_lines(session: Session, _: Translate, req: ApprovalRequest) -> list[s
     # the seed's cost control (issue #11); imported here: expense_control → payments → report_roster → approvals
     from services.expense_control import flag_lines
     return lines + flag_lines(session, _, req)
+
+
+def awaits_invoice(req: ApprovalRequest) -> bool:
+    """An approved expense claim submitted without an invoice that has not come yet (补发票 offered)."""
+    return req.kind == "expense" and req.status == "approved" and (req.payload or {}).get("invoice") is False
+
+
+def invoice_button(_: Translate, req: ApprovalRequest) -> Button:
+    """🧾 补发票: the invoice came later."""
+    return Button(_("🧾 Invoice received (补发票)"), request_data(RequestAction.INVOICE, req.id))
+
+
+def invoice_lines(_: Translate, payload: dict[str, Any]) -> list[str]:
+    """有无发票 of an expense claim, and when an invoice came later (补发票); nothing for older claims."""
+    if "invoice" not in payload:
+        return []
+    lines = [_("Invoice: {answer}").format(answer=_("Yes") if payload["invoice"] else _("No"))]
+    if payload.get("invoice_received_on"):
+        lines[0] = _("Invoice: received later on {day}").format(day=payload["invoice_received_on"])
+    return lines
 
 
 def history_lines(session: Session, _: Translate, req: ApprovalRequest, tz: ZoneInfo) -> list[str]:
@@ -267,6 +289,9 @@ def tell_requester(session: Session, req: ApprovalRequest, *, decider: Staff, st
             title=title, who=who, next=f"{names(session, nxt.approvers)}（{role_label(_, nxt)}）")
     else:
         text = _("Your request {title} is fully approved (last approval: {who}).").format(title=title, who=who)
+        if awaits_invoice(req):
+            text += "\n" + _("No invoice yet: tap the button when it arrives.")
+            buttons = ((invoice_button(_, req),),)
     if comment:
         text += "\n" + _(comment_id).format(comment=comment)
     outbox.enqueue(session, staff_id=requester.id, message=OutMessage(text, buttons=buttons), now=now)

@@ -8,7 +8,16 @@ from sqlalchemy import select
 
 from domain.approval_callbacks import RequestAction
 from domain.approvals import NOT_WITHDRAWABLE, RequestStatus, can_copy, can_resubmit
-from services.approval_notices import card, chain_lines, current_step, headline, names, office_tz, standing
+from services.approval_notices import (
+    awaits_invoice,
+    card,
+    chain_lines,
+    current_step,
+    headline,
+    names,
+    office_tz,
+    standing,
+)
 from services.i18n import translator
 from services.messages import OutMessage
 from services.staff import holders_of
@@ -55,7 +64,8 @@ def my_requests(uow: UnitOfWork, *, requester_id: int, locale: str, default_time
 
 
 def actions_for(req: ApprovalRequest) -> tuple[RequestAction, ...]:
-    """Withdraw while nobody decided; nudge while pending; change when sent back; copy when rejected."""
+    """Withdraw while nobody decided; nudge while pending; change when sent back; copy when rejected; 补发票
+    when approved without its invoice."""
     status = RequestStatus(req.status)
     actions = []
     if status == RequestStatus.PENDING and req.step_index == 0 and req.round == 0 and req.kind not in NOT_WITHDRAWABLE:
@@ -66,6 +76,8 @@ def actions_for(req: ApprovalRequest) -> tuple[RequestAction, ...]:
         actions.append(RequestAction.RESUBMIT)
     if can_copy(status):
         actions.append(RequestAction.COPY)
+    if awaits_invoice(req):
+        actions.append(RequestAction.INVOICE)
     return tuple(actions)
 
 

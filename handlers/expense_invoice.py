@@ -1,0 +1,42 @@
+"""补发票: `apf:<request>` records that an approved expense's invoice came later (the requester or finance).
+
+```mermaid
+flowchart LR
+  N[approved notice / finance's CC / /requests] -->|apf:id| C{requester or finance? approved, no invoice?}
+  C -->|yes| M[invoice recorded, audited; the fee no longer counts x1.1; requester told if finance pressed]
+  C -->|no| X[alert: not found / already has one / not approved]
+```
+"""
+
+from __future__ import annotations
+
+from domain.approval_callbacks import RequestAction, parse_request
+from handlers.context import Ctx
+from handlers.router import Router
+from services import expense_invoice
+from services.expense_invoice import InvoiceOutcome
+from services.i18n import N_
+
+REFUSALS = {
+    InvoiceOutcome.NOT_FOUND: N_("Not found."),
+    InvoiceOutcome.ALREADY: N_("This claim has its invoice already."),
+    InvoiceOutcome.NOT_APPROVED: N_("Only an approved claim can have its invoice recorded."),
+}
+
+
+def on_invoice(ctx: Ctx) -> None:
+    """`apf:<id>`: the invoice of the approved claim arrived (rights and state re-checked)."""
+    request_id = parse_request(ctx.inbound.callback_data or "", RequestAction.INVOICE)
+    result = (expense_invoice.mark_received(ctx.app.uow(), request_id=request_id, viewer=ctx.me, now=ctx.app.now())
+              if request_id is not None else expense_invoice.InvoiceMarked(InvoiceOutcome.NOT_FOUND))
+    if result.outcome != InvoiceOutcome.DONE:
+        ctx.answer(ctx._(REFUSALS[result.outcome]), alert=True)
+        return
+    ctx.answer()
+    ctx.reply(ctx._("🧾 Invoice of expense claim #{id} recorded as received (补发票): it now counts as invoiced."
+                    ).format(id=result.request_id))
+
+
+def register(router: Router) -> None:
+    """Declare the 补发票 button."""
+    router.callback(RequestAction.INVOICE.value, on_invoice)
