@@ -19,6 +19,8 @@ comparison signs — "当项目净利润率15%,居间服务费用合同金额3%"
   caller. Warned at 80 % and at 100 % (each reached at ≥).
 - 每月费用上限: set per office by HQ; the head is warned at 80 % (≥); a claim that would take the
   month past the ceiling (>) is flagged to its approvers.
+- 考核 shown monthly: early each month (from the 1st to the 7th, in the office's working hours) the head
+  and headquarters' finance get the past month's KPI a and the 4.5 % cap standing, once per office and month.
 - 每月25日之前将票据寄到总裁办: an expense spent on or before the 25th has its receipts due on the 25th
   of that month, one spent later on the 25th of the next; a claim after that day is late.
 
@@ -51,6 +53,7 @@ class ExpenseRules:
     yearly_cap: Decimal = Decimal("4.5")
     warn_at: Decimal = Decimal(80)
     receipts_day: int = 25
+    kpi_push_last_day: int = 7
 
 
 SEED_RULES = ExpenseRules()
@@ -161,6 +164,11 @@ def monthly_ceiling_level(spent: Decimal, ceiling: Decimal,
 def would_pass_ceiling(*, spent: Decimal, amount: Decimal, ceiling: Decimal) -> bool:
     """True when a claim of `amount` takes the month's `spent` past `ceiling`; reaching it exactly is fine."""
     return spent + amount > ceiling
+
+
+def kpi_push_due(today: date, rules: ExpenseRules = SEED_RULES) -> bool:
+    """True from the 1st to the 7th of a month: the time to push the past month's KPI and cap figures."""
+    return 1 <= today.day <= rules.kpi_push_last_day
 
 
 def receipts_due_on(spent_on: date, rules: ExpenseRules = SEED_RULES) -> date:

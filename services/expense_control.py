@@ -157,7 +157,11 @@ class YearFigures:
 
 def year_figures(session: Session, *, office_id: int, year: int, until: date) -> YearFigures:
     """The seed's yearly figures from the contracts signed and the approved claims spent up to `until`."""
-    start = date(year, 1, 1)
+    return period_figures(session, office_id=office_id, start=date(year, 1, 1), until=until)
+
+
+def period_figures(session: Session, *, office_id: int, start: date, until: date) -> YearFigures:
+    """The same figures for the days from `start` to `until` (a month's a: its expenses over its contracts)."""
     office = session.get(Office, office_id)
     contracts = sum((Decimal(v) for v in session.scalars(
         select(Contract.amount).where(Contract.office_id == office_id, Contract.signed_on >= start,

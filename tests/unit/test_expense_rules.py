@@ -16,6 +16,7 @@ from domain.expense_rules import (
     intermediary_cap_percent,
     is_intermediary_fee,
     kpi_band,
+    kpi_push_due,
     lost_bid_carry_over,
     monthly_ceiling_level,
     over_intermediary_cap,
@@ -151,3 +152,9 @@ def test_the_rules_are_configurable() -> None:
     rules = ExpenseRules(fee_cap_low=D(2), profit_rate_threshold=D(20), receipts_day=20)
     assert (intermediary_cap_percent(D(18), rules), receipts_due_on(date(2026, 11, 21), rules)) == (
         D(2), date(2026, 12, 20))
+
+
+@pytest.mark.parametrize(("day", "due"), [(date(2026, 12, 1), True), (date(2026, 12, 7), True),
+                                          (date(2026, 12, 8), False), (date(2026, 11, 30), False)])
+def test_the_monthly_kpi_goes_out_in_the_first_week(day: date, due: bool) -> None:
+    assert kpi_push_due(day) == due
