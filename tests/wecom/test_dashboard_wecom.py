@@ -11,7 +11,7 @@ async def test_each_chart_is_an_image_followed_by_its_line(wecom: WeCom) -> None
     await wecom.say("zhangwei", "/dashboard")
     sent = wecom.standin.messages("zhangwei")[before:]
     kinds = [m.msgtype for m in sent]
-    assert kinds[:8] == ["image", "text"] * 4
+    assert kinds[:14] == ["image", "text"] * 7
     assert sent[1].text == "每月签订合同与来款"
     stored = wecom.standin.stored_media(sent[0].body["media_id"])
     assert stored is not None and stored.data[:8] == b"\x89PNG\r\n\x1a\n"
