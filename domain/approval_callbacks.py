@@ -28,6 +28,7 @@ class RequestAction(StrEnum):
     NUDGE = "apn"
     RESUBMIT = "apr"
     COPY = "apx"
+    INVOICE = "apf"  # 补发票: an approved expense's invoice arrived later (requester or finance)
 
 
 def card_key(request_id: int, step: int, round_: int = 0) -> str:

@@ -176,8 +176,9 @@ WITHDRAW = kind("apw", request=ID)
 NUDGE = kind("apn", request=ID)
 RESUBMIT = kind("apr", request=ID)
 COPY = kind("apx", request=ID)
+INVOICE = kind("apf", request=ID)  # 补发票: an approved claim's invoice came later
 REQUEST_KINDS = {RequestAction.WITHDRAW: WITHDRAW, RequestAction.NUDGE: NUDGE,
-                 RequestAction.RESUBMIT: RESUBMIT, RequestAction.COPY: COPY}
+                 RequestAction.RESUBMIT: RESUBMIT, RequestAction.COPY: COPY, RequestAction.INVOICE: INVOICE}
 # records
 CUSTOMER = kind("cu", customer=ID, action=one_of("v", "e", "vi", "rp"))  # open, edit, log a visit, report a repair
 VISIT = kind("vi", visit=ID)

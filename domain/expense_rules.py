@@ -6,7 +6,12 @@ comparison signs — "当项目净利润率15%,居间服务费用合同金额3%"
 - 项目费用: a project expense of 5,000 yuan or more (大于或等于5000元) is an intermediary fee
   (居间服务费). Its cap: when the project's net profit rate is BELOW 15 % the fees may reach 3 % of the
   contract amount; at 15 % OR MORE, 5 %. Reaching the cap exactly is allowed; only more is over.
-- Without an invoice the fee counts 1.1 times toward the commission base (按1.1倍计算).
+- Without an invoice the fee counts 1.1 times toward the commission base (按1.1倍计算). The seed says it of
+  the intermediary fee only, and only "在计算业务提成时" (when the sales commission is worked out): the
+  ×1.1 goes on the project's cost counted against its commission (`commission_cost`). A daily expense
+  without an invoice, or a project cost under 5,000, counts as paid; so does every claim in the monthly
+  ceiling, the KPI a (which leaves intermediary fees out anyway) and the 4.5 % cap — money paid is money
+  spent. An invoice received later (补发票) makes the fee count as paid from then on.
 - A lost bid: 40 % of its project expenses go to the office's next won project (累积计算).
 - 日常费用的考核: a = (yearly total expenses − intermediary fees) / yearly contract total × 100;
   优秀 when a < 1.8, 良好 when 1.8 ≤ a < 2.0, otherwise 待改进.
@@ -14,6 +19,8 @@ comparison signs — "当项目净利润率15%,居间服务费用合同金额3%"
   caller. Warned at 80 % and at 100 % (each reached at ≥).
 - 每月费用上限: set per office by HQ; the head is warned at 80 % (≥); a claim that would take the
   month past the ceiling (>) is flagged to its approvers.
+- 考核 shown monthly: early each month (from the 1st to the 7th, in the office's working hours) the head
+  and headquarters' finance get the past month's KPI a and the 4.5 % cap standing, once per office and month.
 - 每月25日之前将票据寄到总裁办: an expense spent on or before the 25th has its receipts due on the 25th
   of that month, one spent later on the 25th of the next; a claim after that day is late.
 
@@ -46,6 +53,7 @@ class ExpenseRules:
     yearly_cap: Decimal = Decimal("4.5")
     warn_at: Decimal = Decimal(80)
     receipts_day: int = 25
+    kpi_push_last_day: int = 7
 
 
 SEED_RULES = ExpenseRules()
@@ -99,6 +107,13 @@ def commission_charge(amount: Decimal, *, invoiced: bool, rules: ExpenseRules = 
     return amount if invoiced else (amount * rules.no_invoice_factor).quantize(CENT)
 
 
+def commission_cost(amount: Decimal, *, intermediary: bool, invoiced: bool,
+                    rules: ExpenseRules = SEED_RULES) -> Decimal:
+    """What a claim counts toward its project's commission base: an intermediary fee without an invoice
+    ×1.1, everything else (daily expenses, project costs under the fee threshold, invoiced fees) as paid."""
+    return commission_charge(amount, invoiced=invoiced, rules=rules) if intermediary else amount
+
+
 def lost_bid_carry_over(project_expenses: Decimal, rules: ExpenseRules = SEED_RULES) -> Decimal:
     """The share of a lost bid's project expenses that goes to the office's next won project."""
     return percent_of(project_expenses, rules.lost_bid_carry)
@@ -149,6 +164,11 @@ def monthly_ceiling_level(spent: Decimal, ceiling: Decimal,
 def would_pass_ceiling(*, spent: Decimal, amount: Decimal, ceiling: Decimal) -> bool:
     """True when a claim of `amount` takes the month's `spent` past `ceiling`; reaching it exactly is fine."""
     return spent + amount > ceiling
+
+
+def kpi_push_due(today: date, rules: ExpenseRules = SEED_RULES) -> bool:
+    """True from the 1st to the 7th of a month: the time to push the past month's KPI and cap figures."""
+    return 1 <= today.day <= rules.kpi_push_last_day
 
 
 def receipts_due_on(spent_on: date, rules: ExpenseRules = SEED_RULES) -> date:

@@ -282,6 +282,7 @@ class ExpenseIn(BaseModel):
     reason: LongText = _field("事由")
     customer_id: PositiveInt | None = _field("关联客户", None)
     project: Text | None = _field("项目", None)
+    invoice: bool = _field("有无发票", True)  # without one, an intermediary fee counts ×1.1 (domain.expense_rules)
 
     @field_validator("spent_on")
     @classmethod

@@ -156,5 +156,12 @@ EXPENSE_FIGURE_ROLES: frozenset[Role] = DASHBOARD_ROLES | {Role.ADMIN}
 CEILING_SETTER_ROLES: frozenset[Role] = frozenset({Role.GM, Role.FINANCE_DIRECTOR, Role.VP, Role.PRESIDENT})
 """Headquarters roles that set an office's monthly expense ceiling (/ceiling)."""
 
+INVOICE_MARKER_ROLES: frozenset[Role] = frozenset({Role.FINANCE, Role.FINANCE_DIRECTOR})
+"""Besides the requester, who may record that an approved claim's invoice came later (补发票): finance."""
+
+EXPENSE_DIGEST_ROLES: frozenset[Role] = frozenset({Role.FINANCE, Role.FINANCE_DIRECTOR, Role.GM})
+"""Headquarters roles sent every office's expense KPI a and 4.5 % cap standing early each month (the seed:
+集团将对办事处的费用情况进行考核 — finance checks the figures, the GM reviews the office heads)."""
+
 PEOPLE_CARE_ROLES: frozenset[Role] = OFFICE_MANAGER_ROLES | {Role.HR}
 """Roles that look after people: onboarding checklists, probation, leaving (离职)."""

@@ -10,6 +10,7 @@ from handlers import (
     core,
     dashboard,
     expense_figures,
+    expense_invoice,
     leaving,
     logistics,
     main_menu,
@@ -27,8 +28,8 @@ from handlers import requests as approval_requests
 from handlers.forms import engine
 from handlers.router import Router
 
-FEATURES = [core, engine, field_records, payments, contracts, receivables, tenders, expense_figures, dashboard,
-            reports, attendance, approval_requests, approvals, people, leaving, scoring, assets, purchases,
+FEATURES = [core, engine, field_records, payments, contracts, receivables, tenders, expense_figures, expense_invoice,
+            dashboard, reports, attendance, approval_requests, approvals, people, leaving, scoring, assets, purchases,
             logistics, meetings, main_menu]  # last: its phrase table reads free text no form took
 
 

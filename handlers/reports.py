@@ -79,7 +79,28 @@ def _report_form(kind: ReportKind, scope: FigureScope, title: str, summary: str,
               min_value=0, max_value=10_000),
         Field("payments", N_("Payments collected (yuan)"), payments, Kind.decimal, min_value=0,
               max_value=MAX_AMOUNT),
+        *(COST_FIELDS if kind == ReportKind.MONTHLY and scope == FigureScope.OFFICE else ()),
     )))
+
+
+COST_FIELDS = (
+    Field("contract_amount", N_("Contract amount signed (yuan)"), N_("Contract amount signed this month, in yuan? "
+          "Prefilled from the contracts recorded; keep it or type the right figure."), Kind.decimal, min_value=0,
+          max_value=MAX_AMOUNT, money=True),
+    Field("receivables", N_("Receivables due (yuan)"), N_("Receivables due at the month's end, in yuan? Prefilled "
+          "from the contracts' instalments; keep it or type the right figure."), Kind.decimal, min_value=0,
+          max_value=MAX_AMOUNT, money=True),
+    Field("expenses", N_("Expenses (yuan)"), N_("The office's expenses this month, in yuan? Prefilled from the "
+          "approved claims; keep it or type the right figure."), Kind.decimal, min_value=0, max_value=MAX_AMOUNT,
+          money=True),
+    Field("expense_kpi", N_("Expense KPI a (year to date)"), N_("Expense KPI a, year to date (expenses less "
+          "intermediary fees, per 100 yuan of contracts)? Keep it, correct it, or Skip when there are no contracts."),
+          Kind.decimal, min_value=0, max_value=1000, required=False),
+    Field("yearly_cap_used", N_("Yearly 4.5% cap used (%)"), N_("Share of the yearly 4.5% expense cap used so far, "
+          "in per cent? Keep it, correct it, or Skip."), Kind.decimal, min_value=0, max_value=100_000, required=False),
+)
+"""The office head's monthly cost figures (issue #11): questions prefilled from the records, correctable; what the
+head changed is kept next to the records' figure and shown to the reviewer."""
 
 
 def save_report(ctx: Ctx, answers: dict[str, Any], context: dict[str, Any]) -> str:

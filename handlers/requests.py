@@ -8,7 +8,7 @@ flowchart LR
   K -->|outing| O[day → from → until] --> T
   K -->|trip| D2[first day → last day] --> T[destination → purpose] --> S
   E[/expense/] --> A[amount → category] -->|project kinds| P[project] --> W
-  A --> W[date → reason → customer? → receipt photos] --> S
+  A --> W[date → reason → customer? → receipt photos → invoice yes/no] --> S
   OT[/overtime/] --> OD[day worked → 调休 days → work] --> S
   S --> C[approval chain: the first approvers get the card]
 ```
@@ -284,6 +284,9 @@ EXPENSE = register_form(Form("expense", N_("Expense claim"), fields=(
     Field("customer_id", N_("Customer"), N_("Link it to a customer? Type part of the name, or Skip."),
           Kind.lookup, required=False, lookup=Lookup(_search_customers, _resolve_customer)),
     Field("photos", N_("Receipts"), N_("Send photos of the receipts, then tap Done."), Kind.photos),
+    Field("invoice", N_("Invoice (有无发票)"), N_("Is there an invoice (发票)? Without one, an intermediary fee "
+          "counts 1.1 times toward the commission; you can mark the invoice as received later (补发票)."),
+          Kind.boolean),
     cc_field(),
 ), save=_save_expense, save_label=N_("Submit")))
 

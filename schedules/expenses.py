@@ -1,4 +1,5 @@
-"""Expense reminders: the head warned at 80 % of the monthly ceiling; unfinished claims before the 25th."""
+"""Expense reminders: the head warned at 80 % of the monthly ceiling; unfinished claims before the 25th; the past
+month's KPI a and 4.5 % cap standing early each month."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import asyncio
 
 from schedules.runner import job
 from services.context import AppContext
-from services.expense_reminders import sweep_ceiling_warnings, sweep_receipts_reminders
+from services.expense_reminders import sweep_ceiling_warnings, sweep_kpi_reports, sweep_receipts_reminders
 
 
 @job("expense-ceiling", every_minutes=60)
@@ -23,3 +24,11 @@ async def receipts_reminders(app: AppContext) -> str:
     sent = await asyncio.to_thread(sweep_receipts_reminders, app.uow(), now=app.now())
     app.kick_sender()
     return f"{sent} receipts reminder(s) queued"
+
+
+@job("expense-kpi-monthly", every_minutes=60)
+async def expense_kpi_monthly(app: AppContext) -> str:
+    """Push each branch office's past-month KPI a and yearly-cap standing to its head and HQ finance, once."""
+    sent = await asyncio.to_thread(sweep_kpi_reports, app.uow(), now=app.now())
+    app.kick_sender()
+    return f"{sent} KPI report(s) queued"

@@ -117,7 +117,7 @@ def form_answers(uow: UnitOfWork, *, request_id: int, requester_id: int, purpose
             answers: dict[str, Any] = {"amount": str(req.amount), "category": req.category,
                                        "spent_on": payload.get("spent_on"), "reason": payload.get("reason"),
                                        "project": payload.get("project"), "customer_id": payload.get("customer_id"),
-                                       "photos": list(req.photos or [])}
+                                       "invoice": payload.get("invoice"), "photos": list(req.photos or [])}
             labels = {"customer_id": str(payload["customer_name"])} if payload.get("customer_name") else {}
         else:
             answers = {"kind": req.kind, "first_day": req.first_day.isoformat() if req.first_day else None,

@@ -8,7 +8,8 @@
 - `retire_requester_side`: the requester's own cards (the submission reply's 撤回 / 催办, a progress notice's
   催办, the 退回修改 notice's 修改 / 撤回), their /requests listings and the heads' waiting lists under
   /status are edited the same way when what they offered is over.
-- `tell_cc`: at the end, the people copied (抄送) hear the outcome, with no buttons.
+- `tell_cc`: at the end, the people copied (抄送) hear the outcome, with no buttons to decide (finance
+  gets 补发票 on an approved claim still without its invoice).
 """
 
 from __future__ import annotations
@@ -21,12 +22,15 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from domain.approval_callbacks import card_key, listing_key, office_list_key
 from domain.approval_routing import ChainStep, delegate, next_level
+from domain.roles import INVOICE_MARKER_ROLES
 from services import cards, outbox
 from services.approval_notices import (
     STATUS_LABELS,
+    awaits_invoice,
     card,
     current_step,
     headline,
+    invoice_button,
     names,
     requester_view,
     role_label,
@@ -35,7 +39,7 @@ from services.approval_notices import (
 )
 from services.approval_queries import retired_listing, retired_waiting
 from services.i18n import translator
-from services.messages import OutMessage
+from services.messages import Button, OutMessage
 from services.staff import HQ_ROLES, holders_of, manager_of
 from storage.models import ApprovalRequest, Staff
 
@@ -135,7 +139,10 @@ def tell_cc(session: Session, req: ApprovalRequest, *, now: datetime) -> None:
         text = _("📋 For your information (CC): {title} {status}.").format(
             title=headline(_, req), status=_(STATUS_LABELS.get(req.status, req.status)))
         body = card(session, req, locale=person.locale, buttons=False).text
-        outbox.enqueue(session, staff_id=staff_id, message=OutMessage(f"{text}\n{body}"), now=now)
+        buttons: tuple[tuple[Button, ...], ...] = ()
+        if awaits_invoice(req) and person.roles & INVOICE_MARKER_ROLES:
+            buttons = ((invoice_button(_, req),),)
+        outbox.enqueue(session, staff_id=staff_id, message=OutMessage(f"{text}\n{body}", buttons=buttons), now=now)
 
 
 def last_step_of(req: ApprovalRequest) -> ChainStep | None:

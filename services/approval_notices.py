@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from domain.approval_callbacks import RequestAction, StepAction, card_key, requester_card_key
 from domain.approval_routing import ChainStep
 from domain.approvals import NOT_WITHDRAWABLE, RequestStatus, can_copy, can_resubmit, can_withdraw
-from domain.callbacks import APPROVAL_STEP, COPY, REQUEST_KINDS, RESUBMIT, pack
+from domain.callbacks import APPROVAL_STEP, COPY, INVOICE, REQUEST_KINDS, RESUBMIT, pack
 from services import outbox, zones
 from services.i18n import N_, Translate, translator
 from services.leave_notice import leave_lines
@@ -60,6 +61,7 @@ ACTION_LABELS = {
     RequestAction.NUDGE: N_("🔔 Nudge #{id}"),
     RequestAction.RESUBMIT: N_("✏️ Change #{id}"),
     RequestAction.COPY: N_("📄 Copy #{id}"),
+    RequestAction.INVOICE: N_("🧾 Invoice received #{id}"),
 }
 
 
@@ -118,6 +120,7 @@ def detail_lines(session: Session, _: Translate, req: ApprovalRequest) -> list[s
         lines.append(_("Amount: {amount}").format(amount=money(req.amount)))
         lines.append(_("Category: {category}").format(category=_(CATEGORY_LABELS.get(req.category or "", "—"))))
         lines.append(_("Date: {date}").format(date=payload.get("spent_on", "—")))
+        lines.extend(invoice_lines(_, payload))
     elif req.kind == "purchase":
         lines.append(_("Item: {item} × {quantity} at ¥{price} each").format(
             item=payload.get("item", "—"), quantity=payload.get("quantity", "—"), price=payload.get("unit_price", "—")))
@@ -141,6 +144,26 @@ def detail_lines(session: Session, _: Translate, req: ApprovalRequest) -> list[s
     # the seed's cost control (issue #11); imported here: expense_control → payments → report_roster → approvals
     from services.expense_control import flag_lines
     return lines + flag_lines(session, _, req)
+
+
+def awaits_invoice(req: ApprovalRequest) -> bool:
+    """An approved expense claim submitted without an invoice that has not come yet (补发票 offered)."""
+    return req.kind == "expense" and req.status == "approved" and (req.payload or {}).get("invoice") is False
+
+
+def invoice_button(_: Translate, req: ApprovalRequest) -> Button:
+    """🧾 补发票: the invoice came later."""
+    return Button(_("🧾 Invoice received (补发票)"), pack(INVOICE, request=req.id))
+
+
+def invoice_lines(_: Translate, payload: dict[str, Any]) -> list[str]:
+    """有无发票 of an expense claim, and when an invoice came later (补发票); nothing for older claims."""
+    if "invoice" not in payload:
+        return []
+    lines = [_("Invoice: {answer}").format(answer=_("Yes") if payload["invoice"] else _("No"))]
+    if payload.get("invoice_received_on"):
+        lines[0] = _("Invoice: received later on {day}").format(day=payload["invoice_received_on"])
+    return lines
 
 
 def history_lines(session: Session, _: Translate, req: ApprovalRequest, tz: ZoneInfo) -> list[str]:
@@ -272,6 +295,9 @@ def tell_requester(session: Session, req: ApprovalRequest, *, decider: Staff, st
             title=title, who=who, next=f"{names(session, nxt.approvers)}（{role_label(_, nxt)}）")
     else:
         text = _("Your request {title} is fully approved (last approval: {who}).").format(title=title, who=who)
+        if awaits_invoice(req):
+            text += "\n" + _("No invoice yet: tap the button when it arrives.")
+            buttons = ((invoice_button(_, req),),)
     if comment:
         text += "\n" + _(comment_id).format(comment=comment)
     if req.status == "returned":
@@ -285,7 +311,7 @@ def tell_requester(session: Session, req: ApprovalRequest, *, decider: Staff, st
 
 def actions_for(req: ApprovalRequest) -> tuple[RequestAction, ...]:
     """Withdraw while nobody decided this round (or when sent back); nudge while pending; change when sent
-    back; copy when rejected."""
+    back; copy when rejected; 补发票 when approved without its invoice."""
     status = RequestStatus(req.status)
     withdraw = can_withdraw(status, req.step_index) and req.kind not in NOT_WITHDRAWABLE
     actions = []
@@ -296,6 +322,8 @@ def actions_for(req: ApprovalRequest) -> tuple[RequestAction, ...]:
         actions += [RequestAction.RESUBMIT, RequestAction.WITHDRAW] if withdraw else [RequestAction.RESUBMIT]
     if can_copy(status):
         actions.append(RequestAction.COPY)
+    if awaits_invoice(req):
+        actions.append(RequestAction.INVOICE)
     return tuple(actions)
 
 

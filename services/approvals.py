@@ -205,13 +205,15 @@ def build_expense(session: Session, data: dict[str, Any], *, requester: Staff, t
                   now: datetime) -> ApprovalRequest:
     """An expense claim (not yet stored) from the form's answers, validated; the customer must be the office's."""
     record = _validated(ExpenseIn, {k: data.get(k) for k in ("amount", "category", "spent_on", "reason",
-                                                             "customer_id", "project")},
+                                                             "customer_id", "project", "invoice")
+                                    if k != "invoice" or data.get(k) is not None},
                         today=now.astimezone(tz).date())
     customer = _customer_in_office(session, record.customer_id, requester.office_id)
     if record.customer_id is not None and customer is None:
         raise RequestInvalid([FieldError("customer_id", "invalid")])
     payload = {"spent_on": record.spent_on.isoformat(), "reason": record.reason, "project": record.project,
-               "customer_id": record.customer_id, "customer_name": customer.name if customer else None}
+               "customer_id": record.customer_id, "customer_name": customer.name if customer else None,
+               "invoice": record.invoice}
     if record.category in PROJECT_EXPENSE_CATEGORIES:  # its contract or tender (issue #11)
         payload.update(project_links(session, office_id=requester.office_id, data=data))
     return ApprovalRequest(kind="expense", amount=record.amount, category=record.category.value,

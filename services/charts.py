@@ -19,7 +19,7 @@ from matplotlib.figure import Figure  # a Figure without pyplot draws with Agg: 
 log = logging.getLogger(__name__)
 CJK_FAMILIES = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC",
                 "Source Han Sans SC", "SimHei", "Microsoft YaHei", "PingFang SC")
-BLUE, ORANGE, GREY, RED = "#1f77b4", "#ff7f0e", "#7f7f7f", "#d62728"
+BLUE, ORANGE, GREY, RED, GREEN = "#1f77b4", "#ff7f0e", "#7f7f7f", "#d62728", "#2ca02c"
 
 
 @cache
@@ -85,5 +85,22 @@ def bars_with_lines(title: str, labels: Sequence[str], values: Sequence[float], 
     axes.set_ylabel(unit)
     if lines:
         axes.legend()
+    axes.grid(axis="y", alpha=0.3)
+    return _png(figure)
+
+
+def stacked_bars(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float], str]],
+                 *, unit: str) -> bytes:
+    """Bars stacked per label, one colour per series (e.g. reports on time, late and missing per office)."""
+    figure = _figure()
+    axes = figure.subplots()
+    bottoms = [0.0] * len(labels)
+    for name, values, colour in series:
+        axes.bar(range(len(labels)), list(values), bottom=bottoms, label=name, color=colour)
+        bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+    axes.set_xticks(list(range(len(labels))), list(labels))
+    axes.set_title(title)
+    axes.set_ylabel(unit)
+    axes.legend()
     axes.grid(axis="y", alpha=0.3)
     return _png(figure)

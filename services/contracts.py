@@ -22,7 +22,7 @@ from domain.tenders import TenderResult
 from services import access, audit
 from services.i18n import N_, Translate
 from services.payments import money
-from services.project_costs import carry_overs
+from services.project_costs import carry_overs, contract_commission_fees, contract_fees, office_claims
 from services.staff import StaffView
 from storage.claims import rowcount
 from storage.models import Contract, Customer, Instalment, Office, Staff, Tender
@@ -87,6 +87,8 @@ class ContractCard:
     instalments: list[InstalmentCard] = field(default_factory=list)
     tender_id: int | None = None
     carried_over: Decimal = Decimal(0)  # 40 % of lost bids' project costs (累积计算)
+    fees: Decimal = Decimal(0)  # intermediary fees booked on it (pending or approved)
+    commission_fees: Decimal = Decimal(0)  # the same toward the commission: without an invoice ×1.1
 
 
 class CustomerNotFound(Exception):
@@ -136,7 +138,15 @@ def card_of(session: Session, contract: Contract) -> ContractCard:
         bid_deposit=None if contract.bid_deposit is None else Decimal(contract.bid_deposit),
         deposit_returned_on=contract.deposit_returned_on, instalments=stages, tender_id=contract.tender_id,
         carried_over=carry_overs(session, office_id=contract.office_id).get(contract.id, Decimal(0)),
+        **_fees_of(session, contract),
     )
+
+
+def _fees_of(session: Session, contract: Contract) -> dict[str, Decimal]:
+    """The intermediary fees booked on the contract, as paid and as the commission base counts them."""
+    claims = office_claims(session, office_id=contract.office_id, since=contract.signed_on)
+    return {"fees": contract_fees(claims, contract.id),
+            "commission_fees": contract_commission_fees(claims, contract.id)}
 
 
 def create(uow: UnitOfWork, *, viewer: StaffView, data: ContractIn, now: datetime) -> ContractCard:
@@ -293,6 +303,9 @@ def describe(card: ContractCard, _: Translate, *, with_office: bool = False) -> 
         lines.append(_("From tender #{id}").format(id=card.tender_id))
     if card.carried_over:
         lines.append(_("Carried over from lost bids (40%): {amount} yuan").format(amount=money(card.carried_over)))
+    if card.fees:
+        lines.append(_("Intermediary fees: {fees} yuan; toward the commission {counted} yuan (without an invoice "
+                       "×1.1)").format(fees=money(card.fees), counted=money(card.commission_fees)))
     lines += [instalment_line(stage, _) for stage in card.instalments]
     return "\n".join(lines)
 

@@ -4,13 +4,15 @@ Figures (the offices the person may see: HQ every office, a head their own):
 1. contracts signed vs payments received, by month (the last six months);
 2. receivables by age (0–30, 31–60, 61–90, 90+ days overdue);
 3. this month's daily expenses vs each office's ceiling;
-4. expense KPI a by office, year to date, with the 1.8 / 2.0 bands.
-The PNGs are kept as media rows (services/media.py) and sent as photos, each with a one-line text.
+4. expense KPI a by office, year to date, with the 1.8 / 2.0 bands;
+5. this month's attendance rate by office (出勤率), 6. its late arrivals and absences (迟到 / 旷工);
+7. reports due this month by office, weekly and monthly: on time, late, missing (services/office_month.py).
+The PNGs are kept as media rows (services/media.py) and sent as photos, each with its one line as caption.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -21,10 +23,12 @@ from sqlalchemy.orm import Session
 
 from domain.callbacks import DASHBOARD_XLSX, pack
 from domain.receivables import Age
+from domain.reports import ReportsConfig
 from services import charts, media
 from services.expense_control import ceiling_of, year_figures
-from services.i18n import Translate
+from services.i18n import N_, Translate
 from services.messages import Button, OutFile, OutMessage
+from services.office_month import FAMILIES, OfficeMonth, office_months
 from services.project_costs import month_daily, office_claims
 from services.receivables import open_instalments
 from services.staff import StaffView
@@ -48,6 +52,7 @@ class Dashboard:
     spent: list[Decimal]
     ceilings: list[Decimal | None]
     kpi: list[Decimal | None]
+    month: list[OfficeMonth] = field(default_factory=list)  # attendance and report compliance, per office
 
 
 def _month_keys(today: date) -> list[str]:
@@ -71,8 +76,17 @@ def _by_month(session: Session, column: object, day: object, office: object, ids
     return totals
 
 
-def gather(uow: UnitOfWork, *, viewer: StaffView, today: date) -> Dashboard:
-    """The dashboard's numbers for the offices the person may see."""
+@dataclass(frozen=True)
+class MonthInputs:
+    """What the attendance and compliance figures need besides the offices: the clock and the rules' settings."""
+
+    now: datetime
+    grace_minutes: int
+    configs: ReportsConfig
+
+
+def gather(uow: UnitOfWork, *, viewer: StaffView, today: date, inputs: MonthInputs | None = None) -> Dashboard:
+    """The dashboard's numbers for the offices the person may see (attendance and reports with `inputs`)."""
     with uow:
         session = uow.session
         query = select(Office.id, Office.name).order_by(Office.id)
@@ -93,9 +107,12 @@ def gather(uow: UnitOfWork, *, viewer: StaffView, today: date) -> Dashboard:
             spent.append(month_daily(claims, year=today.year, month=today.month))
             ceilings.append(ceiling_of(session, office_id=office_id, year=today.year))
             kpi.append(year_figures(session, office_id=office_id, year=today.year, until=today).kpi)
+        month = [] if inputs is None else office_months(
+            session, office_ids=ids, today=today, now=inputs.now, grace_minutes=inputs.grace_minutes,
+            configs=inputs.configs)
         return Dashboard(today, months, [signed.get(m, Decimal(0)) for m in months],
                          [received.get(m, Decimal(0)) for m in months], ageing, [row.name for row in offices],
-                         spent, ceilings, kpi)
+                         spent, ceilings, kpi, month)
 
 
 def _wan(value: Decimal) -> float:
@@ -104,7 +121,7 @@ def _wan(value: Decimal) -> float:
 
 
 def pictures(data: Dashboard, _: Translate) -> list[tuple[str, bytes]]:
-    """The four charts as (one-line caption, PNG)."""
+    """The charts as (one-line caption, PNG): the four money charts, then attendance and reports."""
     short = [m[2:] for m in data.months]
     wan = _("10k yuan")
     age_labels = [_("0–30 days"), _("31–60 days"), _("61–90 days"), _("over 90 days")]
@@ -121,26 +138,52 @@ def pictures(data: Dashboard, _: Translate) -> list[tuple[str, bytes]]:
         (_("Expense KPI a by office, year to date (excellent below 1.8, good below 2.0)"),
          charts.bars_with_lines(_("Expense KPI a"), data.offices, [float(a or 0) for a in data.kpi], unit="a",
                                 lines=[(_("excellent"), 1.8), (_("good"), 2.0)])),
+        *(month_pictures(data, _) if data.month else []),
     ]
 
 
-def dashboard_messages(uow: UnitOfWork, *, viewer: StaffView, today: date, now: datetime, _: Translate
-                       ) -> list[OutMessage]:
+FAMILY_LABELS = {"weekly": N_("weekly"), "monthly": N_("monthly")}
+
+
+def month_pictures(data: Dashboard, _: Translate) -> list[tuple[str, bytes]]:
+    """This month's attendance rate, late arrivals and absences, and report compliance, by office."""
+    names = [m.name for m in data.month]
+    bars = [f"{m.name}\n{_(FAMILY_LABELS[family])}" for m in data.month for family in FAMILIES]
+    counts = [m.compliance[family] for m in data.month for family in FAMILIES]
+    return [
+        (_("Attendance rate by office this month: days attended per working day due"),
+         charts.bars_with_lines(_("Attendance rate"), names, [float(m.rate or 0) for m in data.month], unit="%",
+                                lines=[(_("full attendance"), 100.0)])),
+        (_("Late arrivals and absences (旷工) by office this month"),
+         charts.grouped_bars(_("Late and absent"), names, [(_("Late"), [float(m.late) for m in data.month]),
+                                                          (_("Absent"), [float(m.absent) for m in data.month])],
+                             unit=_("days"))),
+        (_("Reports due this month by office: on time, late, missing"),
+         charts.stacked_bars(_("Report compliance"), bars, [
+             (_("On time"), [float(c.on_time) for c in counts], charts.GREEN),
+             (_("Submitted late"), [float(c.late) for c in counts], charts.ORANGE),
+             (_("Missing"), [float(c.missing) for c in counts], charts.RED)], unit=_("reports"))),
+    ]
+
+
+def dashboard_messages(uow: UnitOfWork, *, viewer: StaffView, today: date, now: datetime, _: Translate,
+                       inputs: MonthInputs | None = None) -> list[OutMessage]:
     """The charts as photo messages, each with its line, and a last one offering the .xlsx."""
-    data = gather(uow, viewer=viewer, today=today)
+    data = gather(uow, viewer=viewer, today=today, inputs=inputs)
     messages = []
     for index, (caption, png) in enumerate(pictures(data, _)):
         ref = media.keep(uow, channel="chart", source_id=f"dashboard:{viewer.id}:{now.isoformat()}:{index}",
                          data=png, now=now)
-        messages.append(OutMessage(caption, photos=(ref,)))
+        messages.append(OutMessage(caption, photos=(ref,), caption=True))
     messages.append(OutMessage(_("📊 Dashboard for {day}. The same figures as a spreadsheet:").format(
         day=today.isoformat()), buttons=((Button(_("📥 .xlsx"), pack(DASHBOARD_XLSX)),),)))
     return messages
 
 
-def workbook(uow: UnitOfWork, *, viewer: StaffView, today: date, _: Translate) -> OutFile:
+def workbook(uow: UnitOfWork, *, viewer: StaffView, today: date, _: Translate,
+             inputs: MonthInputs | None = None) -> OutFile:
     """The dashboard's figures as an .xlsx, one sheet per chart."""
-    data = gather(uow, viewer=viewer, today=today)
+    data = gather(uow, viewer=viewer, today=today, inputs=inputs)
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -157,6 +200,22 @@ def workbook(uow: UnitOfWork, *, viewer: StaffView, today: date, _: Translate) -
     for name, spent, ceiling, a in zip(data.offices, data.spent, data.ceilings, data.kpi, strict=True):
         offices.append([name, float(spent), None if ceiling is None else float(ceiling),
                         None if a is None else round(float(a), 2)])
+    if data.month:
+        _month_sheets(book, data, _)
     buffer = BytesIO()
     book.save(buffer)
     return OutFile(f"dashboard-{today.isoformat()}.xlsx", buffer.getvalue())
+
+
+def _month_sheets(book: Workbook, data: Dashboard, _: Translate) -> None:
+    """The attendance and report-compliance charts' figures, one sheet each."""
+    attendance = book.create_sheet(_("Attendance this month")[:31])
+    attendance.append([_("Office"), _("Attendance rate (%)"), _("Late"), _("Absent")])
+    for month in data.month:
+        rate = None if month.rate is None else float(month.rate)
+        attendance.append([month.name, rate, float(month.late), float(month.absent)])
+    reports = book.create_sheet(_("Report compliance")[:31])
+    reports.append([_("Office"), _("Report"), _("On time"), _("Submitted late"), _("Missing")])
+    for month in data.month:
+        for family, count in month.compliance.items():
+            reports.append([month.name, _(FAMILY_LABELS[family]), count.on_time, count.late, count.missing])

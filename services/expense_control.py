@@ -37,7 +37,7 @@ from domain.roles import CEILING_SETTER_ROLES
 from services import audit
 from services.i18n import N_, Translate
 from services.payments import money
-from services.project_costs import claim_of, contract_fees, month_daily, office_claims
+from services.project_costs import claim_of, contract_commission_fees, contract_fees, month_daily, office_claims
 from services.staff import StaffView
 from storage.models import ApprovalRequest, Contract, Office, OfficeBudget
 from storage.uow import UnitOfWork
@@ -79,15 +79,26 @@ def _fee_lines(session: Session, _: Translate, office_id: int, contract_id: int 
         return [_("⚠️ Intermediary fee not tied to a contract: its cap cannot be checked.")]
     rate = Decimal(contract.net_profit_rate) if contract.net_profit_rate is not None else Decimal(0)
     amount = Decimal(contract.amount)
-    fees = contract_fees(office_claims(session, office_id=office_id, since=contract.signed_on), contract.id)
+    claims = office_claims(session, office_id=office_id, since=contract.signed_on)
+    fees, counted = contract_fees(claims, contract.id), contract_commission_fees(claims, contract.id)
     cap = intermediary_cap(amount, rate)
     values = {"id": contract.id, "fees": money(fees), "cap": money(cap),
               "pct": plain_number(intermediary_cap_percent(rate))}
     if over_intermediary_cap(fees, amount, rate):
-        return [_("⚠️ Over the intermediary-fee cap: contract #{id} fees {fees} yuan, cap {cap} yuan "
-                  "({pct}% of the contract).").format(**values)]
-    return [_("Intermediary fees on contract #{id}: {fees} of a {cap} yuan cap ({pct}% of the contract)."
-              ).format(**values)]
+        lines = [_("⚠️ Over the intermediary-fee cap: contract #{id} fees {fees} yuan, cap {cap} yuan "
+                   "({pct}% of the contract).").format(**values)]
+    else:
+        lines = [_("Intermediary fees on contract #{id}: {fees} of a {cap} yuan cap ({pct}% of the contract)."
+                   ).format(**values)]
+    if counted != fees:
+        lines.append(commission_line(_, counted))
+    return lines
+
+
+def commission_line(_: Translate, counted: Decimal) -> str:
+    """The fees as the commission base counts them (those without an invoice ×1.1, 按1.1倍计算)."""
+    return _("Toward the commission: {amount} yuan (fees without an invoice count 1.1 times).").format(
+        amount=money(counted))
 
 
 def _ceiling_lines(session: Session, _: Translate, office_id: int, spent_on: date) -> list[str]:
@@ -146,7 +157,11 @@ class YearFigures:
 
 def year_figures(session: Session, *, office_id: int, year: int, until: date) -> YearFigures:
     """The seed's yearly figures from the contracts signed and the approved claims spent up to `until`."""
-    start = date(year, 1, 1)
+    return period_figures(session, office_id=office_id, start=date(year, 1, 1), until=until)
+
+
+def period_figures(session: Session, *, office_id: int, start: date, until: date) -> YearFigures:
+    """The same figures for the days from `start` to `until` (a month's a: its expenses over its contracts)."""
     office = session.get(Office, office_id)
     contracts = sum((Decimal(v) for v in session.scalars(
         select(Contract.amount).where(Contract.office_id == office_id, Contract.signed_on >= start,

@@ -1,8 +1,10 @@
 """Spreadsheet exports of the field records, laid out like the seeds' appendix tables.
 
-Sheets 客户档案表, 售后维修记录表, 客户拜访 and 来款登记表: a title row with the company, a row naming the office
-and period, 序号 and the tables' Chinese column headers, real dates, and the sign-off row of the paper form;
-printed landscape, one page wide, headers on every page (services.sheet_print).
+Sheets 客户档案表, 售后维修记录表, 客户拜访, 来款登记表 and 费用报销 (with 有无发票, 补发票 and what
+each claim counts toward the commission: an intermediary fee without an invoice ×1.1): a title row with
+the company, a row naming the office and period, 序号 and the tables' Chinese column headers, real
+dates, and the sign-off row of the paper form; printed landscape, one page wide, headers on every
+page (services.sheet_print).
 """
 
 from __future__ import annotations
@@ -18,16 +20,21 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import select
 
 from domain.payments import PaymentKind
 from domain.periods import Period
 from domain.records import RepairStatus
 from services import records_query, sheet_print
+from services.approval_notices import CATEGORY_LABELS
 from services.customers import CustomerCard
+from services.i18n import translator
 from services.payments import PaymentCard
+from services.project_costs import claim_of
 from services.repairs import RepairCard
 from services.staff import StaffView
 from services.visits import VisitCard
+from storage.models import ApprovalRequest, Office, Staff
 from storage.uow import UnitOfWork
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -45,7 +52,12 @@ VISIT_HEADERS = ("客户名称", "拜访时间", "拜访目的", "拜访人", "�
 PAYMENT_HEADERS = ("投款日期", "客户名称", "类型", "金额(元)", "汇票号码", "汇票日期", "承兑汇票到期时间", "承兑期(天)",
                    "登记人", "备注")
 PAYMENT_KIND_ZH = {PaymentKind.DRAFT: "承兑汇票", PaymentKind.TRANSFER: "转账电汇"}
+EXPENSE_HEADERS = ("发生日期", "报销人", "费用类别", "金额(元)", "有无发票", "补发票日期", "计入提成金额(元)", "项目",
+                   "事由", "审批状态")
+EXPENSE_STATUS_ZH = {"pending": "审批中", "approved": "已批准", "rejected": "已驳回", "withdrawn": "已撤回",
+                     "returned": "退回修改"}
 TOTAL_LABEL = "合计"
+MAX_EXPENSE_ROWS = 5000
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,24 @@ class ExportFile:
     repairs: int
     visits: int
     payments: int = 0
+    expenses: int = 0
+
+
+@dataclass(frozen=True)
+class ExpenseRow:
+    """One expense claim as the 费用报销 sheet lists it."""
+
+    office_name: str
+    spent_on: date | None
+    requester: str
+    category: str
+    amount: Decimal
+    invoice: bool | None  # None: claimed before the question was asked
+    invoice_received_on: date | None
+    commission_amount: Decimal
+    project: str | None
+    reason: str | None
+    status: str
 
 
 def export_records(uow: UnitOfWork, *, viewer: StaffView, office_id: int | None, period: Period | None,
@@ -66,14 +96,42 @@ def export_records(uow: UnitOfWork, *, viewer: StaffView, office_id: int | None,
     listing = records_query.office_records(uow, viewer=viewer, office_id=office_id, period=period, payments=True)
     if listing is None:
         return None
-    data = build_workbook(listing, company=company, catalog=tuple(catalog))
+    expenses = expense_rows(uow, viewer=viewer, office_id=listing.office_id, period=period)
+    data = build_workbook(listing, company=company, catalog=tuple(catalog), expenses=expenses)
     scope = listing.office_name or ALL_OFFICES
     name = f"客户档案与维修记录_{scope}_{period.key if period else '全部'}.xlsx"
     return ExportFile(name, data, len(listing.customers), len(listing.repairs), len(listing.visits),
-                      len(listing.payments))
+                      len(listing.payments), len(expenses))
 
 
-def build_workbook(listing: records_query.Listing, *, company: str, catalog: tuple[str, ...]) -> bytes:
+def expense_rows(uow: UnitOfWork, *, viewer: StaffView, office_id: int | None, period: Period | None
+                 ) -> list[ExpenseRow]:
+    """The expense claims of the office (None: every office headquarters sees) spent in the period, oldest first."""
+    _ = translator("zh_CN")
+    with uow:
+        session = uow.session
+        query = (select(ApprovalRequest, Staff.name, Office.name).join(Staff, Staff.id == ApprovalRequest.requester_id)
+                 .join(Office, Office.id == ApprovalRequest.office_id).where(ApprovalRequest.kind == "expense"))
+        if office_id is not None:
+            query = query.where(ApprovalRequest.office_id == office_id)
+        elif not viewer.is_hq:
+            query = query.where(ApprovalRequest.office_id == (viewer.office_id or -1))
+        rows = []
+        for req, requester, office in session.execute(query.order_by(ApprovalRequest.id).limit(MAX_EXPENSE_ROWS)):
+            claim, payload = claim_of(req), req.payload or {}
+            if period is not None and (claim.spent_on is None or not period.start <= claim.spent_on <= period.end):
+                continue
+            received = payload.get("invoice_received_on")
+            rows.append(ExpenseRow(office, claim.spent_on, requester, _(CATEGORY_LABELS.get(claim.category, "—")),
+                                   claim.amount, payload.get("invoice") if "invoice" in payload else None,
+                                   date.fromisoformat(received) if isinstance(received, str) else None,
+                                   claim.commission_amount, payload.get("project"), payload.get("reason"),
+                                   EXPENSE_STATUS_ZH.get(req.status, req.status)))
+        return sorted(rows, key=lambda r: (r.spent_on or date.min))
+
+
+def build_workbook(listing: records_query.Listing, *, company: str, catalog: tuple[str, ...],
+                   expenses: Sequence[ExpenseRow] = ()) -> bytes:
     """One sheet per table; an office column first when several offices are included."""
     book = Workbook()
     many = listing.office_id is None
@@ -83,6 +141,7 @@ def build_workbook(listing: records_query.Listing, *, company: str, catalog: tup
     _repair_sheet(book.create_sheet(), listing.repairs, company=company, scope=f"{scope}    {period}", many=many)
     _visit_sheet(book.create_sheet(), listing.visits, company=company, scope=f"{scope}    {period}", many=many)
     _payment_sheet(book.create_sheet(), listing.payments, company=company, scope=f"{scope}    {period}", many=many)
+    _expense_sheet(book.create_sheet(), list(expenses), company=company, scope=f"{scope}    {period}", many=many)
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -136,6 +195,22 @@ def _payment_sheet(sheet: Worksheet, rows: list[PaymentCard], *, company: str, s
     _table(sheet, "来款登记表", company=company, scope=scope, headers=list(PAYMENT_HEADERS), body=body,
            offices=[p.office_name for p in rows] if many else None, footer=sheet_print.CUSTOMER_SIGN_OFF, total=total,
            formats={"金额(元)": MONEY_FORMAT})
+
+
+def _expense_sheet(sheet: Worksheet, rows: list[ExpenseRow], *, company: str, scope: str, many: bool) -> None:
+    """费用报销: amounts in yuan, 有无发票 as 有/无, a total row for the amounts and the commission base."""
+    body = [[e.spent_on, e.requester, e.category, e.amount, _has_invoice(e.invoice), e.invoice_received_on,
+             e.commission_amount, e.project, e.reason, e.status] for e in rows]
+    total = {"金额(元)": sum((e.amount for e in rows), Decimal("0.00")),
+             "计入提成金额(元)": sum((e.commission_amount for e in rows), Decimal("0.00"))}
+    _table(sheet, "费用报销", company=company, scope=scope, headers=list(EXPENSE_HEADERS), body=body,
+           offices=[e.office_name for e in rows] if many else None, footer=sheet_print.CUSTOMER_SIGN_OFF, total=total,
+           formats={"金额(元)": MONEY_FORMAT, "计入提成金额(元)": MONEY_FORMAT})
+
+
+def _has_invoice(value: bool | None) -> str | None:
+    """有 / 无, blank for a claim from before the question."""
+    return None if value is None else ("有" if value else "无")
 
 
 def _yes_no(value: bool | None) -> str | None:

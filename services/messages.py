@@ -50,6 +50,8 @@ class OutMessage:
     photos: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
     card: str | None = None  # the decidable thing whose buttons this shows (`apv:12`): see storage ShownCard
+    # the text is the caption of the first photo (a chart): sent with it where the channel has captions
+    caption: bool = False
     # the bytes of photos kept by us (services/media.py), by reference: filled by the sender, never stored
     photo_data: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
     # set by the sender when an earlier attempt may have arrived: a channel that can, drops an exact repeat
@@ -73,6 +75,7 @@ class OutMessage:
             "menu": self.menu,
             "photos": list(self.photos),
             **({"card": self.card} if self.card else {}),
+            **({"caption": True} if self.caption else {}),
         }
 
     @classmethod
@@ -88,6 +91,7 @@ class OutMessage:
             menu=bool(data.get("menu")),
             photos=tuple(data.get("photos", [])),
             card=data.get("card"),
+            caption=bool(data.get("caption")),
         )
 
     def parts(self) -> list[OutMessage]:
@@ -95,9 +99,13 @@ class OutMessage:
 
         The card comes first so that a photo never arrives as a bare image nobody can place (issue 10,
         defect 9). Each part is one outbox row, so each is paced by the sender instead of going back to back.
+        A captioned message keeps its text with its first photo (one row): the channel sends them together.
         """
         if not self.photos:
             return [self]
+        if self.caption and self.text:
+            first = replace(self, photos=self.photos[:1])
+            return [first, *(OutMessage("", photos=(photo,)) for photo in self.photos[1:10])]
         photos = [OutMessage("", photos=(photo,)) for photo in self.photos[:10]]
         rest = replace(self, photos=())
         return [rest, *photos] if (rest.text or rest.file is not None) else photos
@@ -111,6 +119,24 @@ def button_rows(buttons: list[Button], *, per_row: int = 2) -> tuple[tuple[Butto
 TELEGRAM_TEXT_LIMIT = 4096
 """Characters in one Telegram message (a document caption: TELEGRAM_CAPTION_LIMIT)."""
 TELEGRAM_CAPTION_LIMIT = 1024
+"""Characters in a photo's or document's caption (sendPhoto / sendDocument)."""
+
+
+def utf16_len(text: str) -> int:
+    """Telegram's length of a text: UTF-16 code units (an emoji outside the BMP counts two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def short_caption(text: str, limit: int = TELEGRAM_CAPTION_LIMIT) -> tuple[str, bool]:
+    """The caption to send with a photo: `text` itself, or its start cut at a line break (else a space) with
+    "…"; True when it was shortened, so the full text must follow as a message of its own."""
+    if utf16_len(text) <= limit:
+        return text, False
+    head = text
+    while utf16_len(head) > limit - 1:
+        head = head[: len(head) - max(1, (utf16_len(head) - limit + 1) // 2)]
+    cut = max(head.rfind("\n"), head.rfind(" "))
+    return (head[:cut] if cut >= len(head) // 2 else head).rstrip() + "…", True
 
 
 def split_text(text: str, limit: int, *, size: Callable[[str], int] = len) -> list[str]:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.approvals import PROJECT_EXPENSE_CATEGORIES, RequestStatus
-from domain.expense_rules import SEED_RULES, is_intermediary_fee, lost_bid_carry_over
+from domain.expense_rules import SEED_RULES, commission_cost, is_intermediary_fee, lost_bid_carry_over
 from domain.tenders import LostBid, SignedContract, TenderResult, assign_carry_overs
 from services.staff import StaffView
 from storage.models import ApprovalRequest, Contract, Customer, Tender
@@ -40,6 +40,7 @@ class Claim:
     spent_on: date | None
     tender_id: int | None
     contract_id: int | None
+    invoiced: bool = True  # 有无发票; a claim from before the question counts as invoiced
 
     @property
     def is_project(self) -> bool:
@@ -50,6 +51,11 @@ class Claim:
     def is_intermediary(self) -> bool:
         """The seed counts a project cost of 5,000 or more as an intermediary fee (and the explicit category)."""
         return self.is_project and (self.category == "intermediary_fee" or is_intermediary_fee(self.amount))
+
+    @property
+    def commission_amount(self) -> Decimal:
+        """What it counts toward the project's commission base: an intermediary fee without invoice ×1.1."""
+        return commission_cost(self.amount, intermediary=self.is_intermediary, invoiced=self.invoiced)
 
 
 def _int(value: Any) -> int | None:
@@ -63,7 +69,8 @@ def claim_of(req: ApprovalRequest) -> Claim:
     spent = payload.get("spent_on")
     return Claim(req.id, req.office_id, Decimal(req.amount or 0), req.category or "", req.status,
                  date.fromisoformat(spent) if isinstance(spent, str) else None,
-                 _int(payload.get("tender_id")), _int(payload.get("contract_id")))
+                 _int(payload.get("tender_id")), _int(payload.get("contract_id")),
+                 invoiced=payload.get("invoice") is not False)
 
 
 def office_claims(session: Session, *, office_id: int, since: date, statuses: Iterable[str] = COUNTED) -> list[Claim]:
@@ -98,6 +105,12 @@ def carry_overs(session: Session, *, office_id: int) -> dict[int, Decimal]:
 def contract_fees(claims: list[Claim], contract_id: int) -> Decimal:
     """Intermediary fees booked on a contract (pending or approved)."""
     return sum((c.amount for c in claims if c.is_intermediary and c.contract_id == contract_id), Decimal(0))
+
+
+def contract_commission_fees(claims: list[Claim], contract_id: int) -> Decimal:
+    """The same fees as they count toward the commission base: those without an invoice ×1.1."""
+    return sum((c.commission_amount for c in claims if c.is_intermediary and c.contract_id == contract_id),
+               Decimal(0))
 
 
 def month_daily(claims: list[Claim], *, year: int, month: int) -> Decimal:

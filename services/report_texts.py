@@ -108,9 +108,18 @@ def digest_message(about: About, missing: Sequence[tuple[str, str]], *, _: Trans
 
 
 def figures_lines(figures: dict[str, Any], *, _: Translate) -> list[str]:
-    """The report's figures, one per line."""
-    return [f"• {_(label)}: {figures.get(name, '—')}" for name, label in FIGURE_LABELS.items()
-            if name not in OPTIONAL_FIGURES or name in figures]
+    """The report's figures, one per line; a cost figure the head corrected shows the records' value too."""
+    corrected = figures.get("corrected") or {}
+    lines = []
+    for name, label in FIGURE_LABELS.items():
+        if name in OPTIONAL_FIGURES and name not in figures and name not in corrected:
+            continue
+        value = figures.get(name)
+        line = f"• {_(label)}: {'—' if value is None else value}"
+        if name in corrected:
+            line += " " + _("(corrected by the head; the records say {value})").format(value=corrected[name] or "—")
+        lines.append(line)
+    return lines
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from domain.contracts import plain_number
 from domain.periods import Period, parse_period_key, recent_periods
 from domain.report_rules import MONTHLY_KINDS, FigureScope, figure_scope, may_write, period_bounds, tally, writes
 from domain.reports import ReportKind, ReportsConfig, deadline, is_late, report_period_to_submit
@@ -179,6 +180,9 @@ def submit_report(
         if not may_write(configs.get(report_kind), roles=staff.roles):
             return Saved(report_kind, period, problem=Problem.NOT_A_WRITER)
         values = _values(answers)
+        if figure_scope(report_kind, roles=staff.roles) == FigureScope.OFFICE and staff.office_id is not None:
+            values["figures"] = with_corrections(values["figures"], report_figures(
+                session, office_id=staff.office_id, start=period.start, end=period.end))
         report = _create(session, staff, report_kind, period.key, values, now=now,
                          late=is_late(now, deadline(configs.get(report_kind), period, tz)))
         created = report is not None
@@ -203,6 +207,25 @@ def _values(answers: dict[str, Any]) -> dict[str, Any]:
             figures.pop("payments")
     return {"summary": str(answers.get("summary") or ""), "plan": str(answers.get("plan") or ""),
             "figures": figures}
+
+
+def with_corrections(figures: dict[str, Any], records: dict[str, str]) -> dict[str, Any]:
+    """The head's cost figures as given (numbers written plainly) and, under `corrected`, the records' value of
+    each one the head changed or left out, so the reviewer sees both (issue #11). Records are read at submit."""
+    given = dict(figures)
+    for name in COST_FIGURES:
+        if given.get(name) is not None:
+            given[name] = _plain(given[name])
+    corrected = {name: records.get(name) for name in COST_FIGURES if given.get(name) != records.get(name)}
+    return {**given, "corrected": corrected} if corrected else given
+
+
+def _plain(value: Any) -> str:
+    """A typed amount as the records write it: 4000, 0.78, 17.3 (no trailing zeros)."""
+    try:
+        return plain_number(Decimal(str(value)))
+    except InvalidOperation:
+        return str(value)
 
 
 def _create(session: Session, staff: Staff, kind: ReportKind, period_key: str, values: dict[str, Any], *,

@@ -14,7 +14,7 @@ from telegram import (
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from services.messages import TELEGRAM_CAPTION_LIMIT, TELEGRAM_TEXT_LIMIT, OutMessage, split_text
+from services.messages import TELEGRAM_CAPTION_LIMIT, TELEGRAM_TEXT_LIMIT, OutMessage, short_caption, split_text
 from services.ports import RecipientBlocked, RetryLater, TransientError
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
@@ -55,6 +55,8 @@ class TelegramChannel:
         """
         chat_id = int(chat)
         try:
+            if message.caption and message.photos and message.text:
+                return await self._send_captioned(chat_id, message)
             sent_id = 0
             for photo in message.photos[:10]:  # one by one: media groups need 2-10 items
                 sent_id = (await self.bot.send_photo(chat_id, message.photo_data.get(photo, photo))).message_id
@@ -81,6 +83,18 @@ class TelegramChannel:
             if isinstance(exc, BadRequest):
                 raise
             raise TransientError(str(exc)) from exc
+
+    async def _send_captioned(self, chat_id: int, message: OutMessage) -> int:
+        """A photo with its text as caption (≤ 1,024 characters); a longer text is shortened there and follows
+        in full as a message of its own, which then carries the buttons."""
+        photo = message.photos[0]
+        caption, shortened = short_caption(message.text)
+        markup = None if shortened else render_markup(message)
+        sent = await self.bot.send_photo(chat_id, message.photo_data.get(photo, photo), caption=caption,
+                                         reply_markup=markup)
+        if not shortened:
+            return sent.message_id
+        return await self._send_parts(chat_id, split_text(message.text, TELEGRAM_TEXT_LIMIT), render_markup(message))
 
     async def _send_parts(self, chat_id: int, parts: list[str], markup: Markup) -> int:
         """Send a long text as consecutive messages; the buttons go with the last; its id is returned."""

@@ -14,7 +14,7 @@ from storage.models import AuditEntry
 from tests.e2e.harness import STALE, BotHarness
 
 
-async def claim(bot: BotHarness, user: FakeUser, amount: str, category: str = "差旅费") -> str:
+async def claim(bot: BotHarness, user: FakeUser, amount: str, category: str = "差旅费", *, invoice: bool = True) -> str:
     """Fill /expense with one receipt photo and submit; the confirmation text."""
     await bot.send(user, "/expense")
     ask_category = (await bot.send(user, amount))[-1]
@@ -23,7 +23,8 @@ async def claim(bot: BotHarness, user: FakeUser, amount: str, category: str = "�
     ask_customer = (await bot.send(user, "拜访客户的差旅费"))[-1]
     await bot.press(user, ask_customer, "跳过")
     await bot.send_photo(user)
-    summary = (await bot.press(user, bot.last(user), "完成"))[-1]
+    ask_invoice = (await bot.press(user, bot.last(user), "完成"))[-1]
+    summary = (await bot.press(user, ask_invoice, "是" if invoice else "否"))[-1]
     assert f"¥{Decimal(amount):,.2f}" in summary["text"]  # issue #10: amounts read with separators
     return (await bot.press(user, summary, "提交"))[-1]["text"]
 

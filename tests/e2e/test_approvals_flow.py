@@ -151,7 +151,7 @@ async def test_cc_by_configuration_and_by_choice_hears_the_end_without_buttons(b
     await bot.press(li, ask_date, "今天")
     await bot.press(li, (await bot.send(li, "打印纸"))[-1], "跳过")
     await bot.send_photo(li)
-    summary = (await bot.press(li, bot.last(li), "完成"))[-1]
+    summary = (await bot.press(li, (await bot.press(li, bot.last(li), "完成"))[-1], "是"))[-1]
     assert "抄送" in summary["text"]
     menu = (await bot.press(li, summary, "修改"))[-1]
     await bot.press(li, menu, "抄送")

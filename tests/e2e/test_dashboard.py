@@ -1,4 +1,4 @@
-"""/dashboard: four charts arrive as real PNG photos with their lines, the .xlsx holds the same figures,
+"""/dashboard: seven charts arrive as real PNG photos with their lines as captions, the .xlsx holds the same figures,
 and people without the role (or with a forged button) get nothing."""
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ async def test_the_dashboard_sends_charts_as_photos_and_the_figures_as_xlsx(bot:
 
     replies = await bot.send(head, "/dashboard")
     photos = [m for m in replies if m.get("photo")]
-    texts = [m.get("text") for m in replies if m.get("text")]
-    assert len(photos) == 4
-    assert texts[:2] == ["每月签订合同与来款", "应收账款账龄：到期未收 150,000.00 元"]
+    assert len(photos) == 7 and replies[:7] == photos, "each chart is one message: its line is the caption"
+    assert [p.get("caption") for p in photos[:2]] == ["每月签订合同与来款", "应收账款账龄：到期未收 150,000.00 元"]
+    assert [m.get("text") for m in replies[7:]] == [replies[-1]["text"]], "no line sent apart from its chart"
     for photo in photos:
         stored = bot.standin.files.get(photo["photo"][-1]["file_id"])
         assert stored is not None and len(stored.data) > 10_000  # a drawn chart, not a placeholder

@@ -18,7 +18,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 async def project_claim(bot: BotHarness, user: FakeUser, amount: str, project: str, *, contract: str | None = None,
-                        tender: str | None = None) -> str:
+                        tender: str | None = None, invoice: bool = True) -> str:
     """Claim a project expense tied to a contract or a tender, with one receipt; the confirmation."""
     await bot.send(user, "/expense")
     category = (await bot.send(user, amount))[-1]
@@ -35,7 +35,9 @@ async def project_claim(bot: BotHarness, user: FakeUser, amount: str, project: s
     customer = await say(bot, user, "项目居间服务")
     await bot.press(user, customer, "跳过")
     await bot.send_photo(user)
-    summary = (await bot.press(user, bot.last(user), "完成"))[-1]
+    ask_invoice = (await bot.press(user, bot.last(user), "完成"))[-1]
+    assert "有无发票" in ask_invoice["text"] or "是否有发票" in ask_invoice["text"]
+    summary = (await bot.press(user, ask_invoice, "是" if invoice else "否"))[-1]
     assert named
     return str((await bot.press(user, summary, "提交"))[-1]["text"])
 

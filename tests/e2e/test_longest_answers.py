@@ -129,7 +129,7 @@ async def test_a_long_report_reaches_the_reviewer_shortened_with_a_read_in_full_
     summary, plan = (longest(form.field(name)) for name in ("summary", "plan"))
 
     await bot.send(head, "/monthly")
-    for answer in (summary, plan, "12", "2", "2", "180000"):
+    for answer in (summary, plan, "12", "2", "2", "180000", "0", "0", "0", "跳过", "跳过"):
         await bot.send(head, answer)
     review = bot.last(head)
     assert "提交报告" in str(buttons(review))

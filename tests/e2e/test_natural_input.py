@@ -86,7 +86,7 @@ async def test_date_questions_offer_the_days_they_look_at_and_read_days_in_words
     ask_customer = (await bot.send(li, "出差北京"))[-1]
     await bot.press(li, ask_customer, "跳过")
     await bot.send_photo(li)
-    summary = (await bot.press(li, bot.last(li), "完成"))[-1]
+    summary = (await bot.press(li, (await bot.press(li, bot.last(li), "完成"))[-1], "否"))[-1]
     assert "¥35,000.00" in summary["text"] and "2026-11-30" in summary["text"]
     assert ask_reason["text"]
 

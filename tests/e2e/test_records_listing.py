@@ -61,7 +61,7 @@ async def test_an_office_head_exports_the_seed_tables(bot: BotHarness) -> None:
     [document] = bot.standin.documents(head)
     assert document.filename == "客户档案与维修记录_上海办事处_2026-11.xlsx"
     book = load_workbook(BytesIO(document.data))
-    assert book.sheetnames == ["客户档案表", "售后维修记录表", "客户拜访", "来款登记表"]
+    assert book.sheetnames == ["客户档案表", "售后维修记录表", "客户拜访", "来款登记表", "费用报销"]
     archive = book["客户档案表"]
     assert archive["A1"].value == "浙江某科技有限公司 客户档案表" and archive["A2"].value == "办事处：上海办事处"
     assert [c.value for c in archive[3]][:7] == ["序号", "客户名称", "地址", "联系人", "联络电话", "乘车路线",

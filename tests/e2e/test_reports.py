@@ -96,7 +96,8 @@ async def test_monthly_report_reviewed_and_commented_by_the_gm(bot: BotHarness) 
     sales = await bot.register("李娜", office="上海办事处", roles=["sales"])
 
     await bot.send(head, "/monthly")
-    summary = (await answer_all(bot, head, ["十一月签约两单", "十二月冲刺回款", "12", "2", "2", "180000"]))[-1]
+    summary = (await answer_all(bot, head, ["十一月签约两单", "十二月冲刺回款", "12", "2", "2", "180000",
+                                            "0", "0", "0", "跳过", "跳过"]))[-1]  # the cost figures (issue #11)
     await bot.press(head, summary, "提交报告")
     notice = bot.last(gm)
     assert notice["text"].startswith("📝 月度工作总结及下月计划 2026-11 — 张伟（上海办事处）")

@@ -103,7 +103,7 @@ def test_the_export_has_the_seed_tables_with_real_dates(world: World) -> None:
                                   company="浙江某科技有限公司", catalog=("枪柜", "弹柜", "枪弹一体柜"))
     assert made is not None and (made.customers, made.repairs, made.visits, made.payments) == (1, 1, 1, 2)
     book = load_workbook(BytesIO(made.data))
-    assert book.sheetnames == ["客户档案表", "售后维修记录表", "客户拜访", "来款登记表"]
+    assert book.sheetnames == ["客户档案表", "售后维修记录表", "客户拜访", "来款登记表", "费用报销"]
     rows = _sheet_rows(made.data, "客户档案表")
     assert rows[0][0] == "浙江某科技有限公司 客户档案表" and "上海办事处" in rows[1][0]
     assert rows[2] == ("序号", "客户名称", "地址", "联系人", "联络电话", "乘车路线", "枪柜数量", "弹柜数量",

@@ -1,13 +1,14 @@
-"""The approval-reminder and warranty sweeps run by two instances at the same moment send once."""
+"""The approval-reminder, warranty and monthly KPI sweeps run by two instances at the same moment send once."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
 
 from services import approval_reminders, approvals
+from services.expense_reminders import sweep_kpi_reports
 from services.warranty import sweep_warranty
 from storage.uow import UnitOfWork
 from tests.services.approval_support import CONFIG, NOW, office, person
@@ -45,3 +46,18 @@ def test_warranty_reminders_on_two_instances_send_once(
     add_customer(uow_factory, office_id, "看守所", date(2026, 12, 1), head)
     run_twice_at_once(engines, lambda f: sweep_warranty(f(), now=cst(11, 24, 10)))
     assert counts(uow_factory) == (3, 2)  # 某市公安局 → head and creator; 看守所 → head (its creator)
+
+
+def test_the_monthly_kpi_push_on_two_instances_goes_once_per_office(
+    uow_factory: Callable[[], UnitOfWork], engines: list[Engine]
+) -> None:
+    office(uow_factory)
+    office(uow_factory, "北京办事处", geofence=None)
+    office(uow_factory, "总部", geofence=None, is_hq=True)
+    person(uow_factory, "张伟", ["office_head"])
+    person(uow_factory, "李娜", ["sales"])
+    person(uow_factory, "周敏", ["finance"], office_name="总部")
+    first_of_december = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # Tuesday 10:00 in Shanghai and Beijing
+    run_twice_at_once(engines, lambda f: sweep_kpi_reports(f(), now=first_of_december))
+    assert counts(uow_factory) == (3, 2)  # 上海: head + finance; 北京 (no head): finance; 总部 is no branch
+    assert sweep_kpi_reports(uow_factory(), now=first_of_december) == 0

@@ -10,11 +10,13 @@ from domain.expense_rules import (
     ExpenseRules,
     KpiBand,
     commission_charge,
+    commission_cost,
     expense_kpi,
     intermediary_cap,
     intermediary_cap_percent,
     is_intermediary_fee,
     kpi_band,
+    kpi_push_due,
     lost_bid_carry_over,
     monthly_ceiling_level,
     over_intermediary_cap,
@@ -57,6 +59,20 @@ def test_fees_over_the_cap_are_flagged(fees: D, contract: D, rate: D, cap: D, ov
 ])
 def test_a_fee_without_invoice_counts_1_1_times(amount: D, invoiced: bool, expected: D) -> None:
     assert commission_charge(amount, invoiced=invoiced) == expected
+
+
+@pytest.mark.parametrize(("amount", "category", "invoiced", "expected"), [
+    (D(10000), "intermediary_fee", False, D(11000)),  # 居间服务费 without invoice: ×1.1
+    (D(10000), "intermediary_fee", True, D(10000)),
+    (D(5000), "project", False, D(5500)),  # a project cost of 5,000 is an intermediary fee (大于或等于)
+    (D("4999.99"), "project", False, D("4999.99")),  # under the threshold: a project cost, counted as paid
+    (D(8000), "travel", False, D(8000)),  # a daily expense without invoice counts as paid
+    (D(8000), "travel", True, D(8000)),
+])
+def test_only_intermediary_fees_without_invoice_count_1_1_toward_the_commission(
+        amount: D, category: str, invoiced: bool, expected: D) -> None:
+    intermediary = category == "intermediary_fee" or (category == "project" and is_intermediary_fee(amount))
+    assert commission_cost(amount, intermediary=intermediary, invoiced=invoiced) == expected
 
 
 @pytest.mark.parametrize(("spent", "expected"), [(D(10000), D(4000)), (D(0), D(0)), (D("12345.67"), D("4938.27"))])
@@ -136,3 +152,9 @@ def test_the_rules_are_configurable() -> None:
     rules = ExpenseRules(fee_cap_low=D(2), profit_rate_threshold=D(20), receipts_day=20)
     assert (intermediary_cap_percent(D(18), rules), receipts_due_on(date(2026, 11, 21), rules)) == (
         D(2), date(2026, 12, 20))
+
+
+@pytest.mark.parametrize(("day", "due"), [(date(2026, 12, 1), True), (date(2026, 12, 7), True),
+                                          (date(2026, 12, 8), False), (date(2026, 11, 30), False)])
+def test_the_monthly_kpi_goes_out_in_the_first_week(day: date, due: bool) -> None:
+    assert kpi_push_due(day) == due

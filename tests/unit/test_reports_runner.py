@@ -18,7 +18,7 @@ SCHEDULES: dict[str, int | tuple[dict[str, str], str]] = {
     "report-reminders": 15, "approval-reminders": ({"minute": "*/15"}, "UTC"), "warranty-reminders": 60,
     "draft-reminders": 60, "attendance-sheet": 60, "prune-updates": 360, "holiday-calendar": 360,
     "overdue-repairs": 60, "collection-chasing": 60, "receivables-digest": 60, "expense-ceiling": 60,
-    "receipts-reminders": 60, "probation": 60, "evaluation-chasing": 60,
+    "receipts-reminders": 60, "expense-kpi-monthly": 60, "probation": 60, "evaluation-chasing": 60,
     "monthly-scores": 60, "stocktake": 60, "meetings": 15,
 }
 

@@ -236,6 +236,7 @@ async def claim(wecom: WeCom, userid: str, amount: str, *, receipt: bytes = b"\x
     assert await wecom.standin.post_image(userid, receipt) == 200
     await wecom.settle()
     await press(wecom, userid, "完成")
+    await press(wecom, userid, "是")
     before_submit()
     return await press(wecom, userid, "提交")
 
