@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.standin.keyboards import buttons
 from bot.standin.users import FakeUser
+from domain.callbacks import INVOICE, pack
 from storage.models import AuditEntry
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_approvals import alert, card_for, claim, register_hq
@@ -23,7 +24,8 @@ INVOICE_BUTTON = "补发票"
 
 def with_invoice_button(bot: BotHarness, user: FakeUser) -> list[dict]:  # type: ignore[type-arg]
     """The messages the user got that carry the 补发票 button."""
-    return [m for m in bot.standin.messages(user.id) if any(d.startswith("apf:") for _t, d in buttons(m))]
+    prefix = pack(INVOICE, request=0)[:-1]
+    return [m for m in bot.standin.messages(user.id) if any(d.startswith(prefix) for _t, d in buttons(m))]
 
 
 async def test_a_fee_without_invoice_counts_1_1_until_the_invoice_is_recorded(bot: BotHarness) -> None:
@@ -53,7 +55,8 @@ async def test_a_fee_without_invoice_counts_1_1_until_the_invoice_is_recorded(bo
     listed = (await bot.send(li, "/requests"))[-1]
     assert any("补发票 #1" in label for label, _d in buttons(listed))
 
-    forged = await bot.press_data(wang, bot.last(wang), "apf:1")  # a colleague forging the data: nothing changes
+    # a colleague forging the data: nothing changes
+    forged = await bot.press_data(wang, bot.last(wang), pack(INVOICE, request=1))
     assert forged == [] and alert(bot) == "未找到。"
     done = (await bot.press(li, notice, INVOICE_BUTTON))[-1]["text"]
     assert done == "🧾 费用报销 #1 的发票已补登：现按有发票计算。"
