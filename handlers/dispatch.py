@@ -28,30 +28,40 @@ def handle_inbound(inbound: Inbound, *, app: AppContext, router: Router) -> list
     """Handle one event exactly once; the committed messages, claimed by this instance, to hand to the sender.
 
     The handler runs in the update's transaction without a savepoint of its own (two statements saved
-    on every update): when it fails, the whole transaction is rolled back and a second one claims the
-    update and queues only the apology, so nothing the handler half-did survives.
+    on every update): when it fails, that transaction is rolled back whole and a second one claims the
+    update and queues only the apology, so nothing the handler half-did survives. A failure outside the
+    handler (the claim, the outbox, the commit) propagates: nothing is committed and the update is
+    replayed from the inbox.
     """
     ctx = Ctx(inbound=inbound, app=app, router=router, locale=normalize_locale(inbound.user_language))
-    try:
-        with app.uow() as uow:
-            if not _claim(uow, inbound, app=app):
-                log.info("update %s delivered again; ignored", inbound.update_id)
-                return []
-            ctx.staff = delivery.identify_sender(uow.session, channel=inbound.channel, account=inbound.user_id)
-            ctx.locale = ctx.staff.locale if ctx.staff is not None else ctx.locale
-            router.dispatch(ctx)
+    with app.uow() as uow:
+        if not _claim(uow, inbound, app=app):
+            log.info("update %s delivered again; ignored", inbound.update_id)
+            return []
+        if _run_handler(uow, ctx, router):
             handed = _queue(uow, ctx, ctx.outgoing, app=app)
             uow.commit()
             return handed
-    except Exception:
-        # ids and kinds only: the person's text, name or phone never go into the log
-        log.exception("update %s (%s from user %s) failed", inbound.update_id, inbound.kind, inbound.user_id)
-    with app.uow() as uow:
+    with app.uow() as uow:  # the handler failed: its transaction was rolled back on leaving the block above
         if not _claim(uow, inbound, app=app):  # another instance handled it meanwhile
             return []
         handed = _queue(uow, ctx, [_apology(ctx)], app=app)
         uow.commit()
     return handed
+
+
+def _run_handler(uow: Any, ctx: Ctx, router: Router) -> bool:
+    """Identify the sender and run the handler; False when it raised (logged by ids and kinds only)."""
+    inbound = ctx.inbound
+    try:
+        ctx.staff = delivery.identify_sender(uow.session, channel=inbound.channel, account=inbound.user_id)
+        ctx.locale = ctx.staff.locale if ctx.staff is not None else ctx.locale
+        router.dispatch(ctx)
+        return True
+    except Exception:
+        # ids and kinds only: the person's text, name or phone never go into the log
+        log.exception("update %s (%s from user %s) failed", inbound.update_id, inbound.kind, inbound.user_id)
+        return False
 
 
 def _claim(uow: Any, inbound: Inbound, *, app: AppContext) -> bool:

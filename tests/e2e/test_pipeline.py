@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.telegram.app import REPLAY_AFTER, replay_inbox
 from handlers.context import Ctx
-from services import delivery, inbox, outbox
+from services import delivery, inbox
 from storage.models import ProcessedUpdate, Staff
 from tests.e2e.harness import BotHarness
 
@@ -35,7 +35,7 @@ async def test_a_crash_before_the_commit_leaves_nothing_and_the_update_is_replay
     def die(*_args: object, **_kwargs: object) -> None:
         raise SystemError("the process died here, after the effect and before the commit")
 
-    monkeypatch.setattr(outbox, "queue_replies", die)
+    monkeypatch.setattr(delivery, "queue_and_hand", die)
     update = await bot.standin.send_command(user, "/language", "en")
     await bot.handled(update["update_id"])
     monkeypatch.undo()

@@ -126,7 +126,7 @@ def test_a_request_sent_back_and_made_longer_is_checked_again(uow_factory: UowFa
 
     def resubmit(data: dict[str, str]) -> approval_changes.Changed:
         return approval_changes.resubmit(uow_factory(), request_id=submitted.request_id or 0, requester_id=li,
-                                         data=data, now=NOW, policy=POLICY)
+                                         data=data, config=CONFIG, now=NOW, policy=POLICY)
 
     with pytest.raises(leave_balances.OverBalanceRefused) as refused:
         resubmit(longer)
