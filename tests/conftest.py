@@ -189,6 +189,36 @@ def _require_pg() -> None:
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
+E2E = Path(__file__).parent / "e2e"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--all-backends`: every e2e test on SQLite too, not only the scripts marked `sqlite_too`."""
+    parser.addoption("--all-backends", action="store_true",
+                     help="run every e2e test on SQLite as well as on PostgreSQL")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The e2e set runs on PostgreSQL; on SQLite only the scripts marked `sqlite_too` (or all: --all-backends).
+
+    An e2e test drives chat → handler → service → storage; what differs between the databases lies in
+    storage and the pipeline (claims, locks, one writer), which tests/services and tests/storage cover on
+    both and the `sqlite_too` scripts (pipeline, crash, delivery, webhook, …) cover end to end. Running
+    every chat script twice doubled the suite's longest part for no line and no rule more. Without a
+    PostgreSQL server the whole e2e set runs on SQLite, so a laptop without one still runs it.
+    """
+    if config.getoption("--all-backends") or not _pg_reachable():
+        return
+    kept, dropped = [], []
+    for item in items:
+        params = getattr(item, "callspec", None)
+        on_sqlite = params is not None and params.params.get("migrated_url") == "sqlite"
+        in_e2e = E2E in Path(str(item.path)).parents
+        (dropped if on_sqlite and in_e2e and item.get_closest_marker("sqlite_too") is None else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
 
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:

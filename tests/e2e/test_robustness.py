@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from services import drafts
 from services.drafts import DraftState
 from tests.e2e.harness import BotHarness
+
+pytestmark = pytest.mark.sqlite_too  # see tests/conftest.py: the rest of tests/e2e runs on PostgreSQL only
 
 APOLOGY = "出了点问题"
 
