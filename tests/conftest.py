@@ -209,7 +209,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """
     if config.getoption("--all-backends") or not _pg_reachable():
         return
-    kept, dropped = [], []
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
     for item in items:
         params = getattr(item, "callspec", None)
         on_sqlite = params is not None and params.params.get("migrated_url") == "sqlite"
