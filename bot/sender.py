@@ -171,10 +171,13 @@ class OutboxSender:
     async def stop(self) -> None:
         """Stop the loop (what is queued stays in the outbox, claimed, for a takeover or the next start)."""
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+            task, self._task = self._task, None
+            task.cancel()
+            # asyncio.wait, not `await task` under suppress(CancelledError): that also swallowed a cancel of
+            # the caller itself (a timeout around stop()), which then returned as if the loop had ended.
+            await asyncio.wait({task})
+            if not task.cancelled():
+                task.result()  # the loop died of an error: say so
         if self._tasks:  # sends in flight finish (their outcome is recorded), within a few seconds
             _done, late = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE_SECONDS)
             for task in late:
@@ -196,8 +199,12 @@ class OutboxSender:
                     pass
             except Exception:
                 log.exception("outbox drain failed")
+            # asyncio.timeout, not wait_for: on Python 3.11, wait_for returns when the wake-up and stop()'s
+            # cancel arrive together and the cancel is lost; the loop then ran on and stop() never returned
+            # (the shutdown, and the test teardown, hung).
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+                async with asyncio.timeout(1.0):
+                    await self._wake.wait()
             self._wake.clear()
             for limiter in self.limiters.values():
                 limiter.forget_idle()

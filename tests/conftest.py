@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import os
 import shutil
 import ssl
+import sys
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -46,6 +50,60 @@ def _create_default_context(purpose: ssl.Purpose = ssl.Purpose.SERVER_AUTH, *, c
 
 
 ssl.create_default_context = _create_default_context
+
+
+class _StuckTaskReporter:
+    """After `faulthandler_timeout` seconds in one test, print every pending asyncio task's stack.
+
+    faulthandler shows threads only: a test stuck in an await shows just the event loop's select(),
+    which is how the parallel hang of issue #13 stayed unexplained. The tasks say what is awaited.
+    """
+
+    def __init__(self, after: float) -> None:
+        self.after, self.current, self.started = after, "", 0.0
+        threading.Thread(target=self._watch, name="stuck-task-reporter", daemon=True).start()
+
+    def _watch(self) -> None:
+        reported = ""
+        while True:
+            time.sleep(1.0)
+            current = self.current
+            if current and current != reported and time.monotonic() - self.started > self.after:
+                reported = current
+                self._report(current)
+
+    def _report(self, test: str) -> None:
+        out = sys.__stderr__
+        assert out is not None
+        print(f"\n=== {test} still running after {self.after:.0f} s; pending asyncio tasks:", file=out)
+        for task in list(getattr(asyncio.tasks, "_all_tasks", ())):  # every loop's tasks (Python 3.11)
+            if not task.done():
+                print(f"--- {task!r}", file=out)
+                task.print_stack(file=out)
+        out.flush()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Start the stuck-task reporter when a stuck test dumps stacks (faulthandler_timeout)."""
+    after = float(config.getini("faulthandler_timeout") or 0)
+    if after > 0:
+        config.stash[_REPORTER] = _StuckTaskReporter(after)
+
+
+_REPORTER = pytest.StashKey[_StuckTaskReporter]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+    """Tell the reporter which test runs since when."""
+    reporter = item.config.stash.get(_REPORTER, None)
+    if reporter is not None:
+        reporter.current, reporter.started = item.nodeid, time.monotonic()
+    try:
+        return (yield)
+    finally:
+        if reporter is not None:
+            reporter.current = ""
 
 
 class FakeClock:
@@ -130,6 +188,37 @@ def _require_pg() -> None:
 
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+E2E = Path(__file__).parent / "e2e"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--all-backends`: every e2e test on SQLite too, not only the scripts marked `sqlite_too`."""
+    parser.addoption("--all-backends", action="store_true",
+                     help="run every e2e test on SQLite as well as on PostgreSQL")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The e2e set runs on PostgreSQL; on SQLite only the scripts marked `sqlite_too` (or all: --all-backends).
+
+    An e2e test drives chat → handler → service → storage; what differs between the databases lies in
+    storage and the pipeline (claims, locks, one writer), which tests/services and tests/storage cover on
+    both and the `sqlite_too` scripts (pipeline, crash, delivery, webhook, …) cover end to end. Running
+    every chat script twice doubled the suite's longest part for no line and no rule more. Without a
+    PostgreSQL server the whole e2e set runs on SQLite, so a laptop without one still runs it.
+    """
+    if config.getoption("--all-backends") or not _pg_reachable():
+        return
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        params = getattr(item, "callspec", None)
+        on_sqlite = params is not None and params.params.get("migrated_url") == "sqlite"
+        in_e2e = E2E in Path(str(item.path)).parents
+        (dropped if on_sqlite and in_e2e and item.get_closest_marker("sqlite_too") is None else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture(params=BACKENDS)

@@ -22,7 +22,8 @@ class Signal:
         if timeout <= 0:
             return
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._event.wait(), timeout)
+            async with asyncio.timeout(timeout):  # not wait_for: on 3.11 it can lose a cancel (bot/sender.py)
+                await self._event.wait()
 
     async def wait_until(self, predicate: Callable[[], bool], timeout: float) -> bool:
         """Wait until `predicate()` holds (checked on each notify); False when time ran out."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.standin.keyboards import buttons
@@ -12,6 +13,8 @@ from bot.standin.users import FakeUser
 from domain.callbacks import APPROVAL_STEP, COPY, WITHDRAW, pack, unpack
 from storage.models import AuditEntry
 from tests.e2e.harness import STALE, BotHarness
+
+pytestmark = pytest.mark.sqlite_too  # see tests/conftest.py: the rest of tests/e2e runs on PostgreSQL only
 
 
 async def claim(bot: BotHarness, user: FakeUser, amount: str, category: str = "差旅费", *, invoice: bool = True) -> str:

@@ -3,12 +3,15 @@ and writing to the bot again makes them reachable."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from services.messages import OutMessage
 from services.outbox import enqueue
 from storage.models import OutboxMessage, Staff
 from tests.e2e.harness import BotHarness
+
+pytestmark = pytest.mark.sqlite_too  # see tests/conftest.py: the rest of tests/e2e runs on PostgreSQL only
 
 
 def _queue(bot: BotHarness, name: str, text: str) -> None:

@@ -7,6 +7,7 @@ scripts, strings longer than a Telegram message. One bot serves every example; e
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -16,6 +17,8 @@ from bot.standin.users import FakeUser
 from storage.models import OutboxMessage
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_hostile_input import APOLOGY
+
+pytestmark = pytest.mark.sqlite_too  # its SQLite run reaches input paths the PostgreSQL one does not
 
 USABLE = ("某市公安局", "人民路 1 号", "王科长", "13812345678", "跳过", "枪柜 3，弹柜 2", "2025-03-01", "2", "上一步")
 TRICKY = ("\x00", "\u200b", "\ufeff", "\u202e", "\u3000", "1 1", "12 34", "9999-12-31", "1900-01-01", "枪柜 0",

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from domain.callbacks import CUSTOMER, pack
 from storage.models import AuditEntry, Customer
 from tests.e2e.harness import STALE, BotHarness
 from tests.e2e.test_records_support import add_customer, data_of, labels, say, text_of
+
+pytestmark = pytest.mark.sqlite_too  # see tests/conftest.py: the rest of tests/e2e runs on PostgreSQL only
 
 
 async def test_a_customer_is_entered_field_by_field_with_corrections(bot: BotHarness) -> None:

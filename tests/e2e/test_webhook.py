@@ -22,6 +22,8 @@ from storage.models import InboxUpdate, ProcessedUpdate
 from tests.conftest import FakeClock
 from tests.e2e.harness import TOKEN
 
+pytestmark = pytest.mark.sqlite_too  # see tests/conftest.py: the rest of tests/e2e runs on PostgreSQL only
+
 SECRET = "webhook-secret-0123456789"
 
 

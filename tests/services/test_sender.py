@@ -3,6 +3,8 @@ nothing, the blocked person's manager is told exactly once, and the pace respect
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import subprocess
 from collections import defaultdict
@@ -337,3 +339,27 @@ async def test_notices_folded_into_a_digest_are_all_retried_when_the_digest_fail
     assert [text for _chat, text, _at in channel.sent] == ["r1\n\nr2\n\nr3"]  # failed once, then sent once
     assert channel.attempts == [chat, chat]
     assert statuses(uow_factory) == {"sent"}
+
+
+async def test_stop_ends_the_loop_even_when_rows_are_handed_as_it_stops(uow_factory: UowFactory) -> None:
+    """The loop's idle wait must let the cancel through when a wake-up arrives in the same moment.
+
+    Python 3.11's `asyncio.wait_for` returns the awaited result when it completes as the cancel comes in,
+    and the cancel is lost: the loop went on forever and `stop()` (shutdown, a test's teardown) hung.
+    """
+    for turns in range(8):  # where in the wake-up's few loop turns the cancel lands
+        time = Time()
+        sender = make_sender(uow_factory, time, FakeChannel(time))
+        sender.start()
+        async with asyncio.timeout(10):
+            while not sender._wake._waiters:  # idle: waiting to be woken
+                await asyncio.sleep(0.01)
+        loop = sender._task
+        assert loop is not None
+        sender.kick()
+        for _ in range(turns):
+            await asyncio.sleep(0)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(5) as within:
+                await sender.stop()
+        assert (within.expired(), loop.done()) == (False, True), f"stop() hung (cancel {turns} turns after the wake)"

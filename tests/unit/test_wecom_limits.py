@@ -18,9 +18,9 @@ def sends_within(limiter_clock: Clock, *, daily: int, chats: int, seconds: float
     limiter = wecom_limiter(limiter_clock, daily=daily)
     sent, end = 0, limiter_clock.now + seconds
     while limiter_clock.now < end:
-        ready = [c for c in range(chats) if limiter.delay_for(str(c), bulk=bulk) <= 0]
-        if ready:
-            limiter.note_send(str(ready[0]), bulk=bulk)
+        ready = next((c for c in range(chats) if limiter.delay_for(str(c), bulk=bulk) <= 0), None)  # the first
+        if ready is not None:
+            limiter.note_send(str(ready), bulk=bulk)
             sent += 1
         else:
             limiter_clock.now += min(limiter.delay_for(str(c), bulk=bulk) for c in range(chats))
