@@ -22,9 +22,9 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 
-from bot.standin.params import Params
-from bot.standin.server import BotApiStandIn
-from bot.standin.state import Handler
+from standins.telegram.params import Params
+from standins.telegram.server import BotApiStandIn
+from standins.telegram.state import Handler
 
 PG_ADMIN_URL = os.environ.get("OFFICEBOT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TOKEN = "123456:BENCH-abcdefgh"

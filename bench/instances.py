@@ -43,10 +43,11 @@ import httpx
 from sqlalchemy import func, select
 
 from bench.common import scratch_postgres
-from bot.standin.server import BotApiStandIn
-from bot.standin.users import FakeUser
-from services import delivery, onboarding, outbox
-from services.messages import OutMessage
+from services.messaging import delivery, outbox
+from services.messaging.messages import OutMessage
+from services.people import onboarding
+from standins.telegram.server import BotApiStandIn
+from standins.telegram.users import FakeUser
 from storage.db import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.models import ProcessedUpdate, Staff

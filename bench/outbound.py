@@ -1,6 +1,6 @@
 """Benchmark: the outbox sender's pace against the Bot API stand-in, on SQLite and PostgreSQL.
 
-Notices are queued with `services.outbox.enqueue_all` (one transaction), then the real `OutboxSender`
+Notices are queued with `services.messaging.outbox.enqueue_all` (one transaction), then the real `OutboxSender`
 (built by `bootstrap(settings)` + `runtime.attach_channel`) sends them through the real
 `TelegramChannel` (a PTB `Bot` on the stand-in) at each added latency per Bot API call. Scenarios:
 
@@ -45,10 +45,10 @@ from telegram.request import HTTPXRequest
 from bench.common import TOKEN, Arrival, SqlCounter, TimedStandIn, database, databases, rss_line, verdict
 from bot.bootstrap import bootstrap
 from bot.settings import Settings
-from bot.standin.users import FakeUser
 from bot.telegram.channel import TelegramChannel
-from services import outbox
-from services.messages import OutMessage
+from services.messaging import outbox
+from services.messaging.messages import OutMessage
+from standins.telegram.users import FakeUser
 from storage.db import make_engine, make_session_factory
 from storage.models import Office, OutboxMessage, Staff, StaffRole
 from storage.uow import UnitOfWork

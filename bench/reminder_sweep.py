@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import Engine, event, insert
 
 from bench.common import scratch_postgres
-from services import reminders
-from services.config import load_report_config
+from services.platform.config import load_report_config
+from services.reports import reminders
 from storage.db import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.models import ApprovalRequest, Office, Report, Staff, StaffRole

@@ -1,6 +1,6 @@
 """Benchmark: updates per second of officebot against a bare python-telegram-bot echo bot, same stand-in.
 
-Both bots poll the Bot API stand-in (bot.standin.server) in this process. officebot is built as in
+Both bots poll the Bot API stand-in (standins.telegram.server) in this process. officebot is built as in
 production: `bootstrap(settings)` + `build_application(runtime)` + `on_started(...)` with its outbox
 sender running and the scheduler off; the echo bot is one `Application` with one MessageHandler that
 replies with the text (and the message id, so its order can be checked), `concurrent_updates(64)`.
@@ -68,9 +68,9 @@ from bench.common import (
 from bot.bootstrap import Runtime, bootstrap
 from bot.sender import RateLimiter
 from bot.settings import Settings
-from bot.standin.users import FakeUser
 from bot.telegram.app import build_application, on_started
-from services import onboarding
+from services.people import onboarding
+from standins.telegram.users import FakeUser
 from storage.db import make_engine, make_session_factory
 from storage.models import Draft, OutboxMessage, Staff
 from storage.uow import UnitOfWork

@@ -29,9 +29,9 @@ from bench.common import TOKEN, SqlCounter, database, databases, spread
 from bench.throughput import answer_text, register_people
 from bot.bootstrap import bootstrap
 from bot.settings import Settings
-from bot.standin.users import FakeUser
 from handlers.dispatch import handle_inbound
 from handlers.inbound import Inbound
+from standins.telegram.users import FakeUser
 
 
 def inbound(user: FakeUser, update_id: int, text: str) -> Inbound:

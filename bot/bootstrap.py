@@ -24,16 +24,16 @@ from bot.settings import Settings
 from domain import workdays
 from handlers.registry import build_router
 from handlers.router import Router
-from services import zones
-from services.config import (
+from services.messaging.ports import Channel
+from services.platform import zones
+from services.platform.config import (
     load_approval_config,
     load_holiday_calendar,
     load_leave_policy,
     load_people_config,
     load_report_config,
 )
-from services.context import AppContext, system_clock
-from services.ports import Channel
+from services.platform.context import AppContext, system_clock
 from storage.db import make_engine, make_session_factory
 from storage.uow import UnitOfWork
 

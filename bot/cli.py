@@ -98,8 +98,9 @@ def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
 
 def _create_office(settings: Settings, args: argparse.Namespace) -> int:
     """officebot admin create-office."""
-    from services import onboarding, zones
-    from services.importer import parse_hours
+    from services.people import onboarding
+    from services.people.importer import parse_hours
+    from services.platform import zones
 
     runtime = _runtime(settings)
     start, end = parse_hours(args.hours)
@@ -117,7 +118,7 @@ def _create_office(settings: Settings, args: argparse.Namespace) -> int:
 
 def _invite(settings: Settings, args: argparse.Namespace) -> int:
     """officebot admin invite: the code alone on the last line, for scripts."""
-    from services import onboarding
+    from services.people import onboarding
 
     runtime = _runtime(settings)
     code = onboarding.invite(
@@ -132,7 +133,7 @@ def _invite(settings: Settings, args: argparse.Namespace) -> int:
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
     """officebot admin import FILE: a line per invite on stdout, a warning per userid left out on stderr."""
-    from services.importer import import_file
+    from services.people.importer import import_file
 
     runtime = _runtime(settings)
     result = import_file(runtime.app.uow, path=args.file, now=runtime.app.now())
@@ -146,7 +147,7 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
 def _sync_wecom(settings: Settings, args: argparse.Namespace) -> int:
     """officebot admin sync-wecom [--create] [--role R]: progress on stderr, the summary on stdout."""
     from bot.wecom.api import WeComError
-    from services.wecom_directory import sync_directory
+    from services.wecom.directory import sync_directory
 
     runtime = _runtime(settings)
     every = max(1, args.progress_every)

@@ -18,9 +18,9 @@ from functools import partial
 from handlers.dispatch import handle_inbound
 from handlers.inbound import Inbound
 from handlers.router import Router
-from services.context import AppContext
-from services.delivery import Pending, queue_and_hand
-from services.messages import Outgoing, OutMessage
+from services.messaging.delivery import Pending, queue_and_hand
+from services.messaging.messages import Outgoing, OutMessage
+from services.platform.context import AppContext
 
 log = logging.getLogger(__name__)
 

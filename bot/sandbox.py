@@ -23,16 +23,16 @@ from sqlalchemy.engine import make_url
 
 from bot.bootstrap import Runtime, bootstrap
 from bot.settings import Settings
-from bot.standin.server import BotApiStandIn, FakeUser
 from bot.telegram.app import build_application, on_started
 from bot.telegram.convert import CHANNEL
 from bot.web import Listener
 from bot.wecom.app import CALLBACK_PATH, WeComApp
 from bot.wecom.crypto import WeComCrypto
 from bot.wecom.menu import menu_body
-from services.demo import DemoPerson, seed_demo
-from services.updates import last_update_id
-from services.wecom_directory import sync_directory
+from services.messaging.updates import last_update_id
+from services.people.demo import DemoPerson, seed_demo
+from services.wecom.directory import sync_directory
+from standins.telegram.server import BotApiStandIn, FakeUser
 from standins.wecom.directory import Department, Member
 from standins.wecom.server import WeComStandIn
 from standins.wecom.web import SandboxMember, WeComSandbox

@@ -32,10 +32,10 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
-from services import delivery, media
-from services.messages import OutMessage
-from services.outbox import REPLY
-from services.ports import Channel, ChannelError, RecipientBlocked, RetryLater, TransientError
+from services.messaging import delivery, media
+from services.messaging.messages import OutMessage
+from services.messaging.outbox import REPLY
+from services.messaging.ports import Channel, ChannelError, RecipientBlocked, RetryLater, TransientError
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -427,7 +427,7 @@ class OutboxSender:
         return None
 
     async def _with_photos(self, channel: str, message: OutMessage) -> OutMessage:
-        """The photos as `channel` can show them: ours loaded from the database (services/media.py), and a
+        """The photos as `channel` can show them: ours loaded from the database (services/messaging/media.py), and a
         Telegram file id shown on another channel fetched from Telegram first; other references go as they are."""
         data: dict[str, bytes] = {}
         for ref in message.photos:

@@ -1,7 +1,7 @@
 """Approval chains (审批) as configuration, and the pure state machine a request walks.
 
 The chain for a request is chosen by rules read from `config/approvals.yaml` (the one home of the
-seeds' chains and the 5,000 threshold; read by `services.config` and handed to `parse_approval_config`
+seeds' chains and the 5,000 threshold; read by `services.platform.config` and handed to `parse_approval_config`
 as a dict). Each request kind has an ordered list of rules; the
 first rule whose `when` matches picks the chain of roles. Resolving a role to a person is storage's job.
 """

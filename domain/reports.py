@@ -1,7 +1,7 @@
 """Periodic reports (周报 / 月报): periods, deadlines, and the reminder plan around each deadline.
 
 Report types are configuration (`config/reports.yaml`, the one home of the seeds' deadlines, read by
-`services.config` and parsed by `parse_report_config`). Everything here is pure: the clock (`now`),
+`services.platform.config` and parsed by `parse_report_config`). Everything here is pure: the clock (`now`),
 the office time zone and the working-day calendar are arguments.
 
 Reminder plan for one report type and one period (times on the office's wall clock):

@@ -7,7 +7,7 @@ Outside the known range every function falls back to a plain Monday–Friday wee
 failing, so a stale calendar degrades to "weekends only" instead of stopping the bot; `known_until()`
 says where that range ends, so a job can warn before it does.
 
-The YAML is read at the I/O edge (`services.config.load_holiday_calendar`), parsed here by
+The YAML is read at the I/O edge (`services.platform.config.load_holiday_calendar`), parsed here by
 `parse_holiday_config` and registered once at start-up with `use_calendar`.
 """
 

@@ -25,11 +25,13 @@ from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, Kind, register_form
 from handlers.router import Router
-from services import approval_changes, approval_queries, approvals
-from services.approval_notices import ACTION_LABELS, KIND_LABELS, ROLE_LABELS
-from services.approvals import Decided, Outcome
-from services.i18n import N_
-from services.messages import Button, OutMessage
+from services.approvals import changes as approval_changes
+from services.approvals import queries as approval_queries
+from services.approvals import requests as approvals
+from services.approvals.notices import ACTION_LABELS, KIND_LABELS, ROLE_LABELS
+from services.approvals.requests import Decided, Outcome
+from services.i18n.catalogs import N_
+from services.messaging.messages import Button, OutMessage
 
 REFUSALS = {
     Outcome.NOT_FOUND: N_("Not found."),

@@ -25,10 +25,10 @@ from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.records.common import not_future
 from handlers.router import Router
-from services import assets
-from services.i18n import N_
-from services.messages import Button, OutMessage
-from services.text_limits import max_length
+from services.i18n.catalogs import N_
+from services.messaging.messages import Button, OutMessage
+from services.office import assets
+from services.platform.text_limits import max_length
 
 NOT_FOUND = N_("Not found.")
 KEEPERS = OVERSIGHT_ROLES

@@ -23,11 +23,13 @@ from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.router import Router
-from services import attendance, attendance_days, attendance_sheet
-from services.attendance import PunchOutcome, PunchResult
-from services.display import distance, duration
-from services.i18n import N_
-from services.messages import OutMessage
+from services.attendance import days as attendance_days
+from services.attendance import punches as attendance
+from services.attendance import sheet as attendance_sheet
+from services.attendance.punches import PunchOutcome, PunchResult
+from services.i18n.catalogs import N_
+from services.i18n.display import distance, duration
+from services.messaging.messages import OutMessage
 
 REFUSALS = {
     LocationRefusal.FORWARDED: N_("Forwarded locations are not accepted. Please share your own current location."),

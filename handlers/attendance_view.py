@@ -10,9 +10,9 @@ from datetime import date
 
 from domain.attendance import DayAssessment, DayStatus, day_labels
 from handlers.context import Ctx
-from services.attendance_days import DayReport, PersonDays, Punch
-from services.display import duration
-from services.i18n import N_
+from services.attendance.days import DayReport, PersonDays, Punch
+from services.i18n.catalogs import N_
+from services.i18n.display import duration
 
 STATUS_TEXT = {
     DayStatus.PRESENT: N_("present"),

@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 from domain.callbacks import Press
 from handlers.inbound import Inbound
-from services.context import AppContext
-from services.i18n import Translate, translator
-from services.messages import Outgoing, OutMessage
-from services.staff import StaffView
+from services.i18n.catalogs import Translate, translator
+from services.messaging.messages import Outgoing, OutMessage
+from services.platform.context import AppContext
+from services.platform.staff import StaffView
 
 if TYPE_CHECKING:
     from handlers.router import Router
@@ -48,7 +48,7 @@ class Ctx:
 
     @property
     def tz(self) -> ZoneInfo:
-        """The sender's time zone, resolved once when they were loaded (services.zones)."""
+        """The sender's time zone, resolved once when they were loaded (services.platform.zones)."""
         return self.me.tz
 
     @property

@@ -27,11 +27,11 @@ from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_
 from handlers.ids import parse_id
 from handlers.records.common import CUSTOMER_LOOKUP, NOT_FOUND, not_future
 from handlers.router import Router
-from services import contracts
-from services.contracts import ContractCard, ContractIn, CustomerNotFound
-from services.i18n import N_
-from services.messages import Button, OutMessage, button_rows
-from services.text_limits import max_length
+from services.i18n.catalogs import N_
+from services.messaging.messages import Button, OutMessage, button_rows
+from services.platform.text_limits import max_length
+from services.sales import contracts
+from services.sales.contracts import ContractCard, ContractIn, CustomerNotFound
 
 RECORDERS = CONTRACT_RECORDER_ROLES
 VIEWERS = CONTRACT_VIEWER_ROLES

@@ -7,11 +7,12 @@ from domain.roles import INVITER_ROLES, grantable_roles, parse_roles
 from handlers.context import Ctx
 from handlers.main_menu import with_menu
 from handlers.router import Router
-from services import approval_queries, onboarding
-from services.i18n import LOCALE_NAMES, LOCALES, N_, translator
-from services.messages import Button, OutMessage
-from services.onboarding import RedeemOutcome
-from services.role_labels import ROLE_LABELS
+from services.approvals import queries as approval_queries
+from services.i18n.catalogs import LOCALE_NAMES, LOCALES, N_, translator
+from services.i18n.role_labels import ROLE_LABELS
+from services.messaging.messages import Button, OutMessage
+from services.people import onboarding
+from services.people.onboarding import RedeemOutcome
 
 ENTERED = "enter_agent"  # WeCom's event when a person opens the app, as a command
 REDEEM_REPLIES = {

@@ -8,9 +8,9 @@ from domain.roles import DASHBOARD_ROLES
 from handlers.context import Ctx
 from handlers.records.common import today
 from handlers.router import Router
-from services import dashboard
-from services.i18n import N_
-from services.messages import OutMessage
+from services.dashboard import figures as dashboard
+from services.i18n.catalogs import N_
+from services.messaging.messages import OutMessage
 
 WATCHERS = DASHBOARD_ROLES
 

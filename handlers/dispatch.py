@@ -15,11 +15,11 @@ from typing import Any
 from handlers.context import Ctx
 from handlers.inbound import Inbound
 from handlers.router import UNKNOWN_ERROR, Router
-from services import delivery, updates
-from services.context import AppContext
-from services.delivery import Pending
-from services.i18n import normalize_locale
-from services.messages import Outgoing, OutMessage
+from services.i18n.catalogs import normalize_locale
+from services.messaging import delivery, updates
+from services.messaging.delivery import Pending
+from services.messaging.messages import Outgoing, OutMessage
+from services.platform.context import AppContext
 
 log = logging.getLogger(__name__)
 

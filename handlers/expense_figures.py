@@ -10,10 +10,10 @@ from domain.roles import EXPENSE_FIGURE_ROLES
 from handlers.context import Ctx
 from handlers.records.common import today
 from handlers.router import Router
-from services import expense_control
-from services.expense_control import CEILING_SETTERS
-from services.i18n import N_
-from services.payments import money
+from services.expenses import control as expense_control
+from services.expenses.control import CEILING_SETTERS
+from services.i18n.catalogs import N_
+from services.payments.incoming import money
 
 HEADS_AND_HQ = EXPENSE_FIGURE_ROLES
 AMOUNT = re.compile(r"^\d{1,12}(?:\.\d{1,2})?$")

@@ -13,9 +13,9 @@ from __future__ import annotations
 from domain.callbacks import INVOICE
 from handlers.context import Ctx
 from handlers.router import Router
-from services import expense_invoice
-from services.expense_invoice import InvoiceOutcome
-from services.i18n import N_
+from services.expenses import invoice as expense_invoice
+from services.expenses.invoice import InvoiceOutcome
+from services.i18n.catalogs import N_
 
 REFUSALS = {
     InvoiceOutcome.NOT_FOUND: N_("Not found."),

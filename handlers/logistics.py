@@ -21,10 +21,10 @@ from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, Lookup, register_form
 from handlers.records.common import CUSTOMER_LOOKUP, NOT_FOUND, not_future
 from handlers.router import Router
-from services import logistics
-from services.i18n import N_
-from services.messages import Button, OutMessage
-from services.text_limits import max_length
+from services.i18n.catalogs import N_
+from services.messaging.messages import Button, OutMessage
+from services.office import logistics
+from services.platform.text_limits import max_length
 
 FIELD_STAFF = OFFICE_ROLES
 

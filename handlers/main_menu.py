@@ -18,8 +18,8 @@ import unicodedata
 
 from handlers.context import Ctx
 from handlers.router import Router
-from services.i18n import LOCALES, N_, translator
-from services.messages import KeyButton, OutMessage
+from services.i18n.catalogs import LOCALES, N_, translator
+from services.messaging.messages import KeyButton, OutMessage
 
 # (label msgid, command); two rows of four on a phone
 MAIN_KEYS: tuple[tuple[tuple[str, str], ...], ...] = (

@@ -23,9 +23,9 @@ from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.router import Router
-from services import meetings
-from services.i18n import N_
-from services.messages import Button, OutMessage
+from services.i18n.catalogs import N_
+from services.messaging.messages import Button, OutMessage
+from services.office import meetings
 
 NOT_FOUND = N_("Not found.")
 

@@ -36,10 +36,11 @@ from handlers.records.common import (
     today,
 )
 from handlers.router import Router
-from services import payments, receivables
-from services.i18n import N_
-from services.payments import KIND_LABELS, Refusal, Refused
-from services.text_limits import max_length
+from services.i18n.catalogs import N_
+from services.payments import incoming as payments
+from services.payments import receivables
+from services.payments.incoming import KIND_LABELS, Refusal, Refused
+from services.platform.text_limits import max_length
 
 MONTH = re.compile(r"^\d{4}-\d{2}$")
 FIELD_ERRORS = {

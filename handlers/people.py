@@ -21,8 +21,9 @@ from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.router import Router
-from services import people, probation
-from services.i18n import N_
+from services.i18n.catalogs import N_
+from services.people import checklists as people
+from services.people import probation
 
 NOT_FOUND = N_("Not found.")
 EVALUATION_MAX = 1000  # saved to a Text column: a limit so that the card quoting it stays readable

@@ -1,7 +1,7 @@
 """The expense form's questions that tie a project expense (项目费用) to its contract or tender.
 
 Kept here so that the expense form (handlers/requests.py) only lists them; ids are re-checked on
-every pick and again when the claim is submitted (services/project_costs.project_links).
+every pick and again when the claim is submitted (services/expenses/project_costs.project_links).
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from domain.approvals import PROJECT_EXPENSE_CATEGORIES
 from handlers.context import Ctx
 from handlers.forms.spec import Answers, Field, Kind, Lookup
-from services import project_costs
-from services.i18n import N_
+from services.expenses import project_costs
+from services.i18n.catalogs import N_
 
 
 def _lookup(kind: str) -> Lookup:

@@ -20,10 +20,11 @@ from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_
 from handlers.ids import parse_id
 from handlers.requests import submitted_reply
 from handlers.router import Router
-from services import approvals, purchases
-from services.approvals import RequestInvalid
-from services.i18n import N_
-from services.messages import Button, OutMessage
+from services.approvals import requests as approvals
+from services.approvals.requests import RequestInvalid
+from services.i18n.catalogs import N_
+from services.messaging.messages import Button, OutMessage
+from services.office import purchases
 
 NOT_FOUND = N_("Not found.")
 PURPOSES = (("supplies", N_("Office supplies")), ("equipment", N_("Equipment (hardware)")))

@@ -17,11 +17,11 @@ from domain.roles import OVERSIGHT_ROLES, Role
 from handlers.context import Ctx
 from handlers.records.common import NOT_FOUND, today
 from handlers.router import Router
-from services import receivables
-from services.contracts import KIND_LABELS
-from services.i18n import N_
-from services.payments import money
-from services.receivables import MatchOutcome, Receivable, ReceivableBook
+from services.i18n.catalogs import N_
+from services.payments import receivables
+from services.payments.incoming import money
+from services.payments.receivables import MatchOutcome, Receivable, ReceivableBook
+from services.sales.contracts import KIND_LABELS
 
 VIEWERS = OVERSIGHT_ROLES | {Role.SALES, Role.REGIONAL_MANAGER}
 AGE_LABELS = {

@@ -19,11 +19,12 @@ from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Field, Form, FormError, Kind, register_form
 from handlers.router import Router
-from services import report_reviews, reports
-from services.i18n import N_
-from services.report_reviews import ReviewOutcome
-from services.report_texts import due_label, period_label, report_title, status_message
-from services.reports import Opened, Problem
+from services.i18n.catalogs import N_
+from services.reports import reviews as report_reviews
+from services.reports import submissions as reports
+from services.reports.reviews import ReviewOutcome
+from services.reports.submissions import Opened, Problem
+from services.reports.texts import due_label, period_label, report_title, status_message
 
 PROBLEMS = {
     Problem.NOT_A_WRITER: N_("Your role does not write this report."),

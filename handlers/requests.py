@@ -43,12 +43,15 @@ from handlers.forms.spec import Answers, Field, Form, FormError, Kind, Lookup, r
 from handlers.main_menu import with_menu
 from handlers.project_links import CONTRACT_FIELD, TENDER_FIELD
 from handlers.router import Router
-from services import approval_changes, approval_queries, approvals, leave_balances
-from services.approval_notices import ACTION_LABELS, CATEGORY_LABELS, ROLE_LABELS
-from services.approvals import Outcome, RequestInvalid, Submitted
-from services.i18n import N_
-from services.leave_notice import DAY_PART_LABELS, END_LABELS, LEAVE_TYPE_LABELS, START_LABELS
-from services.messages import Button, OutMessage
+from services.approvals import changes as approval_changes
+from services.approvals import queries as approval_queries
+from services.approvals import requests as approvals
+from services.approvals.notices import ACTION_LABELS, CATEGORY_LABELS, ROLE_LABELS
+from services.approvals.requests import Outcome, RequestInvalid, Submitted
+from services.i18n.catalogs import N_
+from services.leave import balances as leave_balances
+from services.leave.notice import DAY_PART_LABELS, END_LABELS, LEAVE_TYPE_LABELS, START_LABELS
+from services.messaging.messages import Button, OutMessage
 
 LEAVE_KINDS = (("leave", N_("Leave (请假)")), ("outing", N_("Outing (外出)")), ("trip", N_("Business trip (出差)")))
 LEAVE_TYPES = tuple((str(value), label) for value, label in LEAVE_TYPE_LABELS.items())

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from domain.callbacks import Kind, unpack
 from handlers.context import Ctx
-from services.i18n import N_
+from services.i18n.catalogs import N_
 
 log = logging.getLogger(__name__)
 

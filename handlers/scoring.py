@@ -20,9 +20,9 @@ from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.router import Router
-from services import scoring
-from services.i18n import N_
-from services.messages import Button, OutMessage
+from services.i18n.catalogs import N_
+from services.messaging.messages import Button, OutMessage
+from services.people import scoring
 
 NOT_FOUND = N_("Not found.")
 COMMENT_MAX = 1000  # saved to a Text column: a limit so that the sheet's cell stays readable

@@ -24,12 +24,12 @@ from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_
 from handlers.ids import parse_id
 from handlers.records.common import CUSTOMER_LOOKUP, NOT_FOUND, today
 from handlers.router import Router
-from services import tenders
-from services.contracts import CustomerNotFound
-from services.i18n import N_
-from services.messages import Button, OutMessage
-from services.tenders import TenderCard
-from services.text_limits import max_length
+from services.i18n.catalogs import N_
+from services.messaging.messages import Button, OutMessage
+from services.platform.text_limits import max_length
+from services.sales import tenders
+from services.sales.contracts import CustomerNotFound
+from services.sales.tenders import TenderCard
 
 ACTIONS = {"w": TenderResult.WON, "l": TenderResult.LOST}
 

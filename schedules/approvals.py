@@ -1,7 +1,7 @@
 """Chasing pending approvals (催办): remind the current approvers, escalate a step that waits too long.
 
 Every 15 minutes; waiting time counts office working hours only. The policy (remind every 4 working
-hours, at most 6 times; escalate after one working day) is `services.approval_reminders.DEFAULT_POLICY`.
+hours, at most 6 times; escalate after one working day) is `services.approvals.reminders.DEFAULT_POLICY`.
 Each reminder is claimed once (`apv:<id>:<step>:remind:<n>`, `apv:<id>:<step>:escalate`).
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 
 from schedules.runner import job
-from services import approval_reminders
-from services.context import AppContext
+from services.approvals import reminders as approval_reminders
+from services.platform.context import AppContext
 
 
 @job("approval-reminders", minute="*/15")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from schedules.runner import job
-from services.assets import sweep_stocktake
-from services.context import AppContext
+from services.office.assets import sweep_stocktake
+from services.platform.context import AppContext
 
 
 @job("stocktake", every_minutes=60)

@@ -16,11 +16,13 @@ import asyncio
 from datetime import date, timedelta
 
 from schedules.runner import job
-from services import attendance_sheet, outbox, zones
-from services.context import AppContext
-from services.i18n import N_, translator
-from services.jobs import claim_slot, claimed_slots
-from services.messages import OutMessage
+from services.attendance import sheet as attendance_sheet
+from services.i18n.catalogs import N_, translator
+from services.messaging import outbox
+from services.messaging.messages import OutMessage
+from services.platform import zones
+from services.platform.context import AppContext
+from services.platform.jobs import claim_slot, claimed_slots
 
 SEND_FROM_HOUR = 9
 CATCH_UP_DAYS = 5

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 
 from schedules.runner import job
-from services.context import AppContext
-from services.expense_reminders import sweep_ceiling_warnings, sweep_kpi_reports, sweep_receipts_reminders
+from services.expenses.reminders import sweep_ceiling_warnings, sweep_kpi_reports, sweep_receipts_reminders
+from services.platform.context import AppContext
 
 
 @job("expense-ceiling", every_minutes=60)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from schedules.runner import job
-from services.context import AppContext
-from services.holiday_calendar import warn_calendar_ending
+from services.attendance.holiday_calendar import warn_calendar_ending
+from services.platform.context import AppContext
 
 
 @job("holiday-calendar", every_minutes=360)

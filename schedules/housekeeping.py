@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from schedules.runner import job
-from services import inbox, updates
-from services.context import AppContext
+from services.messaging import inbox, updates
+from services.platform.context import AppContext
 
 
 @job("prune-updates", every_minutes=360)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from schedules.runner import job
-from services.context import AppContext
-from services.meetings import sweep_meetings
+from services.office.meetings import sweep_meetings
+from services.platform.context import AppContext
 
 
 @job("meetings", every_minutes=15)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from schedules.runner import job
-from services.context import AppContext
-from services.payments import sweep_draft_reminders
+from services.payments.incoming import sweep_draft_reminders
+from services.platform.context import AppContext
 
 
 @job("draft-reminders", every_minutes=60)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 
 from schedules.runner import job
-from services.context import AppContext
-from services.probation import sweep_overdue_evaluations, sweep_probation
-from services.scoring import sweep_scores
+from services.people.probation import sweep_overdue_evaluations, sweep_probation
+from services.people.scoring import sweep_scores
+from services.platform.context import AppContext
 
 
 @job("probation", every_minutes=60)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from schedules.runner import job
-from services.collections import sweep_chasing, sweep_digest
-from services.context import AppContext
+from services.payments.collections import sweep_chasing, sweep_digest
+from services.platform.context import AppContext
 
 
 @job("collection-chasing", every_minutes=60)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from schedules.runner import job
-from services.context import AppContext
-from services.repair_chasing import sweep_overdue_repairs
+from services.platform.context import AppContext
+from services.records.repair_chasing import sweep_overdue_repairs
 
 
 @job("overdue-repairs", every_minutes=60)

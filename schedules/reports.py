@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from schedules.runner import job
-from services import reminders
-from services.context import AppContext
+from services.platform.context import AppContext
+from services.reports import reminders
 
 
 @job("report-reminders", every_minutes=15)

@@ -20,7 +20,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from services.context import AppContext
+from services.platform.context import AppContext
 
 log = logging.getLogger(__name__)
 

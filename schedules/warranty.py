@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from schedules.runner import job
-from services.context import AppContext
-from services.warranty import sweep_warranty
+from services.platform.context import AppContext
+from services.records.warranty import sweep_warranty
 
 
 @job("warranty-reminders", every_minutes=60)

@@ -1,1 +1,1 @@
-"""officebot package."""
+"""Use cases, by feature (approvals/, reports/, records/ …) apart from the platform (platform/, messaging/ …)."""

@@ -19,8 +19,8 @@ from bot.telegram.inbox_bot import InboxBot
 from bot.telegram.ordering import PerPersonProcessor
 from domain.roles import OFFICE_ROLES
 from handlers.router import STALE_BUTTON
-from services import inbox
-from services.i18n import normalize_locale, translator
+from services.i18n.catalogs import normalize_locale, translator
+from services.messaging import inbox
 
 log = logging.getLogger(__name__)
 

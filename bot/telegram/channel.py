@@ -14,8 +14,14 @@ from telegram import (
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from services.messages import TELEGRAM_CAPTION_LIMIT, TELEGRAM_TEXT_LIMIT, OutMessage, short_caption, split_text
-from services.ports import RecipientBlocked, RetryLater, TransientError
+from services.messaging.messages import (
+    TELEGRAM_CAPTION_LIMIT,
+    TELEGRAM_TEXT_LIMIT,
+    OutMessage,
+    short_caption,
+    split_text,
+)
+from services.messaging.ports import RecipientBlocked, RetryLater, TransientError
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 

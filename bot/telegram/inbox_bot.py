@@ -1,7 +1,7 @@
 """An ExtBot that stores every fetched update before PTB confirms it to Telegram.
 
 PTB acknowledges updates on its next getUpdates call, whether or not our handlers ran; storing them
-first (services/inbox.py) lets a restart replay what a crash would otherwise lose.
+first (services/messaging/inbox.py) lets a restart replay what a crash would otherwise lose.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 PTB's own webhook server answers 200 as soon as the update is queued in memory, so a crash before
 the handlers ran loses it for good (Telegram does not send it again). Ours checks the secret header,
-stores the update in the inbox (services/inbox.py) and only then answers; a failure to store answers
+stores the update in the inbox (services/messaging/inbox.py) and only then answers; a failure to store answers
 500 and Telegram redelivers. The stored update goes through the same pipeline as a polled one, and
 the processed-update claim gives a duplicate delivery one effect.
 """
@@ -21,7 +21,7 @@ from bot.bootstrap import Runtime
 from bot.telegram.app import AnyApplication, on_started
 from bot.telegram.convert import CHANNEL
 from bot.web import Listener
-from services import inbox
+from services.messaging import inbox
 
 log = logging.getLogger(__name__)
 

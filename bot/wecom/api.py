@@ -1,6 +1,6 @@
 """An async client for WeCom's server API (企业微信 /cgi-bin/): messages, cards, media, menu, address book.
 
-The access_token lives in the database (services/wecom_tokens.py) so that every instance shares one
+The access_token lives in the database (services/wecom/tokens.py) so that every instance shares one
 and only one of them refreshes it; this client keeps a copy in memory, re-reads the database when the
 copy runs out, and when WeCom answers that a token is invalid or expired (40014, 42001, 40001) it gets
 a fresh one and retries the call once.
@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
-from services import wecom_tokens
-from services.ports import ChannelError, RecipientBlocked, RetryLater, TransientError
-from services.wecom_tokens import CachedToken
+from services.messaging.ports import ChannelError, RecipientBlocked, RetryLater, TransientError
+from services.wecom import tokens as wecom_tokens
+from services.wecom.tokens import CachedToken
 from storage.uow import UnitOfWork
 
 if TYPE_CHECKING:

@@ -28,7 +28,7 @@ from bot.wecom.channel import WeComChannel, wecom_limiter
 from bot.wecom.convert import CHANNEL, to_inbound, update_id_of
 from bot.wecom.crypto import WeComCrypto, WeComCryptoError, parse_flat_xml
 from handlers.inbound import Inbound
-from services import inbox, media
+from services.messaging import inbox, media
 
 log = logging.getLogger(__name__)
 

@@ -29,8 +29,8 @@ from typing import Any
 from bot.sender import RateLimiter
 from bot.wecom.api import WeComApi, WeComError, channel_error
 from bot.wecom.convert import KEYBOARD_PREFIX
-from services.messages import Button, OutMessage, split_text
-from services.ports import ChannelError
+from services.messaging.messages import Button, OutMessage, split_text
+from services.messaging.ports import ChannelError
 
 WECOM_TEXT_BYTES = 2048
 BUTTONS_PER_CARD = 6

@@ -26,10 +26,10 @@ from handlers.forms.spec import FORMS, Field, Form, FormError, Kind
 from handlers.ids import parse_id
 from handlers.main_menu import with_menu
 from handlers.router import Router
-from services import drafts
-from services.drafts import DraftState
-from services.i18n import N_
-from services.messages import Button, OutMessage
+from services.i18n.catalogs import N_
+from services.messaging.messages import Button, OutMessage
+from services.platform import drafts
+from services.platform.drafts import DraftState
 
 CANCEL_WORDS = {"cancel", "取消", "✖ cancel", "✖ 取消"}
 BACK_WORDS = {"back", "返回", "上一步"}

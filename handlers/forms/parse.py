@@ -18,7 +18,7 @@ from domain.records import MAX_QUANTITY
 from domain.validation import parse_phone
 from handlers.forms.spec import Field, Kind
 from handlers.inbound import Inbound
-from services.i18n import N_
+from services.i18n.catalogs import N_
 
 NOW_WORDS = {"now", "现在", "刚才"}
 YES_WORDS = {"yes", "y", "是", "有", "对"}

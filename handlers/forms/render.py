@@ -10,10 +10,10 @@ from domain.natural_dates import Lean
 from handlers.context import Ctx
 from handlers.forms.parse import date_example
 from handlers.forms.spec import Field, Form, Kind
-from services.display import money
-from services.drafts import DraftState
-from services.i18n import N_
-from services.messages import Button, KeyButton, OutMessage, button_rows
+from services.i18n.catalogs import N_
+from services.i18n.display import money
+from services.messaging.messages import Button, KeyButton, OutMessage, button_rows
+from services.platform.drafts import DraftState
 
 SUMMARY = "__summary__"
 

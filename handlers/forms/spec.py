@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from domain.natural_dates import Lean
 from domain.validation import DEFAULT_DATE_WINDOW, DateWindow
-from services.i18n import N_
+from services.i18n.catalogs import N_
 
 if TYPE_CHECKING:
     from handlers.context import Ctx
-    from services.messages import OutMessage
+    from services.messaging.messages import OutMessage
 
 Answers = dict[str, Any]
 

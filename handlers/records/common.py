@@ -12,8 +12,8 @@ from domain.attendance import check_location
 from domain.validation import field_errors, parse_record
 from handlers.context import Ctx
 from handlers.forms.spec import Answers, Form, FormError, Lookup
-from services import customers
-from services.i18n import N_
+from services.i18n.catalogs import N_
+from services.records import customers
 
 NOT_FOUND = N_("Record not found.")
 

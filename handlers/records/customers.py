@@ -10,7 +10,7 @@ flowchart LR
     L["/visit, /repair: no match"] -- "➕ New customer (f:seq:mk)" --> N[name-only entry, completed later] --> V
 ```
 The card (C) shows the customer's history: last visits, open and closed repair jobs, payments, the
-warranty's end and the installed products (services/customer_history.py).
+warranty's end and the installed products (services/records/customer_history.py).
 """
 
 from __future__ import annotations
@@ -29,11 +29,11 @@ from handlers.records.common import NOT_FOUND, customer_prefill, to_record
 from handlers.records.repairs import REPAIR_FORM
 from handlers.records.visits import VISIT_FORM
 from handlers.router import Router
-from services import customer_history, customers
-from services.customers import CustomerCard, DuplicateCustomer
-from services.i18n import N_
-from services.messages import Button, OutMessage, button_rows
-from services.text_limits import max_length
+from services.i18n.catalogs import N_
+from services.messaging.messages import Button, OutMessage, button_rows
+from services.platform.text_limits import max_length
+from services.records import customer_history, customers
+from services.records.customers import CustomerCard, DuplicateCustomer
 
 
 def _name_free(ctx: Ctx, value: Any, answers: Answers) -> str | None:

@@ -16,10 +16,11 @@ from handlers.context import Ctx
 from handlers.records import render
 from handlers.records.common import NOT_FOUND, today
 from handlers.router import Router
-from services import exports, records_query
-from services.i18n import N_
-from services.messages import Button, OutFile, OutMessage, button_rows
-from services.records_query import RecordKind
+from services.i18n.catalogs import N_
+from services.messaging.messages import Button, OutFile, OutMessage, button_rows
+from services.records import exports
+from services.records import queries as records_query
+from services.records.queries import RecordKind
 
 KIND_WORDS = {
     "customers": RecordKind.customers, "customer": RecordKind.customers, "客户": RecordKind.customers,

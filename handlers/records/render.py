@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from handlers.context import Ctx
-from services.customer_history import CustomerHistory
-from services.customers import CustomerCard, is_incomplete
-from services.payments import money
-from services.records_query import Listing
-from services.repairs import STATUS_LABELS, RepairCard
-from services.visits import PURPOSE_LABELS, VisitCard
+from services.payments.incoming import money
+from services.records.customer_history import CustomerHistory
+from services.records.customers import CustomerCard, is_incomplete
+from services.records.queries import Listing
+from services.records.repairs import STATUS_LABELS, RepairCard
+from services.records.visits import PURPOSE_LABELS, VisitCard
 
 MAX_LINES = 30
 

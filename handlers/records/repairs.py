@@ -1,6 +1,6 @@
 """Repair jobs in chat: report (/repair), assign (REPAIR_ASSIGN), close and accept (forms).
 
-See the lifecycle diagram in services/repairs.py. Closing asks 客户验收人 as an optional last
+See the lifecycle diagram in services/records/repairs.py. Closing asks 客户验收人 as an optional last
 question: a technician who has the customer's signature on site finishes the job in one go
 (status accepted); one who skips it leaves the job repaired, and the card then offers
 "Customer accepted" to the technician or the office head.
@@ -31,11 +31,11 @@ from handlers.records.common import (
     to_record,
 )
 from handlers.router import Router
-from services import access, repairs
-from services.i18n import N_
-from services.messages import Button, OutMessage, button_rows
-from services.repairs import Closing, Outcome, RepairCard, RepairResult
-from services.text_limits import max_length
+from services.i18n.catalogs import N_
+from services.messaging.messages import Button, OutMessage, button_rows
+from services.platform.text_limits import max_length
+from services.records import access, repairs
+from services.records.repairs import Closing, Outcome, RepairCard, RepairResult
 
 DUE_LABELS = {0: N_("⏰ Due today"), 1: N_("⏰ Next working day"), 3: N_("⏰ In 3 working days")}
 OUTCOME_TEXTS = {

@@ -30,9 +30,9 @@ from handlers.records.common import (
     trusted_location,
 )
 from handlers.router import Router
-from services import visits
-from services.i18n import N_
-from services.visits import PURPOSE_LABELS
+from services.i18n.catalogs import N_
+from services.records import visits
+from services.records.visits import PURPOSE_LABELS
 
 FIELDS = ("customer_id", "visited_at", "purpose", "people_met", "outcome", "satisfaction", "next_step",
           "next_step_on")

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.standin.server import BotApiStandIn
+from standins.telegram.server import BotApiStandIn
 from tests.conftest import FakeClock
 from tests.e2e.harness import TOKEN, BotHarness
 

@@ -15,11 +15,11 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from bot.bootstrap import Runtime, bootstrap
 from bot.sender import RateLimiter
 from bot.settings import Settings
-from bot.standin.keyboards import buttons
-from bot.standin.server import BotApiStandIn, FakeUser
 from bot.telegram.app import build_application, on_started
 from domain.callbacks import pack, unpack
-from services import onboarding
+from services.people import onboarding
+from standins.telegram.keyboards import buttons
+from standins.telegram.server import BotApiStandIn, FakeUser
 from tests.conftest import FakeClock
 
 COMPANY = "浙江某科技有限公司"

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.standin.keyboards import buttons
-from bot.standin.users import FakeUser
 from domain.callbacks import APPROVAL_STEP, COPY, WITHDRAW, pack, unpack
+from standins.telegram.keyboards import buttons
+from standins.telegram.users import FakeUser
 from storage.models import AuditEntry
 from tests.e2e.harness import STALE, BotHarness
 

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.standin.keyboards import buttons
-from bot.standin.users import FakeUser
 from domain.callbacks import APPROVAL_STEP, NUDGE, pack
-from services import approval_reminders
+from services.approvals import reminders as approval_reminders
+from standins.telegram.keyboards import buttons
+from standins.telegram.users import FakeUser
 from storage.models import ApprovalRequest, ShownCard
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_approvals import alert, card_for, claim, register_hq

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from bot.standin.users import FakeUser
+from standins.telegram.users import FakeUser
 from storage.models import ApprovalRequest
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_approvals import card_for, claim, register_hq

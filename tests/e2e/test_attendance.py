@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from services import approvals
+from services.approvals import requests as approvals
 from storage.models import Staff
 from tests.e2e.harness import BotHarness
 

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 
 from domain import workdays
 from schedules.attendance import send_sheet_to_hr
-from services import attendance_sheet
-from services.messages import OutMessage
-from services.ports import Channel, TransientError
+from services.attendance import sheet as attendance_sheet
+from services.messaging.messages import OutMessage
+from services.messaging.ports import Channel, TransientError
 from tests.e2e.harness import BotHarness
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.standin.users import FakeUser
 from domain.callbacks import CONTRACT, pack
+from standins.telegram.users import FakeUser
 from storage.models import AuditEntry, Customer, Instalment
 from tests.e2e.harness import STALE, BotHarness
 from tests.e2e.test_records_support import add_customer, data_of, say, text_of

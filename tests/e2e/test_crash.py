@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.standin.keyboards import buttons
-from bot.standin.server import BotApiStandIn
-from bot.standin.users import FakeUser
-from services import onboarding
+from services.people import onboarding
+from standins.telegram.keyboards import buttons
+from standins.telegram.server import BotApiStandIn
+from standins.telegram.users import FakeUser
 from storage.db import make_engine, make_session_factory
 from storage.models import Customer, ProcessedUpdate
 from storage.uow import UnitOfWork

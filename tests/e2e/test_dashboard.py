@@ -9,7 +9,7 @@ from io import BytesIO
 from openpyxl import load_workbook
 
 from domain.callbacks import DASHBOARD_XLSX, pack
-from services.charts import chinese_font
+from services.dashboard.charts import chinese_font
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_contracts import record_contract
 from tests.e2e.test_receivables import log_transfer

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from services.messages import OutMessage
-from services.outbox import enqueue
+from services.messaging.messages import OutMessage
+from services.messaging.outbox import enqueue
 from storage.models import OutboxMessage, Staff
 from tests.e2e.harness import BotHarness
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.standin.users import FakeUser
 from schedules.expenses import expense_ceiling, receipts_reminders
+from standins.telegram.users import FakeUser
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_approvals import card_for, claim, register_hq
 from tests.e2e.test_contracts import record_contract

@@ -9,9 +9,9 @@ from io import BytesIO
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from bot.standin.keyboards import buttons
-from bot.standin.users import FakeUser
 from domain.callbacks import INVOICE, pack
+from standins.telegram.keyboards import buttons
+from standins.telegram.users import FakeUser
 from storage.models import AuditEntry
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_approvals import alert, card_for, claim, register_hq

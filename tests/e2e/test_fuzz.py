@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from bot.standin.keyboards import buttons
-from bot.standin.users import FakeUser
 from handlers.registry import build_router
+from standins.telegram.keyboards import buttons
+from standins.telegram.users import FakeUser
 from storage.models import ApprovalRequest, ApprovalStep, AuditEntry, OutboxMessage
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_approvals import claim

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.standin.keyboards import buttons
 from schedules.receivables import collection_chasing
+from standins.telegram.keyboards import buttons
 from storage.models import Acceptance, AuditEntry, Contract, Customer, GoodsReceipt, Staff
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_contracts import record_contract

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.standin.users import FakeUser
+from standins.telegram.users import FakeUser
 from storage.models import Customer, RepairRecord
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_records_support import add_customer, say

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bot.standin.keyboards import buttons
-from bot.standin.users import FakeUser
+from standins.telegram.keyboards import buttons
+from standins.telegram.users import FakeUser
 from storage.models import OutboxMessage
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_hostile_input import APOLOGY

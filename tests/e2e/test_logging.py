@@ -11,8 +11,8 @@ from telegram import Bot
 from telegram.error import InvalidToken
 
 from bot import redaction
-from bot.standin.server import BotApiStandIn
 from handlers.context import Ctx
+from standins.telegram.server import BotApiStandIn
 from tests.e2e.harness import TOKEN, BotHarness
 
 REVOKED = "987654321:AAHrevokedTOKENrevokedTOKENrevoked12"

@@ -18,11 +18,11 @@ import pytest
 from sqlalchemy import select
 
 import handlers.registry  # noqa: F401  (registers every form)
-from bot.standin.keyboards import buttons
 from handlers.forms.render import SUMMARY
 from handlers.forms.spec import FORMS, Field, Form, Kind
-from services import drafts
-from services.messages import TELEGRAM_TEXT_LIMIT
+from services.messaging.messages import TELEGRAM_TEXT_LIMIT
+from services.platform import drafts
+from standins.telegram.keyboards import buttons
 from storage.models import Staff
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_hostile_input import APOLOGY
@@ -115,7 +115,7 @@ async def test_the_longest_answers_reach_the_review_in_full(bot: BotHarness, for
 
 def _label_of(field: Field) -> str:
     """The field's label as the zh-CN edit menu shows it."""
-    from services.i18n import translator
+    from services.i18n.catalogs import translator
 
     return translator("zh_CN")(field.label)
 

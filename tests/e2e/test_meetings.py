@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.standin.keyboards import buttons
 from schedules.meetings import meeting_reminders
-from services.meetings import absences
+from services.office.meetings import absences
+from standins.telegram.keyboards import buttons
 from storage.models import AuditEntry, Meeting, MeetingSeries, Staff
 from tests.e2e.harness import BotHarness
 

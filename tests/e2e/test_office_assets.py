@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from bot.standin.keyboards import buttons
 from domain.callbacks import ASSET_TO_PERSON, pack
 from schedules.assets import stocktake
+from standins.telegram.keyboards import buttons
 from storage.models import AssetMove, AuditEntry, FixedAsset, Staff
 from tests.e2e.harness import BotHarness
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.standin.keyboards import buttons
 from domain.callbacks import PURCHASE, pack
+from standins.telegram.keyboards import buttons
 from storage.models import AssetMove, AuditEntry, FixedAsset, SupplyMove
 from tests.e2e.harness import BotHarness
 

@@ -8,7 +8,8 @@ import pytest
 
 from domain.callbacks import LANGUAGE, pack
 from handlers.context import Ctx
-from services import inbox, onboarding
+from services.messaging import inbox
+from services.people import onboarding
 from tests.e2e.harness import TOKEN, BotHarness
 
 pytestmark = pytest.mark.sqlite_too  # see tests/conftest.py: the rest of tests/e2e runs on PostgreSQL only

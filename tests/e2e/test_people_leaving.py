@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from bot.standin.keyboards import buttons
 from domain.callbacks import OFFBOARD_CONFIRM, pack
-from services import approvals
+from services.approvals import requests as approvals
+from standins.telegram.keyboards import buttons
 from storage.models import (
     ApprovalRequest,
     AuditEntry,

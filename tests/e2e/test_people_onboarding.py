@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.standin.keyboards import buttons
 from domain.callbacks import EVALUATION, ONBOARDING_ITEM, WITHDRAW, pack
 from schedules.people import evaluation_chasing, probation_sweep
+from standins.telegram.keyboards import buttons
 from storage.models import ApprovalRequest, OnboardingItem, Probation, Staff
 from tests.e2e.harness import BotHarness
 

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from bot.standin.keyboards import buttons
 from domain.people import DEFAULT_PEOPLE_CONFIG, parse_people_config
 from schedules.people import monthly_scores
+from standins.telegram.keyboards import buttons
 from storage.models import AttendancePunch, Customer, Meeting, MeetingAttendance, Staff, Visit
 from tests.e2e.harness import BotHarness, repack
 

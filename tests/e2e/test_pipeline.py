@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.telegram.app import REPLAY_AFTER, replay_inbox
 from handlers.context import Ctx
-from services import delivery, inbox
+from services.messaging import delivery, inbox
 from storage.models import ProcessedUpdate, Staff
 from tests.e2e.harness import BotHarness
 

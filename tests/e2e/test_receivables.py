@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.standin.users import FakeUser
 from domain.callbacks import PAYMENT_MATCH, pack, unpack
+from standins.telegram.users import FakeUser
 from storage.models import Instalment, PaymentMatch
 from tests.e2e.harness import STALE, BotHarness
 from tests.e2e.test_contracts import record_contract

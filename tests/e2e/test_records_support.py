@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.standin.keyboards import buttons
-from bot.standin.users import FakeUser
+from standins.telegram.keyboards import buttons
+from standins.telegram.users import FakeUser
 from tests.e2e.harness import BotHarness
 
 Message = dict[str, Any]

@@ -10,10 +10,10 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
-from bot.standin.keyboards import buttons
-from bot.standin.users import FakeUser
 from domain.approvals import parse_approval_config
-from services.importer import import_file
+from services.people.importer import import_file
+from standins.telegram.keyboards import buttons
+from standins.telegram.users import FakeUser
 from storage.models import Office, Region
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_approvals import card_for, claim

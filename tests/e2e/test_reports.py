@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.standin.keyboards import buttons
 from schedules.reports import report_reminders
+from standins.telegram.keyboards import buttons
 from storage.models import Customer, Office, Payment, Staff, Visit
 from tests.e2e.harness import BotHarness
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.standin.keyboards import buttons
-from bot.standin.users import FakeUser
 from domain.callbacks import RESUBMIT, WITHDRAW, pack
+from standins.telegram.keyboards import buttons
+from standins.telegram.users import FakeUser
 from storage.models import ShownCard
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_approvals import alert, card_for, claim, register_hq

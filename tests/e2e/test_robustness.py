@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import text
 
 from domain.callbacks import FORM, pack
-from services import drafts
-from services.drafts import DraftState
+from services.platform import drafts
+from services.platform.drafts import DraftState
 from tests.e2e.harness import STALE, BotHarness
 
 pytestmark = pytest.mark.sqlite_too  # see tests/conftest.py: the rest of tests/e2e runs on PostgreSQL only

@@ -12,12 +12,13 @@ from sqlalchemy import func, select
 
 from bot.bootstrap import Runtime, bootstrap
 from bot.settings import Settings
-from bot.standin.server import BotApiStandIn
-from bot.standin.users import FakeUser
 from bot.telegram.app import build_application
 from bot.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH, start_webhook, stop_webhook
 from bot.web import Listener
-from services import inbox, onboarding
+from services.messaging import inbox
+from services.people import onboarding
+from standins.telegram.server import BotApiStandIn
+from standins.telegram.users import FakeUser
 from storage.models import InboxUpdate, ProcessedUpdate
 from tests.conftest import FakeClock
 from tests.e2e.harness import TOKEN

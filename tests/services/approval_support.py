@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from domain.callbacks import APPROVAL_STEP, pack
-from services import onboarding
-from services.config import load_approval_config
+from services.people import onboarding
+from services.platform.config import load_approval_config
 from storage.models import ApprovalStep, AuditEntry, OutboxMessage
 from storage.uow import UnitOfWork
 

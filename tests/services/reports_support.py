@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from services.config import load_report_config
-from services.messages import OutMessage
+from services.messaging.messages import OutMessage
+from services.platform.config import load_report_config
 from storage.models import ApprovalRequest, Office, OutboxMessage, ReminderSent, Staff, StaffRole
 from storage.uow import UnitOfWork
 

@@ -9,8 +9,9 @@ import pytest
 
 from domain.approval_callbacks import RequestAction
 from domain.approvals import Decision
-from services import approval_queries, approvals
-from services.approvals import Outcome
+from services.approvals import queries as approval_queries
+from services.approvals import requests as approvals
+from services.approvals.requests import Outcome
 from storage.models import ApprovalRequest
 from tests.services.approval_support import (
     CONFIG,

@@ -8,8 +8,9 @@ from collections import Counter
 from sqlalchemy import select
 
 from domain.approvals import Decision
-from services import approval_changes, approvals
-from services.approvals import Decided, Outcome
+from services.approvals import changes as approval_changes
+from services.approvals import requests as approvals
+from services.approvals.requests import Decided, Outcome
 from storage.models import ApprovalRequest, AuditEntry
 from tests.services.approval_support import (
     CONFIG,

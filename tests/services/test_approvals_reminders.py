@@ -9,9 +9,10 @@ from domain import workdays
 from domain.approval_routing import working_minutes_between
 from domain.approvals import Decision
 from schedules.approvals import chase_approvals
-from services import approval_reminders, approvals
-from services.approvals import Outcome
-from services.context import AppContext
+from services.approvals import reminders as approval_reminders
+from services.approvals import requests as approvals
+from services.approvals.requests import Outcome
+from services.platform.context import AppContext
 from tests.conftest import FakeClock
 from tests.services.approval_support import CONFIG, NOW, TZ, UowFactory, buttons_of, office, person, queued, step_button
 

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 from domain.attendance import DayStatus
 from domain.checkin import LocationRefusal, PunchKind
-from services import attendance, attendance_days
-from services.attendance import PunchOutcome, PunchResult
+from services.attendance import days as attendance_days
+from services.attendance import punches as attendance
+from services.attendance.punches import PunchOutcome, PunchResult
 from tests.services.approval_support import TZ, UowFactory, office, person
 
 OFFICE = (31.230416, 121.473701)

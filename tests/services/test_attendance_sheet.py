@@ -12,7 +12,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from domain import workdays
 from domain.approvals import Decision
 from domain.checkin import PunchKind
-from services import approvals, attendance, attendance_sheet
+from services.approvals import requests as approvals
+from services.attendance import punches as attendance
+from services.attendance import sheet as attendance_sheet
 from tests.services.approval_support import CONFIG, TZ, UowFactory, office, person
 
 SHANGHAI = ZoneInfo(TZ)

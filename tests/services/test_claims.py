@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from services.jobs import claim_reminders, claim_slot
+from services.platform.jobs import claim_reminders, claim_slot
 from storage.uow import UnitOfWork
 
 

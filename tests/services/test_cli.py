@@ -9,8 +9,8 @@ import pytest
 
 from bot.cli import main
 from domain.attendance import DEFAULT_WORKING_HOURS
-from services import onboarding
-from services.onboarding import RedeemOutcome
+from services.people import onboarding
+from services.people.onboarding import RedeemOutcome
 from storage.db import make_engine, make_session_factory
 from storage.uow import UnitOfWork
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from services import delivery, outbox
-from services.messages import OutMessage
+from services.messaging import delivery, outbox
+from services.messaging.messages import OutMessage
 from storage.models import OutboxMessage
 from tests.services.reports_support import UowFactory, add_office, add_person
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from services import delivery
+from services.messaging import delivery
 from storage.models import Staff
 from tests.services.reports_support import UowFactory, add_office, add_person, queued
 from tests.services.test_sender import (

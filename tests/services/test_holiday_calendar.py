@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from domain.workdays import parse_holiday_config, use_calendar
-from services.holiday_calendar import warn_calendar_ending
+from services.attendance.holiday_calendar import warn_calendar_ending
 from tests.services.reports_support import UowFactory, add_office, add_person, queued, sent_keys, texts_for
 
 
@@ -30,7 +30,7 @@ def test_admins_and_hr_are_warned_once_per_range_end(uow_factory: UowFactory, ca
     both = add_person(uow_factory(), "刘洋", office_id=hq, roles=["hr", "admin"])
     add_person(uow_factory(), "李娜", office_id=office, roles=["sales"])
 
-    with caplog.at_level(logging.WARNING, logger="services.holiday_calendar"):
+    with caplog.at_level(logging.WARNING, logger="services.attendance.holiday_calendar"):
         assert warn(uow_factory, cst(12, 2, 10)) == 3  # today: the package's data ends on 2026-12-31
     assert "holiday calendar known only until 2026-12-31" in caplog.text
     assert warn(uow_factory, cst(12, 2, 11)) == 0  # a rerun sends nothing new
@@ -61,7 +61,7 @@ def test_the_chat_warning_waits_for_working_hours(uow_factory: UowFactory, caplo
                                                   ) -> None:
     office = add_office(uow_factory(), "上海办事处")
     add_person(uow_factory(), "王芳", office_id=office, roles=["admin"])
-    with caplog.at_level(logging.WARNING, logger="services.holiday_calendar"):
+    with caplog.at_level(logging.WARNING, logger="services.attendance.holiday_calendar"):
         assert warn(uow_factory, cst(12, 2, 20)) == 0  # evening: logged, not sent
         assert warn(uow_factory, cst(12, 5, 10)) == 0  # Saturday
     assert caplog.text.count("holiday calendar known only until 2026-12-31") == 2

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from services import inbox, updates
+from services.messaging import inbox, updates
 from storage.models import InboxUpdate, ProcessedUpdate
 from storage.uow import UnitOfWork
 

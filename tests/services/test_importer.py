@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import main
-from services.importer import import_file
+from services.people.importer import import_file
 from storage.models import Staff
 from storage.uow import UnitOfWork
 
@@ -86,7 +86,7 @@ def test_the_optional_annual_leave_column_sets_the_allowance(uow_factory: UowFac
     from decimal import Decimal
 
     from domain.leave_rules import LeavePolicy, LeaveType
-    from services.leave_balances import balances
+    from services.leave.balances import balances
 
     yaml_text = ORG.replace("roles: [sales]}", "roles: [sales], annual_leave_days: 10}")
     import_file(uow_factory, path=write(tmp_path, "org.yaml", yaml_text), now=NOW)

@@ -17,8 +17,10 @@ from sqlalchemy import select
 from domain import workdays
 from domain.approvals import Decision
 from domain.leave_rules import LeavePolicy, OverBalance
-from services import approval_changes, approvals, leave_balances
-from services.approvals import Outcome
+from services.approvals import changes as approval_changes
+from services.approvals import requests as approvals
+from services.approvals.requests import Outcome
+from services.leave import balances as leave_balances
 from storage.models import ApprovalRequest
 from tests.services.approval_support import CONFIG, NOW, UowFactory, office, person
 

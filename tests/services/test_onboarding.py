@@ -6,8 +6,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
-from services import onboarding
-from services.onboarding import RedeemOutcome
+from services.people import onboarding
+from services.people.onboarding import RedeemOutcome
 from storage.uow import UnitOfWork
 
 

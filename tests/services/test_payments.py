@@ -12,10 +12,11 @@ from sqlalchemy import Engine
 
 from domain.payments import PaymentIn, PaymentKind, ReminderStage, maturity, reminder_stage
 from domain.validation import field_errors, parse_record
-from services import payments, reports
-from services.payments import PaymentCard, Refusal, Refused, payments_in_period, sweep_draft_reminders
-from services.reports import Opened
-from services.staff import StaffView, load_view
+from services.payments import incoming as payments
+from services.payments.incoming import PaymentCard, Refusal, Refused, payments_in_period, sweep_draft_reminders
+from services.platform.staff import StaffView, load_view
+from services.reports import submissions as reports
+from services.reports.submissions import Opened
 from storage.models import Customer, Payment
 from tests.services.reports_support import UowFactory, add_office, add_person, kwargs, queued, sent_keys, texts_for
 from tests.services.sweep_support import counts, run_twice_at_once

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from services import customers
-from services.customers import DuplicateCustomer
+from services.records import customers
+from services.records.customers import DuplicateCustomer
 from tests.services.test_records_support import World, add_customer, audit_rows, customer_in
 from tests.services.test_records_support import world as world
 

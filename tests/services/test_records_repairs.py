@@ -10,8 +10,8 @@ from pydantic import ValidationError
 
 from domain.callbacks import REPAIR, REPAIR_ASSIGN, pack
 from domain.records import RepairAction, RepairStatus
-from services import repairs
-from services.repairs import Closing, Outcome
+from services.records import repairs
+from services.records.repairs import Closing, Outcome
 from tests.services.test_records_support import World, add_customer, audit_rows, outbox_for, report
 from tests.services.test_records_support import world as world
 

@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from domain.records import CustomerIn, RepairIn
-from services import customers, onboarding, repairs
-from services.customers import CustomerCard
-from services.staff import StaffView
+from services.people import onboarding
+from services.platform.staff import StaffView
+from services.records import customers, repairs
+from services.records.customers import CustomerCard
 from storage.models import AuditEntry, OutboxMessage
 from storage.uow import UnitOfWork
 from tests.conftest import FakeClock

@@ -13,8 +13,10 @@ from openpyxl import load_workbook
 from domain.payments import PaymentIn, PaymentKind
 from domain.periods import parse_period_key
 from domain.records import VisitIn, VisitPurpose
-from services import customers, exports, payments, records_query, repairs, visits
-from services.staff import StaffView
+from services.payments import incoming as payments
+from services.platform.staff import StaffView
+from services.records import customers, exports, repairs, visits
+from services.records import queries as records_query
 from tests.services.test_records_support import World, add_customer, report
 from tests.services.test_records_support import world as world
 

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, delete, event
 
-from services import reminders, reports
+from services.reports import reminders
+from services.reports import submissions as reports
 from storage.db import make_engine, make_session_factory
 from storage.models import OutboxMessage, ReminderSent
 from storage.uow import UnitOfWork

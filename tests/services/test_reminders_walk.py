@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services import reminders, reports
+from services.reports import reminders
+from services.reports import submissions as reports
 from tests.services.reports_support import (
     CONFIGS,
     UowFactory,

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 
-from services.warranty import sweep_warranty
+from services.records.warranty import sweep_warranty
 from storage.models import Customer
 from tests.services.reports_support import UowFactory, add_office, add_person, queued
 

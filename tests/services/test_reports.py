@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import Engine, select
 
 from domain.callbacks import Press, unpack
-from services import report_reviews, reports
-from services.report_reviews import ReviewOutcome
-from services.reports import Opened, Problem
+from services.reports import reviews as report_reviews
+from services.reports import submissions as reports
+from services.reports.reviews import ReviewOutcome
+from services.reports.submissions import Opened, Problem
 from storage.db import make_engine, make_session_factory
 from storage.models import AuditEntry, Customer, Report, Visit
 from storage.uow import UnitOfWork

@@ -28,10 +28,14 @@ from sqlalchemy.orm import Session, object_session
 
 from domain.records import RepairStatus
 from schedules.approvals import chase_approvals
-from services import access, approval_reminders, exports, reminders, repairs, report_reviews, reports
-from services.approval_reminders import ChaseSummary
-from services.report_reviews import ReviewOutcome
-from services.reports import Problem
+from services.approvals import reminders as approval_reminders
+from services.approvals.reminders import ChaseSummary
+from services.records import access, exports, repairs
+from services.reports import reminders
+from services.reports import reviews as report_reviews
+from services.reports import submissions as reports
+from services.reports.reviews import ReviewOutcome
+from services.reports.submissions import Problem
 from storage.db import make_engine, make_session_factory
 from storage.models import AuditEntry, RepairRecord, Report
 from storage.uow import UnitOfWork

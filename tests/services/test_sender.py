@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.sender import OutboxSender, RateLimiter
-from services import delivery, media, outbox
-from services.messages import OutMessage
-from services.ports import RecipientBlocked, RetryLater, TransientError
+from services.messaging import delivery, media, outbox
+from services.messaging.messages import OutMessage
+from services.messaging.ports import RecipientBlocked, RetryLater, TransientError
 from storage.models import OutboxMessage, Staff
 from tests.conftest import FakeClock
 from tests.services.reports_support import UowFactory, add_office, add_person, queued

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from domain.callbacks import APPROVAL_STEP, pack
-from services import cards, delivery, outbox
-from services.messages import Button, OutMessage
+from services.messaging import cards, delivery, outbox
+from services.messaging.messages import Button, OutMessage
 from storage.models import OutboxMessage, ShownCard
 from tests.services.reports_support import UowFactory, add_office, add_person
 

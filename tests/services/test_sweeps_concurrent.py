@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
 
-from services import approval_reminders, approvals
-from services.expense_reminders import sweep_kpi_reports
-from services.warranty import sweep_warranty
+from services.approvals import reminders as approval_reminders
+from services.approvals import requests as approvals
+from services.expenses.reminders import sweep_kpi_reports
+from services.records.warranty import sweep_warranty
 from storage.uow import UnitOfWork
 from tests.services.approval_support import CONFIG, NOW, office, person
 from tests.services.sweep_support import counts, run_twice_at_once

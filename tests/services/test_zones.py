@@ -9,8 +9,8 @@ import pytest
 
 from bot.bootstrap import bootstrap
 from bot.settings import Settings
-from services import zones
-from services.staff import load_view
+from services.platform import zones
+from services.platform.staff import load_view
 from storage.models import Office, Staff
 from storage.uow import UnitOfWork
 

@@ -7,7 +7,7 @@ import pytest
 from telegram import Bot
 from telegram.ext import Application, ApplicationBuilder, BaseHandler
 
-from bot.standin import BotApiStandIn, FakeUser
+from standins.telegram import BotApiStandIn, FakeUser
 
 
 @pytest.fixture

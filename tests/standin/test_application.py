@@ -13,7 +13,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.standin import BotApiStandIn, FakeUser, buttons
+from standins.telegram import BotApiStandIn, FakeUser, buttons
 
 Context = CallbackContext
 Polling = Callable[..., Awaitable[Application]]

@@ -15,7 +15,7 @@ from telegram import (
 )
 from telegram.error import BadRequest, EndPointNotFound, Forbidden
 
-from bot.standin import BotApiStandIn, FakeUser, buttons, keyboard_texts
+from standins.telegram import BotApiStandIn, FakeUser, buttons, keyboard_texts
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 OK_BUTTON = InlineKeyboardMarkup([[InlineKeyboardButton("OK", callback_data="ok:1")]])

@@ -2,8 +2,8 @@
 
 import pytest
 
-from bot.standin.errors import ApiError
-from bot.standin.formatting import command_entities, render, utf16_len
+from standins.telegram.errors import ApiError
+from standins.telegram.formatting import command_entities, render, utf16_len
 
 
 def test_plain_text_and_explicit_entities_pass_through() -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from telegram import Bot
 
-from bot.standin import BotApiStandIn, FakeUser
 from bot.telegram.channel import TelegramChannel
-from services.messages import Button, OutMessage, short_caption, utf16_len
+from services.messaging.messages import Button, OutMessage, short_caption, utf16_len
+from standins.telegram import BotApiStandIn, FakeUser
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 

@@ -7,7 +7,7 @@ import httpx
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
-from bot.standin import BotApiStandIn, FakeUser
+from standins.telegram import BotApiStandIn, FakeUser
 
 CARL = FakeUser(3001, "Carl", "carl")
 

@@ -9,7 +9,7 @@ from aiohttp import web
 from telegram import Bot
 from telegram.error import Conflict
 
-from bot.standin import BotApiStandIn, FakeUser
+from standins.telegram import BotApiStandIn, FakeUser
 
 
 @dataclass

@@ -19,7 +19,7 @@ from domain.approvals import (
     parse_approval_config,
 )
 from domain.roles import HQ_ROLES, MANAGER_ROLES, Role
-from services.config import load_approval_config, shipped_data
+from services.platform.config import load_approval_config, shipped_data
 
 CONFIG = load_approval_config()
 HEAD_ONLY = (Role.OFFICE_HEAD,)

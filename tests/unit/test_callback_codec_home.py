@@ -2,7 +2,7 @@
 
 Outside it nothing splits data on ':' (the old hand-split parsers), nothing but the router reads
 `Inbound.callback_data`, and no button is given hand-built data (an f-string or a literal).
-The stand-ins (`bot/standin/`, `standins/`) are format-agnostic and import nothing of ours: not scanned.
+The stand-ins (`standins/telegram/`, `standins/`) are format-agnostic and import nothing of ours: not scanned.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 LAYERS = ("bot", "handlers", "schedules", "services", "storage", "domain")
 CODEC = Path("domain/callbacks.py")
-NOT_SCANNED = (Path("bot/standin"),)
+NOT_SCANNED = (Path("standins/telegram"),)
 READERS = {Path("handlers/router.py")}  # hands `callback_data` to `domain.callbacks.unpack`, once per press
 NO_COLON_SPLIT = ("handlers", "schedules", "services", "domain")  # bot/ splits tokens and host:pid, never data
 SPLITTERS = {"split", "rsplit", "partition", "rpartition"}

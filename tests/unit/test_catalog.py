@@ -6,7 +6,7 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 
-from services.i18n import translations
+from services.i18n.catalogs import translations
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("bot", "handlers", "services", "schedules")

@@ -12,8 +12,8 @@ from domain.approvals import ApprovalConfigError, chain_for
 from domain.leave_rules import OverBalance, parse_leave_policy
 from domain.reports import ReportConfigError
 from domain.roles import Role
-from services.config import load_approval_config, load_leave_policy, load_report_config, shipped_data
-from services.context import AppContext
+from services.platform.config import load_approval_config, load_leave_policy, load_report_config, shipped_data
+from services.platform.context import AppContext
 from storage.uow import UnitOfWork
 from tests.e2e.harness import TOKEN
 

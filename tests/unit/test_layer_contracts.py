@@ -28,8 +28,8 @@ CONTRACTS: list[tuple[str, set[str], tuple[str, ...]]] = [
     ("services", {"handlers", "schedules", "bot", "standins", "aiohttp"} | CHAT_SDKS, ()),
     ("handlers", {"storage", "schedules", "bot", "standins", "sqlalchemy"} | CHAT_SDKS, ()),
     ("schedules", {"handlers", "storage", "bot", "standins"} | CHAT_SDKS, ()),
-    ("bot", CHAT_SDKS, ("bot/telegram", "bot/standin")),
-    ("bot/standin", (OURS - {"bot"}) | BOT_BESIDE_STANDIN, ()),
+    ("bot", CHAT_SDKS, ("bot/telegram", "standins/telegram")),
+    ("standins/telegram", (OURS - {"bot"}) | BOT_BESIDE_STANDIN, ()),
     ("standins", OURS - {"standins"}, ()),
 ]
 
@@ -46,7 +46,7 @@ def imported_modules(source: str) -> set[str]:
 
 
 def matches(module: str, banned: set[str]) -> bool:
-    """`telegram.ext` matches `telegram`; `bot.standin.users` matches `bot.standin`, not `bot.standins`."""
+    """`telegram.ext` matches `telegram`; `standins.telegram.users` matches `standins.telegram`, not `bot.standins`."""
     return any(module == name or module.startswith(name + ".") for name in banned)
 
 

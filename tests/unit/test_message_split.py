@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from services.messages import split_text
+from services.messaging.messages import split_text
 
 
 @pytest.mark.parametrize("seed", range(200))

@@ -13,8 +13,8 @@ from domain.cn_numbers import parse_amount, parse_hours, parse_numerals
 from domain.natural_dates import Lean, parse_clock, parse_relative_day
 from handlers.forms.parse import InputError, date_example, parse_date, parse_text
 from handlers.forms.spec import Field, Kind
-from services.display import distance, duration, money
-from services.i18n import translator
+from services.i18n.catalogs import translator
+from services.i18n.display import distance, duration, money
 
 TODAY = date(2026, 12, 2)  # a Wednesday
 SHANGHAI = ZoneInfo("Asia/Shanghai")

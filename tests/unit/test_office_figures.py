@@ -9,7 +9,7 @@ import pytest
 from domain.attendance import DayStatus
 from domain.office_figures import Compliance, attendance_rate, period_compliance, periods_due_in
 from domain.periods import parse_period_key
-from services.config import load_report_config
+from services.platform.config import load_report_config
 
 CONFIG = load_report_config()
 SHANGHAI = ZoneInfo("Asia/Shanghai")

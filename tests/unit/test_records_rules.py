@@ -8,12 +8,12 @@ from io import BytesIO
 from openpyxl import load_workbook
 
 from domain.records import RepairStatus
-from services import access
-from services.customers import CustomerCard
-from services.exports import build_workbook
-from services.records_query import Listing
-from services.repairs import RepairCard
-from services.staff import StaffView
+from services.platform.staff import StaffView
+from services.records import access
+from services.records.customers import CustomerCard
+from services.records.exports import build_workbook
+from services.records.queries import Listing
+from services.records.repairs import RepairCard
 
 
 def _view(roles: set[str], office_id: int | None = 1, staff_id: int = 10) -> StaffView:

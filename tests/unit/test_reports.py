@@ -19,7 +19,7 @@ from domain.reports import (
 )
 from domain.roles import Role
 from domain.workdays import is_working_day
-from services.config import load_report_config, shipped_data
+from services.platform.config import load_report_config, shipped_data
 
 TZ = ZoneInfo("Asia/Shanghai")
 CONFIG = load_report_config()

@@ -19,7 +19,7 @@ from domain.report_rules import (
     writes,
 )
 from domain.workdays import is_working_day
-from services.config import load_report_config
+from services.platform.config import load_report_config
 
 CONFIGS = load_report_config()
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from domain.roles import ZH_NAMES, Role, parse_role, parse_roles
-from services.i18n import translator
-from services.role_labels import ROLE_LABELS
+from services.i18n.catalogs import translator
+from services.i18n.role_labels import ROLE_LABELS
 
 
 @pytest.mark.parametrize(("text", "role"), [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.attendance_sheet import zone_name
-from services.sheet_print import column_width, title_text
+from services.attendance.sheet import zone_name
+from services.platform.sheet_print import column_width, title_text
 
 
 @pytest.mark.parametrize(("zone", "expected"), [

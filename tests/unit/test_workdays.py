@@ -20,7 +20,7 @@ from domain.workdays import (
     use_calendar,
     working_days,
 )
-from services.config import load_holiday_calendar
+from services.platform.config import load_holiday_calendar
 
 
 def test_public_holiday_is_not_a_working_day() -> None:

@@ -1,4 +1,4 @@
-"""The time-zone rule has one home (services/zones.py): an office's own zone, else the company's default."""
+"""The time-zone rule has one home (services/platform/zones.py): an office's own zone, else the company's default."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytest
 
-from services import zones
+from services.platform import zones
 from storage.models import Office
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACES = ("bot", "handlers", "schedules", "services", "domain", "storage", "bench")
 # the composition root sets the default, the resolver keeps it; nobody else passes it around
-HOMES = {"bot/bootstrap.py", "services/zones.py"}
+HOMES = {"bot/bootstrap.py", "services/platform/zones.py"}
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def test_the_default_is_not_threaded_through_the_code() -> None:
 
 def test_nobody_else_writes_the_fallback() -> None:
     # `office.timezone if office else ...` / `... or "Asia/Shanghai"`: the rule again, outside its home
-    assert lines_matching(FALLBACK_WRITTEN, homes={"services/zones.py"}) == []
+    assert lines_matching(FALLBACK_WRITTEN, homes={"services/platform/zones.py"}) == []
 
 
 def test_the_guards_see_the_rule_written_again() -> None:

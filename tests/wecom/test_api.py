@@ -19,8 +19,8 @@ from bot.wecom.api import (
     channel_error,
     error_for,
 )
-from services import wecom_tokens
-from services.ports import ChannelError, RecipientBlocked, RetryLater, TransientError
+from services.messaging.ports import ChannelError, RecipientBlocked, RetryLater, TransientError
+from services.wecom import tokens as wecom_tokens
 from standins.wecom import WeComStandIn
 from storage.models import AccessToken
 from storage.uow import UnitOfWork

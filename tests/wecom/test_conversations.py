@@ -20,8 +20,9 @@ from bot.web import Listener
 from bot.wecom.app import CALLBACK_PATH, WeComApp
 from bot.wecom.channel import BUTTONS_PER_CARD, wecom_limiter
 from bot.wecom.crypto import WeComCrypto
-from services import onboarding, outbox
-from services.messages import Button, OutMessage
+from services.messaging import outbox
+from services.messaging.messages import Button, OutMessage
+from services.people import onboarding
 from standins.wecom.server import WeComStandIn
 from storage.models import MediaFile, OutboxMessage, ProcessedUpdate, Staff
 from tests.conftest import FakeClock

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from services import onboarding
-from services.wecom_directory import DirectorySyncError, department_offices, sync_directory
+from services.people import onboarding
+from services.wecom.directory import DirectorySyncError, department_offices, sync_directory
 from standins.wecom import Department, Member
 from storage.models import AuditEntry, Staff
 from storage.uow import UnitOfWork

@@ -11,12 +11,12 @@ import pytest
 from bot.bootstrap import Runtime, bootstrap
 from bot.serve import serve
 from bot.settings import Settings
-from bot.standin.server import BotApiStandIn
-from bot.standin.users import FakeUser
 from bot.wecom.app import CALLBACK_PATH
 from bot.wecom.crypto import WeComCrypto
-from services import onboarding
-from services.wecom_directory import sync_directory
+from services.people import onboarding
+from services.wecom.directory import sync_directory
+from standins.telegram.server import BotApiStandIn
+from standins.telegram.users import FakeUser
 from standins.wecom.server import WeComStandIn
 from tests.conftest import FakeClock
 from tests.e2e.harness import TOKEN as TELEGRAM_TOKEN

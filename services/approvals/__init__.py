@@ -1,0 +1,1 @@
+"""Approvals (审批): submit, decide, withdraw, chase, change and resubmit a request; its cards."""

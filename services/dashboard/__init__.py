@@ -1,0 +1,1 @@
+"""/dashboard: the office figures as PNG charts and as a workbook."""

@@ -1,0 +1,1 @@
+"""Expenses: cost control on a claim, the month's expense reminders, project costs from claims."""

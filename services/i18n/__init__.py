@@ -1,0 +1,1 @@
+"""Languages: the gettext catalogs (locales/), and how amounts, durations and roles read."""

@@ -1,0 +1,1 @@
+"""Office upkeep: fixed assets, purchases and supplies, goods receipt and acceptance, meetings."""

@@ -1,0 +1,1 @@
+"""People (人事): registration, onboarding, probation (转正), leaving, monthly scores, bulk import."""
