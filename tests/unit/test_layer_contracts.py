@@ -2,7 +2,8 @@
 
 bot → handlers / schedules → services → domain / storage. The domain is pure (no I/O library, nothing
 of ours but itself); handlers reach the database only through services; only the Telegram adapter
-imports the Telegram SDK; the stand-ins are separate things that import nothing of ours.
+imports the Telegram SDK; the stand-ins are separate things that import nothing of ours, nor each other.
+Inside services/, the platform pieces (platform/, messaging/, i18n/, wecom/) never import a feature.
 """
 
 from __future__ import annotations
@@ -17,20 +18,24 @@ OURS = {"bot", "handlers", "schedules", "services", "domain", "storage", "standi
 IO_LIBRARIES = {"sqlalchemy", "alembic", "httpx", "telegram", "apscheduler", "aiohttp", "requests", "psycopg", "yaml",
                 "openpyxl"}
 CHAT_SDKS = {"telegram"}
-BOT_BESIDE_STANDIN = {f"bot.{path.stem}" for path in (ROOT / "bot").iterdir()
-                      if path.stem not in ("standin", "__init__", "__pycache__")
-                      and (path.is_dir() or path.suffix == ".py")}
+SERVICES = ROOT / "services"
+# what every feature stands on; every other package of services/ is a feature (approvals/, reports/ …)
+SERVICE_PLATFORM = ("platform", "messaging", "i18n", "wecom")
+SERVICE_FEATURES = {f"services.{path.parent.name}" for path in SERVICES.glob("*/__init__.py")
+                    if path.parent.name not in SERVICE_PLATFORM}
 
 # (files, what they must not import, files exempt): a module name matches itself and everything under it.
 CONTRACTS: list[tuple[str, set[str], tuple[str, ...]]] = [
     ("domain", (OURS - {"domain"}) | IO_LIBRARIES, ()),
     ("storage", {"services", "handlers", "schedules", "bot", "standins"} | CHAT_SDKS, ()),
     ("services", {"handlers", "schedules", "bot", "standins", "aiohttp"} | CHAT_SDKS, ()),
+    *((f"services/{piece}", SERVICE_FEATURES, ()) for piece in SERVICE_PLATFORM),
     ("handlers", {"storage", "schedules", "bot", "standins", "sqlalchemy"} | CHAT_SDKS, ()),
     ("schedules", {"handlers", "storage", "bot", "standins"} | CHAT_SDKS, ()),
-    ("bot", CHAT_SDKS, ("bot/telegram", "standins/telegram")),
-    ("standins/telegram", (OURS - {"bot"}) | BOT_BESIDE_STANDIN, ()),
+    ("bot", CHAT_SDKS, ("bot/telegram",)),
     ("standins", OURS - {"standins"}, ()),
+    ("standins/telegram", {"standins.wecom"}, ()),
+    ("standins/wecom", {"standins.telegram"}, ()),
 ]
 
 
@@ -46,7 +51,7 @@ def imported_modules(source: str) -> set[str]:
 
 
 def matches(module: str, banned: set[str]) -> bool:
-    """`telegram.ext` matches `telegram`; `standins.telegram.users` matches `standins.telegram`, not `bot.standins`."""
+    """`telegram.ext` matches `telegram`; `standins.wecom.api` matches `standins.wecom`, not `standins.wecom_x`."""
     return any(module == name or module.startswith(name + ".") for name in banned)
 
 
@@ -78,3 +83,9 @@ def test_the_checker_sees_lazy_and_dotted_imports() -> None:
     source = "import os\ndef f():\n    from storage.models import Staff\n    import telegram.ext\n"
     assert imported_modules(source) == {"os", "storage.models", "telegram.ext"}
     assert matches("storage.models", {"storage"}) and not matches("storages", {"storage"})
+
+
+def test_services_holds_feature_and_platform_packages_only() -> None:
+    """A new use case goes into its feature's folder (or a new one), not back to the top of services/."""
+    assert sorted(path.name for path in SERVICES.glob("*.py")) == ["__init__.py"]
+    assert set(SERVICE_PLATFORM) <= {path.parent.name for path in SERVICES.glob("*/__init__.py")}
