@@ -7,7 +7,6 @@ in the caller's transaction.
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +18,7 @@ from domain.approval_routing import ChainStep
 from domain.approvals import NOT_WITHDRAWABLE, RequestStatus, can_copy, can_resubmit, can_withdraw
 from domain.callbacks import APPROVAL_STEP, COPY, INVOICE, REQUEST_KINDS, RESUBMIT, pack
 from services.i18n.catalogs import N_, Translate, translator
+from services.i18n.display import money
 from services.i18n.role_labels import ROLE_LABELS
 from services.leave.notice import leave_lines
 from services.messaging import outbox
@@ -93,11 +93,6 @@ def names(session: Session, ids: tuple[int, ...] | list[int]) -> str:
 def role_label(_: Translate, step: ChainStep | None) -> str:
     """The role of a step in the reader's language."""
     return _(ROLE_LABELS.get(step.role, step.role)) if step else ""
-
-
-def money(amount: Decimal | None) -> str:
-    """¥4,800.00."""
-    return f"¥{amount:,.2f}" if amount is not None else "—"
 
 
 def headline(_: Translate, req: ApprovalRequest) -> str:
