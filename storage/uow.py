@@ -26,7 +26,7 @@ class UnitOfWork:
         self._factory = session_factory
         self._savepoint: SessionTransaction | None = None
         self._token: Token[Session | None] | None = None
-        self._reading = self._joined = False
+        self._join_asked = self._joined = False
 
     def joined(self) -> UnitOfWork:
         """Inside an open transaction, join it without a SAVEPOINT: for a use case that only reads, or
@@ -36,7 +36,7 @@ class UnitOfWork:
         the next use case selects it again; on the update's hot path (the draft, the customer lookup)
         that was a third of the statements. Opened with nothing open, it is an ordinary unit.
         """
-        self._reading = True
+        self._join_asked = True
         return self
 
     def __enter__(self) -> UnitOfWork:
@@ -47,7 +47,7 @@ class UnitOfWork:
             self._token = _open.set(self.session)
         else:
             self.session = outer
-            self._joined = self._reading
+            self._joined = self._join_asked
             if not self._joined:
                 self._savepoint = outer.begin_nested()
         return self
@@ -71,11 +71,6 @@ class UnitOfWork:
             if self._token is not None:
                 _open.reset(self._token)
                 self._token = None
-
-    @property
-    def nested(self) -> bool:
-        """True when this unit of work runs inside an enclosing one (as a savepoint, or joined)."""
-        return self._savepoint is not None or self._joined
 
     def commit(self) -> None:
         """Make the use case's changes durable (inside an enclosing unit: part of its commit)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import time
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, bindparam, select
@@ -74,13 +74,20 @@ def view_of(staff: Staff, office: Office | None, *, roles: frozenset[str] | None
     )
 
 
+ACCOUNT_COLUMNS: dict[str, Any] = {"telegram": Staff.telegram_user_id, "wecom": Staff.wecom_user_id}
+"""The staff column that holds a person's account on each channel."""
+
+
+def account_key(channel: str, account: str) -> int | str:
+    """The account as its column stores it (Telegram ids are numbers); ValueError for an unknown channel."""
+    if channel not in ACCOUNT_COLUMNS:
+        raise ValueError(f"unknown channel {channel!r}")
+    return int(account) if channel == "telegram" else account
+
+
 def account_match(channel: str, account: str) -> ColumnElement[bool]:
-    """The condition 'this staff row is bound to `account` on `channel`' (Telegram ids are numbers)."""
-    if channel == "telegram":
-        return Staff.telegram_user_id == int(account)
-    if channel == "wecom":
-        return Staff.wecom_user_id == account
-    raise ValueError(f"unknown channel {channel!r}")
+    """The condition 'this staff row is bound to `account` on `channel`'."""
+    return cast(ColumnElement[bool], ACCOUNT_COLUMNS[channel] == account_key(channel, account))
 
 
 def chat_of(staff: Staff, channel: str) -> str | None:
@@ -104,8 +111,7 @@ def find_by_account(session: Session, *, channel: str, account: str) -> StaffVie
     Plain columns through a statement built once per channel, not ORM objects: this runs for every
     update, and loading two full entities into the session cost more than the rest of a /help.
     """
-    key: int | str = int(account) if channel == "telegram" else account
-    rows = session.execute(_BY_ACCOUNT[channel], {"account": key}).all()
+    rows = session.execute(_BY_ACCOUNT[channel], {"account": account_key(channel, account)}).all()
     if not rows:
         return None
     row = rows[0]
@@ -130,7 +136,7 @@ def _by_account(account_column: Any) -> Any:
             .where(account_column == bindparam("account"), Staff.active.is_(True)))
 
 
-_BY_ACCOUNT = {"telegram": _by_account(Staff.telegram_user_id), "wecom": _by_account(Staff.wecom_user_id)}
+_BY_ACCOUNT = {channel: _by_account(column) for channel, column in ACCOUNT_COLUMNS.items()}
 
 
 def load_view(session: Session, *, staff_id: int) -> StaffView | None:
