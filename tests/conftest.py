@@ -193,29 +193,29 @@ E2E = Path(__file__).parent / "e2e"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """`--all-backends`: every e2e test on SQLite too, not only the scripts marked `sqlite_too`."""
+    """`--all-backends`: every e2e script on PostgreSQL too, not only the scripts marked `wire`."""
     parser.addoption("--all-backends", action="store_true",
-                     help="run every e2e test on SQLite as well as on PostgreSQL")
+                     help="run every e2e script on PostgreSQL as well as on SQLite")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The e2e set runs on PostgreSQL; on SQLite only the scripts marked `sqlite_too` (or all: --all-backends).
+    """tests/e2e runs on SQLite; on PostgreSQL only the scripts marked `wire` (or all: --all-backends).
 
-    An e2e test drives chat → handler → service → storage; what differs between the databases lies in
-    storage and the pipeline (claims, locks, one writer), which tests/services and tests/storage cover on
-    both and the `sqlite_too` scripts (pipeline, crash, delivery, webhook, …) cover end to end. Running
-    every chat script twice doubled the suite's longest part for no line and no rule more. Without a
-    PostgreSQL server the whole e2e set runs on SQLite, so a laptop without one still runs it.
+    A script marked `wire` goes over HTTP to the stand-in; the others hand the Bot API calls to it in
+    process (tests/e2e/harness.py): the same Application, handlers, pipeline and sender, a fraction of the
+    time. What differs between the databases lies in storage and the pipeline (claims, locks, one
+    writer), which tests/services and tests/storage cover on both and the `wire` scripts (one per
+    feature, and pipeline, crash, delivery, webhook) cover end to end.
     """
-    if config.getoption("--all-backends") or not _pg_reachable():
+    if config.getoption("--all-backends"):
         return
     kept: list[pytest.Item] = []
     dropped: list[pytest.Item] = []
     for item in items:
         params = getattr(item, "callspec", None)
-        on_sqlite = params is not None and params.params.get("migrated_url") == "sqlite"
+        on_postgres = params is not None and params.params.get("migrated_url") == "postgres"
         in_e2e = E2E in Path(str(item.path)).parents
-        (dropped if on_sqlite and in_e2e and item.get_closest_marker("sqlite_too") is None else kept).append(item)
+        (dropped if on_postgres and in_e2e and item.get_closest_marker("wire") is None else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.bootstrap import Runtime
 from bot.sender import IN_FLIGHT
@@ -28,8 +29,12 @@ log = logging.getLogger(__name__)
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
-def build_application(runtime: Runtime) -> AnyApplication:
-    """The PTB application wired to our router and sender (background work starts in `on_started`)."""
+def build_application(runtime: Runtime, *, transport: Callable[[], BaseRequest] | None = None) -> AnyApplication:
+    """The PTB application wired to our router and sender (background work starts in `on_started`).
+
+    `transport` makes the Bot API connections (one for sends, one for the long poll); by default httpx
+    to `TELEGRAM_API_BASE_URL`. The handler tests hand the stand-in's in-process one.
+    """
     settings = runtime.settings
     assert settings.telegram_bot_token, "TELEGRAM_BOT_TOKEN is required to talk to Telegram"
     telegram_bot = InboxBot(
@@ -38,8 +43,8 @@ def build_application(runtime: Runtime) -> AnyApplication:
         base_file_url=settings.telegram_file_base_url,
         # the sender has at most IN_FLIGHT sends at once; httpcore checks every pooled connection on each
         # request, so a pool much larger than that costs CPU on every message (bench/throughput.py)
-        request=HTTPXRequest(connection_pool_size=IN_FLIGHT + 4),
-        get_updates_request=HTTPXRequest(),
+        request=transport() if transport else HTTPXRequest(connection_pool_size=IN_FLIGHT + 4),
+        get_updates_request=transport() if transport else HTTPXRequest(),
         store=lambda updates: inbox.store(runtime.app.uow(), channel=CHANNEL, updates=updates,
                                           now=runtime.app.now()),
     )

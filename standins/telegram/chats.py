@@ -83,9 +83,14 @@ class ChatLog:
         """Copies of every message still in the chat, both sides, oldest first."""
         return [copy.deepcopy(m) for _, m in sorted(self._messages.get(chat_id, {}).items())]
 
-    def bot_messages(self, chat_id: int) -> list[Message]:
-        """Copies of the bot's messages still in the chat, edits applied, oldest first."""
-        return [m for m in self.transcript(chat_id) if is_from_bot(m)]
+    def bot_messages(self, chat_id: int, start: int = 0) -> list[Message]:
+        """Copies of the bot's messages still in the chat, edits applied, oldest first (from the `start`-th on)."""
+        ours = [m for _, m in sorted(self._messages.get(chat_id, {}).items()) if is_from_bot(m)]
+        return [copy.deepcopy(m) for m in ours[start:]]
+
+    def bot_message_count(self, chat_id: int) -> int:
+        """How many of the bot's messages are in the chat now (what `bot_messages` would list)."""
+        return sum(1 for m in self._messages.get(chat_id, {}).values() if is_from_bot(m))
 
     def sent_count(self, chat_id: int) -> int:
         """How many messages the bot has ever sent to the chat (deleted ones included)."""

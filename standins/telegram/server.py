@@ -120,9 +120,14 @@ class BotApiStandIn(UserSide):
 
     # -- what the bot did ------------------------------------------------------------------
 
-    def messages(self, chat: Chat) -> list[Message]:
-        """The bot's messages in the chat now (edits applied, deleted ones gone), oldest first."""
-        return self.chats.bot_messages(_chat_id(chat))
+    def messages(self, chat: Chat, start: int = 0) -> list[Message]:
+        """The bot's messages in the chat now (edits applied, deleted ones gone), oldest first (from the
+        `start`-th: what came after `message_count` said `start`)."""
+        return self.chats.bot_messages(_chat_id(chat), start)
+
+    def message_count(self, chat: Chat) -> int:
+        """How many of the bot's messages are in the chat now."""
+        return self.chats.bot_message_count(_chat_id(chat))
 
     def last_message(self, chat: Chat) -> Message | None:
         """The bot's latest message in the chat, if any."""
@@ -196,13 +201,29 @@ class BotApiStandIn(UserSide):
     # -- HTTP --------------------------------------------------------------------------------
 
     async def _handle_api(self, request: web.Request) -> web.Response:
-        if request.match_info["token"] != self.token:
+        if request.match_info["token"] != self.token:  # checked before the body is read, as Telegram does
             return web.json_response(UNAUTHORIZED.payload(), status=UNAUTHORIZED.code)
-        method = self._methods.get(request.match_info["method"].lower())
+        try:
+            params = await read_params(request)
+        except ApiError as exc:
+            return web.json_response(exc.payload(), status=exc.code)
+        status, payload = await self.api(request.match_info["token"], request.match_info["method"], params)
+        if payload is None:
+            return web.Response(status=status)
+        return web.json_response(payload, status=status)
+
+    async def api(self, token: str, method_name: str, params: Params) -> tuple[int, dict[str, Any] | None]:
+        """One Bot API call however it arrived (HTTP, or `standins.telegram.inprocess`): status and JSON body.
+
+        The body is None for a call lost on the wire (`resume(lose_held=True)`).
+        """
+        if token != self.token:
+            return UNAUTHORIZED.code, UNAUTHORIZED.payload()
+        method = self._methods.get(method_name.lower())
         if method is None:
             # Telegram answers 404 too; say so here, since the method may be real but not imitated.
-            log.warning("Bot API stand-in: no method %r (404)", request.match_info["method"])
-            return web.json_response(NOT_FOUND.payload(), status=NOT_FOUND.code)
+            log.warning("Bot API stand-in: no method %r (404)", method_name)
+            return NOT_FOUND.code, NOT_FOUND.payload()
         if self._gate is not None and method[0].startswith(("send", "edit", "answer")):
             self.stalled += 1
             gate = self._gate
@@ -211,12 +232,12 @@ class BotApiStandIn(UserSide):
             finally:
                 self.stalled -= 1
             if gate in self._lost:
-                return web.Response(status=499)  # on the wire when the caller died: it never arrived
+                return 499, None  # on the wire when the caller died: it never arrived
         try:
-            result = await self._call(*method, await read_params(request))
+            result = await self._call(*method, params)
         except ApiError as exc:
-            return web.json_response(exc.payload(), status=exc.code)
-        return web.json_response({"ok": True, "result": result})
+            return exc.code, exc.payload()
+        return 200, {"ok": True, "result": result}
 
     def stall(self) -> None:
         """Hold every send/edit/answer call until `resume()`: a network that has stopped answering."""

@@ -12,11 +12,13 @@ from tests.e2e.harness import TOKEN, BotHarness
 
 
 @pytest.fixture
-async def bot(migrated_url: str, clock: FakeClock) -> AsyncIterator[BotHarness]:
-    """A running bot with a Shanghai office, ready for people to register."""
+async def bot(request: pytest.FixtureRequest, migrated_url: str, clock: FakeClock) -> AsyncIterator[BotHarness]:
+    """A running bot with a Shanghai office, ready for people to register (over HTTP when marked `wire`)."""
+    over_http = request.node.get_closest_marker("wire") is not None
     standin = BotApiStandIn(token=TOKEN)
-    await standin.start()
-    harness = BotHarness(standin, migrated_url, clock)
+    if over_http:
+        await standin.start()
+    harness = BotHarness(standin, migrated_url, clock, over_http=over_http)
     await harness.start()
     harness.add_office("上海办事处", geofence=(31.230416, 121.473701, 300))
     try:

@@ -18,6 +18,7 @@ from bot.settings import Settings
 from bot.telegram.app import build_application, on_started
 from domain.callbacks import pack, unpack
 from services.people import onboarding
+from standins.telegram.inprocess import InProcessRequest
 from standins.telegram.keyboards import buttons
 from standins.telegram.server import BotApiStandIn, FakeUser
 from tests.conftest import FakeClock
@@ -53,8 +54,9 @@ class VirtualPace:
 class BotHarness:
     """The stand-in, one running Application and helpers to talk to it as people."""
 
-    def __init__(self, standin: BotApiStandIn, database_url: str, clock: FakeClock) -> None:
+    def __init__(self, standin: BotApiStandIn, database_url: str, clock: FakeClock, *, over_http: bool = True) -> None:
         self.standin = standin
+        self.over_http = over_http
         self.database_url = database_url
         self.clock = clock
         self.runtime: Runtime | None = None
@@ -79,7 +81,8 @@ class BotHarness:
             DATABASE_URL=self.database_url, OFFICEBOT_SCHEDULER=False, OFFICEBOT_COMPANY_NAME=COMPANY,
         )
         self.runtime = bootstrap(settings, clock=self.clock)
-        self.application = build_application(self.runtime)
+        self.application = build_application(
+            self.runtime, transport=None if self.over_http else lambda: InProcessRequest(self.standin))
 
         async def mark_done(update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
             if isinstance(update, Update):
@@ -143,7 +146,7 @@ class BotHarness:
         """Wait until the update went through every handler, flush the outbox, return new messages."""
         await self._wait(lambda: update["update_id"] in self._done)
         await self.flush()
-        return self.standin.messages(chat_id)[before:]
+        return self.standin.messages(chat_id, before)
 
     async def handled(self, update_id: int, *, flush: bool = True) -> None:
         """Wait until update `update_id` went through every handler, then (unless told not to) deliver."""
@@ -166,7 +169,7 @@ class BotHarness:
 
     async def send(self, user: FakeUser, text: str) -> list[dict[str, Any]]:
         """The user types `text` (a command when it starts with /); the bot's new messages."""
-        before = len(self.standin.messages(user.id))
+        before = self.standin.message_count(user.id)
         if text.startswith("/"):
             command, _, rest = text.partition(" ")
             update = await self.standin.send_command(user, command, rest or None)
@@ -183,27 +186,27 @@ class BotHarness:
 
     async def press_data(self, user: FakeUser, message: dict[str, Any], data: str) -> list[dict[str, Any]]:
         """The user's client sends callback data `data` from `message` (forged data included)."""
-        before = len(self.standin.messages(user.id))
+        before = self.standin.message_count(user.id)
         query_id = await self.standin.press(user, message["message_id"], data, check=False)
         await self._wait(lambda: query_id in self._done_queries)
         await self.flush()
-        return self.standin.messages(user.id)[before:]
+        return self.standin.messages(user.id, before)
 
     async def share_location(self, user: FakeUser, lat: float, lon: float, **kwargs: Any) -> list[dict[str, Any]]:
         """The user shares a location (optionally stale: date=..., or forwarded_from=...)."""
-        before = len(self.standin.messages(user.id))
+        before = self.standin.message_count(user.id)
         update = await self.standin.send_location(user, lat, lon, **kwargs)
         return await self._settle(update, before, user.id)
 
     async def send_photo(self, user: FakeUser, data: bytes = b"\x89PNG fake") -> list[dict[str, Any]]:
         """The user sends a photo."""
-        before = len(self.standin.messages(user.id))
+        before = self.standin.message_count(user.id)
         update = await self.standin.send_photo(user, data)
         return await self._settle(update, before, user.id)
 
     def last(self, user: FakeUser) -> dict[str, Any]:
         """The latest message the bot sent to the user (edits applied)."""
-        return self.standin.messages(user.id)[-1]
+        return self.standin.messages(user.id, self.standin.message_count(user.id) - 1)[-1]
 
     def texts(self, user: FakeUser) -> list[str]:
         """Everything the bot said to the user, in order."""

@@ -14,8 +14,6 @@ from standins.telegram.users import FakeUser
 from storage.models import AuditEntry
 from tests.e2e.harness import STALE, BotHarness
 
-pytestmark = pytest.mark.sqlite_too  # see tests/conftest.py: the rest of tests/e2e runs on PostgreSQL only
-
 
 async def claim(bot: BotHarness, user: FakeUser, amount: str, category: str = "差旅费", *, invoice: bool = True) -> str:
     """Fill /expense with one receipt photo and submit; the confirmation text."""
@@ -57,6 +55,7 @@ async def register_hq(bot: BotHarness) -> dict[str, FakeUser]:
             for name, role in (("王芳", "finance_director"), ("赵强", "vp"), ("钱总", "president"))}
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_expense_of_4800_is_approved_by_the_office_head(bot: BotHarness) -> None:
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])

@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from domain.callbacks import APPROVAL_STEP, NUDGE, pack
@@ -33,6 +34,7 @@ def approval_cards(bot: BotHarness, user: FakeUser) -> list[dict[str, Any]]:
             and ("第 1/" in m["text"] or "状态：" in m["text"])]
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_a_decision_from_pending_retires_the_pushed_card_and_the_other_approvers(bot: BotHarness) -> None:
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
     deputy = await bot.register("陈静", office="上海办事处", roles=["office_head"])

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from standins.telegram.users import FakeUser
 from storage.models import ApprovalRequest
 from tests.e2e.harness import BotHarness
@@ -29,6 +31,7 @@ def chain_of(bot: BotHarness) -> list[str]:
         return [step["role"] for step in req.chain]
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_a_resubmitted_expense_raised_over_5000_climbs_the_longer_chain(bot: BotHarness) -> None:
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])

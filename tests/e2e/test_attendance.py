@@ -6,6 +6,7 @@ import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from services.approvals import requests as approvals
@@ -19,6 +20,7 @@ CUSTOMER = (31.3707, 121.4737)  # about 15.6 km north
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_check_in_inside_the_office_then_again(bot: BotHarness) -> None:
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     bot.clock.set(datetime(2026, 11, 24, 8, 47, tzinfo=SHANGHAI))

@@ -43,6 +43,7 @@ class RefusingChannel:
         return await self.inner.download(file_id)
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_office_head_gets_the_sheet_and_sales_do_not(bot: BotHarness) -> None:
     bot.clock.set(datetime(2025, 9, 1, 9, tzinfo=SHANGHAI))  # both on the staff before October
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])

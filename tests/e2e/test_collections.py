@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from schedules.receivables import collection_chasing, receivables_digest
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_contracts import record_contract
@@ -14,6 +16,7 @@ from tests.e2e.test_records_support import add_customer
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_an_overdue_instalment_is_chased_and_escalated_once(bot: BotHarness) -> None:
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])

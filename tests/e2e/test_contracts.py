@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from domain.callbacks import CONTRACT, pack
@@ -25,6 +26,7 @@ async def record_contract(bot: BotHarness, user: FakeUser, customer: str, *terms
     return str((await bot.press(user, last, "保存"))[-1]["text"])
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_a_contract_with_three_instalments_is_recorded_and_edited_with_audit(bot: BotHarness) -> None:
     bot.add_office("总部", is_hq=True)
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])

@@ -32,7 +32,8 @@ from storage.models import Customer, ProcessedUpdate
 from storage.uow import UnitOfWork
 from tests.e2e.harness import TOKEN
 
-pytestmark = pytest.mark.sqlite_too  # see tests/conftest.py: the rest of tests/e2e runs on PostgreSQL only
+pytestmark = pytest.mark.wire  # over HTTP, on both databases (tests/conftest.py)
+
 
 ROOT = Path(__file__).resolve().parents[2]
 RECOVERY_SECONDS = 20.0  # far below delivery.STALE_CLAIM (2 minutes): the takeover is at start

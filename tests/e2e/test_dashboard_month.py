@@ -8,6 +8,7 @@ from datetime import datetime
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -38,6 +39,7 @@ def record_month(bot: BotHarness) -> None:
         uow.commit()
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_attendance_and_report_compliance_are_charted_and_exported(bot: BotHarness) -> None:
     bot.clock.set(cst(2, 8, 0))  # both join on Monday the 2nd
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])

@@ -11,7 +11,8 @@ from services.messaging.outbox import enqueue
 from storage.models import OutboxMessage, Staff
 from tests.e2e.harness import BotHarness
 
-pytestmark = pytest.mark.sqlite_too  # see tests/conftest.py: the rest of tests/e2e runs on PostgreSQL only
+pytestmark = pytest.mark.wire  # over HTTP, on both databases (tests/conftest.py)
+
 
 
 def _queue(bot: BotHarness, name: str, text: str) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from schedules.expenses import expense_ceiling, receipts_reminders
 from standins.telegram.users import FakeUser
 from tests.e2e.harness import BotHarness
@@ -42,6 +44,7 @@ async def project_claim(bot: BotHarness, user: FakeUser, amount: str, project: s
     return str((await bot.press(user, summary, "提交"))[-1]["text"])
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_a_project_expense_over_the_cap_is_flagged_to_every_approver(bot: BotHarness) -> None:
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])

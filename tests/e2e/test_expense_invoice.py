@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -28,6 +29,7 @@ def with_invoice_button(bot: BotHarness, user: FakeUser) -> list[dict]:  # type:
     return [m for m in bot.standin.messages(user.id) if any(d.startswith(prefix) for _t, d in buttons(m))]
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_a_fee_without_invoice_counts_1_1_until_the_invoice_is_recorded(bot: BotHarness) -> None:
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from schedules.expenses import expense_kpi_monthly
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_approvals import card_for, claim, register_hq
@@ -21,6 +23,7 @@ EXPECTED = ("📊 上海办事处 2026-11 费用考核\n"
             "年度费用上限（合同额 4.5%）：22,500.00 元，已用 17%")
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_the_past_months_kpi_reaches_the_head_and_finance_once(bot: BotHarness) -> None:
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])

@@ -31,8 +31,6 @@ from tests.e2e.harness import BotHarness
 from tests.e2e.test_approvals import claim
 from tests.e2e.test_hostile_input import APOLOGY
 
-pytestmark = pytest.mark.sqlite_too  # its SQLite run reaches input paths the PostgreSQL one does not
-
 EXAMPLES = int(os.environ.get("OFFICEBOT_FUZZ_EXAMPLES", "2"))
 FUZZ = settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -106,6 +104,7 @@ async def person(bot: BotHarness) -> FakeUser:
     return cached
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 @pytest.mark.parametrize("form", FORMS)
 @FUZZ
 @given(walk=steps)

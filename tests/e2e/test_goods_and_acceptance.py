@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from schedules.receivables import collection_chasing
@@ -36,6 +37,7 @@ async def pick_customer(bot: BotHarness, user: Any, command: str, name: str) -> 
     return (await bot.press(user, picks, name))[-1]
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_a_damaged_short_delivery_opens_a_return_and_acceptance_sets_the_archive(bot: BotHarness) -> None:
     bot.add_office("总部", is_hq=True)
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from standins.telegram.users import FakeUser
@@ -22,6 +23,7 @@ async def start_leave(bot: BotHarness, user: FakeUser) -> dict[str, object]:
     return (await bot.press(user, ask_type, "事假"))[-1]
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_a_leave_in_year_9999_is_refused_at_the_question(bot: BotHarness) -> None:
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     await start_leave(bot, li)

@@ -18,8 +18,6 @@ from storage.models import OutboxMessage
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_hostile_input import APOLOGY
 
-pytestmark = pytest.mark.sqlite_too  # its SQLite run reaches input paths the PostgreSQL one does not
-
 USABLE = ("某市公安局", "人民路 1 号", "王科长", "13812345678", "跳过", "枪柜 3，弹柜 2", "2025-03-01", "2", "上一步")
 TRICKY = ("\x00", "\u200b", "\ufeff", "\u202e", "\u3000", "1 1", "12 34", "9999-12-31", "1900-01-01", "枪柜 0",
           "枪柜 " + "9" * 4090, "9" * 5000, "王" * 200, "\x00" * 50, "a\rb", "/customer \x00")
@@ -34,6 +32,7 @@ answers = st.lists(st.one_of(st.sampled_from(USABLE), hostile_text), min_size=1,
 
 @settings(max_examples=30, derandomize=True, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 @given(typed=answers)
 async def test_random_answers_to_the_customer_form_never_break_the_bot(bot: BotHarness, typed: list[str]) -> None:
     li = await _person(bot)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from storage.models import ApprovalRequest, AuditEntry
@@ -27,6 +28,7 @@ def requests_of(bot: BotHarness) -> list[ApprovalRequest]:
     return rows
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_leave_over_national_day_shows_the_working_days_before_submitting(bot: BotHarness) -> None:
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])

@@ -56,6 +56,7 @@ def status_of(text: str) -> str:
     return next(line for line in text.splitlines() if line.startswith("状态："))
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_a_half_day_leave_leaves_the_other_half_expected_everywhere(bot: BotHarness) -> None:
     bot.clock.set(at(2, 9))
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])

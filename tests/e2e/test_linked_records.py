@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from schedules.repairs import overdue_repairs
@@ -24,6 +25,7 @@ def customers_named(bot: BotHarness, name: str) -> list[tuple[str | None, str | 
                 for c in uow.session.scalars(select(Customer).where(Customer.name == name))]
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_a_visit_creates_the_customer_on_the_spot_and_the_card_asks_to_complete_it(bot: BotHarness) -> None:
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     await add_customer(bot, li, "某市公安局")

@@ -35,6 +35,7 @@ def all_output() -> Iterator[io.StringIO]:
         root.setLevel(old_level)
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_a_revoked_token_at_debug_never_reaches_the_output(all_output: io.StringIO) -> None:
     standin = BotApiStandIn(token=TOKEN)
     await standin.start()

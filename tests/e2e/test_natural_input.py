@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_records_support import add_customer, labels, say
 
@@ -15,6 +17,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 KEYS = [["签到", "签退", "拜访", "维修"], ["周报", "请假", "报销", "待办"]]
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_the_main_keyboard_stays_and_its_keys_start_the_commands(bot: BotHarness) -> None:
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     help_text = (await bot.send(li, "/help"))[-1]["text"]

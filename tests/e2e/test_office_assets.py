@@ -7,6 +7,7 @@ from io import BytesIO
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -24,6 +25,7 @@ def current(bot: BotHarness, user: Any, message: dict[str, Any]) -> dict[str, An
     return next(m for m in bot.standin.messages(user.id) if m["message_id"] == message["message_id"])
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_an_asset_is_assigned_then_transferred_with_its_audit_trail(bot: BotHarness) -> None:
     bot.add_office("北京办事处", timezone="Asia/Shanghai")
     admin = await bot.register("王芳", office="上海办事处", roles=["admin"])

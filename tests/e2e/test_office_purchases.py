@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from domain.callbacks import PURCHASE, pack
@@ -23,6 +24,7 @@ async def ask(bot: BotHarness, user: Any, purpose: str, item: str, quantity: str
     return str((await bot.press(user, summary, "提交"))[-1]["text"])
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_equipment_over_2000_needs_the_gm_then_is_bought_and_issued_once(bot: BotHarness) -> None:
     bot.add_office("总部", is_hq=True)
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])

@@ -12,9 +12,8 @@ from services.messaging import inbox
 from services.people import onboarding
 from tests.e2e.harness import TOKEN, BotHarness
 
-pytestmark = pytest.mark.sqlite_too  # see tests/conftest.py: the rest of tests/e2e runs on PostgreSQL only
 
-
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_invited_user_registers_and_code_works_once(bot: BotHarness) -> None:
     code = onboarding.invite(bot.app.uow(), office_name="上海办事处", roles=["sales"], name="李娜", now=bot.clock())
     li = bot.new_user("李娜")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from storage.models import Customer, Payment
@@ -9,6 +10,7 @@ from tests.e2e.harness import BotHarness, repack
 from tests.e2e.test_records_support import add_customer, data_of, labels, say, text_of
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_a_draft_and_a_transfer_are_logged_and_finance_and_the_head_are_told(bot: BotHarness) -> None:
     bot.add_office("总部", is_hq=True)
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from domain.callbacks import OFFBOARD_CONFIRM, pack
@@ -57,6 +58,7 @@ def open_work_of(bot: BotHarness, leaver: int) -> dict[str, int]:
         return {"customer": customer.id, "repair": repair.id, "draft": draft.id, "task": task.id}
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_a_leavers_open_work_is_reassigned_and_their_chat_loses_access(bot: BotHarness) -> None:
     admin = await bot.register("王芳", office="上海办事处", roles=["admin"])
     gm = await bot.register("周总", office="上海办事处", roles=["gm"])

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from domain.callbacks import EVALUATION, ONBOARDING_ITEM, WITHDRAW, pack
@@ -31,6 +32,7 @@ async def sweep(bot: BotHarness) -> None:
     await bot.flush()
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_admin_ticks_the_checklist_once_and_the_new_person_sees_theirs(bot: BotHarness) -> None:
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
     admin = await bot.register("王芳", office="上海办事处", roles=["admin"])

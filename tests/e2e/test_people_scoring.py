@@ -6,6 +6,7 @@ from datetime import date, datetime
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -43,6 +44,7 @@ async def sweep(bot: BotHarness) -> None:
     await bot.flush()
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_the_head_scores_with_the_facts_is_chased_once_and_hq_gets_the_sheet(bot: BotHarness) -> None:
     bot.add_office("总部", is_hq=True)
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])

@@ -16,7 +16,8 @@ from services.messaging import delivery, inbox
 from storage.models import ProcessedUpdate, Staff
 from tests.e2e.harness import BotHarness
 
-pytestmark = pytest.mark.sqlite_too  # see tests/conftest.py: the rest of tests/e2e runs on PostgreSQL only
+pytestmark = pytest.mark.wire  # over HTTP, on both databases (tests/conftest.py)
+
 
 
 def claimed(bot: BotHarness, update_id: int) -> bool:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
+import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -46,6 +47,7 @@ def width(sheet: Worksheet, letter: str) -> float:
     return float(sheet.column_dimensions[letter].width or 0)
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_every_record_export_prints_like_the_seed_tables(bot: BotHarness) -> None:
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from domain.callbacks import PAYMENT_MATCH, pack, unpack
@@ -23,6 +24,7 @@ async def log_transfer(bot: BotHarness, user: FakeUser, customer: str, amount: s
     return await bot.press(user, summary, "保存")
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_a_payment_is_matched_to_its_instalment_with_one_tap_once(bot: BotHarness) -> None:
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])

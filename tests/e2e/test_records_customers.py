@@ -13,9 +13,8 @@ from storage.models import AuditEntry, Customer
 from tests.e2e.harness import STALE, BotHarness
 from tests.e2e.test_records_support import add_customer, data_of, labels, say, text_of
 
-pytestmark = pytest.mark.sqlite_too  # see tests/conftest.py: the rest of tests/e2e runs on PostgreSQL only
 
-
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_a_customer_is_entered_field_by_field_with_corrections(bot: BotHarness) -> None:
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     first = (await bot.send(li, "/customer"))[-1]

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -28,6 +29,7 @@ def add_payment(bot: BotHarness, staff: str, amount: str, received: date, *, cus
         uow.commit()
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_heads_list_records_by_type_and_month(bot: BotHarness) -> None:
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])

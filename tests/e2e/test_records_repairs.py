@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from domain.callbacks import REPAIR, REPAIR_ASSIGN, pack
@@ -15,6 +16,7 @@ def _staff_id(bot: BotHarness, name: str) -> int:
         return int(uow.session.scalars(select(Staff.id).where(Staff.name == name)).one())
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_a_repair_job_from_report_to_customer_acceptance(bot: BotHarness) -> None:
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])

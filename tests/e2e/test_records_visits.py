@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from domain.callbacks import VISIT, pack
@@ -24,6 +25,7 @@ def counter(message: dict[str, Any]) -> tuple[int, int]:
     return int(found.group(1)), int(found.group(2))
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_a_return_visit_pins_the_customer_and_the_next_visit_is_measured(bot: BotHarness) -> None:
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     await add_customer(bot, li, "某市公安局")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 import yaml
 from sqlalchemy import select
 
@@ -51,6 +52,7 @@ def regions(bot: BotHarness) -> dict[str, str | None]:
         return {o.name: named.get(o.region_id or 0) for o in uow.session.scalars(select(Office))}
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_the_import_puts_offices_into_regions(bot: BotHarness, tmp_path: Path) -> None:
     await import_org(bot, tmp_path)
     assert regions(bot) == {"上海办事处": "华东区", "杭州办事处": "华东区", "北京办事处": "华北区"}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_records_support import add_customer, labels, say
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_a_received_photo_is_a_calm_acknowledgement_with_done_and_cancel(bot: BotHarness) -> None:
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     await add_customer(bot, li, "某市公安局")

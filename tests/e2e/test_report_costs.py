@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from storage.models import Report
@@ -19,6 +20,7 @@ from tests.e2e.test_reports import answer_all
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_the_heads_monthly_report_has_the_cost_figures(bot: BotHarness) -> None:
     bot.add_office("总部", is_hq=True)
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])

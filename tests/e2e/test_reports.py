@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from schedules.reports import report_reminders
@@ -59,6 +60,7 @@ async def answer_all(bot: BotHarness, user: Any, answers: list[str]) -> list[dic
     return replies
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_weekly_report_prefilled_submitted_then_revised(bot: BotHarness) -> None:
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from domain.callbacks import RESUBMIT, WITHDRAW, pack
@@ -32,6 +33,7 @@ async def submit(bot: BotHarness, user: FakeUser, amount: str) -> dict[str, Any]
     return bot.last(user)
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_the_submission_reply_offers_withdraw_and_nudge_until_the_head_decides(bot: BotHarness) -> None:
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])

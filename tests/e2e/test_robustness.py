@@ -12,8 +12,6 @@ from services.platform import drafts
 from services.platform.drafts import DraftState
 from tests.e2e.harness import STALE, BotHarness
 
-pytestmark = pytest.mark.sqlite_too  # see tests/conftest.py: the rest of tests/e2e runs on PostgreSQL only
-
 APOLOGY = "出了点问题"
 
 
@@ -28,6 +26,7 @@ async def _deliver(bot: BotHarness, update: dict[str, Any]) -> None:
     await bot._settle(await bot.standin.enqueue_raw(update), 0, 0)
 
 
+@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
 async def test_group_chats_and_edited_commands_get_nothing(bot: BotHarness) -> None:
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
     before = len(bot.standin.messages(head.id))

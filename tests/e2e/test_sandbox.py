@@ -6,9 +6,12 @@ import asyncio
 from pathlib import Path
 
 import httpx
+import pytest
 
 from bot.sandbox import Sandbox
 from bot.settings import Settings
+
+pytestmark = pytest.mark.wire  # over HTTP, on both databases (tests/conftest.py)
 
 
 async def _chat(client: httpx.AsyncClient, base: str, user_id: int, count: int) -> list[dict[str, object]]:

@@ -7,9 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from bot.sandbox import Sandbox
 from bot.settings import Settings
+
+pytestmark = pytest.mark.wire  # over HTTP, on both databases (tests/conftest.py)
 
 
 async def _said(client: httpx.AsyncClient, base: str, userid: str, contains: str) -> list[dict[str, Any]]:

@@ -23,7 +23,8 @@ from storage.models import InboxUpdate, ProcessedUpdate
 from tests.conftest import FakeClock
 from tests.e2e.harness import TOKEN
 
-pytestmark = pytest.mark.sqlite_too  # see tests/conftest.py: the rest of tests/e2e runs on PostgreSQL only
+pytestmark = pytest.mark.wire  # over HTTP, on both databases (tests/conftest.py)
+
 
 SECRET = "webhook-secret-0123456789"
 
