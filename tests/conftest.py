@@ -189,23 +189,24 @@ def _require_pg() -> None:
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
-E2E = Path(__file__).parent / "e2e"
+STORAGE = Path(__file__).parent / "storage"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """`--all-backends`: every e2e script on PostgreSQL too, not only the scripts marked `wire`."""
+    """`--all-backends`: every database test on PostgreSQL too (CI runs it so)."""
     parser.addoption("--all-backends", action="store_true",
-                     help="run every e2e script on PostgreSQL as well as on SQLite")
+                     help="run every database test on PostgreSQL as well as on SQLite (CI does)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """tests/e2e runs on SQLite; on PostgreSQL only the scripts marked `wire` (or all: --all-backends).
+    """Database tests run on SQLite; on PostgreSQL too the storage, claim and concurrency tests (tests/storage
+    and those marked `both_databases`) and the e2e scripts marked `wire` (or all: --all-backends, as CI does).
 
-    A script marked `wire` goes over HTTP to the stand-in; the others hand the Bot API calls to it in
-    process (tests/e2e/harness.py): the same Application, handlers, pipeline and sender, a fraction of the
-    time. What differs between the databases lies in storage and the pipeline (claims, locks, one
-    writer), which tests/services and tests/storage cover on both and the `wire` scripts (one per
-    feature, and pipeline, crash, delivery, webhook) cover end to end.
+    What differs between the databases lies in storage and the pipeline (claims, locks, one writer,
+    dialect statements): those tests run on both, and so does one e2e script per feature, end to end over
+    HTTP, with the pipeline, crash, delivery and webhook scripts. The other e2e scripts hand the Bot API
+    calls to the stand-in in process (tests/e2e/harness.py): the same Application, handlers, pipeline and
+    sender, a fraction of the time. Before landing, `scripts/test --all-backends` runs every one on both.
     """
     if config.getoption("--all-backends"):
         return
@@ -213,9 +214,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     dropped: list[pytest.Item] = []
     for item in items:
         params = getattr(item, "callspec", None)
-        on_postgres = params is not None and params.params.get("migrated_url") == "postgres"
-        in_e2e = E2E in Path(str(item.path)).parents
-        (dropped if on_postgres and in_e2e and item.get_closest_marker("wire") is None else kept).append(item)
+        on_postgres = params is not None and "postgres" in (params.params.get("migrated_url"),
+                                                            params.params.get("database_url"))
+        both = (STORAGE in Path(str(item.path)).parents or item.get_closest_marker("wire") is not None
+                or item.get_closest_marker("both_databases") is not None)
+        (dropped if on_postgres and not both else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept

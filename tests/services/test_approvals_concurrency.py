@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
+import pytest
 from sqlalchemy import select
 
 from domain.approvals import Decision
@@ -21,6 +22,8 @@ from tests.services.approval_support import (
     office,
     person,
 )
+
+pytestmark = pytest.mark.both_databases  # storage and claims: on PostgreSQL too (tests/conftest.py)
 
 THREADS = 20
 

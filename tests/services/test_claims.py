@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import pytest
+
 from services.platform.jobs import claim_reminders, claim_slot
 from storage.uow import UnitOfWork
+
+pytestmark = pytest.mark.both_databases  # storage and claims: on PostgreSQL too (tests/conftest.py)
 
 
 def test_a_job_slot_is_claimed_once(uow_factory: Callable[[], UnitOfWork]) -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from services.messaging import delivery, outbox
 from services.messaging.messages import OutMessage
 from storage.models import OutboxMessage
 from tests.services.reports_support import UowFactory, add_office, add_person
+
+pytestmark = pytest.mark.both_databases  # storage and claims: on PostgreSQL too (tests/conftest.py)
 
 T0 = datetime(2026, 11, 24, 2, tzinfo=UTC)
 LATER = T0 + delivery.STALE_CLAIM + timedelta(seconds=1)

@@ -3,6 +3,7 @@ tells the manager again, and two instances meeting the same block still tell the
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from services.messaging import delivery
@@ -17,6 +18,8 @@ from tests.services.test_sender import (
     enqueue,
     make_sender,
 )
+
+pytestmark = pytest.mark.both_databases  # storage and claims: on PostgreSQL too (tests/conftest.py)
 
 
 def _told(uow_factory: UowFactory, manager: int) -> list[str]:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from services.messaging import inbox, updates
 from storage.models import InboxUpdate, ProcessedUpdate
 from storage.uow import UnitOfWork
+
+pytestmark = pytest.mark.both_databases  # storage and claims: on PostgreSQL too (tests/conftest.py)
 
 NOW = datetime(2026, 12, 2, 4, 0, tzinfo=UTC)
 

@@ -14,6 +14,8 @@ from services.people.importer import import_file
 from storage.models import Staff
 from storage.uow import UnitOfWork
 
+pytestmark = pytest.mark.both_databases  # storage and claims: on PostgreSQL too (tests/conftest.py)
+
 UowFactory = Callable[[], UnitOfWork]
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 ORG = (

@@ -24,6 +24,8 @@ from services.leave import balances as leave_balances
 from storage.models import ApprovalRequest
 from tests.services.approval_support import CONFIG, NOW, UowFactory, office, person
 
+pytestmark = pytest.mark.both_databases  # storage and claims: on PostgreSQL too (tests/conftest.py)
+
 THREADS = 20
 POLICY = LeavePolicy(annual_days=Decimal(5))
 

@@ -18,6 +18,8 @@ from storage.uow import UnitOfWork
 from tests.services.reports_support import UowFactory, add_leave, add_office, add_person, kwargs, queued, sent_keys
 from tests.services.sweep_support import run_twice_at_once
 
+pytestmark = pytest.mark.both_databases  # storage and claims: on PostgreSQL too (tests/conftest.py)
+
 FRIDAY_1530 = datetime(2026, 11, 27, 7, 30, tzinfo=UTC)  # 15:30 in Shanghai, weekly reminders are due
 
 

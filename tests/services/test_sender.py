@@ -10,6 +10,7 @@ import subprocess
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.sender import OutboxSender, RateLimiter
@@ -19,6 +20,8 @@ from services.messaging.ports import RecipientBlocked, RetryLater, TransientErro
 from storage.models import OutboxMessage, Staff
 from tests.conftest import FakeClock
 from tests.services.reports_support import UowFactory, add_office, add_person, queued
+
+pytestmark = pytest.mark.both_databases  # storage and claims: on PostgreSQL too (tests/conftest.py)
 
 BLOCKED_NOTICE = "丁 已屏蔽机器人或注销了账号，消息无法送达。"
 

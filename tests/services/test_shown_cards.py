@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from domain.callbacks import APPROVAL_STEP, pack
@@ -12,6 +13,8 @@ from services.messaging import cards, delivery, outbox
 from services.messaging.messages import Button, OutMessage
 from storage.models import OutboxMessage, ShownCard
 from tests.services.reports_support import UowFactory, add_office, add_person
+
+pytestmark = pytest.mark.both_databases  # storage and claims: on PostgreSQL too (tests/conftest.py)
 
 T0 = datetime(2026, 11, 24, 2, tzinfo=UTC)
 APPROVE = Button("✅", pack(APPROVAL_STEP, request=1, step=0, action="a"))

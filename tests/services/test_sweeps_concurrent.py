@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import Engine
 
 from services.approvals import reminders as approval_reminders
@@ -16,6 +17,8 @@ from tests.services.approval_support import CONFIG, NOW, office, person
 from tests.services.sweep_support import counts, run_twice_at_once
 from tests.services.test_approvals_reminders import at
 from tests.services.test_reminders_warranty import add_customer, cst
+
+pytestmark = pytest.mark.both_databases  # storage and claims: on PostgreSQL too (tests/conftest.py)
 
 
 def test_approval_chasing_on_two_instances_sends_each_reminder_once(

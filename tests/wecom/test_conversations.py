@@ -110,6 +110,7 @@ async def test_the_url_check_is_answered_and_a_forged_callback_refused(wecom: We
     assert wecom.standin.messages("zhangwei") == []
 
 
+@pytest.mark.both_databases  # the WeCom path end to end on PostgreSQL too (tests/conftest.py)
 async def test_a_member_binds_with_a_code_and_a_stranger_is_refused(wecom: WeCom) -> None:
     code = wecom.invite("李娜", ["sales"])
     replies = await wecom.say("lina", f"绑定 {code}")
@@ -123,6 +124,7 @@ async def test_a_member_binds_with_a_code_and_a_stranger_is_refused(wecom: WeCom
     assert len(refusal) == 1 and "邀请码" in refusal[0]
 
 
+@pytest.mark.both_databases  # the WeCom path end to end on PostgreSQL too (tests/conftest.py)
 async def test_the_same_callback_delivered_three_times_has_one_effect(wecom: WeCom) -> None:
     code = wecom.invite("李娜", ["sales"])
     await wecom.say("lina", f"绑定 {code}")

@@ -22,6 +22,8 @@ from tests.conftest import FakeClock
 from tests.e2e.harness import TOKEN as TELEGRAM_TOKEN
 from tests.wecom.test_conversations import AES_KEY, AGENT, CORP, SECRET, TOKEN, shown
 
+pytestmark = pytest.mark.both_databases  # both channels through one pipeline, on PostgreSQL too
+
 
 @dataclass
 class Both:
