@@ -283,31 +283,94 @@ class MigratedPostgres:
         _drop_pg_database(self.url)
 
 
+class WorkerEngines:
+    """One engine per database URL for the whole worker, as production has one per process.
+
+    SQLAlchemy caches compiled statements per engine: when every test's bootstrap built a new engine,
+    every statement was compiled again in every test (a tenth of an e2e script's time). `bootstrap`
+    gets the worker's engine for the URL instead; before a database is emptied its engine's pool is
+    closed (`dispose` keeps the engine and its cache), so no connection outlives the rows it saw.
+    """
+
+    def __init__(self, make: Any) -> None:
+        self._make = make
+        self._engines: dict[str, Engine] = {}
+
+    def get(self, url: str, **kwargs: Any) -> Engine:
+        """The worker's engine for `url` (built on first use with `kwargs`)."""
+        if url not in self._engines:
+            self._engines[url] = self._make(url, **kwargs)
+        return self._engines[url]
+
+    def close(self, url: str) -> None:
+        """Close the pooled connections to `url` (the engine stays, its statement cache too)."""
+        engine = self._engines.get(url)
+        if engine is not None:
+            engine.dispose()
+
+
+class MigratedSqlite:
+    """One migrated SQLite file per worker, emptied after each test (as MigratedPostgres is).
+
+    A stable file lets the worker keep one engine for it (WorkerEngines); emptying the tables costs less
+    than copying a file. Whatever else a test left in the folder (the sandbox's history) is removed.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.file = folder / "officebot.sqlite3"
+        self.url = f"sqlite:///{self.file}"
+        upgrade(self.url)
+        tables = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name != "alembic_version"]
+        # no AUTOINCREMENT table, so no sqlite_sequence: an emptied table numbers its rows from 1 again
+        self._reset_sql = ";\n".join(["PRAGMA foreign_keys=OFF", "BEGIN",
+                                       *(f'DELETE FROM "{t}"' for t in tables), "COMMIT"])
+
+    def reset(self) -> None:
+        """Empty every table, restart the ids and clear the folder for the next test."""
+        import sqlite3
+
+        for extra in self.folder.iterdir():
+            if not extra.name.startswith(self.file.name):
+                shutil.rmtree(extra) if extra.is_dir() else extra.unlink()
+        conn = sqlite3.connect(self.file, isolation_level=None)
+        try:
+            conn.executescript(self._reset_sql)
+        finally:
+            conn.close()
+
+
 @pytest.fixture(scope="session")
-def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """Migrations applied once per worker: a SQLite file to copy, and (on first use) the PostgreSQL database."""
-    templates: dict[str, Any] = {}
-    sqlite_file = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    upgrade(f"sqlite:///{sqlite_file}")
-    templates["sqlite"] = str(sqlite_file)
-    yield templates
-    if "postgres" in templates:
-        templates["postgres"].drop()
+def worker_engines() -> Iterator[WorkerEngines]:
+    """`bootstrap` takes the worker's engine per URL (see WorkerEngines)."""
+    import bot.bootstrap
+
+    shared = WorkerEngines(bot.bootstrap.make_engine)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bot.bootstrap, "make_engine", shared.get)
+        yield shared
+
+
+@pytest.fixture(scope="session")
+def migrated_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """Migrations applied once per worker: the SQLite file and (on first use) the PostgreSQL database."""
+    databases: dict[str, Any] = {"sqlite": MigratedSqlite(tmp_path_factory.mktemp("sqlite"))}
+    yield databases
+    if "postgres" in databases:
+        databases["postgres"].drop()
 
 
 @pytest.fixture(params=BACKENDS)
-def migrated_url(request: pytest.FixtureRequest, tmp_path: Path, migrated_templates: dict[str, Any]) -> Iterator[str]:
-    """A database with every migration applied and no rows: a copied SQLite file, or the worker's PostgreSQL one."""
-    if request.param == "sqlite":
-        target = tmp_path / "officebot.sqlite3"
-        shutil.copyfile(migrated_templates["sqlite"], target)
-        yield f"sqlite:///{target}"
-        return
-    _require_pg()
-    if "postgres" not in migrated_templates:
-        migrated_templates["postgres"] = MigratedPostgres()
-    database: MigratedPostgres = migrated_templates["postgres"]
+def migrated_url(request: pytest.FixtureRequest, migrated_databases: dict[str, Any],
+                 worker_engines: WorkerEngines) -> Iterator[str]:
+    """A database with every migration applied and no rows: the worker's SQLite file or PostgreSQL database."""
+    if request.param == "postgres":
+        _require_pg()
+        if "postgres" not in migrated_databases:
+            migrated_databases["postgres"] = MigratedPostgres()
+    database: MigratedSqlite | MigratedPostgres = migrated_databases[request.param]
     yield database.url
+    worker_engines.close(database.url)
     database.reset()
 
 

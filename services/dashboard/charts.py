@@ -12,9 +12,10 @@ import logging
 from collections.abc import Sequence
 from functools import cache
 
-import matplotlib
-from matplotlib import font_manager
-from matplotlib.figure import Figure  # a Figure without pyplot draws with Agg: no display, no global state
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported when the first chart is drawn: matplotlib is half a second of every start otherwise
+    from matplotlib.figure import Figure
 
 log = logging.getLogger(__name__)
 CJK_FAMILIES = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC",
@@ -25,6 +26,8 @@ BLUE, ORANGE, GREY, RED, GREEN = "#1f77b4", "#ff7f0e", "#7f7f7f", "#d62728", "#2
 @cache
 def chinese_font() -> str | None:
     """The first installed CJK font family, or None (logged once)."""
+    from matplotlib import font_manager
+
     installed = {entry.name for entry in font_manager.fontManager.ttflist}
     for family in CJK_FAMILIES:
         if family in installed:
@@ -36,6 +39,9 @@ def chinese_font() -> str | None:
 
 def _figure() -> Figure:
     """A figure sized for a phone screen, with the Chinese font when there is one."""
+    import matplotlib
+    from matplotlib.figure import Figure  # a Figure without pyplot draws with Agg: no display, no global state
+
     family = chinese_font()
     if family is not None:
         matplotlib.rcParams["font.family"] = [family, "DejaVu Sans"]
