@@ -128,7 +128,7 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = system_cloc
         leave_policy=load_leave_policy(settings.leave_file),
     )
     return Runtime(settings=settings, engine=engine, app=app, router=build_router(),
-                   limiter=RateLimiter(per_second=settings.send_rate))
+                   limiter=RateLimiter(per_second=settings.send_rate, per_chat_interval=settings.chat_send_interval))
 
 
 def configure_logging(level: str, *, secrets: tuple[str | None, ...] = ()) -> None:

@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", alias="OFFICEBOT_LOG_LEVEL")
     workers: int = Field(default=8, ge=1, le=256, alias="OFFICEBOT_WORKERS")
     send_rate: float = Field(default=30.0, gt=0, le=30, alias="OFFICEBOT_SEND_RATE")
+    chat_send_interval: float = Field(default=1.0, ge=0, le=60, alias="OFFICEBOT_CHAT_SEND_INTERVAL")
     wecom_corp_id: str | None = Field(default=None, alias="WECOM_CORP_ID")
     wecom_agent_id: int | None = Field(default=None, ge=1, alias="WECOM_AGENT_ID")
     wecom_secret: str | None = Field(default=None, alias="WECOM_SECRET")

@@ -44,7 +44,8 @@ class BotProcess:
 
     def __init__(self, database_url: str, standin: BotApiStandIn, log: Path) -> None:
         self.env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": standin.base_url,
-                    "DATABASE_URL": database_url, "OFFICEBOT_SCHEDULER": "false", "OFFICEBOT_WEBHOOK_URL": ""}
+                    "DATABASE_URL": database_url, "OFFICEBOT_SCHEDULER": "false", "OFFICEBOT_WEBHOOK_URL": "",
+                    "OFFICEBOT_CHAT_SEND_INTERVAL": "0"}  # the stand-in has no flood control: no pacing waits
         self.log = log
         self.proc: subprocess.Popen[bytes] | None = None
 
