@@ -11,7 +11,6 @@ import io
 import logging
 from collections.abc import Sequence
 from functools import cache
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported when the first chart is drawn: matplotlib is half a second of every start otherwise

@@ -9,10 +9,11 @@ the wire honest (tests/e2e/harness.py).
 
 import json
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from telegram.request import BaseRequest, RequestData
 
+from standins.telegram.errors import NOT_FOUND
 from standins.telegram.params import Params, Upload
 
 if TYPE_CHECKING:
@@ -40,11 +41,13 @@ class InProcessRequest(BaseRequest):
                          read_timeout: Any = None, write_timeout: Any = None, connect_timeout: Any = None,
                          pool_timeout: Any = None) -> tuple[int, bytes]:
         """`…/bot<token>/<method>` → the stand-in's answer; `…/file/bot<token>/<path>` → the stored file."""
-        path = urlsplit(url).path
+        path = unquote(urlsplit(url).path)  # PTB quotes the token in a download URL
         if path.startswith("/file/bot"):
             token, _, file_path = path.removeprefix("/file/bot").partition("/")
             stored = self.standin.files.by_path(file_path) if token == self.standin.token else None
-            return (200, stored.data) if stored is not None else (404, b"")
+            if stored is None:
+                return NOT_FOUND.code, json.dumps(NOT_FOUND.payload()).encode()
+            return 200, stored.data
         token, _, method_name = path.removeprefix("/bot").partition("/")
         status, payload = await self.standin.api(token, method_name, _params(request_data))
         return status, b"" if payload is None else json.dumps(payload).encode()
