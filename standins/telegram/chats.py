@@ -43,6 +43,7 @@ class ChatLog:
 
     def __init__(self) -> None:
         self._messages: dict[int, dict[int, Message]] = {}
+        self._bot_ids: dict[int, list[int]] = {}  # the bot's message ids per chat, oldest first
         self._last_id: dict[int, int] = {}
         self._events: dict[int, list[BotEvent]] = {}
         self._marks: dict[int, int] = {}
@@ -59,6 +60,7 @@ class ChatLog:
         chat_id = message["chat"]["id"]
         self._messages.setdefault(chat_id, {})[message["message_id"]] = copy.deepcopy(message)
         if is_from_bot(message):
+            self._bot_ids.setdefault(chat_id, []).append(message["message_id"])
             self._track_keyboard(chat_id, message.get("reply_markup"))
             self._record(chat_id, "sent", message)
         else:
@@ -85,12 +87,12 @@ class ChatLog:
 
     def bot_messages(self, chat_id: int, start: int = 0) -> list[Message]:
         """Copies of the bot's messages still in the chat, edits applied, oldest first (from the `start`-th on)."""
-        ours = [m for _, m in sorted(self._messages.get(chat_id, {}).items()) if is_from_bot(m)]
-        return [copy.deepcopy(m) for m in ours[start:]]
+        messages = self._messages.get(chat_id, {})
+        return [copy.deepcopy(messages[i]) for i in self._bot_ids.get(chat_id, [])[start:]]
 
     def bot_message_count(self, chat_id: int) -> int:
         """How many of the bot's messages are in the chat now (what `bot_messages` would list)."""
-        return sum(1 for m in self._messages.get(chat_id, {}).values() if is_from_bot(m))
+        return len(self._bot_ids.get(chat_id, []))
 
     def sent_count(self, chat_id: int) -> int:
         """How many messages the bot has ever sent to the chat (deleted ones included)."""
@@ -124,6 +126,7 @@ class ChatLog:
         """Take back a `snapshot()`: the chats read as before and new message ids continue after the old."""
         for chat, messages in (data.get("messages") or {}).items():
             self._messages[int(chat)] = {int(m["message_id"]): m for m in messages}
+            self._bot_ids[int(chat)] = sorted(int(m["message_id"]) for m in messages if is_from_bot(m))
         self._last_id.update({int(c): int(n) for c, n in (data.get("last_id") or {}).items()})
         self._keyboards.update({int(c): k for c, k in (data.get("keyboards") or {}).items()})
         self.changed.notify()
