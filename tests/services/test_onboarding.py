@@ -6,11 +6,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
+import pytest
+
 from services.people import onboarding
 from services.people.onboarding import RedeemOutcome
 from storage.uow import UnitOfWork
 
 
+@pytest.mark.both_databases  # a race: on PostgreSQL too (tests/conftest.py)
 def test_one_code_registers_one_account_under_concurrency(uow_factory: Callable[[], UnitOfWork]) -> None:
     now = datetime(2026, 11, 24, 2, tzinfo=UTC)
     onboarding.create_office(uow_factory(), name="上海办事处", timezone="Asia/Shanghai", now=now)

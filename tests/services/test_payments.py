@@ -224,6 +224,7 @@ def test_report_prefill_counts_the_persons_payments_of_the_period(
     assert isinstance(nothing, Opened) and nothing.answers["payments"] == "0"
 
 
+@pytest.mark.both_databases  # a race: on PostgreSQL too (tests/conftest.py)
 def test_draft_reminders_on_two_instances_send_once(uow_factory: UowFactory, people: dict[str, int],
                                                     engines: list[Engine]) -> None:
     for matures in (date(2026, 11, 24), date(2026, 11, 27)):

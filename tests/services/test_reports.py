@@ -166,6 +166,7 @@ def test_status_for_the_office_head_and_for_headquarters(uow_factory: UowFactory
                                                      ("上海办事处", "regional_monthly")}
 
 
+@pytest.mark.both_databases  # a race: on PostgreSQL too (tests/conftest.py)
 def test_two_saves_at_once_make_one_report(migrated_url: str, uow_factory: UowFactory,
                                            people: dict[str, int]) -> None:
     engines = [make_engine(migrated_url), make_engine(migrated_url)]

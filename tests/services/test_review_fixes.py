@@ -154,6 +154,7 @@ def _job_row(world: World, repair_id: int) -> dict[str, Any]:
                 "repaired_on": row.repaired_on, "accepted_by": row.accepted_by}
 
 
+@pytest.mark.both_databases  # a race: on PostgreSQL too (tests/conftest.py)
 def test_repair_two_heads_reassigning_at_once_only_one_wins(monkeypatch: pytest.MonkeyPatch, migrated_url: str,
                                                             world: World) -> None:
     job = _assigned_job(world)

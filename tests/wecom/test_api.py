@@ -83,6 +83,7 @@ async def test_the_token_is_fetched_once_for_many_sends_and_stored(
     assert row.expires_at > datetime.now(UTC) + timedelta(seconds=7000)
 
 
+@pytest.mark.both_databases  # a race: on PostgreSQL too (tests/conftest.py)
 async def test_two_instances_sending_at_once_fetch_the_token_once(
     wecom: WeComStandIn, make_api: Callable[..., WeComApi]
 ) -> None:

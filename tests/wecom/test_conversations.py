@@ -138,6 +138,7 @@ async def test_the_same_callback_delivered_three_times_has_one_effect(wecom: WeC
         assert uow.session.scalar(select(func.count()).select_from(ProcessedUpdate)) == 2
 
 
+@pytest.mark.both_databases  # a race: on PostgreSQL too (tests/conftest.py)
 async def test_a_dead_instances_message_sent_again_is_dropped_by_wecoms_duplicate_check(wecom: WeCom) -> None:
     await wecom.say("lina", f"绑定 {wecom.invite('李娜', ['sales'])}")
     reminder = "本周周报请在周五 18:00 前提交。"
