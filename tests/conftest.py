@@ -289,7 +289,10 @@ class WorkerEngines:
     SQLAlchemy caches compiled statements per engine: when every test's bootstrap built a new engine,
     every statement was compiled again in every test (a tenth of an e2e script's time). `bootstrap`
     gets the worker's engine for the URL instead; before a database is emptied its engine's pool is
-    closed (`dispose` keeps the engine and its cache), so no connection outlives the rows it saw.
+    closed (`dispose` keeps the engine and its cache), so no connection outlives the rows it saw. A
+    restarted bot (`BotHarness.restart`) gets the same engine with its pool closed by the first one's
+    `Runtime.dispose`: every connection and everything else in memory is new. Two instances at once in one
+    test take their own engines (the `engines` fixture, or processes of their own).
     """
 
     def __init__(self, make: Any) -> None:

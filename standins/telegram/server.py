@@ -131,7 +131,7 @@ class BotApiStandIn(UserSide):
 
     def last_message(self, chat: Chat) -> Message | None:
         """The bot's latest message in the chat, if any."""
-        messages = self.messages(chat)
+        messages = self.messages(chat, max(self.message_count(chat) - 1, 0))
         return messages[-1] if messages else None
 
     def transcript(self, chat: Chat) -> list[Message]:

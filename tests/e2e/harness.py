@@ -206,7 +206,9 @@ class BotHarness:
 
     def last(self, user: FakeUser) -> dict[str, Any]:
         """The latest message the bot sent to the user (edits applied)."""
-        return self.standin.messages(user.id, self.standin.message_count(user.id) - 1)[-1]
+        message = self.standin.last_message(user.id)
+        assert message is not None, f"the bot has not written to {user.first_name}"
+        return message
 
     def texts(self, user: FakeUser) -> list[str]:
         """Everything the bot said to the user, in order."""
