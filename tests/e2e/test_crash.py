@@ -60,11 +60,12 @@ class BotProcess:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=10)
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
+        """SIGTERM and wait off the event loop: the stand-in in this loop must answer the bot's last calls."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(timeout=10)
+                await asyncio.to_thread(self.proc.wait, timeout=10)
             except subprocess.TimeoutExpired:
                 self.kill()
 
@@ -86,7 +87,7 @@ async def running(migrated_url: str, tmp_path: Path) -> AsyncIterator[tuple[BotA
             yield standin, bot
         finally:
             standin.resume()
-            bot.stop()
+            await bot.stop()
 
 
 async def until(check: Callable[[], bool], what: str, timeout: float = RECOVERY_SECONDS) -> None:

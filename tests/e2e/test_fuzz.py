@@ -104,8 +104,8 @@ async def person(bot: BotHarness) -> FakeUser:
     return cached
 
 
-@pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
-@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("form", [  # repair also over HTTP and on PostgreSQL (tests/conftest.py)
+    pytest.param(form, marks=[pytest.mark.wire] if form == "repair" else []) for form in FORMS])
 @FUZZ
 @given(walk=steps)
 async def test_random_walks_through_every_form_never_break_the_bot(bot: BotHarness, form: str,

@@ -26,7 +26,8 @@ def test_every_e2e_file_has_a_wire_script() -> None:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         tests = [n for n in tree.body
                  if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name.startswith("test_")]
-        marked = any(_module_wide(n) for n in tree.body) or any(_is_wire(d) for t in tests for d in t.decorator_list)
+        marked = any(_module_wide(n) for n in tree.body) or any(  # on a test or on one of its parameters
+            _is_wire(part) for t in tests for d in t.decorator_list for part in ast.walk(d))
         if tests and not marked:
             missing.append(path.name)
     assert missing == []
