@@ -46,6 +46,7 @@ MAX_BACKOFF_SECONDS = 300.0
 RENEW_AFTER = 30.0  # seconds a claim is trusted without renewal (well under delivery.STALE_CLAIM)
 REFILL_BELOW = 50  # claim more from the database when fewer rows than this wait in memory
 CLAIM_BATCH = 100
+POLL_SECONDS = 1.0  # the outbox is polled this often (and when kicked) for rows nobody handed to this sender
 STOP_GRACE_SECONDS = 5.0
 UNPACED = frozenset({"answer", "alert"})
 IN_FLIGHT = 16  # sends at once: enough to keep 30 a second at 200 ms latency, one per chat
@@ -146,6 +147,8 @@ class OutboxSender:
         self._sent: list[tuple[int, int | None]] = []
         self._shown: list[delivery.Shown] = []
         self._wake = asyncio.Event()
+        self._poll_asked = True  # kicked (or just started): the next drain asks the database
+        self._polled_at = float("-inf")
         self._task: asyncio.Task[None] | None = None
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-db")
 
@@ -157,10 +160,12 @@ class OutboxSender:
 
     def kick(self) -> None:
         """Something was queued in the database: look now instead of at the next tick."""
+        self._poll_asked = True
         self._wake.set()
 
     def hand(self, items: Iterable[delivery.Pending]) -> None:
-        """Rows this instance committed and claimed a moment ago: send them without a database poll."""
+        """Rows this instance committed and claimed a moment ago: sent without a database poll (waking the loop
+        for them does not ask the database; a kick or POLL_SECONDS without a poll does)."""
         if self._add(items):
             self._wake.set()
 
@@ -188,15 +193,18 @@ class OutboxSender:
 
     async def _run(self) -> None:
         """Take over what a dead predecessor on this host held, then: drain, sleep until handed rows, kicked,
-        or a second has passed."""
+        or a second has passed. The database is polled when kicked or a second after the last poll, not
+        for rows handed over (every update's replies): those are claimed already."""
         try:
             await self._take_over_dead_predecessors()
         except Exception:
             log.exception("could not check for a dead predecessor's claims; they are taken over when stale")
         while True:
+            poll = self._poll_asked or self.monotonic() - self._polled_at >= POLL_SECONDS
+            self._poll_asked = False
             try:
-                while await self.drain_once():
-                    pass
+                while await self.drain_once(poll=poll):
+                    poll = False  # a full batch is refilled inside drain_once; a kick meanwhile asks again
             except Exception:
                 log.exception("outbox drain failed")
             # asyncio.timeout, not wait_for: on Python 3.11, wait_for returns when the wake-up and stop()'s
@@ -223,13 +231,14 @@ class OutboxSender:
                                                 now=self.clock())):
             log.warning("taking over %d outbox row(s) left by %s", count, ", ".join(dead))
 
-    async def drain_once(self) -> int:
-        """Claim due rows, then send until nothing is waiting or in flight; how many rows it handled.
+    async def drain_once(self, *, poll: bool = True) -> int:
+        """Claim due rows (unless not to `poll`), then send until nothing is waiting or in flight; how many rows
+        it handled.
 
         The database is asked again only while its last answer was a full batch (more may be due):
         rows waiting for their chat's pace never make the sender poll.
         """
-        more = self._add_claimed(await self._claim())
+        more = self._add_claimed(await self._claim()) if poll else False
         handled = 0
         refill: asyncio.Future[list[delivery.Pending]] | None = None
         while True:
@@ -256,6 +265,7 @@ class OutboxSender:
 
     async def _claim(self) -> list[delivery.Pending]:
         """Claim a batch of due rows on the sender's database thread."""
+        self._polled_at = self.monotonic()
         return await self._in_db(delivery.claim_batch, self.uow(), instance=self.instance, now=self.clock(),
                                  limit=CLAIM_BATCH)
 

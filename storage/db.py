@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+READ_ONLY = "officebot_read_only"
+"""Execution option of a transaction that only reads (`UnitOfWork.reading`): on SQLite a deferred BEGIN."""
 
 
 POOL_RECYCLE_SECONDS = 1800
@@ -37,7 +39,8 @@ def _tune_sqlite(engine: Engine, *, wal: bool) -> None:
     """Take over SQLite's transaction handling so every transaction starts with BEGIN IMMEDIATE.
 
     pysqlite's deferred BEGIN lets two writers both read, then one fails with 'database is locked'
-    on upgrade; IMMEDIATE makes the second wait on busy_timeout instead.
+    on upgrade; IMMEDIATE makes the second wait on busy_timeout instead. A transaction marked READ_ONLY
+    never writes, so it takes the deferred BEGIN: in WAL mode it reads beside the writer, holding no lock.
     """
 
     @event.listens_for(engine, "connect")
@@ -53,7 +56,7 @@ def _tune_sqlite(engine: Engine, *, wal: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

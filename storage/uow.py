@@ -14,6 +14,8 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
+from storage.db import READ_ONLY
+
 _open: ContextVar[Session | None] = ContextVar("officebot_open_session", default=None)
 
 
@@ -27,6 +29,16 @@ class UnitOfWork:
         self._savepoint: SessionTransaction | None = None
         self._token: Token[Session | None] | None = None
         self._join_asked = self._joined = False
+        self._read_only = False
+
+    def reading(self) -> UnitOfWork:
+        """A new unit on the same database that only reads: on SQLite its transaction starts with a deferred
+        BEGIN, which takes no write lock (storage/db.py), so a poll that finds nothing never waits for a
+        writer nor holds one up. A write inside it may fail with 'database is locked': write in a unit of
+        work of its own."""
+        unit = UnitOfWork(self._factory)
+        unit._read_only = True
+        return unit
 
     def joined(self) -> UnitOfWork:
         """Inside an open transaction, join it without a SAVEPOINT: for a use case that only reads, or
@@ -45,6 +57,8 @@ class UnitOfWork:
         if outer is None:
             self.session = self._factory()
             self._token = _open.set(self.session)
+            if self._read_only:
+                self.session.connection(execution_options={READ_ONLY: True})
         else:
             self.session = outer
             self._joined = self._join_asked

@@ -97,13 +97,20 @@ def claimed_in(session: Session, replies: list[Pending]) -> list[Pending]:
 
 
 def claim_batch(uow: UnitOfWork, *, instance: str, now: datetime, limit: int = 100) -> list[Pending]:
-    """Claim up to `limit` due rows for this instance (stale claims of a dead instance included), replies first."""
+    """Claim up to `limit` due rows for this instance (stale claims of a dead instance included), replies first.
+
+    Most polls find nothing (replies are handed to the sender at commit): a read that takes no write lock
+    asks first, and only when something is due does the claiming transaction start.
+    """
+    due = or_(
+        OutboxMessage.status == "pending",
+        (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - STALE_CLAIM),
+    )
+    with uow.reading() as probe:
+        if probe.session.scalar(select(OutboxMessage.id).where(due, OutboxMessage.not_before <= now).limit(1)) is None:
+            return []
     with uow:
         s = uow.session
-        due = or_(
-            OutboxMessage.status == "pending",
-            (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - STALE_CLAIM),
-        )
         found_due = s.execute(
             select(OutboxMessage.id, OutboxMessage.status).where(due, OutboxMessage.not_before <= now)
             .order_by(OutboxMessage.priority, OutboxMessage.id).limit(limit)

@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.bootstrap import Runtime, bootstrap
-from bot.sender import RateLimiter
+from bot.sender import OutboxSender, RateLimiter
 from bot.settings import Settings
 from bot.telegram.app import build_application, on_started
 from domain.callbacks import pack, unpack
@@ -49,6 +49,13 @@ class VirtualPace:
     async def sleep(self, seconds: float) -> None:
         self.now += max(seconds, 0.0)
         await asyncio.sleep(0)
+
+    def install(self, sender: OutboxSender) -> None:
+        """Pace `sender` and every channel's limiter (their rates unchanged) on this clock."""
+        for limiter in sender.limiters.values():
+            limiter.monotonic = self.monotonic
+        sender.monotonic = self.monotonic
+        sender.sleep = self.sleep
 
 
 class BotHarness:
@@ -93,9 +100,8 @@ class BotHarness:
 
         self.application.add_handler(TypeHandler(Update, mark_done), group=1)
         assert self.runtime.sender is not None  # paced on virtual time: tests/services/test_sender.py tests the pace
-        self.runtime.sender.limiters["telegram"] = RateLimiter(monotonic=self.pace.monotonic)
-        self.runtime.sender.monotonic = self.pace.monotonic
-        self.runtime.sender.sleep = self.pace.sleep
+        self.runtime.sender.limiters["telegram"] = RateLimiter()  # Telegram's own rates, as in production
+        self.pace.install(self.runtime.sender)
         await self.application.initialize()
         self.replayed = await on_started(self.application, self.runtime, background=False)
         await self.application.start()
@@ -162,8 +168,10 @@ class BotHarness:
                 await self._done_event.wait()
 
     async def flush(self) -> None:
-        """Deliver everything queued in the outbox now."""
+        """Deliver what was handed to the sender, then everything else queued in the outbox (one poll)."""
         assert self.runtime is not None and self.runtime.sender is not None
+        while await self.runtime.sender.drain_once(poll=False):
+            pass
         while await self.runtime.sender.drain_once():
             pass
 

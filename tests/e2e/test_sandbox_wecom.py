@@ -11,6 +11,7 @@ import pytest
 
 from bot.sandbox import Sandbox
 from bot.settings import Settings
+from tests.e2e.harness import VirtualPace
 
 pytestmark = pytest.mark.wire  # over HTTP, on both databases (tests/conftest.py)
 
@@ -30,6 +31,8 @@ async def test_the_wecom_page_talks_to_the_same_bot_and_company(tmp_path: Path) 
     for run in range(2):  # and again after a restart over the same database
         sandbox = Sandbox(settings, port=0)
         telegram_base = await sandbox.start()
+        assert sandbox.runtime is not None and sandbox.runtime.sender is not None
+        VirtualPace().install(sandbox.runtime.sender)  # WeCom's 2 at once, then one per 2 s: on virtual time
         base = sandbox.wecom_address
         try:
             async with httpx.AsyncClient() as client:

@@ -8,6 +8,7 @@ import contextlib
 import os
 import subprocess
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -366,3 +367,49 @@ async def test_stop_ends_the_loop_even_when_rows_are_handed_as_it_stops(uow_fact
             async with asyncio.timeout(5) as within:
                 await sender.stop()
         assert (within.expired(), loop.done()) == (False, True), f"stop() hung (cancel {turns} turns after the wake)"
+
+
+async def test_handed_rows_go_without_a_poll_and_a_kick_or_a_second_polls(
+        uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every update's replies are handed over claimed: asking the database for them again was a write
+    transaction per update. The loop polls when kicked (a job queued rows) or a second after its last poll."""
+    time = Time()
+    office = add_office(uow_factory(), "上海办事处")
+    who = add_person(uow_factory(), "甲", office_id=office, roles=["sales"])
+    channel = FakeChannel(time)
+    sender = make_sender(uow_factory, time, channel)
+    polls: list[int] = []
+    claim = delivery.claim_batch
+
+    def counted(*args: object, **kwargs: object) -> list[delivery.Pending]:
+        found = claim(*args, **kwargs)  # type: ignore[arg-type]
+        polls.append(len(found))
+        return found
+
+    def handed(text: str) -> None:
+        enqueue(uow_factory, who, [text], time.wall())
+        sender.hand(claim(uow_factory(), instance="test", now=time.wall()))  # as the pipeline does at commit
+
+    async def until(check: Callable[[], bool]) -> None:
+        async with asyncio.timeout(10):
+            while not check():
+                await asyncio.sleep(0.01)
+
+    monkeypatch.setattr(delivery, "claim_batch", counted)
+    sender.start()
+    try:
+        await until(lambda: polls == [0] and bool(sender._wake._waiters))  # the first drain polls once
+        handed("a")
+        handed("b")
+        await until(lambda: len(channel.sent) == 2)
+        assert polls == [0]
+        enqueue(uow_factory, who, ["from a job"], time.wall())
+        sender.kick()
+        await until(lambda: len(channel.sent) == 3)
+        assert polls == [0, 1] and channel.sent[-1][1] == "from a job"
+        time.pass_(1.0)  # a second since the last poll: the next wake-up asks too
+        handed("c")
+        await until(lambda: len(channel.sent) == 4)
+        assert polls == [0, 1, 0]
+    finally:
+        await sender.stop()

@@ -1,0 +1,38 @@
+"""A unit of work that only reads (`UnitOfWork.reading`) never waits for a writer nor holds one up.
+
+The outbox poll asks "anything due?" many times a second and nearly always hears "no"; as an ordinary
+transaction it took SQLite's write lock (BEGIN IMMEDIATE) each time, queueing behind every handler's
+write and holding the next one up.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import func, select, text
+
+from storage.db import make_engine, make_session_factory
+from storage.models import OutboxMessage
+from storage.uow import UnitOfWork
+
+
+def test_a_reading_unit_reads_while_a_writer_holds_the_database(migrated_url: str) -> None:
+    engine = make_engine(migrated_url)
+    writer = UnitOfWork(make_session_factory(engine))
+
+    def count_in_another_thread() -> tuple[int | None, float]:  # a thread of its own, as the sender's
+        started = time.monotonic()
+        with writer.reading() as reader:
+            found = reader.session.scalar(select(func.count()).select_from(OutboxMessage))
+        return found, time.monotonic() - started
+
+    try:
+        with writer, ThreadPoolExecutor(1) as other:
+            writer.session.execute(text("UPDATE staff SET name = name"))  # SQLite: the write lock is held
+            found, waited = other.submit(count_in_another_thread).result(timeout=30)
+            writer.commit()
+        assert found == 0
+        assert waited < 5, f"the reader waited {waited:.1f} s for the writer (the busy timeout)"
+    finally:
+        engine.dispose()
