@@ -1,6 +1,5 @@
 """What each private chat holds: the user's and the bot's messages, and what the bot did when."""
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +18,16 @@ class BotEvent:
     message: Message
 
 
+def copied(value: Any) -> Any:
+    """A copy of JSON-like data (dicts, lists, immutable scalars): what `copy.deepcopy` returns for it, at a
+    third of the cost (deepcopy's memo and dispatch were a tenth of an in-process chat script)."""
+    if isinstance(value, dict):
+        return {key: copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [copied(item) for item in value]
+    return value
+
+
 def is_from_bot(message: Message) -> bool:
     """Whether the bot (not the user) wrote the message."""
     return bool(message.get("from", {}).get("is_bot"))
@@ -26,7 +35,7 @@ def is_from_bot(message: Message) -> bool:
 
 def api_view(message: Message) -> Message:
     """A recorded message as the Bot API returns it: reply keyboards are not part of a Message."""
-    view = copy.deepcopy(message)
+    view = copied(message)
     markup = inline_markup(view.pop("reply_markup", None))
     if markup is not None:
         view["reply_markup"] = markup
@@ -58,7 +67,7 @@ class ChatLog:
     def add(self, message: Message) -> None:
         """Record a new message from either side."""
         chat_id = message["chat"]["id"]
-        self._messages.setdefault(chat_id, {})[message["message_id"]] = copy.deepcopy(message)
+        self._messages.setdefault(chat_id, {})[message["message_id"]] = copied(message)
         if is_from_bot(message):
             self._bot_ids.setdefault(chat_id, []).append(message["message_id"])
             self._track_keyboard(chat_id, message.get("reply_markup"))
@@ -71,7 +80,7 @@ class ChatLog:
     def replace(self, message: Message) -> None:
         """Store the new state of an edited message."""
         chat_id = message["chat"]["id"]
-        self._messages[chat_id][message["message_id"]] = copy.deepcopy(message)
+        self._messages[chat_id][message["message_id"]] = copied(message)
         if is_from_bot(message):
             self._record(chat_id, "edited", message)
         self.changed.notify()
@@ -79,16 +88,16 @@ class ChatLog:
     def get(self, chat_id: int, message_id: int) -> Message | None:
         """A copy of one message's current state."""
         message = self._messages.get(chat_id, {}).get(message_id)
-        return copy.deepcopy(message) if message else None
+        return copied(message) if message else None
 
     def transcript(self, chat_id: int) -> list[Message]:
         """Copies of every message still in the chat, both sides, oldest first."""
-        return [copy.deepcopy(m) for _, m in sorted(self._messages.get(chat_id, {}).items())]
+        return [copied(m) for _, m in sorted(self._messages.get(chat_id, {}).items())]
 
     def bot_messages(self, chat_id: int, start: int = 0) -> list[Message]:
         """Copies of the bot's messages still in the chat, edits applied, oldest first (from the `start`-th on)."""
         messages = self._messages.get(chat_id, {})
-        return [copy.deepcopy(messages[i]) for i in self._bot_ids.get(chat_id, [])[start:]]
+        return [copied(messages[i]) for i in self._bot_ids.get(chat_id, [])[start:]]
 
     def bot_message_count(self, chat_id: int) -> int:
         """How many of the bot's messages are in the chat now (what `bot_messages` would list)."""
@@ -133,15 +142,15 @@ class ChatLog:
 
     def reply_keyboard(self, chat_id: int) -> dict[str, Any] | None:
         """The reply keyboard the user currently sees, if any."""
-        return copy.deepcopy(self._keyboards.get(chat_id))
+        return copied(self._keyboards.get(chat_id))
 
     def _record(self, chat_id: int, kind: str, message: Message) -> None:
         events = self._events.setdefault(chat_id, [])
-        events.append(BotEvent(len(events) + 1, kind, copy.deepcopy(message)))
+        events.append(BotEvent(len(events) + 1, kind, copied(message)))
 
     def _track_keyboard(self, chat_id: int, markup: Any) -> None:
         if reply_keyboard_rows(markup):
-            self._keyboards[chat_id] = copy.deepcopy(markup)
+            self._keyboards[chat_id] = copied(markup)
         elif isinstance(markup, dict) and markup.get("remove_keyboard"):
             self._keyboards.pop(chat_id, None)
 

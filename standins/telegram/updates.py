@@ -2,13 +2,13 @@
 
 import asyncio
 import contextlib
-import copy
 import time
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 
+from standins.telegram.chats import copied
 from standins.telegram.errors import conflict
 from standins.telegram.waiting import Signal
 
@@ -83,7 +83,7 @@ class UpdateFeed:
         if "update_id" not in update:
             update = {"update_id": self._next_id, **update}
         self._next_id = max(self._next_id, int(update["update_id"]) + 1)
-        self._pending.append(_Pending(copy.deepcopy(update)))
+        self._pending.append(_Pending(copied(update)))
         self.changed.notify()
         return update
 
@@ -138,7 +138,7 @@ class UpdateFeed:
         batch = self._pending[: max(1, min(limit, 100))]
         for pending in batch:
             pending.delivered = True
-        return [copy.deepcopy(p.update) for p in batch]
+        return [copied(p.update) for p in batch]
 
     def set_webhook(self, webhook: Webhook, *, drop_pending: bool) -> None:
         """Switch to webhook delivery (pending updates go there too)."""
