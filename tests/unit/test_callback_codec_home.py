@@ -11,6 +11,8 @@ import ast
 from functools import cache
 from pathlib import Path
 
+from tests.unit.source_trees import parsed
+
 ROOT = Path(__file__).resolve().parents[2]
 LAYERS = ("bot", "handlers", "schedules", "services", "storage", "domain")
 CODEC = Path("domain/callbacks.py")
@@ -68,7 +70,7 @@ def sources() -> list[tuple[Path, ast.AST]]:
         for path in sorted((ROOT / layer).rglob("*.py")):
             relative = path.relative_to(ROOT)
             if relative != CODEC and not any(relative.is_relative_to(skip) for skip in NOT_SCANNED):
-                found.append((relative, ast.parse(path.read_text(encoding="utf-8"))))
+                found.append((relative, parsed(path.read_text(encoding="utf-8"))))
     return found
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.source_trees import parsed
+
 ROOT = Path(__file__).resolve().parents[2]
 OURS = {"bot", "handlers", "schedules", "services", "domain", "storage", "standins", "config"}
 IO_LIBRARIES = {"sqlalchemy", "alembic", "httpx", "telegram", "apscheduler", "aiohttp", "requests", "psycopg", "yaml",
@@ -42,7 +44,7 @@ CONTRACTS: list[tuple[str, set[str], tuple[str, ...]]] = [
 def imported_modules(source: str) -> set[str]:
     """Every absolute module an import statement names, at any depth (lazy imports in functions too)."""
     modules = set()
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(parsed(source)):
         if isinstance(node, ast.Import):
             modules |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:

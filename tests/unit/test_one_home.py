@@ -18,6 +18,7 @@ from domain.roles import (
     PAYMENT_LOGGER_ROLES,
     Role,
 )
+from tests.unit.source_trees import parsed
 
 ROOT = Path(__file__).resolve().parents[2]
 LAYERS = ("bot", "handlers", "schedules", "services", "storage")
@@ -27,7 +28,7 @@ VOCABULARIES = {"role": {r.value for r in Role}, "expense category": {c.value fo
 def literal_sets(source: str) -> list[tuple[int, set[str]]]:
     """Set displays and set()/frozenset() calls over a literal, with their string constants."""
     found = []
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(parsed(source)):
         items: list[ast.expr] | None = None
         if isinstance(node, ast.Set):
             items = node.elts

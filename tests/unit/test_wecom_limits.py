@@ -16,12 +16,16 @@ class Clock:
 def sends_within(limiter_clock: Clock, *, daily: int, chats: int, seconds: float, bulk: bool) -> int:
     """Send whenever allowed, round-robin over `chats` members, for `seconds`; how many went."""
     limiter = wecom_limiter(limiter_clock, daily=daily)
-    sent, end = 0, limiter_clock.now + seconds
+    sent, end, turn = 0, limiter_clock.now + seconds, 0
     while limiter_clock.now < end:
-        ready = next((c for c in range(chats) if limiter.delay_for(str(c), bulk=bulk) <= 0), None)  # the first
+        if (overall := limiter.global_delay(bulk=bulk)) > 0:  # the app's cap: nobody may receive yet
+            limiter_clock.now += overall
+            continue
+        order = [(turn + i) % chats for i in range(chats)]  # the next member after the last one served first
+        ready = next((c for c in order if limiter.delay_for(str(c), bulk=bulk) <= 0), None)
         if ready is not None:
             limiter.note_send(str(ready), bulk=bulk)
-            sent += 1
+            sent, turn = sent + 1, ready + 1
         else:
             limiter_clock.now += min(limiter.delay_for(str(c), bulk=bulk) for c in range(chats))
     return sent
