@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import delete as sql_delete
 
 from storage.claims import rowcount
 from storage.models import Draft
@@ -24,9 +25,9 @@ class DraftState:
 
 
 def load(uow: UnitOfWork, *, staff_id: int) -> DraftState | None:
-    """The person's open draft, if any."""
+    """The person's open draft, if any (read as a row, not an ORM object: every answer reads it)."""
     with uow.joined():
-        row = uow.session.get(Draft, staff_id)
+        row = uow.session.execute(_SELECT, {"key": staff_id}).first()
         if row is None:
             return None
         return DraftState(row.form, row.step, dict(row.answers or {}), dict(row.context or {}))
@@ -38,20 +39,23 @@ def save(uow: UnitOfWork, *, staff_id: int, state: DraftState, now: datetime) ->
               "context": dict(state.context), "updated_at": now}
     with uow.joined():
         if rowcount(uow.session.execute(_UPDATE, {"key": staff_id, **values})) == 0:
-            uow.session.add(Draft(staff_id=staff_id, **values))
+            uow.session.execute(insert(_DRAFTS), {"staff_id": staff_id, **values})
         uow.commit()
 
 
-_UPDATE = (update(Draft).where(Draft.staff_id == bindparam("key"))
-           .values({name: bindparam(name) for name in ("form", "step", "answers", "context", "updated_at")})
-           .execution_options(synchronize_session=False))
-"""Built once: a statement reused skips SQLAlchemy's construction and cache-key work on every answer."""
+_DRAFTS: Any = Draft.__table__
+_SELECT = select(_DRAFTS.c.form, _DRAFTS.c.step, _DRAFTS.c.answers, _DRAFTS.c.context).where(
+    _DRAFTS.c.staff_id == bindparam("key"))
+_UPDATE = (update(_DRAFTS).where(_DRAFTS.c.staff_id == bindparam("key"))
+           .values({name: bindparam(name) for name in ("form", "step", "answers", "context", "updated_at")}))
+_DELETE = sql_delete(_DRAFTS).where(_DRAFTS.c.staff_id == bindparam("key"))
+"""Built once and on the table: a statement reused skips SQLAlchemy's construction and cache-key work on
+every answer, and one on the table skips the ORM's bulk paths (bench/update_cost.py). Drafts are never
+ORM objects, so no pending one can hide from these statements (they do not autoflush)."""
 
 
 def delete(uow: UnitOfWork, *, staff_id: int) -> None:
     """Close the draft (saved or cancelled)."""
     with uow:
-        row = uow.session.get(Draft, staff_id)
-        if row is not None:
-            uow.session.delete(row)
-            uow.commit()
+        uow.session.execute(_DELETE, {"key": staff_id})
+        uow.commit()

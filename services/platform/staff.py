@@ -126,17 +126,23 @@ def find_by_account(session: Session, *, channel: str, account: str) -> StaffVie
         reachable=row.reachable, last_channel=row.last_channel)
 
 
-def _by_account(account_column: Any) -> Any:
-    """The sender's lookup: staff, office and role columns of the active person bound to `:account`."""
-    return (select(Staff.id, Staff.name, Staff.office_id, Staff.locale, Staff.manager_id, Staff.telegram_user_id,
-                   Staff.reachable, Staff.last_channel, Office.name.label("office_name"),
-                   Office.timezone.label("office_timezone"), Office.work_start, Office.work_end, StaffRole.role)
-            .outerjoin(Office, Office.id == Staff.office_id)
-            .outerjoin(StaffRole, StaffRole.staff_id == Staff.id)
-            .where(account_column == bindparam("account"), Staff.active.is_(True)))
+def _by_account(account_column: str) -> Any:
+    """The sender's lookup: staff, office and role columns of the active person bound to `:account`.
+
+    On the tables, not the mapped classes: a select of mapped attributes still takes the ORM's execution
+    path (compile state, row adaptation) on every update."""
+    tables: list[Any] = [model.__table__ for model in (Staff, Office, StaffRole)]
+    staff, office, role = tables
+    c, o = staff.c, office.c
+    return (select(c.id, c.name, c.office_id, c.locale, c.manager_id, c.telegram_user_id, c.reachable,
+                   c.last_channel, o.name.label("office_name"), o.timezone.label("office_timezone"), o.work_start,
+                   o.work_end, role.c.role)
+            .outerjoin(office, o.id == c.office_id)
+            .outerjoin(role, role.c.staff_id == c.id)
+            .where(c[account_column] == bindparam("account"), c.active.is_(True)))
 
 
-_BY_ACCOUNT = {channel: _by_account(column) for channel, column in ACCOUNT_COLUMNS.items()}
+_BY_ACCOUNT = {channel: _by_account(column.key) for channel, column in ACCOUNT_COLUMNS.items()}
 
 
 def load_view(session: Session, *, staff_id: int) -> StaffView | None:
