@@ -73,7 +73,7 @@ def enqueue_all(session: Session, messages: list[tuple[int, OutMessage]], *, now
                  attempts=0, not_before=now, created_at=now)
             for staff_id, message in messages for part in message.parts()]
     if rows:
-        session.execute(insert(OutboxMessage), rows)
+        session.execute(insert(_OUTBOX), rows)  # on the table: the ORM's bulk path cost a third of a sweep
 
 
 class Queued(NamedTuple):

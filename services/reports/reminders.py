@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain import workdays
@@ -297,13 +298,14 @@ def render(notices: list[Notice], *, roster: Roster, configs: ReportsConfig) -> 
     """Messages in each recipient's language; escalations about several people go out as one."""
     out: list[tuple[int, OutMessage]] = []
     escalations: dict[tuple[int, str, str], list[Notice]] = defaultdict(list)
+    abouts: dict[tuple[Any, ...], About] = {}  # the same few per office and language: computed once each
     for notice in notices:
         if notice.kind == ReminderKind.ESCALATE:
             for recipient in notice.recipients:
                 escalations[(recipient.id, notice.report, notice.period.key)].append(notice)
             continue
         recipient = notice.recipients[0]
-        _, about = translator(recipient.locale), _about(notice, recipient, configs)
+        _, about = translator(recipient.locale), _about(notice, recipient, configs, abouts)
         if notice.kind == ReminderKind.DIGEST:
             missing = [(roster.office_name(p.office_id), p.name) for p in notice.about]
             out.append((recipient.id, digest_message(about, missing, _=_)))
@@ -312,14 +314,18 @@ def render(notices: list[Notice], *, roster: Roster, configs: ReportsConfig) -> 
     for (recipient_id, _kind, _period), group in escalations.items():
         recipient = roster.people[recipient_id]
         names = [n.about[0].name for n in group]
-        message = escalation_message(_about(group[0], recipient, configs), names, _=translator(recipient.locale))
+        message = escalation_message(_about(group[0], recipient, configs, abouts), names,
+                                     _=translator(recipient.locale))
         out.append((recipient_id, message))
     return out
 
 
-def _about(notice: Notice, recipient: Person, configs: ReportsConfig) -> About:
-    """The report type, period and deadline, as the recipient reads them."""
+def _about(notice: Notice, recipient: Person, configs: ReportsConfig, memo: dict[tuple[Any, ...], About]) -> About:
+    """The report type, period and deadline, as the recipient reads them (kept in `memo` for the next alike)."""
     tz = notice.about[0].tz if notice.kind != ReminderKind.DIGEST else recipient.tz
-    due = deadline(configs.get(notice.report), notice.period, tz)
-    title = report_title(configs, notice.report, locale=recipient.locale, _=translator(recipient.locale))
-    return About(notice.report, title, notice.period, due_label(due, tz))
+    key = (notice.report, notice.period, tz, recipient.locale)
+    if key not in memo:
+        due = deadline(configs.get(notice.report), notice.period, tz)
+        title = report_title(configs, notice.report, locale=recipient.locale, _=translator(recipient.locale))
+        memo[key] = About(notice.report, title, notice.period, due_label(due, tz))
+    return memo[key]

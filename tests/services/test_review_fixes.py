@@ -235,10 +235,10 @@ def test_remind_one_failing_office_does_not_block_the_others(monkeypatch: pytest
     good, bad = _office(uow_factory, "上海办事处"), _office(uow_factory, "杭州办事处")
     real_about = reminders._about
 
-    def broken_about(notice: reminders.Notice, recipient: Any, configs: Any) -> Any:
+    def broken_about(notice: reminders.Notice, recipient: Any, configs: Any, memo: Any) -> Any:
         if recipient.id in bad:
             raise KeyError("deadline")  # as a translation with a bad placeholder would
-        return real_about(notice, recipient, configs)
+        return real_about(notice, recipient, configs, memo)
 
     monkeypatch.setattr(reminders, "_about", broken_about)
     statements = count_statements(sweep_engine)
