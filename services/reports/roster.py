@@ -102,19 +102,19 @@ def load_roster(session: Session) -> Roster:
         row.id: OfficeInfo(row.id, row.name, row.timezone, row.work_start, row.work_end)
         for row in session.execute(
             select(office.c.id, office.c.name, office.c.timezone, office.c.work_start, office.c.work_end)
-        )
+        ).all()
     }
     roles: dict[int, set[str]] = defaultdict(set)
     for staff_id, role in session.execute(
         select(staff_role.c.staff_id, staff_role.c.role).join(staff, staff.c.id == staff_role.c.staff_id)
         .where(staff.c.active.is_(True))
-    ):
+    ).all():
         roles[staff_id].add(role)
     people = {}
     c = staff.c
     for row in session.execute(
         select(c.id, c.name, c.office_id, c.manager_id, c.locale, c.full_time, c.created_at).where(c.active.is_(True))
-    ):
+    ).all():  # fetched at once: row by row cost a round of the driver's fetch per person on PostgreSQL
         home = offices.get(row.office_id) if row.office_id is not None else None
         people[row.id] = Person(
             id=row.id, name=row.name, office_id=row.office_id, manager_id=row.manager_id, locale=row.locale,
