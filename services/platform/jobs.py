@@ -36,6 +36,6 @@ def claim_reminder(session: Session, *, key: str, staff_id: int | None, now: dat
 
 
 def claim_reminders(session: Session, *, keys: dict[str, int | None], now: datetime) -> set[str]:
-    """Bulk claim in one statement per 500 keys: the keys this call newly recorded (race-safe)."""
+    """Bulk claim in one statement per 1,000 keys: the keys this call newly recorded (race-safe)."""
     rows = [{"key": k, "staff_id": v, "sent_at": now} for k, v in keys.items()]
-    return {str(k) for k in insert_ignore_returning(session, ReminderSent, rows, key="key")} if rows else set()
+    return {str(k) for k in insert_ignore_returning(session, ReminderSent, rows, key="key")}
