@@ -9,6 +9,7 @@ from sqlalchemy import CursorResult, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from storage import bulk
 from storage.models import Base
 
 
@@ -34,12 +35,15 @@ def insert_ignore_returning(session: Session, model: type[Base], rows: list[dict
 
     One prebuilt statement executed with every row: SQLAlchemy sends them as multi-row INSERTs of up to
     1,000 rows ("insertmanyvalues") and compiles the statement once. A statement of literal VALUES per
-    chunk of 500 was compiled anew each time: most of a 10,000-person reminder sweep.
+    chunk of 500 was compiled anew each time: most of a 10,000-person reminder sweep. Many rows on
+    PostgreSQL go by COPY (storage/bulk.py).
     """
     if not rows:
         return set()
     columns = tuple(rows[0])
     assert all(tuple(row) == columns for row in rows), "every row names the same columns"
+    if bulk.wants_copy(session, rows):
+        return bulk.copy_insert_ignore(session, model.__table__, rows, key=key)
     stmt = _insert_ignore(session.get_bind().dialect.name, model, columns, key)
     return set(session.execute(stmt, rows).scalars())
 
