@@ -35,9 +35,9 @@ class UnitOfWork:
         """A new unit on the same database that only reads: on SQLite its transaction starts with a deferred
         BEGIN, which takes no write lock (storage/db.py), so a poll that finds nothing never waits for a
         writer nor holds one up. A write inside it may fail with 'database is locked': write in a unit of
-        work of its own."""
+        work of its own. Opened inside an open transaction it joins it (as `joined()`: nothing to undo)."""
         unit = UnitOfWork(self._factory)
-        unit._read_only = True
+        unit._read_only = unit._join_asked = True
         return unit
 
     def joined(self) -> UnitOfWork:

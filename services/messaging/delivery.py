@@ -106,13 +106,14 @@ def claim_batch(uow: UnitOfWork, *, instance: str, now: datetime, limit: int = 1
         OutboxMessage.status == "pending",
         (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - STALE_CLAIM),
     )
+    ready = due & (OutboxMessage.not_before <= now)
     with uow.reading() as probe:
-        if probe.session.scalar(select(OutboxMessage.id).where(due, OutboxMessage.not_before <= now).limit(1)) is None:
+        if probe.session.scalar(select(OutboxMessage.id).where(ready).limit(1)) is None:
             return []
     with uow:
         s = uow.session
         found_due = s.execute(
-            select(OutboxMessage.id, OutboxMessage.status).where(due, OutboxMessage.not_before <= now)
+            select(OutboxMessage.id, OutboxMessage.status).where(ready)
             .order_by(OutboxMessage.priority, OutboxMessage.id).limit(limit)
         ).all()
         ids = [row.id for row in found_due]

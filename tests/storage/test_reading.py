@@ -10,10 +10,10 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from storage.db import make_engine, make_session_factory
-from storage.models import OutboxMessage
+from storage.models import Office, OutboxMessage
 from storage.uow import UnitOfWork
 
 
@@ -34,5 +34,23 @@ def test_a_reading_unit_reads_while_a_writer_holds_the_database(migrated_url: st
             writer.commit()
         assert found == 0
         assert waited < 5, f"the reader waited {waited:.1f} s for the writer (the busy timeout)"
+    finally:
+        engine.dispose()
+
+
+def test_a_reading_unit_inside_an_open_transaction_sees_its_writes_and_adds_no_savepoint(migrated_url: str) -> None:
+    engine = make_engine(migrated_url)
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _cu, sql, *_a: statements.append(sql))
+    try:
+        writer = UnitOfWork(make_session_factory(engine))
+        with writer:
+            writer.session.add(Office(name="上海办事处", timezone="Asia/Shanghai"))
+            writer.session.flush()
+            with writer.reading() as reader:
+                assert reader.session is writer.session
+                assert reader.session.scalar(select(func.count()).select_from(Office)) == 1
+            assert not any("SAVEPOINT" in s.upper() for s in statements)
+            writer.commit()
     finally:
         engine.dispose()
