@@ -101,8 +101,15 @@ def _office_lines(ctx: Ctx, report: DayReport) -> list[str]:
 
 
 def _groups_of(ctx: Ctx, person: PersonDays, day: date) -> list[tuple[str, str]]:
-    """The groups a person's day falls in, each with its short note (time, place, minutes)."""
+    """The groups a person's day falls in, each with its short note (time, place, minutes).
+
+    On a rest day or public holiday nobody is expected, but someone who came in (加班) is listed as present
+    with their check-in time, as DingTalk's and WeCom's day views show a rest-day punch.
+    """
     assessment = person.days[day]
+    if assessment.primary in (DayStatus.REST, DayStatus.HOLIDAY):
+        check_in = person.punches.get((day, "in"))
+        return [("present", _at(check_in))] if check_in else []
     found: dict[str, str] = {}
     for status in day_labels(assessment):
         key = GROUP_OF.get(status)

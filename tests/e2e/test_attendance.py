@@ -161,3 +161,16 @@ async def test_a_late_field_day_that_ends_early_shows_every_status(bot: BotHarne
 def _staff_id(bot: BotHarness, name: str) -> int:
     with bot.app.uow() as uow:
         return int(uow.session.scalars(select(Staff.id).where(Staff.name == name)).one())
+
+
+async def test_someone_who_comes_in_on_a_rest_day_is_listed_as_present(bot: BotHarness) -> None:
+    head = await bot.register("张伟", office="上海办事处", roles=["office_head"])
+    li = await bot.register("李娜", office="上海办事处", roles=["sales"])
+    bot.clock.set(datetime(2026, 11, 28, 10, 15, tzinfo=SHANGHAI))  # a Saturday
+    await bot.send(li, "/checkin")
+    await bot.press(li, (await bot.share_location(li, *NEAR, date=bot.clock()))[-1], "签到")
+
+    office_day = (await bot.send(head, "/today"))[-1]["text"]
+    assert "今天不是工作日。" in office_day
+    assert "已到 (1): 李娜 10:15" in office_day
+    assert "未签到 (0)" in office_day, "nobody is missing on a rest day"
