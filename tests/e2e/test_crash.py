@@ -21,14 +21,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from services.people import onboarding
 from standins.telegram.keyboards import buttons
 from standins.telegram.server import BotApiStandIn
 from standins.telegram.users import FakeUser
 from storage.db import make_engine, make_session_factory
-from storage.models import Customer, ProcessedUpdate
+from storage.models import Customer, InboxUpdate, OutboxMessage, ProcessedUpdate
 from storage.uow import UnitOfWork
 from tests.e2e.harness import TOKEN
 
@@ -100,6 +100,17 @@ async def until(check: Callable[[], bool], what: str, timeout: float = RECOVERY_
         raise AssertionError(f"waited {timeout} s for {what}") from None
 
 
+def settled(uow: Callable[[], UnitOfWork]) -> bool:
+    """Nothing more can come: every stored update is handled and every outbox row sent (the stand-in took it)."""
+    with uow() as unit:
+        s = unit.session
+        unhandled = s.scalar(select(func.count()).select_from(InboxUpdate).where(~exists().where(
+            (ProcessedUpdate.channel == InboxUpdate.channel) & (ProcessedUpdate.update_id == InboxUpdate.update_id))))
+        unsent = s.scalar(select(func.count()).select_from(OutboxMessage)
+                          .where(OutboxMessage.status.in_(("pending", "sending"))))
+        return unhandled == 0 and unsent == 0
+
+
 def processed(uow: Callable[[], UnitOfWork], update_id: int) -> bool:
     with uow() as unit:
         return bool(unit.session.scalar(select(func.count()).select_from(ProcessedUpdate)
@@ -131,7 +142,7 @@ async def test_kill_9_between_commit_and_reply_and_mid_update_loses_no_answer(
     assert replies() == before
     bot.start()
     await until(lambda: replies() > before, "the reply after the restart")
-    await asyncio.sleep(0.5)  # nothing more may come
+    await until(lambda: settled(uow), "nothing more to send")
     assert replies() == before + 1, (tmp_path / "bot.log").read_text()[-3000:]
     assert "客户地址" in str(standin.messages(li.id)[-1].get("text"))
 
@@ -142,7 +153,7 @@ async def test_kill_9_between_commit_and_reply_and_mid_update_loses_no_answer(
     bot.kill()
     bot.start()
     await until(lambda: replies() > before, "the reply after the restart")
-    await asyncio.sleep(0.5)
+    await until(lambda: settled(uow), "nothing more to send")
     assert replies() == before + 1, [m.get("text") for m in standin.messages(li.id)[before:]]
     assert "联系人" in str(standin.messages(li.id)[-1].get("text"))
 
