@@ -216,8 +216,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     dialect statements): those tests run on both, and so does one e2e script per feature, end to end over
     HTTP, with the pipeline, crash, delivery and webhook scripts. The other e2e scripts hand the Bot API
     calls to the stand-in in process (tests/e2e/harness.py): the same Application, handlers, pipeline and
-    sender, a fraction of the time. Before landing, `scripts/test --all-backends` runs every one on both.
+    sender, a fraction of the time (a `wire` script's SQLite run too: HTTP is PostgreSQL's run's job,
+    tests/e2e/conftest.py). Before landing, `scripts/test --all-backends` runs every one on both.
+
+    Tests marked `long` (seconds each: processes of their own, whole months walked) go first, so that
+    no worker is left running one alone while the others have finished.
     """
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)  # stable: the rest keep their order
     if config.getoption("--all-backends"):
         return
     kept: list[pytest.Item] = []

@@ -32,7 +32,7 @@ from storage.models import Customer, InboxUpdate, OutboxMessage, ProcessedUpdate
 from storage.uow import UnitOfWork
 from tests.e2e.harness import TOKEN
 
-pytestmark = pytest.mark.wire  # over HTTP, on both databases (tests/conftest.py)
+pytestmark = [pytest.mark.wire, pytest.mark.long]  # over HTTP (its own), on both databases (tests/conftest.py)
 
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -27,6 +27,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 @pytest.mark.wire  # this feature over HTTP and on PostgreSQL too (tests/conftest.py)
+@pytest.mark.long
 async def test_the_dashboard_sends_charts_as_photos_and_the_figures_as_xlsx(bot: BotHarness) -> None:
     li = await bot.register("李娜", office="上海办事处", roles=["sales"])
     head = await bot.register("张伟", office="上海办事处", roles=["office_head"])

@@ -44,6 +44,7 @@ def company(uow_factory: UowFactory) -> dict[str, int]:
     }
 
 
+@pytest.mark.long
 def test_month_end_walk(uow_factory: UowFactory, company: dict[str, int]) -> None:
     gm, zhang, wang, ma = company["gm"], company["zhang"], company["wang"], company["ma"]
     add_leave(uow_factory(), wang, date(2026, 12, 3), date(2026, 12, 10))

@@ -1,7 +1,8 @@
-"""Every e2e file keeps at least one script over HTTP on both databases (issue #13: one per feature).
+"""Every e2e file keeps at least one script on PostgreSQL over HTTP (issue #13: one per feature).
 
-The other e2e scripts run in process on SQLite (tests/conftest.py): without this guard a new feature's
-file could end up never crossing the wire or touching PostgreSQL end to end.
+The other e2e scripts (and the wire scripts' SQLite runs) run in process on SQLite (tests/conftest.py):
+without this guard a new feature's file could end up never crossing the wire or touching PostgreSQL
+end to end.
 """
 
 import ast
@@ -15,8 +16,8 @@ def _is_wire(node: ast.expr) -> bool:
 
 
 def _module_wide(node: ast.stmt) -> bool:
-    """`pytestmark = pytest.mark.wire`."""
-    return (isinstance(node, ast.Assign) and _is_wire(node.value)
+    """`pytestmark = pytest.mark.wire` (alone or in a list of marks)."""
+    return (isinstance(node, ast.Assign) and any(_is_wire(part) for part in ast.walk(node.value))
             and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets))
 
 
