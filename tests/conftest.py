@@ -7,6 +7,7 @@ import functools
 import gc
 import os
 import shutil
+import sqlite3
 import ssl
 import sys
 import threading
@@ -341,21 +342,19 @@ class MigratedSqlite:
         upgrade(self.url)
         tables = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name != "alembic_version"]
         # no AUTOINCREMENT table, so no sqlite_sequence: an emptied table numbers its rows from 1 again
-        self._reset_sql = ";\n".join(["PRAGMA foreign_keys=OFF", "BEGIN",
-                                       *(f'DELETE FROM "{t}"' for t in tables), "COMMIT"])
+        self._reset_sql = ";\n".join(["BEGIN", *(f'DELETE FROM "{t}"' for t in tables), "COMMIT"])
+        # Held open for the worker's life, outside any transaction: when a test's engine closes its
+        # connections this one is left, so SQLite does not checkpoint the WAL into the file and delete it
+        # on every last close (most of what emptying cost); the WAL checkpoints itself as it grows.
+        self._keeper = sqlite3.connect(self.file, isolation_level=None, check_same_thread=False)
+        self._keeper.execute("PRAGMA foreign_keys=OFF")
 
     def reset(self) -> None:
         """Empty every table, restart the ids and clear the folder for the next test."""
-        import sqlite3
-
         for extra in self.folder.iterdir():
             if not extra.name.startswith(self.file.name):
                 shutil.rmtree(extra) if extra.is_dir() else extra.unlink()
-        conn = sqlite3.connect(self.file, isolation_level=None)
-        try:
-            conn.executescript(self._reset_sql)
-        finally:
-            conn.close()
+        self._keeper.executescript(self._reset_sql)
 
 
 @pytest.fixture(scope="session")
