@@ -82,13 +82,8 @@ def sweep_chasing(uow: UnitOfWork, *, now: datetime,
 
 def _chased(roster: Roster, chase: Chase) -> list[Person]:
     """The responsible person; at escalation the office's heads as well (each once)."""
-    people: dict[int, Person] = {}
-    responsible = roster.people.get(chase.item.staff_id)
-    if responsible is not None:
-        people[responsible.id] = responsible
-    if chase.stage == ChaseStage.ESCALATE:
-        people.update({p.id: p for p in roster.holders("office_head", office_id=chase.item.office_id)})
-    return [people[k] for k in sorted(people)]
+    heads = ("office_head",) if chase.stage == ChaseStage.ESCALATE else ()
+    return roster.recipients(office_id=chase.item.office_id, roles=heads, people=(chase.item.staff_id,))
 
 
 def chase_message(chase: Chase, person: Person) -> OutMessage:

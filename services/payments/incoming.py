@@ -43,7 +43,7 @@ KIND_LABELS = {
     PaymentKind.TRANSFER: N_("bank transfer"),
 }
 NOTIFIED_ROLES = ("finance", "finance_director")  # headquarters: told of every office's payments
-REMINDED_ROLES = ("finance",)
+REMINDED_ROLES = ("finance", "office_head")
 LIST_LIMIT = 100
 CENT = Decimal("0.01")
 
@@ -327,12 +327,7 @@ def _maturing(session: Session, *, today: dict[int, date], days_before: int) -> 
 
 def _reminded(roster: Roster, draft: Maturing) -> list[Person]:
     """Who logged it (if still active), the office's heads and finance, each once."""
-    people = {p.id: p for role in REMINDED_ROLES for p in roster.holders(role, office_id=draft.office_id)}
-    people.update({p.id: p for p in roster.holders("office_head", office_id=draft.office_id)})
-    logger = roster.people.get(draft.staff_id)
-    if logger is not None:
-        people[logger.id] = logger
-    return [people[k] for k in sorted(people)]
+    return roster.recipients(office_id=draft.office_id, roles=REMINDED_ROLES, people=(draft.staff_id,))
 
 
 def draft_reminder(draft: Maturing, person: Person) -> OutMessage:

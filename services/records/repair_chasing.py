@@ -51,11 +51,7 @@ def sweep_overdue_repairs(uow: UnitOfWork, *, now: datetime,
 
 def _recipients(roster: Roster, job: RepairCard) -> list[Person]:
     """The technician and the office's heads, each once."""
-    people = {p.id: p for p in roster.holders("office_head", office_id=job.office_id)}
-    tech = roster.people.get(job.technician_id) if job.technician_id is not None else None
-    if tech is not None:
-        people[tech.id] = tech
-    return list(people.values())
+    return roster.recipients(office_id=job.office_id, roles=("office_head",), people=(job.technician_id,))
 
 
 def overdue_message(job: RepairCard, person: Person) -> OutMessage:

@@ -80,11 +80,7 @@ def _expiring(session: Session, *, today: dict[int, date], days_before: int) -> 
 
 def _recipients(roster: Roster, customer: Expiring) -> list[Person]:
     """The office's heads and the customer's creator, each once."""
-    people = {p.id: p for p in roster.holders("office_head", office_id=customer.office_id)}
-    creator = roster.people.get(customer.created_by) if customer.created_by is not None else None
-    if creator is not None:
-        people[creator.id] = creator
-    return list(people.values())
+    return roster.recipients(office_id=customer.office_id, roles=("office_head",), people=(customer.created_by,))
 
 
 def warranty_message(customer: Expiring, person: Person) -> OutMessage:

@@ -80,6 +80,14 @@ class Roster:
             return list(self._by_role.get(role, []))
         return list(self._by_role_office.get((role, office_id), []))
 
+    def recipients(self, *, office_id: int | None, roles: tuple[str, ...] = (),
+                   people: tuple[int | None, ...] = ()) -> list[Person]:
+        """The holders of `roles` (as `holders`) and the active ones among `people` (ids; None is no one):
+        each once, by id. The one home of "the office's heads and whoever logged it" in reminders."""
+        found = {p.id: p for role in roles for p in self.holders(role, office_id=office_id)}
+        found.update({p: self.people[p] for p in people if p is not None and p in self.people})
+        return [found[k] for k in sorted(found)]
+
     def manager_of(self, person: Person) -> Person | None:
         """As `services.platform.staff.manager_of`: the explicit manager, else the office head (not oneself)."""
         if person.manager_id is not None:
