@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from schedules.runner import job
+from schedules.runner import job, sweep
 from services.attendance.holiday_calendar import warn_calendar_ending
 from services.platform.context import AppContext
 
@@ -12,5 +10,5 @@ from services.platform.context import AppContext
 @job("holiday-calendar", every_minutes=360)
 async def holiday_calendar(app: AppContext) -> str:
     """Log a WARNING and tell each admin and HR person once when the calendar ends within 30 days."""
-    told = await asyncio.to_thread(warn_calendar_ending, app.uow(), now=app.now())
+    told = await sweep(app, warn_calendar_ending)
     return f"{told} holiday-calendar warning(s) queued"

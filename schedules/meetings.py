@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from schedules.runner import job
+from schedules.runner import job, sweep
 from services.office.meetings import sweep_meetings
 from services.platform.context import AppContext
 
@@ -12,6 +10,5 @@ from services.platform.context import AppContext
 @job("meetings", every_minutes=15)
 async def meeting_reminders(app: AppContext) -> str:
     """Remind attendees and chase open tasks, each message once."""
-    sent = await asyncio.to_thread(sweep_meetings, app.uow(), now=app.now())
-    app.kick_sender()
+    sent = await sweep(app, sweep_meetings)
     return f"{sent} meeting reminder(s) queued"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from schedules.runner import job
+from schedules.runner import job, sweep
 from services.platform.context import AppContext
 from services.records.repair_chasing import sweep_overdue_repairs
 
@@ -12,6 +10,5 @@ from services.records.repair_chasing import sweep_overdue_repairs
 @job("overdue-repairs", every_minutes=60)
 async def overdue_repairs(app: AppContext) -> str:
     """Chase technicians and office heads about jobs past their due time, once per due time."""
-    sent = await asyncio.to_thread(sweep_overdue_repairs, app.uow(), now=app.now())
-    app.kick_sender()
+    sent = await sweep(app, sweep_overdue_repairs)
     return f"{sent} overdue repair job(s) chased"

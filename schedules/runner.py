@@ -8,6 +8,7 @@ restart or a missed run never sends anything twice. Cron jobs (`cron=...`) get a
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -60,6 +61,14 @@ def job(name: str, *, every_minutes: int | None = None, timezone: str = "UTC", *
         return func
 
     return wrap
+
+
+async def sweep(app: AppContext, func: Callable[..., int], **kwargs: Any) -> int:
+    """Run `func(uow, now=..., **kwargs)` in a worker thread (a sweep reads and writes the database), then
+    wake the sender for what it queued; how many it queued. The one way a job runs a sweep."""
+    queued = await asyncio.to_thread(func, app.uow(), now=app.now(), **kwargs)
+    app.kick_sender()
+    return queued
 
 
 def start_scheduler(app: AppContext, *, now: datetime | None = None) -> AsyncIOScheduler:

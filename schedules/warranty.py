@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from schedules.runner import job
+from schedules.runner import job, sweep
 from services.platform.context import AppContext
 from services.records.warranty import sweep_warranty
 
@@ -12,6 +10,5 @@ from services.records.warranty import sweep_warranty
 @job("warranty-reminders", every_minutes=60)
 async def warranty_reminders(app: AppContext) -> str:
     """Remind office heads and creators of warranties ending within 30 days, once each."""
-    sent = await asyncio.to_thread(sweep_warranty, app.uow(), now=app.now())
-    app.kick_sender()
+    sent = await sweep(app, sweep_warranty)
     return f"{sent} warranty reminder(s) queued"
