@@ -5,6 +5,10 @@ listener), the time to decide who gets what (the in-memory planning) and the who
 Run on demand, not in the test suite:
 
     .venv/bin/python bench/reminder_sweep.py [--db sqlite|postgres|both] [--staff 10000] [--offices 200]
+        [--untuned-gc]
+
+The garbage collector is tuned first, as `officebot run` tunes it once it is up (bot/collector.py);
+`--untuned-gc` shows the sweep under CPython's start-up defaults.
 
 PostgreSQL: a scratch database is created on OFFICEBOT_TEST_PG's server (default
 postgresql+psycopg://postgres@127.0.0.1:5432/test) and dropped afterwards.
@@ -30,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import Engine, event, insert
 
 from bench.common import scratch_postgres
+from bot import collector
 from services.platform.config import load_report_config
 from services.reports import reminders
 from storage.db import make_engine, make_session_factory
@@ -146,7 +151,11 @@ def main() -> None:
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--staff", type=int, default=10_000)
     parser.add_argument("--offices", type=int, default=200)
+    parser.add_argument("--untuned-gc", action="store_true",
+                        help="leave the garbage collector as CPython starts it (the bot tunes it: bot/collector.py)")
     args = parser.parse_args()
+    if not args.untuned_gc:
+        collector.tune()  # as `officebot run` does once it is up
     if args.db in ("sqlite", "both"):
         with tempfile.TemporaryDirectory() as folder:
             run(f"sqlite:///{folder}/bench.sqlite3", "SQLite", staff=args.staff, offices=args.offices)

@@ -239,16 +239,22 @@ def _run(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 async def _serve(runtime: Runtime) -> None:
-    """Serve until SIGINT or SIGTERM."""
+    """Serve until SIGINT or SIGTERM; the garbage collector tuned once the bot is up (bot/collector.py)."""
     import signal
 
+    from bot import collector
     from bot.serve import serve
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await serve(runtime, stop)
+    listening: asyncio.Future[int] = loop.create_future()
+    serving = asyncio.create_task(serve(runtime, stop, listening=listening))
+    await asyncio.wait((listening, serving), return_when=asyncio.FIRST_COMPLETED)
+    if listening.done():
+        collector.tune()
+    await serving
 
 
 def _sandbox(settings: Settings, args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
+from bot import collector
 from bot.bootstrap import Runtime, bootstrap
 from bot.settings import Settings
 from bot.telegram.app import build_application, on_started
@@ -174,6 +175,7 @@ async def run_sandbox(settings: Settings, *, port: int) -> None:
     """Serve the sandbox until interrupted."""
     sandbox = Sandbox(settings, port=port)
     address = await sandbox.start()
+    collector.tune()  # start-up is over (bot/collector.py)
     print(f"officebot sandbox: open {address} in a browser (企业微信 version: {sandbox.wecom_address}; "
           f"database {settings.database_url}); Ctrl+C stops it.", flush=True)
     stop = asyncio.Event()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import gc
 import os
 import shutil
 import sqlite3
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from bot import collector
 from storage.db import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.models import Base
@@ -96,12 +96,10 @@ _REPORTER = pytest.StashKey[_StuckTaskReporter]()
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Move what collection built (every module, class and test item) out of the garbage collector's sight
-    and let it run less often: otherwise each collection of the young generation walked those objects
-    too, a tenth of an e2e script's time. Nothing in the product counts on when the collector runs."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 100)
+    """The collector tuned as a bot process tunes it after start-up (bot/collector.py): what collection
+    built (every module, class and test item) is frozen, else every young-generation pass walked it too,
+    a tenth of an e2e script's time."""
+    collector.tune()
 
 
 @pytest.hookimpl(wrapper=True)
