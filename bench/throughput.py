@@ -65,6 +65,7 @@ from bench.common import (
     spread,
     verdict,
 )
+from bot import collector
 from bot.bootstrap import Runtime, bootstrap
 from bot.sender import RateLimiter
 from bot.settings import Settings
@@ -90,6 +91,7 @@ class Phase:
     seconds: float
     latencies: list[float]
     complete: bool
+    cpu: float = 0.0  # the process's CPU seconds meanwhile (every thread: the bot, the stand-in, the database)
 
     @property
     def rate(self) -> float:
@@ -106,9 +108,11 @@ class Tally:
     order_broken: int = 0
     sql: SqlCounter = field(default_factory=SqlCounter)
     updates: int = 0
+    busy: list[float] = field(default_factory=list)  # CPU seconds per wall second, per round
 
     def add(self, phase: Phase) -> None:
         self.rates.append(phase.rate)
+        self.busy.append(phase.cpu / phase.seconds if phase.seconds > 0 else 0.0)
         self.latencies += phase.latencies
         self.incomplete += not phase.complete
         self.updates += phase.updates
@@ -196,7 +200,7 @@ async def run_phase(standin: TimedStandIn, script: list[tuple[FakeUser, str]], *
     """Enqueue every update at once; wait until as many replies arrived (or time ran out)."""
     standin.expect(len(script))
     sent_at: dict[int, list[float]] = defaultdict(list)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for user, text in script:
         sent_at[user.id].append(time.perf_counter())
         await standin.send_text(user, text)
@@ -209,7 +213,8 @@ async def run_phase(standin: TimedStandIn, script: list[tuple[FakeUser, str]], *
     last = max((a.at for a in arrivals), default=time.perf_counter())
     latencies = [arrival.at - sent for chat, times in sent_at.items()
                  for sent, arrival in zip(times, standin.arrived.get(chat, []), strict=False)]
-    return Phase(len(script), last - start, latencies, complete and len(arrivals) == len(script))
+    return Phase(len(script), last - start, latencies, complete and len(arrivals) == len(script),
+                 cpu=time.process_time() - cpu)
 
 
 def help_script(people: list[FakeUser], helps: int) -> list[tuple[FakeUser, str]]:
@@ -332,7 +337,8 @@ def report(label: str, latency_ms: int, scenario: Scenario, *, updates: dict[str
             lat = tally.latencies
             order = "kept" if tally.order_broken == 0 else f"BROKEN in {tally.order_broken} chats"
             print(f"  {phase:7} {name:9} updates/s min/med/max {spread(tally.rates)}; latency p50 "
-                  f"{percentile(lat, 0.5) * 1000:.0f} ms p95 {percentile(lat, 0.95) * 1000:.0f} ms; order {order}"
+                  f"{percentile(lat, 0.5) * 1000:.0f} ms p95 {percentile(lat, 0.95) * 1000:.0f} ms; order {order}; "
+                  f"CPU {statistics.median(tally.busy) * 100:.0f} % of a core"
                   + (f"; {tally.incomplete} rounds INCOMPLETE" if tally.incomplete else ""))
         print(f"  {phase:7} officebot SQL per update: {office.sql.per(office.updates)}")
         ratio = statistics.median(office.rates) / statistics.median(echo.rates) if echo.rates and office.rates else 0
@@ -392,7 +398,11 @@ def main() -> None:
     parser.add_argument("--global-rate", type=float, default=PRODUCTION_RATE,
                         help="diagnostic: officebot's overall messages/s cap (production: 30)")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds a phase may take at most")
+    parser.add_argument("--untuned-gc", action="store_true",
+                        help="leave the garbage collector as CPython starts it (officebot tunes it: bot/collector.py)")
     args = parser.parse_args()
+    if not args.untuned_gc:
+        collector.tune()  # as `officebot run` does once it is up; the echo bot shares the process, so it too
     for kind, label in databases(args.db):
         asyncio.run(run_database(kind, label, args))
 
