@@ -263,6 +263,7 @@ class MigratedPostgres:
         self.url = _create_pg_database()
         upgrade(self.url)
         self._reset_sql = self._build_reset_sql()
+        self._keeper: Any = None
 
     def _build_reset_sql(self) -> str:
         """DELETE every table (children before parents) and restart every sequence, as one script."""
@@ -281,7 +282,9 @@ class MigratedPostgres:
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid()",
             *(f'DELETE FROM "{t.name}"' for t in reversed(tables)),
-            *(f'ALTER SEQUENCE "{name}" RESTART' for name in sequences),
+            # setval, not ALTER SEQUENCE ... RESTART: the same next value without a DDL statement's lock and
+            # catalogue work per sequence (35 of the reset's 45 ms)
+            "SELECT " + ", ".join(f"setval('public.\"{name}\"', 1, false)" for name in sequences),
         ]  # sent as one simple query: PostgreSQL runs it as one transaction
         return ";\n".join(statements)
 
@@ -289,11 +292,14 @@ class MigratedPostgres:
         """Disconnect the test's leftovers and empty the database for the next test."""
         import psycopg
 
-        with psycopg.connect(self.url.replace("+psycopg", ""), autocommit=True) as conn:
-            conn.execute(self._reset_sql)
+        if self._keeper is None or self._keeper.closed:  # one connection for the worker's resets
+            self._keeper = psycopg.connect(self.url.replace("+psycopg", ""), autocommit=True)
+        self._keeper.execute(self._reset_sql)
 
     def drop(self) -> None:
         """Gone at the end of the run."""
+        if self._keeper is not None:
+            self._keeper.close()
         _drop_pg_database(self.url)
 
 
