@@ -407,6 +407,7 @@ async def test_handed_rows_go_without_a_poll_and_a_kick_or_a_second_polls(
         sender.kick()
         await until(lambda: len(channel.sent) == 3)
         assert polls == [0, 1] and channel.sent[-1][1] == "from a job"
+        await until(lambda: bool(sender._wake._waiters))  # that drain is over (else "c" would join it, unpolled)
         time.pass_(1.0)  # a second since the last poll: the next wake-up asks too
         handed("c")
         await until(lambda: len(channel.sent) == 4)
