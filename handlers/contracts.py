@@ -25,7 +25,7 @@ from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.ids import parse_id
-from handlers.records.common import CUSTOMER_LOOKUP, NOT_FOUND, not_future
+from handlers.records.common import NOT_FOUND, customer_field, not_future
 from handlers.router import Router
 from services.i18n.catalogs import N_
 from services.messaging.messages import Button, OutMessage, button_rows
@@ -158,13 +158,7 @@ CONTRACT_FORM = register_form(
         name="contract",
         title=N_("Contract"),
         fields=(
-            Field(
-                "customer_id",
-                N_("Customer"),
-                N_("Which customer signed? Type part of the name, or tap a recent one."),
-                kind=Kind.lookup,
-                lookup=CUSTOMER_LOOKUP,
-            ),
+            customer_field(N_("Which customer signed? Type part of the name, or tap a recent one.")),
             Field(
                 "project", N_("Project"), N_("What is the project called?"), max_length=max_length("contracts.project")
             ),

@@ -19,7 +19,7 @@ from domain.roles import OFFICE_ROLES
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, Lookup, register_form
-from handlers.records.common import CUSTOMER_LOOKUP, NOT_FOUND, not_future
+from handlers.records.common import NOT_FOUND, customer_field, not_future
 from handlers.router import Router
 from services.i18n.catalogs import N_
 from services.messaging.messages import Button, OutMessage
@@ -68,8 +68,7 @@ def _save_receipt(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
 
 
 RECEIPT = register_form(Form("goods_receipt", N_("Goods receipt"), fields=(
-    Field("customer_id", N_("Customer"), N_("For which customer? Type part of the name, or Skip."), Kind.lookup,
-          lookup=CUSTOMER_LOOKUP, required=False),
+    customer_field(N_("For which customer? Type part of the name, or Skip."), required=False),
     _contract_field(N_("For which of the customer's contracts? Tap one, or Skip.")),
     Field("goods", N_("Goods"), N_("Which goods arrived? For example: gun cabinets."),
           max_length=max_length("goods_receipts.goods")),
@@ -101,8 +100,7 @@ def _save_acceptance(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> st
 
 
 ACCEPTANCE = register_form(Form("acceptance", N_("Customer acceptance"), fields=(
-    Field("customer_id", N_("Customer"), N_("Which customer accepted? Type part of the name."), Kind.lookup,
-          lookup=CUSTOMER_LOOKUP),
+    customer_field(N_("Which customer accepted? Type part of the name.")),
     _contract_field(N_("Which of the customer's contracts was accepted? Tap one, or Skip.")),
     Field("signatory", N_("Signed by"), N_("Who signed for the customer?"),
           max_length=max_length("acceptances.signatory")),

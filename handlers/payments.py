@@ -29,9 +29,9 @@ from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.ids import parse_id
 from handlers.records.common import (
-    CUSTOMER_LOOKUP,
     ERROR_TEXTS,
     NOT_FOUND,
+    customer_field,
     not_future,
     today,
 )
@@ -113,8 +113,7 @@ PAYMENT_FORM = register_form(Form(
     name="payment",
     title=N_("Incoming payment"),
     fields=(
-        Field("customer_id", N_("Customer"), N_("Which customer paid? Type part of the name, or tap a recent one."),
-              kind=Kind.lookup, lookup=CUSTOMER_LOOKUP, required=False),
+        customer_field(N_("Which customer paid? Type part of the name, or tap a recent one."), required=False),
         Field("kind", N_("Payment type"), N_("How was it paid?"), kind=Kind.choice,
               choices=tuple((k.value, label) for k, label in KIND_LABELS.items())),
         Field("received_on", N_("Received on"), N_("On which day was it received? Tap Today or type e.g. {example}."),

@@ -22,7 +22,7 @@ from handlers.contracts import CONTRACT_FORM, RECORDERS, VIEWERS
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.ids import parse_id
-from handlers.records.common import CUSTOMER_LOOKUP, NOT_FOUND, today
+from handlers.records.common import NOT_FOUND, customer_field, today
 from handlers.router import Router
 from services.i18n.catalogs import N_
 from services.messaging.messages import Button, OutMessage
@@ -61,13 +61,7 @@ TENDER_FORM = register_form(
         name="tender",
         title=N_("Tender"),
         fields=(
-            Field(
-                "customer_id",
-                N_("Customer"),
-                N_("Which customer is the bid for? Type part of the name, or tap one."),
-                kind=Kind.lookup,
-                lookup=CUSTOMER_LOOKUP,
-            ),
+            customer_field(N_("Which customer is the bid for? Type part of the name, or tap one.")),
             Field(
                 "project", N_("Project"), N_("What is the project called?"), max_length=max_length("tenders.project")
             ),

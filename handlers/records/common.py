@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from domain.attendance import check_location
 from domain.validation import field_errors, parse_record
 from handlers.context import Ctx
-from handlers.forms.spec import Answers, Form, FormError, Lookup
+from handlers.forms.spec import Answers, Field, Form, FormError, Kind, Lookup
 from services.i18n.catalogs import N_
 from services.records import customers
 
@@ -111,3 +111,9 @@ def _create(ctx: Ctx, name: str) -> tuple[int, str] | None:
 
 CUSTOMER_LOOKUP = Lookup(search=_search, resolve=_resolve, browse=_browse, prefill=customer_prefill, create=_create,
                          create_label=N_("➕ New customer “{name}”"))
+
+
+def customer_field(question: str, *, required: bool = True) -> Field:
+    """The customer a record is about, looked up from the archive (made on the spot if new): every form's
+    `customer_id` field, with the form's own question."""
+    return Field("customer_id", N_("Customer"), question, kind=Kind.lookup, lookup=CUSTOMER_LOOKUP, required=required)

@@ -24,8 +24,8 @@ from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.ids import parse_id
 from handlers.records.common import (
-    CUSTOMER_LOOKUP,
     NOT_FOUND,
+    customer_field,
     form_error,
     not_future,
     to_record,
@@ -62,8 +62,7 @@ REPAIR_FORM = register_form(Form(
     name="repair",
     title=N_("Repair report"),
     fields=(
-        Field("customer_id", N_("Customer"), N_("Which customer? Type part of the name, or tap a recent one."),
-              kind=Kind.lookup, lookup=CUSTOMER_LOOKUP),
+        customer_field(N_("Which customer? Type part of the name, or tap a recent one.")),
         Field("reporter", N_("Reported by"), N_("Who reported the fault?"),
               max_length=max_length("repairs.reporter")),
         Field("phone", N_("Phone"), N_("Their phone number?"), kind=Kind.phone),

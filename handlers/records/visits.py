@@ -23,8 +23,8 @@ from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.ids import parse_id
 from handlers.records.common import (
-    CUSTOMER_LOOKUP,
     NOT_FOUND,
+    customer_field,
     not_future_time,
     to_record,
     trusted_location,
@@ -70,8 +70,7 @@ VISIT_FORM = register_form(Form(
     name="visit",
     title=N_("Customer visit"),
     fields=(
-        Field("customer_id", N_("Customer"), N_("Which customer? Type part of the name, or tap a recent one."),
-              kind=Kind.lookup, lookup=CUSTOMER_LOOKUP),
+        customer_field(N_("Which customer? Type part of the name, or tap a recent one.")),
         Field("visited_at", N_("Time"), N_("When was the visit? Tap Now or type e.g. {example}."),
               kind=Kind.datetime, check=not_future_time, lean=Lean.past),
         Field("purpose", N_("Purpose"), N_("What was the purpose of the visit?"), kind=Kind.choice,
