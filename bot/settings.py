@@ -29,7 +29,9 @@ def default_workers() -> int:
 
     A handler is CPU-bound Python (2–4 ms an update); threads beyond the cores only queue for the GIL,
     and on 2 cores 8 of them left a fifth of the CPU idle: bench/throughput.py at 50 ms per Bot API call,
-    PostgreSQL, did 166 /help and 148 answers per s with 8, 182–185 and 173–190 with 3 (2 and 4 lower).
+    PostgreSQL, four alternating runs each, did 161–168 /help and 145–149 answers per s with 8 (the
+    process at 77–82 % of a core), 158–185 and 145–190 with 3 (92–102 %; means 176 and 169 against 166
+    and 147); 2 and 4 were not better.
     The one more covers a thread waiting on the database. Raise it for a remote database, where a
     thread mostly waits.
     """
