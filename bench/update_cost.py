@@ -8,6 +8,7 @@ called directly in this thread (no stand-in, no sender, no event loop). It print
 /help and one form answer — the list to shorten when the hot path gets slower. Run on demand (from the worktree):
 
     .venv/bin/python bench/update_cost.py [--db sqlite|postgres|both] [--people 200] [--rounds 5] [--show-sql]
+        [--untuned-gc]
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from sqlalchemy import event
 
 from bench.common import TOKEN, SqlCounter, database, databases, spread
 from bench.throughput import answer_text, register_people
+from bot import collector
 from bot.bootstrap import bootstrap
 from bot.settings import Settings
 from handlers.dispatch import handle_inbound
@@ -108,7 +110,11 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--show-sql", action="store_true")
+    parser.add_argument("--untuned-gc", action="store_true",
+                        help="leave the garbage collector as CPython starts it (the bot tunes it: bot/collector.py)")
     args = parser.parse_args()
+    if not args.untuned_gc:
+        collector.tune()  # as `officebot run` does once it is up
     for kind, label in databases(args.db):
         measure(kind, label, args)
 
