@@ -68,7 +68,10 @@ def _person_lines(ctx: Ctx, person: PersonDays, day: date) -> list[str]:
         shown = "—" if punch is None else f"{punch.at:%H:%M}" + (f" ({_('field (外勤)')}: {punch.place})"
                                                                  if punch.field else "")
         lines.append(_(label).format(time=shown))
-    lines.append(_("Status: {status}").format(status=status_text(ctx, person.days[day])))
+    status = status_text(ctx, person.days[day])
+    if person.days[day].primary in (DayStatus.REST, DayStatus.HOLIDAY) and (day, "in") in person.punches:
+        status += " · " + _("came in (overtime)")  # as the office view lists them present (_groups_of)
+    lines.append(_("Status: {status}").format(status=status))
     return lines
 
 

@@ -174,3 +174,5 @@ async def test_someone_who_comes_in_on_a_rest_day_is_listed_as_present(bot: BotH
     assert "今天不是工作日。" in office_day
     assert "已到 (1): 李娜 10:15" in office_day
     assert "未签到 (0)" in office_day, "nobody is missing on a rest day"
+    own = (await bot.send(li, "/today"))[-1]["text"]
+    assert "签到：10:15" in own and "状态：休息日 · 加班" in own
