@@ -44,6 +44,8 @@ GROUP_OF = {
     DayStatus.MISSING_PUNCH: "missing", DayStatus.PENDING: "missing", DayStatus.ABSENT: "missing",
 }
 """The office-view group of each shown status; a person is listed in the group of every status of their day."""
+NOT_EXPECTED = frozenset({DayStatus.REST, DayStatus.HOLIDAY})
+"""Days nobody is expected at work (a weekend, a public holiday): nobody is missing, a check-in is overtime."""
 
 
 def render_day(ctx: Ctx, report: DayReport, *, whole_office: bool) -> str:
@@ -69,8 +71,8 @@ def _person_lines(ctx: Ctx, person: PersonDays, day: date) -> list[str]:
                                                                  if punch.field else "")
         lines.append(_(label).format(time=shown))
     status = status_text(ctx, person.days[day])
-    if person.days[day].primary in (DayStatus.REST, DayStatus.HOLIDAY) and (day, "in") in person.punches:
-        status += " · " + _("came in (overtime)")  # as the office view lists them present (_groups_of)
+    if _overtime_check_in(person, day):
+        status += " · " + _("came in (overtime)")
     lines.append(_("Status: {status}").format(status=status))
     return lines
 
@@ -104,15 +106,13 @@ def _office_lines(ctx: Ctx, report: DayReport) -> list[str]:
 
 
 def _groups_of(ctx: Ctx, person: PersonDays, day: date) -> list[tuple[str, str]]:
-    """The groups a person's day falls in, each with its short note (time, place, minutes).
-
-    On a rest day or public holiday nobody is expected, but someone who came in (加班) is listed as present
-    with their check-in time, as DingTalk's and WeCom's day views show a rest-day punch.
-    """
+    """The groups a person's day falls in, each with its short note (time, place, minutes)."""
     assessment = person.days[day]
-    if assessment.primary in (DayStatus.REST, DayStatus.HOLIDAY):
-        check_in = person.punches.get((day, "in"))
-        return [("present", _at(check_in))] if check_in else []
+    overtime = _overtime_check_in(person, day)
+    if overtime:
+        return [("present", _at(overtime))]
+    if assessment.primary in NOT_EXPECTED:
+        return []
     found: dict[str, str] = {}
     for status in day_labels(assessment):
         key = GROUP_OF.get(status)
@@ -136,6 +136,12 @@ def _note(ctx: Ctx, status: DayStatus, assessment: DayAssessment, person: Person
     if status == DayStatus.PRESENT:
         return _at(check_in)
     return ""
+
+
+def _overtime_check_in(person: PersonDays, day: date) -> Punch | None:
+    """On a day nobody is expected, the check-in of someone who came in anyway (加班): shown as present, as
+    DingTalk's and WeCom's day views show a rest-day punch; None on a working day or without a check-in."""
+    return person.punches.get((day, "in")) if person.days[day].primary in NOT_EXPECTED else None
 
 
 def _at(punch: Punch | None) -> str:
