@@ -24,22 +24,22 @@ from domain.callbacks import APPROVAL_STEP, NUDGE, REQUEST_KINDS, WITHDRAW, pack
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, Kind, register_form
+from handlers.replies import NOT_FOUND, OUT_OF_DATE
 from handlers.router import Router
 from services.approvals import changes as approval_changes
 from services.approvals import queries as approval_queries
 from services.approvals import requests as approvals
-from services.approvals.notices import ACTION_LABELS, KIND_LABELS, ROLE_LABELS
+from services.approvals.notices import ACTION_LABELS, DECISION_LABELS, KIND_LABELS, ROLE_LABELS
 from services.approvals.requests import Decided, Outcome
 from services.i18n.catalogs import N_
 from services.messaging.messages import Button, OutMessage
 
 REFUSALS = {
-    Outcome.NOT_FOUND: N_("Not found."),
+    Outcome.NOT_FOUND: NOT_FOUND,
     Outcome.NOT_ALLOWED: N_("You are not allowed to decide this request."),
     Outcome.NOT_YOUR_TURN: N_("This request has not reached your step yet."),
     Outcome.WITHDRAWN: N_("The requester withdrew this request."),
 }
-VERDICTS = {"approve": N_("approved"), "reject": N_("rejected"), "send_back": N_("sent back for changes")}
 
 
 def outcome_text(ctx: Ctx, result: Decided) -> str:
@@ -49,10 +49,10 @@ def outcome_text(ctx: Ctx, result: Decided) -> str:
         if result.by is None or result.at is None:
             return _("This request was already decided.")
         return _("Already decided: {by} {verdict} it at {at}.").format(
-            by=result.by, verdict=_(VERDICTS.get(result.decision or "", N_("approved"))),
+            by=result.by, verdict=_(DECISION_LABELS.get(result.decision or "", DECISION_LABELS["approve"])),
             at=result.at.astimezone(ctx.me.tz).strftime("%Y-%m-%d %H:%M"))
     if result.outcome != Outcome.DONE:
-        return _(REFUSALS.get(result.outcome, N_("Not found.")))
+        return _(REFUSALS.get(result.outcome, NOT_FOUND))
     if result.status == "pending":
         return _("✅ Approved. Next: {names} ({role}).").format(
             names=result.next_names or "—", role=_(ROLE_LABELS.get(result.next_role or "", result.next_role or "")))
@@ -95,7 +95,7 @@ def _decide_with(decision: Decision) -> Any:
     def save(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
         text = str(answers.get("text") or "").strip()
         if not text:  # a draft of an older shape of this form: ask again from the card
-            return ctx._("This button is out of date.")
+            return ctx._(OUT_OF_DATE)
         result = approvals.decide(ctx.app.uow(), request_id=int(context["request_id"]), step=int(context["step"]),
                                   approver_id=ctx.me.id, decision=decision, comment=text,
                                   now=ctx.app.now())
@@ -181,7 +181,7 @@ def on_nudge(ctx: Ctx) -> None:
     elif result.outcome == Outcome.ALREADY_DECIDED:
         ctx.answer(ctx._("This request is no longer waiting for a decision."), alert=True)
     else:
-        ctx.answer(ctx._("Not found."), alert=True)
+        ctx.answer(ctx._(NOT_FOUND), alert=True)
 
 
 def register(router: Router) -> None:

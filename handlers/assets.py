@@ -24,13 +24,13 @@ from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.records.common import not_future
+from handlers.replies import ASK_CATEGORY, DONE, NOT_ALLOWED, NOT_FOUND, POSITIVE_AMOUNT
 from handlers.router import Router
 from services.i18n.catalogs import N_
 from services.messaging.messages import Button, OutMessage
 from services.office import assets
 from services.platform.text_limits import max_length
 
-NOT_FOUND = N_("Not found.")
 KEEPERS = OVERSIGHT_ROLES
 MAX_LISTED = 30
 
@@ -42,7 +42,7 @@ def _asset_no(_ctx: Ctx, value: Any, _answers: Answers) -> str | None:
 
 def _positive(_ctx: Ctx, value: Any, _answers: Answers) -> str | None:
     """A value above zero."""
-    return None if float(value) > 0 else N_("The amount must be more than 0.")
+    return None if float(value) > 0 else POSITIVE_AMOUNT
 
 
 def _save(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
@@ -51,7 +51,7 @@ def _save(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> str:
     if outcome == "duplicate":
         raise FormError("asset_no", N_("This asset number is already registered."))
     if outcome != "done":
-        raise FormError(None, N_("Sorry, your role does not allow this command."))
+        raise FormError(None, NOT_ALLOWED)
     return ctx._("🏷 Asset {no} registered in the office store. /assets lists the register.").format(
         no=answers["asset_no"])
 
@@ -64,7 +64,7 @@ ASSET_FORM = register_form(Form(
               max_length=max_length("fixed_assets.asset_no"), check=_asset_no),
         Field("name", N_("Name"), N_("What is it? For example: ThinkPad laptop."),
               max_length=max_length("fixed_assets.name")),
-        Field("category", N_("Category"), N_("Which category?"), Kind.choice,
+        Field("category", N_("Category"), ASK_CATEGORY, Kind.choice,
               choices=tuple((c.value, label) for c, label in assets.CATEGORY_LABELS.items())),
         Field("value", N_("Value (yuan)"), N_("Its value in yuan?"), Kind.decimal, max_value=99_999_999,
               check=_positive),
@@ -86,19 +86,19 @@ def list_assets(ctx: Ctx) -> None:
     if ctx.inbound.args and ctx.inbound.args[0].lower() == "xlsx":
         sheet = assets.export(ctx.app.uow(), viewer=ctx.me)
         if sheet is None:
-            ctx.reply(ctx._("Sorry, your role does not allow this command."))
+            ctx.reply(ctx._(NOT_ALLOWED))
             return
         ctx.reply(OutMessage(ctx._("The fixed asset register."), file=sheet))
         return
     rows = assets.office_assets(ctx.app.uow(), viewer=ctx.me)
     if rows is None:
-        ctx.reply(ctx._("Sorry, your role does not allow this command."))
+        ctx.reply(ctx._(NOT_ALLOWED))
         return
     if not rows:
         ctx.reply(ctx._("No fixed assets registered yet. Send /asset to add one."))
         return
     lines = [ctx._("Fixed assets ({n}):").format(n=len(rows))]
-    lines += [f"• {r.asset_no} {r.name} — {r.holder or ctx._('in store')}" for r in rows]
+    lines += [f"• {r.asset_no} {r.name} — {r.holder or ctx._(assets.IN_STORE)}" for r in rows]
     buttons = tuple((Button(f"{r.asset_no} {r.name}"[:40], pack(ASSET, asset=r.id)),) for r in rows[:MAX_LISTED])
     ctx.reply(OutMessage("\n".join(lines), buttons=buttons))
 
@@ -124,7 +124,7 @@ def on_move(ctx: Ctx) -> None:
         ctx.answer(ctx._("Nothing changed: it is already there.") if result.outcome == "unchanged"
                    else ctx._(NOT_FOUND), alert=True)
         return
-    ctx.answer(ctx._("Done."))
+    ctx.answer(ctx._(DONE))
     if result.card is not None and ctx.inbound.message_id:
         ctx.edit(ctx.inbound.message_id, result.card)
 

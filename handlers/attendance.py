@@ -22,6 +22,7 @@ from handlers.attendance_view import render_day
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
+from handlers.replies import NOT_ALLOWED, SHARE_LOCATION
 from handlers.router import Router
 from services.attendance import days as attendance_days
 from services.attendance import punches as attendance
@@ -36,7 +37,7 @@ REFUSALS = {
     LocationRefusal.VENUE: N_("A place picked on the map is not accepted. Please share your current location."),
     LocationRefusal.STALE: N_("That location is too old. Please share your current location again."),
     LocationRefusal.FROM_FUTURE: N_("That location has a wrong time. Please share your current location again."),
-    LocationRefusal.INVALID: N_("Please share your location with the button below."),
+    LocationRefusal.INVALID: SHARE_LOCATION,
 }
 
 
@@ -155,7 +156,7 @@ def sheet(ctx: Ctx) -> None:
     file = attendance_sheet.sheet_for(ctx.app.uow(), staff_id=ctx.me.id, month=month, now=ctx.app.now(),
                                       grace_minutes=ctx.app.checkin_grace_minutes, company=ctx.app.company_name)
     if file is None:
-        ctx.reply(ctx._("Sorry, your role does not allow this command."))
+        ctx.reply(ctx._(NOT_ALLOWED))
         return
     text = ctx._("Attendance sheet {month}. For another month send /attendance_sheet YYYY-MM").format(
         month=f"{month:%Y-%m}")

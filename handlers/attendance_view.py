@@ -10,9 +10,10 @@ from datetime import date
 
 from domain.attendance import DayAssessment, DayStatus, day_labels
 from handlers.context import Ctx
-from services.attendance.days import DayReport, PersonDays, Punch
+from services.attendance.days import LATE, DayReport, PersonDays, Punch
 from services.i18n.catalogs import N_
 from services.i18n.display import duration
+from services.i18n.words import STATUS_LINE
 
 STATUS_TEXT = {
     DayStatus.PRESENT: N_("present"),
@@ -32,7 +33,7 @@ STATUS_TEXT = {
 }
 GROUPS = (
     ("present", N_("Present")),
-    ("late", N_("Late")),
+    ("late", LATE),
     ("early", N_("Left early")),
     ("leave", N_("On leave")),
     ("out", N_("Out (field, outing, trip)")),
@@ -73,7 +74,7 @@ def _person_lines(ctx: Ctx, person: PersonDays, day: date) -> list[str]:
     status = status_text(ctx, person.days[day])
     if _overtime_check_in(person, day):
         status += " · " + _("came in (overtime)")
-    lines.append(_("Status: {status}").format(status=status))
+    lines.append(_(STATUS_LINE).format(status=status))
     return lines
 
 

@@ -26,6 +26,7 @@ from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.ids import parse_id
 from handlers.records.common import NOT_FOUND, customer_field, not_future
+from handlers.replies import EDIT, POSITIVE_AMOUNT
 from handlers.router import Router
 from services.i18n.catalogs import N_
 from services.messaging.messages import Button, OutMessage, button_rows
@@ -72,7 +73,7 @@ STAGE_FIELDS = {  # name, label, prompt
 
 def _positive(_ctx: Ctx, value: Any, _answers: Answers) -> str | None:
     """An amount must be more than zero."""
-    return None if Decimal(value) > 0 else N_("The amount must be more than 0.")
+    return None if Decimal(value) > 0 else POSITIVE_AMOUNT
 
 
 def _term_check(_ctx: Ctx, value: Any, _answers: Answers) -> str | None:
@@ -153,6 +154,10 @@ def _save(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> str:
     return headline + "\n" + contracts.describe(card, ctx._, with_office=ctx.me.is_hq)
 
 
+ASK_PROJECT = N_("What is the project called?")
+BID_DEPOSIT = N_("Bid deposit (yuan)")
+ASK_BID_DEPOSIT = N_("How much bid deposit (投标保证金) was paid? Skip if none.")
+"""Asked the same way on a tender (handlers/tenders.py)."""
 CONTRACT_FORM = register_form(
     Form(
         name="contract",
@@ -160,7 +165,7 @@ CONTRACT_FORM = register_form(
         fields=(
             customer_field(N_("Which customer signed? Type part of the name, or tap a recent one.")),
             Field(
-                "project", N_("Project"), N_("What is the project called?"), max_length=max_length("contracts.project")
+                "project", N_("Project"), ASK_PROJECT, max_length=max_length("contracts.project")
             ),
             Field(
                 "signed_on",
@@ -197,8 +202,8 @@ CONTRACT_FORM = register_form(
             ),
             Field(
                 "bid_deposit",
-                N_("Bid deposit (yuan)"),
-                N_("How much bid deposit (投标保证金) was paid? Skip if none."),
+                BID_DEPOSIT,
+                ASK_BID_DEPOSIT,
                 kind=Kind.decimal,
                 required=False,
                 max_value=float(MAX_AMOUNT),
@@ -263,7 +268,7 @@ def show(ctx: Ctx, contract_id: int) -> None:
     ctx.reply(
         OutMessage(
             contracts.describe(card, ctx._, with_office=ctx.me.is_hq),
-            buttons=((Button(ctx._("✏️ Edit"), pack(CONTRACT, contract=card.id, action="e")),),),
+            buttons=((Button(ctx._(EDIT), pack(CONTRACT, contract=card.id, action="e")),),),
         )
     )
 

@@ -14,6 +14,8 @@ from services.messaging.messages import Button, OutMessage
 from services.people import onboarding
 from services.people.onboarding import RedeemOutcome
 
+LANGUAGE_SET = N_("Language set to English.")
+"""Said in the language just chosen (its Chinese reads 语言已设置为简体中文。)."""
 ENTERED = "enter_agent"  # WeCom's event when a person opens the app, as a command
 REDEEM_REPLIES = {
     RedeemOutcome.already_registered: N_("You are already registered. Send /help to see what you can do."),
@@ -81,7 +83,7 @@ def _switch(ctx: Ctx, locale: str) -> None:
     """Store the language and confirm in it."""
     onboarding.set_locale(ctx.app.uow(), staff_id=ctx.me.id, locale=locale, now=ctx.app.now())
     ctx.locale = locale
-    ctx.reply(translator(locale)("Language set to English."))
+    ctx.reply(translator(locale)(LANGUAGE_SET))
 
 
 INVITE_USAGE = N_("Usage: /invite NAME ROLE[,ROLE]  — roles: {roles}")

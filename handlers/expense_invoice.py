@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from domain.callbacks import INVOICE
 from handlers.context import Ctx
+from handlers.replies import NOT_FOUND
 from handlers.router import Router
 from services.expenses import invoice as expense_invoice
 from services.expenses.invoice import InvoiceOutcome
 from services.i18n.catalogs import N_
 
 REFUSALS = {
-    InvoiceOutcome.NOT_FOUND: N_("Not found."),
+    InvoiceOutcome.NOT_FOUND: NOT_FOUND,
     InvoiceOutcome.ALREADY: N_("This claim has its invoice already."),
     InvoiceOutcome.NOT_APPROVED: N_("Only an approved claim can have its invoice recorded."),
 }

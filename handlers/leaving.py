@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from domain.callbacks import OFFBOARD, OFFBOARD_CONFIRM, pack
 from handlers.context import Ctx
+from handlers.replies import NOT_FOUND
 from handlers.router import Router
 from services.i18n.catalogs import N_
 from services.messaging.messages import Button, OutMessage
 from services.people import leaving
 
-NOT_FOUND = N_("Not found.")
 MAX_COLLEAGUES = 12
 
 

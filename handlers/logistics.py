@@ -20,6 +20,7 @@ from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, Lookup, register_form
 from handlers.records.common import NOT_FOUND, customer_field, not_future
+from handlers.replies import ALREADY_MARKED, DONE
 from handlers.router import Router
 from services.i18n.catalogs import N_
 from services.messaging.messages import Button, OutMessage
@@ -124,9 +125,9 @@ def on_button(ctx: Ctx) -> None:
     receipt_id = ctx.pressed.id("receipt")
     outcome = logistics.mark_returned(ctx.app.uow(), viewer=ctx.me, receipt_id=receipt_id, now=ctx.app.now())
     if outcome != "done":
-        ctx.answer(ctx._("Already marked.") if outcome == "already" else ctx._(NOT_FOUND), alert=True)
+        ctx.answer(ctx._(ALREADY_MARKED) if outcome == "already" else ctx._(NOT_FOUND), alert=True)
         return
-    ctx.answer(ctx._("Done."))
+    ctx.answer(ctx._(DONE))
     if ctx.inbound.message_id:
         ctx.edit(ctx.inbound.message_id, ctx._("🚚 Return no. {id} shipped back; headquarters has been told.")
                  .format(id=receipt_id))

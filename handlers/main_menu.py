@@ -18,13 +18,15 @@ import unicodedata
 
 from handlers.context import Ctx
 from handlers.router import Router
+from services.approvals.notices import KIND_LABELS
 from services.i18n.catalogs import LOCALES, N_, translator
 from services.messaging.messages import KeyButton, OutMessage
 
 # (label msgid, command); two rows of four on a phone
 MAIN_KEYS: tuple[tuple[tuple[str, str], ...], ...] = (
     ((N_("Check in"), "checkin"), (N_("Check out"), "checkout"), (N_("Visit"), "visit"), (N_("Repair"), "repair")),
-    ((N_("Weekly report"), "weekly"), (N_("Leave"), "leave"), (N_("Expense"), "expense"), (N_("To do"), "pending")),
+    ((N_("Weekly report"), "weekly"), (KIND_LABELS["leave"], "leave"), (N_("Expense"), "expense"),
+     (N_("To do"), "pending")),
 )
 # command → msgid whose translation lists the phrases, separated by "|"
 PHRASES: dict[str, str] = {
@@ -38,7 +40,7 @@ PHRASES: dict[str, str] = {
     "expense": N_("expense|claim an expense|claim expenses"),
     "pending": N_("to do|pending approvals"),
     "requests": N_("my requests"),
-    "today": N_("today's attendance"),
+    "today": N_("today's attendance|attendance today"),
     "help": N_("help|menu"),
 }
 OPENERS = re.compile(r"^(?:我想要|我想|我要|我需要|想要|想|要|帮我|麻烦|请|i want to|i'd like to|please)\s*")

@@ -22,12 +22,11 @@ from domain.natural_dates import Lean
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
+from handlers.replies import ALREADY_MARKED, DONE, NOT_ALLOWED, NOT_FOUND
 from handlers.router import Router
 from services.i18n.catalogs import N_
 from services.messaging.messages import Button, OutMessage
 from services.office import meetings
-
-NOT_FOUND = N_("Not found.")
 
 
 def _future(ctx: Ctx, value: Any, _answers: Answers) -> str | None:
@@ -122,7 +121,7 @@ def list_meetings(ctx: Ctx) -> None:
     """/meetings: the office's recent meetings with their attendance and minutes buttons."""
     rows = meetings.recent(ctx.app.uow(), viewer=ctx.me, now=ctx.app.now())
     if rows is None:
-        ctx.reply(ctx._("Sorry, your role does not allow this command."))
+        ctx.reply(ctx._(NOT_ALLOWED))
         return
     if not rows:
         ctx.reply(ctx._("No meetings yet. Send /meeting to schedule one."))
@@ -154,7 +153,7 @@ def on_cancel(ctx: Ctx) -> None:
         ctx.answer(ctx._("Already cancelled or already held.") if result.outcome == "already"
                    else ctx._(NOT_FOUND), alert=True)
         return
-    ctx.answer(ctx._("Done."))
+    ctx.answer(ctx._(DONE))
     text = ctx._("❌ Cancelled: {title}; {n} meeting(s) called off, everyone has been told.").format(
         title=result.first, n=result.count)
     if ctx.inbound.message_id:
@@ -209,9 +208,9 @@ def on_task(ctx: Ctx) -> None:
     """`MEETING_TASK`: the owner marks the task done once."""
     outcome = meetings.finish_task(ctx.app.uow(), viewer=ctx.me, task_id=ctx.pressed.id("task"), now=ctx.app.now())
     if outcome != "done":
-        ctx.answer(ctx._("Already marked.") if outcome == "already" else ctx._(NOT_FOUND), alert=True)
+        ctx.answer(ctx._(ALREADY_MARKED) if outcome == "already" else ctx._(NOT_FOUND), alert=True)
         return
-    ctx.answer(ctx._("Done."))
+    ctx.answer(ctx._(DONE))
     if ctx.inbound.message_id:
         ctx.edit(ctx.inbound.message_id, ctx._("✅ Task done."))
 

@@ -29,12 +29,12 @@ from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.ids import parse_id
 from handlers.records.common import (
-    ERROR_TEXTS,
     NOT_FOUND,
     customer_field,
     not_future,
     today,
 )
+from handlers.replies import POSITIVE_AMOUNT, error_text
 from handlers.router import Router
 from services.i18n.catalogs import N_
 from services.payments import incoming as payments
@@ -47,7 +47,7 @@ FIELD_ERRORS = {
     ("matures_on", "ends_before_start"): N_("The maturity date must be after the draft date."),
     ("matures_on", "out_of_range"): N_("A draft matures at most one year after its date."),
     ("acceptance_days", "out_of_range"): N_("The term does not match the draft and maturity dates."),
-    ("amount", "out_of_range"): N_("The amount must be more than 0."),
+    ("amount", "out_of_range"): POSITIVE_AMOUNT,
 }
 REFUSALS = {
     Refusal.CUSTOMER_NOT_FOUND: ("customer_id", NOT_FOUND),
@@ -64,7 +64,7 @@ def _is_draft(answers: Answers) -> bool:
 
 def _positive(_ctx: Ctx, value: Any, _answers: Answers) -> str | None:
     """An amount must be more than zero."""
-    return None if float(value) > 0 else N_("The amount must be more than 0.")
+    return None if float(value) > 0 else POSITIVE_AMOUNT
 
 
 def _after_draft_date(_ctx: Ctx, value: Any, answers: Answers) -> str | None:
@@ -93,8 +93,7 @@ def _to_payment(ctx: Ctx, data: dict[str, Any]) -> PaymentIn:
     except ValidationError as exc:
         first = field_errors(exc)[0]
         known = {f.name for f in PAYMENT_FORM.fields if f.applies(data)}
-        text = FIELD_ERRORS.get((first.field, first.code)) or ERROR_TEXTS.get(first.code,
-                                                                              N_("Please check this answer."))
+        text = FIELD_ERRORS.get((first.field, first.code)) or error_text(first.code)
         raise FormError(first.field if first.field in known else None, text) from None
 
 

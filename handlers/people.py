@@ -20,12 +20,12 @@ from domain.roles import PEOPLE_CARE_ROLES
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
+from handlers.replies import DONE, NOT_ALLOWED, NOT_FOUND
 from handlers.router import Router
 from services.i18n.catalogs import N_
 from services.people import checklists as people
 from services.people import probation
 
-NOT_FOUND = N_("Not found.")
 EVALUATION_MAX = 1000  # saved to a Text column: a limit so that the card quoting it stays readable
 ALREADY_EVALUATED = N_("The evaluation of {name} at this point is already written.")
 MENTOR_REPLIES = {
@@ -51,7 +51,7 @@ def on_tick(ctx: Ctx) -> None:
     if result.outcome == "not_found" or result.staff_id is None:
         ctx.answer(ctx._(NOT_FOUND), alert=True)
         return
-    ctx.answer(ctx._("Done.") if result.outcome == "done" else ctx._("Already ticked."))
+    ctx.answer(ctx._(DONE) if result.outcome == "done" else ctx._("Already ticked."))
     card = people.card_for(ctx.app.uow(), staff_id=result.staff_id, viewer=ctx.me)
     if card is not None and ctx.inbound.message_id:
         ctx.edit(ctx.inbound.message_id, card)
@@ -72,7 +72,7 @@ def probation_list(ctx: Ctx) -> None:
     """/probation: everyone in probation (HR: every office), with evaluations and the 转正 standing."""
     rows = probation.overview(ctx.app.uow(), viewer=ctx.me)
     if rows is None:
-        ctx.reply(ctx._("Sorry, your role does not allow this command."))
+        ctx.reply(ctx._(NOT_ALLOWED))
         return
     if not rows:
         ctx.reply(ctx._("Nobody is in probation."))

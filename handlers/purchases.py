@@ -18,16 +18,17 @@ from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.ids import parse_id
+from handlers.replies import ALREADY_MARKED, CHECK_ANSWER, DONE, NOT_ALLOWED, NOT_FOUND
 from handlers.requests import submitted_reply
 from handlers.router import Router
 from services.approvals import requests as approvals
+from services.approvals.notices import CATEGORY_LABELS
 from services.approvals.requests import RequestInvalid
 from services.i18n.catalogs import N_
 from services.messaging.messages import Button, OutMessage
 from services.office import purchases
 
-NOT_FOUND = N_("Not found.")
-PURPOSES = (("supplies", N_("Office supplies")), ("equipment", N_("Equipment (hardware)")))
+PURPOSES = (("supplies", CATEGORY_LABELS["office"]), ("equipment", N_("Equipment (hardware)")))
 SUPPLIES_USAGE = N_("Usage: /supplies — the stock; /supplies add NAME N [MIN]; /supplies issue NAME N [COLLEAGUE]; "
                     "/supplies return NAME N")
 
@@ -38,7 +39,7 @@ def _save(ctx: Ctx, answers: Answers, _context: dict[str, Any]) -> OutMessage:
         result = approvals.submit_purchase(ctx.app.uow(), requester_id=ctx.me.id, data=answers,
                                            config=ctx.app.approval_config, now=ctx.app.now())
     except RequestInvalid as exc:
-        raise FormError(None, N_("Please check this answer.")) from exc
+        raise FormError(None, CHECK_ANSWER) from exc
     return submitted_reply(ctx, result)
 
 
@@ -61,7 +62,7 @@ def open_purchases(ctx: Ctx) -> None:
     """/purchases: approved purchases of the office still to buy or issue, with a button each."""
     rows = purchases.open_purchases(ctx.app.uow(), viewer=ctx.me)
     if rows is None:
-        ctx.reply(ctx._("Sorry, your role does not allow this command."))
+        ctx.reply(ctx._(NOT_ALLOWED))
         return
     if not rows:
         ctx.reply(ctx._("No approved purchase waits to be bought or issued."))
@@ -78,9 +79,9 @@ def on_mark(ctx: Ctx) -> None:
     request_id, step = ctx.pressed.id("request"), ctx.pressed.word("step")
     outcome = purchases.mark(ctx.app.uow(), viewer=ctx.me, request_id=request_id, step=step, now=ctx.app.now())
     if outcome != "done":
-        ctx.answer(ctx._("Already marked.") if outcome == "already" else ctx._(NOT_FOUND), alert=True)
+        ctx.answer(ctx._(ALREADY_MARKED) if outcome == "already" else ctx._(NOT_FOUND), alert=True)
         return
-    ctx.answer(ctx._("Done."))
+    ctx.answer(ctx._(DONE))
     if step == "b" and ctx.inbound.message_id:
         issued = Button(ctx._("📦 Mark issued"), cb.pack(cb.PURCHASE, request=request_id, step="i"))
         ctx.edit(ctx.inbound.message_id, OutMessage(ctx._("Purchase #{id} bought.").format(id=request_id),
@@ -95,7 +96,7 @@ def supplies(ctx: Ctx) -> None:
     if not args:
         rows = purchases.stock(ctx.app.uow(), viewer=ctx.me)
         if rows is None:
-            ctx.reply(ctx._("Sorry, your role does not allow this command."))
+            ctx.reply(ctx._(NOT_ALLOWED))
             return
         lines = [ctx._("Office supplies in stock:")] + [
             f"{'⚠️' if n < low else '•'} {name}: {n}" + (f" (≥ {low})" if low else "") for name, n, low in rows]
@@ -114,7 +115,7 @@ def supplies(ctx: Ctx) -> None:
     result = purchases.change_stock(ctx.app.uow(), viewer=ctx.me, name=rest[0], delta=-count if verb == "issue"
                                     else count, min_quantity=minimum, to=extra if verb == "issue" else None,
                                     now=ctx.app.now())
-    replies = {"not_allowed": N_("Sorry, your role does not allow this command."),
+    replies = {"not_allowed": NOT_ALLOWED,
                "unknown": N_("No such supply or colleague: {name}."),
                "short": N_("Not enough {name} in stock: {n} left."),
                "done": N_("{name}: {n} in stock now.")}

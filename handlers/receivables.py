@@ -12,31 +12,25 @@ from __future__ import annotations
 from decimal import Decimal
 
 from domain.callbacks import PAYMENT_MATCH
-from domain.receivables import Age
 from domain.roles import OVERSIGHT_ROLES, Role
 from handlers.context import Ctx
 from handlers.records.common import NOT_FOUND, today
 from handlers.router import Router
 from services.i18n.catalogs import N_
+from services.i18n.words import DUE_ON
 from services.payments import receivables
 from services.payments.incoming import money
-from services.payments.receivables import MatchOutcome, Receivable, ReceivableBook
+from services.payments.receivables import AGE_LABELS, BY_OFFICE, MatchOutcome, Receivable, ReceivableBook
 from services.sales.contracts import KIND_LABELS
 
 VIEWERS = OVERSIGHT_ROLES | {Role.SALES, Role.REGIONAL_MANAGER}
-AGE_LABELS = {
-    Age.UP_TO_30: N_("overdue up to 30 days"),
-    Age.UP_TO_60: N_("31–60 days"),
-    Age.UP_TO_90: N_("61–90 days"),
-    Age.OVER_90: N_("over 90 days"),
-}
 MAX_ITEMS = 20
 
 
 def _item_line(ctx: Ctx, item: Receivable) -> str:
     """#contract project stage — customer owed, due date (days overdue)."""
     days = (today(ctx) - item.due_on).days
-    when = ctx._("due {day}").format(day=item.due_on.isoformat())
+    when = ctx._(DUE_ON).format(day=item.due_on.isoformat())
     if days > 0:
         when += ctx._(", {days} days overdue").format(days=days)
     return (f"#{item.contract_id} {item.project} {ctx._(KIND_LABELS[item.kind])} — {item.customer_name} "
@@ -56,7 +50,7 @@ def render(ctx: Ctx, book: ReceivableBook) -> str:
     lines += [f"  {ctx._(label)}：{money(book.by_age.get(age, Decimal(0)))}" for age, label in AGE_LABELS.items()]
     if book.due:
         if ctx.me.is_hq:
-            lines += _totals(ctx, N_("By office:"), book.by_office)
+            lines += _totals(ctx, BY_OFFICE, book.by_office)
         lines += _totals(ctx, N_("By person:"), book.by_person)
         lines += _totals(ctx, N_("By customer:"), book.by_customer)
         lines.append(ctx._("Due:"))

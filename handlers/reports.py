@@ -18,13 +18,14 @@ from handlers import approvals
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Field, Form, FormError, Kind, register_form
+from handlers.replies import NOT_FOUND
 from handlers.router import Router
 from services.i18n.catalogs import N_
 from services.reports import reviews as report_reviews
 from services.reports import submissions as reports
 from services.reports.reviews import ReviewOutcome
 from services.reports.submissions import Opened, Problem
-from services.reports.texts import due_label, period_label, report_title, status_message
+from services.reports.texts import FIGURE_LABELS, KIND_LABELS, due_label, period_label, report_title, status_message
 
 PROBLEMS = {
     Problem.NOT_A_WRITER: N_("Your role does not write this report."),
@@ -32,7 +33,7 @@ PROBLEMS = {
     Problem.REVIEWED: N_("This report has been reviewed and can no longer be changed."),
 }
 REVIEW_REPLIES = {
-    ReviewOutcome.NOT_FOUND: N_("Not found."),
+    ReviewOutcome.NOT_FOUND: NOT_FOUND,
     ReviewOutcome.NOT_ALLOWED: N_("Sorry, you may not review this report."),
     ReviewOutcome.ALREADY_REVIEWED: N_("This report was already marked reviewed."),
 }
@@ -74,30 +75,30 @@ def _report_form(kind: ReportKind, scope: FigureScope, title: str, summary: str,
     return register_form(Form(name, title, save=save_report, save_label=N_("Submit report"), fields=(
         Field("summary", N_("Work summary"), summary, Kind.long_text, max_length=3000),
         Field("plan", N_("Work plan"), plan, Kind.long_text, max_length=3000),
-        Field("visits", N_("Customer visits"), visits, Kind.integer, min_value=0, max_value=10_000),
-        Field("new_customers", N_("New customers"), customers, Kind.integer, min_value=0, max_value=10_000),
-        Field("contracts", N_("Contracts signed"), N_("How many contracts were signed?"), Kind.integer,
+        Field("visits", FIGURE_LABELS["visits"], visits, Kind.integer, min_value=0, max_value=10_000),
+        Field("new_customers", FIGURE_LABELS["new_customers"], customers, Kind.integer, min_value=0, max_value=10_000),
+        Field("contracts", FIGURE_LABELS["contracts"], N_("How many contracts were signed?"), Kind.integer,
               min_value=0, max_value=10_000),
-        Field("payments", N_("Payments collected (yuan)"), payments, Kind.decimal, min_value=0,
+        Field("payments", FIGURE_LABELS["payments"], payments, Kind.decimal, min_value=0,
               max_value=MAX_AMOUNT),
         *(COST_FIELDS if kind == ReportKind.MONTHLY and scope == FigureScope.OFFICE else ()),
     )))
 
 
 COST_FIELDS = (
-    Field("contract_amount", N_("Contract amount signed (yuan)"), N_("Contract amount signed this month, in yuan? "
+    Field("contract_amount", FIGURE_LABELS["contract_amount"], N_("Contract amount signed this month, in yuan? "
           "Prefilled from the contracts recorded; keep it or type the right figure."), Kind.decimal, min_value=0,
           max_value=MAX_AMOUNT, money=True),
-    Field("receivables", N_("Receivables due (yuan)"), N_("Receivables due at the month's end, in yuan? Prefilled "
+    Field("receivables", FIGURE_LABELS["receivables"], N_("Receivables due at the month's end, in yuan? Prefilled "
           "from the contracts' instalments; keep it or type the right figure."), Kind.decimal, min_value=0,
           max_value=MAX_AMOUNT, money=True),
-    Field("expenses", N_("Expenses (yuan)"), N_("The office's expenses this month, in yuan? Prefilled from the "
+    Field("expenses", FIGURE_LABELS["expenses"], N_("The office's expenses this month, in yuan? Prefilled from the "
           "approved claims; keep it or type the right figure."), Kind.decimal, min_value=0, max_value=MAX_AMOUNT,
           money=True),
-    Field("expense_kpi", N_("Expense KPI a (year to date)"), N_("Expense KPI a, year to date (expenses less "
+    Field("expense_kpi", FIGURE_LABELS["expense_kpi"], N_("Expense KPI a, year to date (expenses less "
           "intermediary fees, per 100 yuan of contracts)? Keep it, correct it, or Skip when there are no contracts."),
           Kind.decimal, min_value=0, max_value=1000, required=False),
-    Field("yearly_cap_used", N_("Yearly 4.5% cap used (%)"), N_("Share of the yearly 4.5% expense cap used so far, "
+    Field("yearly_cap_used", FIGURE_LABELS["yearly_cap_used"], N_("Share of the yearly 4.5% expense cap used so far, "
           "in per cent? Keep it, correct it, or Skip."), Kind.decimal, min_value=0, max_value=100_000, required=False),
 )
 """The office head's monthly cost figures (issue #11): questions prefilled from the records, correctable; what the
@@ -118,10 +119,10 @@ def save_report(ctx: Ctx, answers: dict[str, Any], context: dict[str, Any]) -> s
 
 
 REPORT_TEXTS = {
-    ReportKind.WEEKLY: (N_("Weekly summary and plan"), N_("Summary of this week's work:"), N_("Plan for next week:")),
-    ReportKind.MONTHLY: (N_("Monthly summary and next month's plan"), N_("Summary of the month's work:"),
+    ReportKind.WEEKLY: (KIND_LABELS[ReportKind.WEEKLY], N_("Summary of this week's work:"), N_("Plan for next week:")),
+    ReportKind.MONTHLY: (KIND_LABELS[ReportKind.MONTHLY], N_("Summary of the month's work:"),
                          N_("Plan for next month:")),
-    ReportKind.REGIONAL_MONTHLY: (N_("Regional manager's monthly summary and plan"), N_("Summary of the month's work:"),
+    ReportKind.REGIONAL_MONTHLY: (KIND_LABELS[ReportKind.REGIONAL_MONTHLY], N_("Summary of the month's work:"),
                                   N_("Plan for next month:")),
 }
 REPORT_FORMS = {(kind, scope): _report_form(kind, scope, *texts)

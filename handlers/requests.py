@@ -42,11 +42,13 @@ from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, Lookup, register_form
 from handlers.main_menu import with_menu
 from handlers.project_links import CONTRACT_FIELD, TENDER_FIELD
+from handlers.replies import ASK_CATEGORY, ERROR_TEXTS, NOT_FOUND, error_text
 from handlers.router import Router
 from services.approvals import changes as approval_changes
 from services.approvals import queries as approval_queries
 from services.approvals import requests as approvals
-from services.approvals.notices import ACTION_LABELS, CATEGORY_LABELS, ROLE_LABELS
+from services.approvals.notices import ACTION_LABELS, CATEGORY_LABELS, CHAIN_HEADING, KIND_LABELS, ROLE_LABELS
+from services.approvals.queries import CC_LINE
 from services.approvals.requests import Outcome, RequestInvalid, Submitted
 from services.i18n.catalogs import N_
 from services.leave import balances as leave_balances
@@ -64,16 +66,6 @@ HALVES_CHOICES = (("full", DAY_PART_LABELS[DayPart.FULL]), ("pm", START_LABELS[D
                   ("am", END_LABELS[DayPart.MORNING]), ("pm_am", N_("From the afternoon (下午), until noon (上午)")))
 CATEGORY_CHOICES = tuple(CATEGORY_LABELS.items())
 FIELD_OF = {"starts_at": "first_day", "ends_at": "last_day"}
-ERRORS = {
-    "ends_before_start": N_("The last day cannot be before the first day."),
-    "date_too_far": N_("That is too far ahead (at most {max_days} days)."),
-    "date_in_future": N_("The date cannot be in the future."),
-    "project_required": N_("Please name the project."),
-    "destination_required": N_("Please say where you are going."),
-    "purpose_required": N_("Please give the purpose."),
-    "out_of_range": N_("That value is out of range."),
-    "too_long": N_("That is too long."),
-}
 
 
 def _away(answers: Answers) -> bool:
@@ -103,7 +95,7 @@ def _long_leave(answers: Answers) -> bool:
 
 def _check_last_day(_ctx: Ctx, value: Any, answers: Answers) -> str | None:
     """The last day is on or after the first (ISO dates compare as text)."""
-    return ERRORS["ends_before_start"] if str(value) < str(answers.get("first_day", "")) else None
+    return ERROR_TEXTS["ends_before_start"] if str(value) < str(answers.get("first_day", "")) else None
 
 
 def _search_colleagues(ctx: Ctx, text: str) -> list[tuple[int, str]]:
@@ -258,7 +250,7 @@ def _resolve_customer(ctx: Ctx, customer_id: int) -> str | None:
 def _check_spent_on(ctx: Ctx, value: Any, _answers: Answers) -> str | None:
     """Money already spent: not in the future."""
     today = ctx.today.isoformat()
-    return ERRORS["date_in_future"] if str(value) > today else None
+    return ERROR_TEXTS["date_in_future"] if str(value) > today else None
 
 
 def _save_expense(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> OutMessage:
@@ -273,10 +265,10 @@ def _save_expense(ctx: Ctx, answers: Answers, context: dict[str, Any]) -> OutMes
     return submitted_reply(ctx, result)
 
 
-EXPENSE = register_form(Form("expense", N_("Expense claim"), fields=(
+EXPENSE = register_form(Form("expense", KIND_LABELS["expense"], fields=(
     Field("amount", N_("Amount (CNY)"), N_("How much, in CNY? For example 4800 or 356.50"), Kind.decimal,
           min_value=0.01, max_value=float(MAX_EXPENSE_AMOUNT), money=True),
-    Field("category", N_("Category"), N_("Which category?"), Kind.choice, choices=CATEGORY_CHOICES),
+    Field("category", N_("Category"), ASK_CATEGORY, Kind.choice, choices=CATEGORY_CHOICES),
     Field("project", N_("Project"), N_("Which project is it for?"), Kind.text, max_length=200,
           when=lambda a: a.get("category") in PROJECT_EXPENSE_CATEGORIES),
     CONTRACT_FIELD,
@@ -322,7 +314,7 @@ def form_error(error: FieldError, *, fields: Form) -> FormError:
     """A domain field error as a FormError on the form's own field (or the whole form)."""
     name = FIELD_OF.get(error.field, error.field)
     known = {f.name for f in fields.fields}
-    message = ERRORS.get(error.code, N_("Please check this answer."))
+    message = error_text(error.code)
     return FormError(name if name in known else None, message, **dict(error.params))
 
 
@@ -333,9 +325,9 @@ def submitted_text(ctx: Ctx, result: Submitted) -> str:
         raise FormError(None, N_("Nobody can approve this yet (no {role} is registered). Please ask your "
                                  "administrator."), role=role)
     lines = [ctx._("✅ Request #{id} submitted. It now waits for {names} ({role}). Follow it with /requests.").format(
-        id=result.request_id, names=result.approvers, role=role), ctx._("Approval chain:"), *result.chain]
+        id=result.request_id, names=result.approvers, role=role), ctx._(CHAIN_HEADING), *result.chain]
     if result.cc:
-        lines.append(ctx._("CC: {names}").format(names=result.cc))
+        lines.append(ctx._(CC_LINE).format(names=result.cc))
     return "\n".join(lines)
 
 
@@ -369,7 +361,7 @@ def _resubmit(ctx: Ctx, answers: Answers, context: dict[str, Any], form: Form) -
     if result.outcome != Outcome.DONE:
         raise FormError(None, N_("This request is no longer waiting for changes."))
     text = "\n".join([ctx._("✅ Request #{id} resubmitted. It now waits for {names} ({role}).").format(
-        id=result.request_id, names=result.to, role=result.role), ctx._("Approval chain:"), *result.chain])
+        id=result.request_id, names=result.to, role=result.role), ctx._(CHAIN_HEADING), *result.chain])
     return request_card(ctx, text, result.request_id, result.actions, result.card)
 
 
@@ -380,7 +372,7 @@ def on_change(ctx: Ctx) -> None:
     found = approval_changes.form_answers(ctx.app.uow(), request_id=request_id, requester_id=ctx.me.id,
                                           purpose="resubmit" if action == RequestAction.RESUBMIT else "copy")
     if found is None or found.outcome != Outcome.DONE or found.answers is None:
-        ctx.answer(ctx._("This request cannot be changed or copied now.") if found else ctx._("Not found."),
+        ctx.answer(ctx._("This request cannot be changed or copied now.") if found else ctx._(NOT_FOUND),
                    alert=True)
         return
     ctx.answer()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from domain.callbacks import Kind, unpack
 from handlers.context import Ctx
+from handlers.replies import NOT_ALLOWED
 from services.i18n.catalogs import N_
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,7 @@ class Router:
         if command is None:
             ctx.reply(ctx._("Unknown command. Send /help to see what I can do."))
         elif command.roles is not None and not (command.roles & ctx.me.roles):
-            ctx.reply(ctx._("Sorry, your role does not allow this command."))
+            ctx.reply(ctx._(NOT_ALLOWED))
         else:
             command.handler(ctx)
 

@@ -19,12 +19,12 @@ from domain.scoring import CRITERIA
 from handlers.context import Ctx
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
+from handlers.replies import NOT_ALLOWED, NOT_FOUND
 from handlers.router import Router
 from services.i18n.catalogs import N_
 from services.messaging.messages import Button, OutMessage
 from services.people import scoring
 
-NOT_FOUND = N_("Not found.")
 COMMENT_MAX = 1000  # saved to a Text column: a limit so that the sheet's cell stays readable
 PROMPTS = {"results": N_("Work results: your score?"),
            "ability": N_("Business ability: your score?"),
@@ -48,7 +48,7 @@ def score(ctx: Ctx) -> None:
     """/score: the past month's people with a button each; ✅ for those already scored."""
     found = scoring.to_score(ctx.app.uow(), viewer=ctx.me, today=ctx.today)
     if found is None:
-        ctx.reply(ctx._("Sorry, your role does not allow this command."))
+        ctx.reply(ctx._(NOT_ALLOWED))
         return
     month, people = found
     lines = [ctx._("Monthly score sheet for {month}:").format(month=scoring.month_key(month))]

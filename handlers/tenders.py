@@ -18,7 +18,7 @@ from domain.callbacks import TENDER, pack
 from domain.contracts import MAX_AMOUNT
 from domain.tenders import TenderResult
 from handlers.context import Ctx
-from handlers.contracts import CONTRACT_FORM, RECORDERS, VIEWERS
+from handlers.contracts import ASK_BID_DEPOSIT, ASK_PROJECT, BID_DEPOSIT, CONTRACT_FORM, RECORDERS, VIEWERS
 from handlers.forms.engine import start_form
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, register_form
 from handlers.ids import parse_id
@@ -63,7 +63,7 @@ TENDER_FORM = register_form(
         fields=(
             customer_field(N_("Which customer is the bid for? Type part of the name, or tap one.")),
             Field(
-                "project", N_("Project"), N_("What is the project called?"), max_length=max_length("tenders.project")
+                "project", N_("Project"), ASK_PROJECT, max_length=max_length("tenders.project")
             ),
             Field(
                 "bid_on",
@@ -73,8 +73,8 @@ TENDER_FORM = register_form(
             ),
             Field(
                 "deposit",
-                N_("Bid deposit (yuan)"),
-                N_("How much bid deposit (投标保证金) was paid? Skip if none."),
+                BID_DEPOSIT,
+                ASK_BID_DEPOSIT,
                 kind=Kind.decimal,
                 required=False,
                 min_value=0.01,

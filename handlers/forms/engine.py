@@ -25,6 +25,7 @@ from handlers.forms.render import (
 from handlers.forms.spec import FORMS, Field, Form, FormError, Kind
 from handlers.ids import parse_id
 from handlers.main_menu import with_menu
+from handlers.replies import NOT_FOUND, OUT_OF_DATE, SHARE_LOCATION
 from handlers.router import Router
 from services.i18n.catalogs import N_
 from services.messaging.messages import Button, OutMessage
@@ -213,7 +214,7 @@ def _value_of(ctx: Ctx, field: Field) -> Any:
     inbound = ctx.inbound
     if field.kind == Kind.location:
         if inbound.location is None:
-            raise InputError(N_("Please share your location with the button below."))
+            raise InputError(SHARE_LOCATION)
         loc = inbound.location
         return {"lat": loc.lat, "lon": loc.lon, "at": loc.sent_at.astimezone(UTC).isoformat(),
                 "forwarded": loc.forwarded or loc.via_bot, "venue": loc.venue}
@@ -270,7 +271,7 @@ def on_button(ctx: Ctx) -> None:
     press = ctx.pressed
     state = _load(ctx)
     if state is None or state.form not in FORMS or press.id("seq") != state.context.get("seq"):
-        ctx.answer(ctx._("This button is out of date."), alert=False)
+        ctx.answer(ctx._(OUT_OF_DATE), alert=False)
         return
     ctx.answer()
     action, arg = press.word("action"), press.word("arg")
@@ -319,7 +320,7 @@ def _btn_pick(ctx: Ctx, form: Form, state: DraftState, arg: str) -> None:
     item_id = parse_id(arg)
     label = field.lookup.resolve(ctx, item_id) if field.lookup and item_id is not None else None
     if label is None or item_id is None:
-        _reask(ctx, form, state, ctx._("Not found."))
+        _reask(ctx, form, state, ctx._(NOT_FOUND))
         return
     _picked(ctx, form, state, field, item_id, label)
 

@@ -18,6 +18,7 @@ from domain.records import MAX_QUANTITY
 from domain.validation import parse_phone
 from handlers.forms.spec import Field, Kind
 from handlers.inbound import Inbound
+from handlers.replies import ERROR_TEXTS, SHARE_LOCATION
 from services.i18n.catalogs import N_
 
 NOW_WORDS = {"now", "现在", "刚才"}
@@ -51,7 +52,7 @@ def parse_answer(field: Field, inbound: Inbound, *, tz: ZoneInfo, now: datetime,
                  catalog: tuple[str, ...] = ()) -> Any:
     """Parse an inbound event as the answer to `field` (choices and lookups come as buttons)."""
     if field.kind == Kind.location:
-        raise InputError(N_("Please share your location with the button below."))
+        raise InputError(SHARE_LOCATION)
     if field.kind == Kind.photos:
         raise InputError(N_("Please send a photo, or press Done."))
     if field.kind == Kind.phone and inbound.contact_phone:
@@ -129,7 +130,7 @@ def _decimal_in_words(text: str) -> Decimal:
     if value is None:
         raise InputError(N_("Please enter a number, for example 4800 or 12.5."))
     if value != value.quantize(Decimal("0.01")):
-        raise InputError(N_("Please enter a number with at most two decimals."))
+        raise InputError(ERROR_TEXTS["too_many_decimals"])
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
@@ -142,7 +143,7 @@ def _decimal(field: Field, text: str) -> Decimal:
     if len(whole.lstrip("-")) > MAX_DIGITS:
         raise _too_large(field)
     if len(fraction) > 2:
-        raise InputError(N_("Please enter a number with at most two decimals."))
+        raise InputError(ERROR_TEXTS["too_many_decimals"])
     return Decimal(f"{whole}.{fraction}" if fraction else whole)
 
 
@@ -171,7 +172,7 @@ def _in_window(field: Field, day: date, *, today: date) -> date:
     """Refuse a day outside the field's window: a polite range, or 'not in the future' when that is the rule."""
     first, last = field.window.bounds(today)
     if day > last and last == today:
-        raise InputError(N_("The date cannot be in the future."))
+        raise InputError(ERROR_TEXTS["date_in_future"])
     if not first <= day <= last:
         raise InputError(N_("Please enter a date between {earliest} and {latest}."),
                          earliest=first.isoformat(), latest=last.isoformat())

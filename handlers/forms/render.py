@@ -10,8 +10,10 @@ from domain.natural_dates import Lean
 from handlers.context import Ctx
 from handlers.forms.parse import date_example
 from handlers.forms.spec import Field, Form, Kind
+from handlers.replies import EDIT, PHOTO_COUNT
 from services.i18n.catalogs import N_
 from services.i18n.display import money
+from services.i18n.words import NO, YES, yes_no
 from services.messaging.messages import Button, KeyButton, OutMessage, button_rows
 from services.platform.drafts import DraftState
 
@@ -70,7 +72,7 @@ def _kind_buttons(ctx: Ctx, state: DraftState, field: Field) -> list[Button]:
     if field.kind == Kind.choice:
         return [Button(_(label), cb(state, "c", i)) for i, (_v, label) in enumerate(field.choices)]
     if field.kind == Kind.boolean:
-        return [Button(_("Yes"), cb(state, "c", 1)), Button(_("No"), cb(state, "c", 0))]
+        return [Button(_(YES), cb(state, "c", 1)), Button(_(NO), cb(state, "c", 0))]
     if field.kind == Kind.date:
         return [Button(_(label), cb(state, "q", word)) for word, label in DATE_BUTTONS[field.date_lean]]
     if field.kind == Kind.datetime:
@@ -133,7 +135,7 @@ def summary_message(ctx: Ctx, form: Form, state: DraftState) -> OutMessage:
     note = form.note(ctx, state.answers) if form.note is not None else None
     if note:
         lines.append(note)
-    buttons = ((Button("✅ " + _(form.save_label), cb(state, "save")), Button(_("✏️ Edit"), cb(state, "edit"))),
+    buttons = ((Button("✅ " + _(form.save_label), cb(state, "save")), Button(_(EDIT), cb(state, "edit"))),
                (Button(_("✖ Cancel"), cb(state, "cancel")),))
     return OutMessage("\n".join(lines), buttons=buttons)
 
@@ -152,7 +154,7 @@ def display(ctx: Ctx, field: Field, value: Any, state: DraftState) -> str:
     if field.kind == Kind.choice:
         return next((_(label) for v, label in field.choices if v == value), str(value))
     if field.kind == Kind.boolean:
-        return _("Yes") if value else _("No")
+        return yes_no(_, value)
     if field.kind == Kind.lookup:
         return str(state.context.get("labels", {}).get(field.name, value))
     if field.kind == Kind.quantities:
@@ -160,7 +162,7 @@ def display(ctx: Ctx, field: Field, value: Any, state: DraftState) -> str:
     if field.kind == Kind.location:
         return f"📍 {value['lat']:.5f}, {value['lon']:.5f}"
     if field.kind == Kind.photos:
-        return _("{n} photo(s)").format(n=len(value))
+        return _(PHOTO_COUNT).format(n=len(value))
     if field.kind == Kind.datetime:
         return datetime.fromisoformat(value).astimezone(ctx.me.tz).strftime("%Y-%m-%d %H:%M")
     if field.kind == Kind.decimal and field.money:

@@ -12,28 +12,13 @@ from domain.attendance import check_location
 from domain.validation import field_errors, parse_record
 from handlers.context import Ctx
 from handlers.forms.spec import Answers, Field, Form, FormError, Kind, Lookup
+from handlers.replies import ERROR_TEXTS, error_text
 from services.i18n.catalogs import N_
 from services.records import customers
 
 NOT_FOUND = N_("Record not found.")
+ASK_CUSTOMER = N_("Which customer? Type part of the name, or tap a recent one.")
 
-ERROR_TEXTS = {
-    "required": N_("This answer is required."),
-    "too_long": N_("That answer is too long."),
-    "out_of_range": N_("That value is out of range."),
-    "not_a_number": N_("Please enter a number."),
-    "too_many_decimals": N_("Please enter a number with at most two decimals."),
-    "phone_invalid": N_("That is not a valid phone number. Example: 13812345678 or 021-62345678."),
-    "date_in_future": N_("The date cannot be in the future."),
-    "repaired_before_reported": N_("The repair date cannot be before the report date."),
-    "repair_not_done": N_("Enter the repair date first."),
-    "quantity_negative": N_("Quantities cannot be negative."),
-    "satisfaction_required": N_("Please rate the customer's satisfaction."),
-    "satisfaction_not_applicable": N_("Satisfaction is only rated on return visits."),
-    "next_step_required": N_("Please describe the next step before giving its date."),
-    "date_before_visit": N_("The follow-up date cannot be before the visit."),
-    "location_incomplete": N_("Please share the location again."),
-}
 FIELD_ALIASES = {"lat": "location", "lon": "location"}
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -56,7 +41,7 @@ def form_error(form: Form, exc: ValidationError) -> FormError:
     first = field_errors(exc)[0]
     name = FIELD_ALIASES.get(first.field, first.field)
     known = {f.name for f in form.fields}
-    return FormError(name if name in known else None, ERROR_TEXTS.get(first.code, N_("Please check this answer.")))
+    return FormError(name if name in known else None, error_text(first.code))
 
 
 def not_future(_ctx: Ctx, value: Any, _answers: Answers) -> str | None:
@@ -113,7 +98,7 @@ CUSTOMER_LOOKUP = Lookup(search=_search, resolve=_resolve, browse=_browse, prefi
                          create_label=N_("➕ New customer “{name}”"))
 
 
-def customer_field(question: str, *, required: bool = True) -> Field:
+def customer_field(question: str = ASK_CUSTOMER, *, required: bool = True) -> Field:
     """The customer a record is about, looked up from the archive (made on the spot if new): every form's
     `customer_id` field, with the form's own question."""
     return Field("customer_id", N_("Customer"), question, kind=Kind.lookup, lookup=CUSTOMER_LOOKUP, required=required)

@@ -28,6 +28,7 @@ from handlers.records import render
 from handlers.records.common import NOT_FOUND, customer_prefill, to_record
 from handlers.records.repairs import REPAIR_FORM
 from handlers.records.visits import VISIT_FORM
+from handlers.replies import EDIT
 from handlers.router import Router
 from services.i18n.catalogs import N_
 from services.messaging.messages import Button, OutMessage, button_rows
@@ -137,7 +138,7 @@ def show(ctx: Ctx, customer_id: int) -> None:
     cid = found.card.id
     log = [Button(ctx._("📝 Log a visit"), pack(CUSTOMER, customer=cid, action="vi")),
            Button(ctx._("🔧 Report a repair"), pack(CUSTOMER, customer=cid, action="rp"))]
-    edit = Button(ctx._("✏️ Edit"), pack(CUSTOMER, customer=cid, action="e"))
+    edit = Button(ctx._(EDIT), pack(CUSTOMER, customer=cid, action="e"))
     rows = ((*log,), (edit,)) if ctx.me.roles & OFFICE_ROLES else ((edit,),)
     ctx.reply(OutMessage(render.customer_history_text(ctx, found), buttons=rows))
 

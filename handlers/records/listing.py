@@ -20,7 +20,7 @@ from services.i18n.catalogs import N_
 from services.messaging.messages import Button, OutFile, OutMessage, button_rows
 from services.records import exports
 from services.records import queries as records_query
-from services.records.queries import RecordKind
+from services.records.queries import KIND_LABELS, RecordKind
 
 KIND_WORDS = {
     "customers": RecordKind.customers, "customer": RecordKind.customers, "客户": RecordKind.customers,
@@ -28,8 +28,6 @@ KIND_WORDS = {
     "维修": RecordKind.repairs, "报修": RecordKind.repairs, "visits": RecordKind.visits,
     "visit": RecordKind.visits, "拜访": RecordKind.visits, "回访": RecordKind.visits,
 }
-KIND_LABELS = {RecordKind.customers: N_("Customers"), RecordKind.repairs: N_("Repairs"),
-               RecordKind.visits: N_("Visits")}
 MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.context import Ctx
+from services.i18n.words import ACCEPTED_ON_LINE, ADDRESS_LINE, CONTACT_LINE, ROUTE_LINE
 from services.payments.incoming import money
 from services.records.customer_history import CustomerHistory
 from services.records.customers import CustomerCard, is_incomplete
@@ -24,11 +25,11 @@ def customer_text(ctx: Ctx, card: CustomerCard) -> str:
     products = "、".join(f"{name}×{qty}" for name, qty in card.products.items()) or "—"
     lines = [
         f"🏢 {card.name}" + (f"（{card.office_name}）" if ctx.me.is_hq else ""),
-        _("Address: {value}").format(value=card.address or "—"),
-        _("Contact: {name} {phone}").format(name=card.contact or "—", phone=card.phone or ""),
-        _("How to get there: {value}").format(value=card.route or "—"),
+        _(ADDRESS_LINE).format(value=card.address or "—"),
+        _(CONTACT_LINE).format(name=card.contact or "—", phone=card.phone or ""),
+        _(ROUTE_LINE).format(value=card.route or "—"),
         _("Installed products: {value}").format(value=products),
-        _("Accepted on: {day}").format(day=card.accepted_on.isoformat() if card.accepted_on else "—"),
+        _(ACCEPTED_ON_LINE).format(day=card.accepted_on.isoformat() if card.accepted_on else "—"),
     ]
     if card.warranty_years is not None:
         end = card.warranty_end.isoformat() if card.warranty_end else "—"

@@ -30,12 +30,13 @@ from handlers.records.common import (
     not_future,
     to_record,
 )
+from handlers.replies import PHOTO_COUNT
 from handlers.router import Router
 from services.i18n.catalogs import N_
 from services.messaging.messages import Button, OutMessage, button_rows
 from services.platform.text_limits import max_length
 from services.records import access, repairs
-from services.records.repairs import Closing, Outcome, RepairCard, RepairResult
+from services.records.repairs import ASSIGN_PROMPT, CLOSE_JOB, NO_TECHNICIAN, Closing, Outcome, RepairCard, RepairResult
 
 DUE_LABELS = {0: N_("⏰ Due today"), 1: N_("⏰ Next working day"), 3: N_("⏰ In 3 working days")}
 OUTCOME_TEXTS = {
@@ -62,7 +63,7 @@ REPAIR_FORM = register_form(Form(
     name="repair",
     title=N_("Repair report"),
     fields=(
-        customer_field(N_("Which customer? Type part of the name, or tap a recent one.")),
+        customer_field(),
         Field("reporter", N_("Reported by"), N_("Who reported the fault?"),
               max_length=max_length("repairs.reporter")),
         Field("phone", N_("Phone"), N_("Their phone number?"), kind=Kind.phone),
@@ -143,7 +144,7 @@ def card_message(ctx: Ctx, card: RepairCard, note: str | None = None) -> OutMess
     if access.may_assign(me, card) and status in (RepairStatus.REPORTED, RepairStatus.ASSIGNED):
         buttons.append(Button(ctx._("👷 Assign a technician"), pack(REPAIR, repair=card.id, action="as")))
     if access.may_close(me, card) and status == RepairStatus.ASSIGNED:
-        buttons.append(Button(ctx._("✅ Close the job"), pack(REPAIR, repair=card.id, action="cl")))
+        buttons.append(Button(ctx._(CLOSE_JOB), pack(REPAIR, repair=card.id, action="cl")))
     if access.may_close(me, card) and status == RepairStatus.REPAIRED:
         buttons.append(Button(ctx._("🤝 Customer accepted"), pack(REPAIR, repair=card.id, action="ac")))
     rows = button_rows(buttons, per_row=1)
@@ -152,7 +153,7 @@ def card_message(ctx: Ctx, card: RepairCard, note: str | None = None) -> OutMess
                              for n in DUE_CHOICES))
     text = repairs.describe(card, ctx._) + "\n" + repairs.site_text(card, ctx._)
     if card.photos:
-        text += "\n" + ctx._("{n} photo(s)").format(n=len(card.photos))
+        text += "\n" + ctx._(PHOTO_COUNT).format(n=len(card.photos))
     return OutMessage((note + "\n" if note else "") + text, buttons=rows)
 
 
@@ -191,10 +192,10 @@ def _technicians(ctx: Ctx, repair_id: int) -> None:
     if techs is None:
         ctx.reply(ctx._(NOT_FOUND))
     elif not techs:
-        ctx.reply(ctx._("No technician is registered in this office yet."))
+        ctx.reply(ctx._(NO_TECHNICIAN))
     else:
         buttons = [Button("👷 " + name, pack(REPAIR_ASSIGN, repair=repair_id, staff=sid)) for sid, name in techs[:12]]
-        ctx.reply(OutMessage(ctx._("Assign a technician:"), buttons=button_rows(buttons)))
+        ctx.reply(OutMessage(ctx._(ASSIGN_PROMPT), buttons=button_rows(buttons)))
 
 
 def _assign(ctx: Ctx, repair_id: int, staff: int) -> None:

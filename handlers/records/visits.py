@@ -70,7 +70,7 @@ VISIT_FORM = register_form(Form(
     name="visit",
     title=N_("Customer visit"),
     fields=(
-        customer_field(N_("Which customer? Type part of the name, or tap a recent one.")),
+        customer_field(),
         Field("visited_at", N_("Time"), N_("When was the visit? Tap Now or type e.g. {example}."),
               kind=Kind.datetime, check=not_future_time, lean=Lean.past),
         Field("purpose", N_("Purpose"), N_("What was the purpose of the visit?"), kind=Kind.choice,

@@ -20,6 +20,7 @@ from domain.callbacks import APPROVAL_STEP, COPY, INVOICE, REQUEST_KINDS, RESUBM
 from services.i18n.catalogs import N_, Translate, translator
 from services.i18n.display import money
 from services.i18n.role_labels import ROLE_LABELS
+from services.i18n.words import CATEGORY_LINE, PROBATION_LINE, STATUS_LINE, yes_no
 from services.leave.notice import leave_lines
 from services.messaging import outbox
 from services.messaging.messages import Button, OutMessage
@@ -56,6 +57,7 @@ STATUS_LABELS = {
     "returned": N_("sent back for changes"),
 }
 DECISION_LABELS = {"approve": N_("approved"), "reject": N_("rejected"), "send_back": N_("sent back for changes")}
+CHAIN_HEADING = N_("Approval chain:")
 DECISION_ICONS = {"approve": "✅", "reject": "❌", "send_back": "↩"}
 ACTION_LABELS = {
     RequestAction.WITHDRAW: N_("↩ Withdraw #{id}"),
@@ -114,7 +116,7 @@ def detail_lines(session: Session, _: Translate, req: ApprovalRequest) -> list[s
                                                 office=office.name if office else "—")]
     if req.kind == "expense":
         lines.append(_("Amount: {amount}").format(amount=money(req.amount)))
-        lines.append(_("Category: {category}").format(category=_(CATEGORY_LABELS.get(req.category or "", "—"))))
+        lines.append(_(CATEGORY_LINE).format(category=_(CATEGORY_LABELS.get(req.category or "", "—"))))
         lines.append(_("Date: {date}").format(date=payload.get("spent_on", "—")))
         lines.extend(invoice_lines(_, payload))
     elif req.kind == "purchase":
@@ -122,7 +124,7 @@ def detail_lines(session: Session, _: Translate, req: ApprovalRequest) -> list[s
             item=payload.get("item", "—"), quantity=payload.get("quantity", "—"), price=payload.get("unit_price", "—")))
         lines.append(_("Estimated total: {amount}").format(amount=money(req.amount)))
     elif req.kind == "confirmation" and req.first_day and req.last_day:
-        lines.append(_("Probation: {first} – {last}").format(first=req.first_day.isoformat(),
+        lines.append(_(PROBATION_LINE).format(first=req.first_day.isoformat(),
                                                               last=req.last_day.isoformat()))
     elif req.first_day and req.last_day:
         days = (req.last_day - req.first_day).days + 1
@@ -156,7 +158,7 @@ def invoice_lines(_: Translate, payload: dict[str, Any]) -> list[str]:
     """有无发票 of an expense claim, and when an invoice came later (补发票); nothing for older claims."""
     if "invoice" not in payload:
         return []
-    lines = [_("Invoice: {answer}").format(answer=_("Yes") if payload["invoice"] else _("No"))]
+    lines = [_("Invoice: {answer}").format(answer=yes_no(_, payload["invoice"]))]
     if payload.get("invoice_received_on"):
         lines[0] = _("Invoice: received later on {day}").format(day=payload["invoice_received_on"])
     return lines
@@ -230,7 +232,7 @@ def standing(session: Session, _: Translate, req: ApprovalRequest) -> str:
     """Where the request stands now: whose turn it is, or how it ended."""
     step = current_step(req)
     if step is None:
-        return _("Status: {status}").format(status=_(STATUS_LABELS.get(req.status, req.status)))
+        return _(STATUS_LINE).format(status=_(STATUS_LABELS.get(req.status, req.status)))
     return _("Now waiting for {who} ({role}), step {n} of {total}.").format(
         who=names(session, step.approvers), role=role_label(_, step), n=req.step_index + 1,
         total=len(steps_of(req)))
@@ -341,6 +343,6 @@ def requester_view(session: Session, req: ApprovalRequest, *, locale: str) -> Ou
     """What a requester's card becomes once what it offered is over: where the request stands, no buttons."""
     _ = translator(locale)
     tz = office_tz(session, req)
-    lines = [f"📝 {headline(_, req)}", standing(session, _, req), _("Approval chain:"),
+    lines = [f"📝 {headline(_, req)}", standing(session, _, req), _(CHAIN_HEADING),
              *chain_lines(session, _, req, tz)]
     return OutMessage("\n".join(lines))

@@ -18,13 +18,14 @@ from services.approvals.notices import (
     office_tz,
     standing,
 )
-from services.i18n.catalogs import Translate, translator
+from services.i18n.catalogs import N_, Translate, translator
 from services.messaging.messages import OutMessage
 from services.platform.staff import holders_of
 from storage.models import ApprovalRequest, Customer, Staff
 from storage.uow import UnitOfWork
 
 LIST_LIMIT = 10
+CC_LINE = N_("CC: {names}")
 
 
 def pending_cards(uow: UnitOfWork, *, approver_id: int, locale: str) -> list[OutMessage]:
@@ -62,7 +63,7 @@ def request_lines(session: Session, *, requester_id: int, locale: str) -> list[R
         text = [f"{headline(_, req)} — {standing(session, _, req)}",
                 *chain_lines(session, _, req, office_tz(session, req))]
         if req.cc:
-            text.append("  " + _("CC: {names}").format(names=names(session, req.cc)))
+            text.append("  " + _(CC_LINE).format(names=names(session, req.cc)))
         lines.append(RequestLine(req.id, "\n".join(text), actions_for(req)))
     return lines
 

@@ -16,10 +16,13 @@ from domain import workdays
 from domain.attendance import Away, DayAssessment, LocalPunch, day_status
 from services.attendance.away import away_by_day
 from services.attendance.punches import hours_of
+from services.i18n.catalogs import N_
 from services.platform.regions import in_region, region_office_ids
 from storage.models import AttendancePunch, Office, Staff
 from storage.uow import UnitOfWork
 
+LATE = N_("Late")
+"""The word for late arrivals on /today and on the dashboard's attendance chart."""
 
 @dataclass(frozen=True)
 class Punch:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from domain.callbacks import DASHBOARD_XLSX, pack
 from domain.receivables import Age
 from domain.reports import ReportsConfig
+from services.attendance.days import LATE
 from services.dashboard import charts
 from services.dashboard.office_month import FAMILIES, OfficeMonth, office_months
 from services.expenses.control import ceiling_of, year_figures
@@ -31,7 +32,7 @@ from services.expenses.project_costs import month_daily, office_claims
 from services.i18n.catalogs import N_, Translate
 from services.messaging import media
 from services.messaging.messages import Button, OutFile, OutMessage
-from services.payments.receivables import open_instalments
+from services.payments.receivables import CHART_AGE_LABELS, open_instalments
 from services.platform.staff import StaffView
 from storage.models import Contract, Office, Payment
 from storage.uow import UnitOfWork
@@ -125,7 +126,7 @@ def pictures(data: Dashboard, _: Translate) -> list[tuple[str, bytes]]:
     """The charts as (one-line caption, PNG): the four money charts, then attendance and reports."""
     short = [m[2:] for m in data.months]
     wan = _("10k yuan")
-    age_labels = [_("0–30 days"), _("31–60 days"), _("61–90 days"), _("over 90 days")]
+    age_labels = [_(CHART_AGE_LABELS[age]) for age in AGES]
     return [
         (_("Contracts signed and payments received, by month"),
          charts.grouped_bars(_("Contracts vs payments"), short, [
@@ -156,7 +157,7 @@ def month_pictures(data: Dashboard, _: Translate) -> list[tuple[str, bytes]]:
          charts.bars_with_lines(_("Attendance rate"), names, [float(m.rate or 0) for m in data.month], unit="%",
                                 lines=[(_("full attendance"), 100.0)])),
         (_("Late arrivals and absences (旷工) by office this month"),
-         charts.grouped_bars(_("Late and absent"), names, [(_("Late"), [float(m.late) for m in data.month]),
+         charts.grouped_bars(_("Late and absent"), names, [(_(LATE), [float(m.late) for m in data.month]),
                                                           (_("Absent"), [float(m.absent) for m in data.month])],
                              unit=_("days"))),
         (_("Reports due this month by office: on time, late, missing"),
@@ -194,8 +195,8 @@ def workbook(uow: UnitOfWork, *, viewer: StaffView, today: date, _: Translate,
         sheet.append([month, float(signed), float(received)])
     ages = book.create_sheet(_("Receivables by age")[:31])
     ages.append([_("Age"), _("Amount")])
-    for age, label in zip(AGES, (_("0–30 days"), _("31–60 days"), _("61–90 days"), _("over 90 days")), strict=True):
-        ages.append([label, float(data.ageing[age])])
+    for age in AGES:
+        ages.append([_(CHART_AGE_LABELS[age]), float(data.ageing[age])])
     offices = book.create_sheet(_("Offices")[:31])
     offices.append([_("Office"), _("Expenses this month"), _("Monthly ceiling"), _("Expense KPI a")])
     for name, spent, ceiling, a in zip(data.offices, data.spent, data.ceilings, data.kpi, strict=True):
@@ -211,7 +212,7 @@ def workbook(uow: UnitOfWork, *, viewer: StaffView, today: date, _: Translate,
 def _month_sheets(book: Workbook, data: Dashboard, _: Translate) -> None:
     """The attendance and report-compliance charts' figures, one sheet each."""
     attendance = book.create_sheet(_("Attendance this month")[:31])
-    attendance.append([_("Office"), _("Attendance rate (%)"), _("Late"), _("Absent")])
+    attendance.append([_("Office"), _("Attendance rate (%)"), _(LATE), _("Absent")])
     for month in data.month:
         rate = None if month.rate is None else float(month.rate)
         attendance.append([month.name, rate, float(month.late), float(month.absent)])

@@ -27,6 +27,7 @@ from domain.callbacks import ASSET_TO_OFFICE, ASSET_TO_PERSON, ASSET_TO_STORE, p
 from domain.report_rules import in_working_hours
 from domain.roles import OFFICE_MANAGER_ROLES
 from services.i18n.catalogs import N_, Translate, translator
+from services.i18n.words import CATEGORY_LINE
 from services.messaging import outbox
 from services.messaging.messages import Button, OutFile, OutMessage
 from services.platform import audit, zones
@@ -43,6 +44,7 @@ CATEGORY_ZH = {AssetCategory.COMPUTER: "电脑", AssetCategory.OFFICE_EQUIPMENT:
 ACTION_LABELS = {MoveAction.REGISTER: N_("registered"), MoveAction.ASSIGN: N_("assigned"),
                  MoveAction.RETURN: N_("returned"), MoveAction.TRANSFER: N_("transferred")}
 KEEPERS = OFFICE_MANAGER_ROLES
+IN_STORE = N_("in store")
 HEADERS = ("资产编号", "名称", "类别", "价值(元)", "购置日期", "使用人", "办事处", "存放地点")
 
 
@@ -139,10 +141,10 @@ def _card(session: Session, asset: FixedAsset, *, viewer: StaffView) -> OutMessa
     office = cast(Office, session.get(Office, asset.office_id))
     holder = session.get(Staff, asset.holder_id) if asset.holder_id else None
     lines = [f"🏷 {asset.asset_no} {asset.name}",
-             _("Category: {category}").format(category=_(CATEGORY_LABELS[AssetCategory(asset.category)])),
+             _(CATEGORY_LINE).format(category=_(CATEGORY_LABELS[AssetCategory(asset.category)])),
              _("Value: ¥{value:,.2f}, bought {day}").format(value=asset.value, day=asset.purchased_on.isoformat()),
              _("Office: {office}; holder: {holder}; place: {place}").format(
-                 office=office.name, holder=holder.name if holder else _("in store"), place=asset.location or "—")]
+                 office=office.name, holder=holder.name if holder else _(IN_STORE), place=asset.location or "—")]
     lines.append(_("History:"))
     lines += trail_lines(session, asset.id, _, ZoneInfo(office.timezone))
     return OutMessage("\n".join(lines), buttons=_move_buttons(session, asset, _))

@@ -22,6 +22,7 @@ from domain.logistics import ReceiptCheck, check_receipt
 from domain.records import warranty_end
 from services.i18n.catalogs import Translate, translator
 from services.i18n.display import money
+from services.i18n.words import NOTE_LINE
 from services.messaging import outbox
 from services.messaging.messages import OutMessage
 from services.platform import audit
@@ -136,7 +137,7 @@ def _tell_return(session: Session, receipt: GoodsReceipt, check: ReceiptCheck, *
             id=receipt.id, office=viewer.office_name or "—", goods=receipt.goods,
             customer=customer.name if customer else "—", problems="、".join(problems), who=viewer.name)
         if receipt.note:
-            text += "\n" + _("Note: {text}").format(text=receipt.note)
+            text += "\n" + _(NOTE_LINE).format(text=receipt.note)
         outbox.enqueue(session, staff_id=person.id, message=OutMessage(text, photos=tuple(receipt.photos)), now=now)
 
 

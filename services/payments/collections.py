@@ -29,7 +29,7 @@ from domain.receivables import (
 from services.i18n.catalogs import translator
 from services.messaging.messages import OutMessage
 from services.payments.incoming import money
-from services.payments.receivables import Receivable, open_instalments
+from services.payments.receivables import AGE_LABELS, BY_OFFICE, Receivable, open_instalments
 from services.platform import zones
 from services.records.reminders import offices_at_work, send_once
 from services.reports.roster import Person, Roster, load_roster
@@ -148,13 +148,11 @@ def sweep_digest(uow: UnitOfWork, *, now: datetime) -> int:
 def digest_message(digest: Digest, person: Person) -> OutMessage:
     """The weekly digest in the recipient's language."""
     _ = translator(person.locale)
-    labels = {Age.UP_TO_30: _("overdue up to 30 days"), Age.UP_TO_60: _("31–60 days"),
-              Age.UP_TO_90: _("61–90 days"), Age.OVER_90: _("over 90 days")}
     lines = [_("📒 Weekly receivables digest ({day}): {amount} yuan due ({n} instalments)").format(
         day=digest.today.isoformat(), amount=money(digest.total), n=digest.count)]
-    lines += [f"  {labels[age]}：{money(digest.by_age.get(age, Decimal(0)))}" for age in AGE_ORDER]
+    lines += [f"  {_(AGE_LABELS[age])}：{money(digest.by_age.get(age, Decimal(0)))}" for age in AGE_ORDER]
     if digest.by_office:
-        lines.append(_("By office:"))
+        lines.append(_(BY_OFFICE))
         ranked = sorted(digest.by_office.items(), key=lambda pair: (-pair[1], pair[0]))
         lines += [f"  {name}：{money(amount)}" for name, amount in ranked]
     return OutMessage("\n".join(lines))

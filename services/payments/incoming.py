@@ -28,6 +28,7 @@ from domain.payments import (
 )
 from domain.periods import Period
 from services.i18n.catalogs import N_, Translate, translator
+from services.i18n.words import CUSTOMER_LINE, NOTE_LINE
 from services.messaging import outbox
 from services.messaging.messages import OutMessage
 from services.platform import audit
@@ -226,7 +227,7 @@ def describe(card: PaymentCard, _: Translate) -> str:
     lines = [
         _("Payment #{id} — {amount} yuan, {kind}").format(id=card.id, amount=money(card.amount),
                                                           kind=_(KIND_LABELS[card.kind])),
-        _("Customer: {name}").format(name=card.customer_name or "—"),
+        _(CUSTOMER_LINE).format(name=card.customer_name or "—"),
         _("Received on: {day}").format(day=card.received_on.isoformat()),
     ]
     if card.kind == PaymentKind.DRAFT:
@@ -236,7 +237,7 @@ def describe(card: PaymentCard, _: Translate) -> str:
             day=card.matures_on.isoformat() if card.matures_on else "—", days=card.acceptance_days or "—"))
     lines.append(_("Logged by: {name} ({office})").format(name=card.staff_name, office=card.office_name))
     if card.note:
-        lines.append(_("Note: {text}").format(text=card.note))
+        lines.append(_(NOTE_LINE).format(text=card.note))
     return "\n".join(lines)
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from domain.callbacks import PAYMENT_MATCH, pack
 from domain.contracts import InstalmentKind
 from domain.receivables import UPCOMING_DAYS, Age, OpenInstalment, age_of, outstanding, rank_for_payment
-from services.i18n.catalogs import Translate, translator
+from services.i18n.catalogs import N_, Translate, translator
 from services.messaging import outbox
 from services.messaging.messages import Button, OutMessage
 from services.payments.incoming import money, payment_scope
@@ -29,6 +29,16 @@ from services.sales.contracts import KIND_LABELS, contract_scope
 from storage.claims import insert_ignore
 from storage.models import Contract, Customer, Instalment, Office, Payment, PaymentMatch, Staff
 from storage.uow import UnitOfWork
+
+AGE_LABELS = {
+    Age.UP_TO_30: N_("overdue up to 30 days"),
+    Age.UP_TO_60: N_("31–60 days"),
+    Age.UP_TO_90: N_("61–90 days"),
+    Age.OVER_90: N_("over 90 days"),
+}
+"""How overdue an instalment is, in the book, the finance digest and (first bucket shortened) the charts."""
+CHART_AGE_LABELS = {**AGE_LABELS, Age.UP_TO_30: N_("0–30 days")}
+BY_OFFICE = N_("By office:")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from domain.callbacks import ONBOARDING_ITEM, pack
 from domain.people import PeopleConfig, checklist_for, probation_end, probation_months
 from domain.roles import OFFICE_MANAGER_ROLES
 from services.i18n.catalogs import N_, translator
+from services.i18n.words import PROBATION_LINE
 from services.messaging import outbox
 from services.messaging.messages import Button, OutMessage
 from services.platform import audit
@@ -93,7 +94,7 @@ def checklist_card(session: Session, *, staff_id: int, locale: str, buttons: boo
     mentor = session.get(Staff, probation.mentor_id) if probation and probation.mentor_id else None
     lines.append(_("Mentor: {name}").format(name=mentor.name if mentor else _("not named yet")))
     if probation is not None:
-        lines.append(_("Probation: {first} – {last}").format(first=probation.starts_on.isoformat(),
+        lines.append(_(PROBATION_LINE).format(first=probation.starts_on.isoformat(),
                                                               last=probation.ends_on.isoformat()))
     if items and all(i.done_at for i in items):
         lines.append(_("All onboarding steps are done."))

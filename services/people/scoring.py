@@ -36,6 +36,7 @@ from services.platform import audit, zones
 from services.platform.jobs import claim_reminder
 from services.platform.staff import StaffView, holders_of
 from services.reports.submissions import logged_figures
+from services.reports.texts import FIGURE_LABELS
 from storage.models import AttendancePunch, MonthlyScore, Office, RepairRecord, Report, Staff
 from storage.uow import UnitOfWork
 
@@ -45,7 +46,7 @@ CRITERION_ZH = {"results": "工作成绩", "ability": "业务能力", "disciplin
 FACT_LABELS = {"attendance_days": N_("Days checked in"), "late_days": N_("Days late"),
                "meetings_missed": N_("Meetings missed"),
                "weekly_reports": N_("Weekly reports"), "visits": N_("Visits"),
-               "new_customers": N_("New customers"), "repairs_done": N_("Repairs done"),
+               "new_customers": FIGURE_LABELS["new_customers"], "repairs_done": N_("Repairs done"),
                "payments": N_("Payments logged (CNY)")}
 FACT_ZH = {"attendance_days": "出勤天数", "late_days": "迟到天数", "meetings_missed": "例会缺席",
            "weekly_reports": "周报份数", "visits": "拜访次数",

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from domain.payments import PaymentKind
 from domain.periods import Period
+from services.i18n.catalogs import N_
 from services.payments.incoming import CENT, PaymentCard, payment_scope
 from services.platform.staff import StaffView
 from services.records import access
@@ -35,6 +36,9 @@ class RecordKind(StrEnum):
     repairs = "repairs"
     visits = "visits"
 
+
+KIND_LABELS = {RecordKind.customers: N_("Customers"), RecordKind.repairs: N_("Repairs"),
+               RecordKind.visits: N_("Visits")}
 
 @dataclass(frozen=True)
 class Listing:

@@ -19,7 +19,7 @@ from domain.repair_rules import is_overdue, overdue_key
 from services.i18n.catalogs import translator
 from services.messaging.messages import Button, OutMessage
 from services.records.reminders import offices_at_work, send_once
-from services.records.repairs import RepairCard, card_of, describe, due_text
+from services.records.repairs import CLOSE_JOB, RepairCard, card_of, describe, due_text
 from services.reports.roster import Person, Roster, load_roster
 from storage.models import RepairRecord
 from storage.uow import UnitOfWork
@@ -60,5 +60,5 @@ def overdue_message(job: RepairCard, person: Person) -> OutMessage:
     text = _("⏰ Repair #{id} ({customer}) was due by {due} and is not closed yet.").format(
         id=job.id, customer=job.customer_name, due=due_text(job)) + "\n" + describe(job, _)
     if person.id == job.technician_id:
-        return OutMessage(text, buttons=((Button(_("✅ Close the job"), pack(REPAIR, repair=job.id, action="cl")),),))
+        return OutMessage(text, buttons=((Button(_(CLOSE_JOB), pack(REPAIR, repair=job.id, action="cl")),),))
     return OutMessage(text, buttons=((Button(_("Open the job"), pack(REPAIR, repair=job.id, action="v")),),))

@@ -34,6 +34,7 @@ from domain.records import RepairAction, RepairIn, RepairStatus, RepairTransitio
 from domain.repair_rules import DUE_CHOICES, due_day, due_time, map_link
 from domain.validation import parse_record
 from services.i18n.catalogs import N_, Translate, translator
+from services.i18n.words import ADDRESS_LINE, CONTACT_LINE, ROUTE_LINE, STATUS_LINE
 from services.messaging import outbox
 from services.messaging.messages import Button, OutMessage, button_rows
 from services.platform import audit, zones
@@ -48,6 +49,9 @@ STATUS_LABELS = {
     RepairStatus.REPAIRED: N_("repaired, waiting for the customer's acceptance"),
     RepairStatus.ACCEPTED: N_("accepted by the customer"),
 }
+CLOSE_JOB = N_("✅ Close the job")
+ASSIGN_PROMPT = N_("Assign a technician:")
+NO_TECHNICIAN = N_("No technician is registered in this office yet.")
 
 
 class Outcome(StrEnum):
@@ -173,7 +177,7 @@ def _ask_heads_to_assign(session: Session, card: RepairCard, *, now: datetime) -
     for head in holders_of(session, role="office_head", office_id=card.office_id):
         _ = translator(head.locale)
         text = _("🔧 New repair job") + "\n" + describe(card, _)
-        text += "\n" + (_("Assign a technician:") if techs else _("No technician is registered in this office yet."))
+        text += "\n" + (_(ASSIGN_PROMPT) if techs else _(NO_TECHNICIAN))
         buttons = [Button("👷 " + t.name, pack(REPAIR_ASSIGN, repair=card.id, staff=t.id)) for t in techs[:12]]
         message = OutMessage(text, buttons=button_rows(buttons), photos=tuple(card.photos))
         outbox.enqueue(session, staff_id=head.id, message=message, now=now)
@@ -238,7 +242,7 @@ def assign(uow: UnitOfWork, *, viewer: StaffView, repair_id: int, technician_id:
 def job_notice(card: RepairCard, _: Translate, headline: str = N_("🔧 You have a repair job")) -> OutMessage:
     """The technician's job card: the fault, the site (address, route, map, contact), the photos, Close."""
     text = _(headline) + "\n" + describe(card, _) + "\n" + site_text(card, _)
-    return OutMessage(text, buttons=((Button(_("✅ Close the job"), pack(REPAIR, repair=card.id, action="cl")),),),
+    return OutMessage(text, buttons=((Button(_(CLOSE_JOB), pack(REPAIR, repair=card.id, action="cl")),),),
                       photos=tuple(card.photos))
 
 
@@ -273,7 +277,7 @@ def set_due(uow: UnitOfWork, *, viewer: StaffView, repair_id: int, working_days:
             outbox.enqueue(session, staff_id=tech.id, now=now, message=OutMessage(
                 _("⏰ Repair #{id} ({customer}) is due by {due}.").format(
                     id=card.id, customer=card.customer_name, due=due_text(card)),
-                buttons=((Button(_("✅ Close the job"), pack(REPAIR, repair=card.id, action="cl")),),)))
+                buttons=((Button(_(CLOSE_JOB), pack(REPAIR, repair=card.id, action="cl")),),)))
         uow.commit()
         return RepairResult(Outcome.done, card)
 
@@ -407,7 +411,7 @@ def describe(card: RepairCard, _: Translate) -> str:
         _("Reported on: {day}").format(day=card.reported_on.isoformat()),
         _("Fault: {fault}").format(fault=card.fault),
         _("Warranty: {w}").format(w=warranty_text(card.in_warranty, _)),
-        _("Status: {status}").format(status=_(STATUS_LABELS[card.status])),
+        _(STATUS_LINE).format(status=_(STATUS_LABELS[card.status])),
     ]
     if card.technician_name:
         lines.append(_("Technician: {name}").format(name=card.technician_name))
@@ -436,9 +440,9 @@ def site_text(card: RepairCard, _: Translate) -> str:
     """Address, 乘车路线, map link and the customer's contact: the way to the job."""
     site = card.site or Site(None, None, None, None, None)
     lines = [
-        _("Address: {value}").format(value=site.address or "—"),
-        _("How to get there: {value}").format(value=site.route or "—"),
-        _("Contact: {name} {phone}").format(name=site.contact or card.reporter, phone=site.phone or card.phone or ""),
+        _(ADDRESS_LINE).format(value=site.address or "—"),
+        _(ROUTE_LINE).format(value=site.route or "—"),
+        _(CONTACT_LINE).format(name=site.contact or card.reporter, phone=site.phone or card.phone or ""),
     ]
     if site.map_url:
         lines.append(_("Map: {url}").format(url=site.map_url))

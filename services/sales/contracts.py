@@ -21,6 +21,7 @@ from domain.contracts import InstalmentKind, InstalmentTerm, plain_number
 from domain.tenders import TenderResult
 from services.expenses.project_costs import carry_overs, contract_commission_fees, contract_fees, office_claims
 from services.i18n.catalogs import N_, Translate
+from services.i18n.words import ACCEPTED_ON_LINE, CUSTOMER_LINE, DUE_ON
 from services.payments.incoming import money
 from services.platform import audit
 from services.platform.staff import StaffView
@@ -288,14 +289,14 @@ def describe(card: ContractCard, _: Translate, *, with_office: bool = False) -> 
     office = f"（{card.office_name}）" if with_office else ""
     lines = [
         _("Contract #{id} — {project}").format(id=card.id, project=card.project),
-        _("Customer: {name}").format(name=card.customer_name) + office,
+        _(CUSTOMER_LINE).format(name=card.customer_name) + office,
         _("Signed on {day}, amount {amount} yuan").format(day=card.signed_on.isoformat(), amount=money(card.amount)),
         _("Responsible: {name}").format(name=card.staff_name),
     ]
     if card.net_profit_rate is not None:
         lines.append(_("Expected net profit rate: {rate}%").format(rate=plain_number(card.net_profit_rate)))
     if card.accepted_on is not None:
-        lines.append(_("Accepted on: {day}").format(day=card.accepted_on.isoformat()))
+        lines.append(_(ACCEPTED_ON_LINE).format(day=card.accepted_on.isoformat()))
     if card.bid_deposit is not None:
         returned = card.deposit_returned_on.isoformat() if card.deposit_returned_on else _("not returned")
         lines.append(_("Bid deposit: {amount} yuan, returned: {returned}").format(
@@ -315,7 +316,7 @@ def instalment_line(stage: InstalmentCard, _: Translate) -> str:
     """• advance 30% = 150,000.00, due 2026-12-20, invoiced, received 0.00."""
     share = f"{plain_number(stage.term.percent)}% = " if stage.term.percent is not None else ""
     if stage.due_date is not None:
-        due = _("due {day}").format(day=stage.due_date.isoformat())
+        due = _(DUE_ON).format(day=stage.due_date.isoformat())
     else:
         due = _("due {days} days after acceptance").format(days=stage.term.days_after_acceptance)
     invoice = _("invoiced") if stage.invoiced else _("not invoiced")

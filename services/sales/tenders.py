@@ -17,6 +17,7 @@ from domain.expense_rules import lost_bid_carry_over
 from domain.tenders import TenderResult
 from services.expenses.project_costs import office_claims, tender_costs
 from services.i18n.catalogs import N_, Translate
+from services.i18n.words import CUSTOMER_LINE
 from services.payments.incoming import money
 from services.platform import audit
 from services.platform.staff import StaffView
@@ -127,7 +128,7 @@ def describe(card: TenderCard, _: Translate) -> str:
     """The bid as a card."""
     lines = [
         _("Tender #{id} — {project}").format(id=card.id, project=card.project),
-        _("Customer: {name}").format(name=card.customer_name),
+        _(CUSTOMER_LINE).format(name=card.customer_name),
         _("Bid on {day}, deposit {amount}").format(day=card.bid_on.isoformat(),
                                                     amount=money(card.deposit) if card.deposit else "—"),
         _("Result: {result}").format(result=_(RESULT_LABELS[card.result])),

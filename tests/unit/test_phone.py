@@ -13,7 +13,7 @@ from domain.validation import Phone, parse_phone
 from handlers.forms.parse import PHONE_HINT, InputError, parse_answer, parse_text
 from handlers.forms.spec import Field, Kind
 from handlers.inbound import Inbound
-from handlers.records.common import ERROR_TEXTS
+from handlers.replies import ERROR_TEXTS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
